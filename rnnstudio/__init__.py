@@ -1,0 +1,10 @@
+"""RNN Studio: build recurrent neural networks neuron by neuron, run and train them.
+
+The public API (see README and ../shared/spec/API.md) is importable from here:
+``import rnnstudio as rs``.
+"""
+
+from .model import Network, NetworkError
+
+__version__ = "0.1.0"
+__all__ = ["Network", "NetworkError", "__version__"]

@@ -1,0 +1,754 @@
+"""The network: one source of truth for every view, the engine and the files.
+
+A `Network` wraps a `networkx.DiGraph`. Every mutation goes through its methods, which validate
+first, leave the network unchanged on error (raising `NetworkError` naming the node or edge), and
+then emit a plain change `Event` to subscribers.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import re
+from contextlib import contextmanager
+from typing import Any, Iterable
+
+import networkx as nx
+
+from . import events as ev
+from .errors import NetworkError
+from .ordering import auto_order
+
+KINDS = ("input", "neuron", "output")
+ACTIVATIONS = ("identity", "tanh", "sigmoid", "relu")
+AGGREGATES = ("sum", "product")
+DIRECTIONS = ("forward", "reverse")
+ORDERING_MODES = ("auto", "position", "manual")
+MAX_DELAY = 100_000
+MAX_ABS_VALUE = 1e12  # weights, biases, initial values and positions beyond this are refused
+_ID_RE = re.compile(r"^[^\s\x00-\x1f\x7f]{1,64}$")
+
+NODE_DEFAULTS: dict[str, Any] = {
+    "activation": "tanh", "bias": 0.0, "initial": 0.0, "aggregate": "sum",
+    "direction": "forward", "trainable": True, "initial_trainable": False,
+}
+OUTPUT_DEFAULTS: dict[str, Any] = {**NODE_DEFAULTS, "activation": "identity"}
+INPUT_ATTRS = ("kind", "label", "x", "y")
+NEURON_ATTRS = INPUT_ATTRS + tuple(NODE_DEFAULTS)
+EDGE_ATTRS = ("weight", "delay", "trainable")
+PARAM_NODE_ATTRS = ("bias", "initial")
+# node attributes whose change alters the compiled structure (others are parameters or cosmetic)
+STRUCTURAL_NODE_ATTRS = ("kind", "activation", "aggregate", "direction", "trainable",
+                         "initial_trainable")
+ID_PREFIX = {"input": "x", "neuron": "h", "output": "y"}
+
+
+def _finite(value: Any, what: str, node=None, edge=None) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise NetworkError(f"{what}: expected a number, got {value!r}", node=node, edge=edge)
+    value = float(value)
+    if not math.isfinite(value) or abs(value) > MAX_ABS_VALUE:
+        raise NetworkError(f"{what}: must be a finite number of magnitude at most 1e12, "
+                           f"got {value!r}", node=node, edge=edge)
+    return value
+
+
+def _choice(value: Any, options: tuple, what: str, node=None) -> str:
+    if value not in options:
+        raise NetworkError(f"{what}: {value!r} is not one of {', '.join(options)}", node=node)
+    return value
+
+
+def _bool(value: Any, what: str, node=None, edge=None) -> bool:
+    if not isinstance(value, bool):
+        raise NetworkError(f"{what}: expected true or false, got {value!r}", node=node, edge=edge)
+    return value
+
+
+def check_delay(value: Any, what: str, edge=None) -> int | str:
+    """'auto' or an integer d >= 0 (0 forces a same-step edge)."""
+    if value == "auto" and isinstance(value, str):
+        return value
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_DELAY:
+        raise NetworkError(f"{what}: expected 'auto' or a whole number of steps from 0 to "
+                           f"{MAX_DELAY}, got {value!r}", edge=edge)
+    return value
+
+
+def edge_name(u: str, v: str) -> str:
+    return f"edge {u} -> {v}"
+
+
+class Network:
+    """A recurrent network as a directed graph; see SEMANTICS.md and API.md."""
+
+    def __init__(self, name: str = "untitled", description: str = ""):
+        self.graph = nx.DiGraph()
+        self.name = name
+        self.description = description
+        self.training: dict[str, Any] = {}  # free-form training settings, saved in the file
+        self.view: dict[str, Any] = {}  # optional view state, saved in the file
+        self._inputs: list[str] = []
+        self._outputs: list[str] = []
+        self._mode = "auto"
+        self._manual: list[str] = []  # non-input nodes, in manual mode
+        self._order_cache: list[str] | None = None
+        self._delay_cache: dict[tuple[str, str], int] | None = None
+        self.events = ev.EventSource()
+        self.structure_version = 0  # bumped by any change the engine must recompile for
+        self.param_version = 0  # bumped by weight, bias and initial-value changes
+        self._id_counter: dict[str, int] = {}
+        self._batch_depth = 0
+        self._batch_pending = False
+
+    # ------------------------------------------------------------------ read access
+    @property
+    def inputs(self) -> list[str]:
+        return list(self._inputs)
+
+    @property
+    def outputs(self) -> list[str]:
+        return list(self._outputs)
+
+    @property
+    def ordering_mode(self) -> str:
+        return self._mode
+
+    @ordering_mode.setter
+    def ordering_mode(self, mode: str) -> None:
+        self.set_ordering_mode(mode)
+
+    @property
+    def manual_order(self) -> list[str]:
+        return list(self._manual)
+
+    def kind(self, node: str) -> str:
+        return self.graph.nodes[node]["kind"]
+
+    def node_attrs(self, node: str) -> dict[str, Any]:
+        """A copy of the node's attributes."""
+        self._require_node(node)
+        return dict(self.graph.nodes[node])
+
+    def edge_attrs(self, u: str, v: str) -> dict[str, Any]:
+        self._require_edge(u, v)
+        return dict(self.graph.edges[u, v])
+
+    def has_node(self, node: str) -> bool:
+        return node in self.graph
+
+    def has_edge(self, u: str, v: str) -> bool:
+        return self.graph.has_edge(u, v)
+
+    def __contains__(self, node: str) -> bool:
+        return node in self.graph
+
+    def __len__(self) -> int:
+        return self.graph.number_of_nodes()
+
+    def __repr__(self) -> str:
+        return (f"Network({self.name!r}: {len(self._inputs)} inputs, {len(self._outputs)} outputs, "
+                f"{self.graph.number_of_nodes()} nodes, {self.graph.number_of_edges()} edges)")
+
+    # ------------------------------------------------------------------ ids
+    def new_id(self, kind: str = "neuron", prefix: str | None = None) -> str:
+        """A fresh id such as h3: the prefix of the kind and the next free number."""
+        prefix = prefix or ID_PREFIX.get(kind, "n")
+        k = self._id_counter.get(prefix, 0)
+        while f"{prefix}{k}" in self.graph:
+            k += 1
+        self._id_counter[prefix] = k + 1
+        return f"{prefix}{k}"
+
+    # ------------------------------------------------------------------ nodes
+    def add_input(self, id: str | None = None, **attrs) -> str:
+        return self.add_node(id, "input", **attrs)
+
+    def add_neuron(self, id: str | None = None, **attrs) -> str:
+        return self.add_node(id, "neuron", **attrs)
+
+    def add_output(self, id: str | None = None, **attrs) -> str:
+        return self.add_node(id, "output", **attrs)
+
+    def add_node(self, id: str | None, kind: str, *, index: int | None = None, **attrs) -> str:
+        """Add a node of `kind`; `index` places an input or output in the column order."""
+        _choice(kind, KINDS, "kind", node=id)
+        if id is None:
+            id = self.new_id(kind)
+        self._check_new_id(id)
+        data = self._node_data(id, kind, attrs)
+        self.graph.add_node(id, **data)
+        if kind in ("input", "output"):
+            ids = self._inputs if kind == "input" else self._outputs
+            ids.insert(len(ids) if index is None else max(0, min(index, len(ids))), id)
+        if kind != "input" and self._mode == "manual":
+            self._manual.append(id)
+        self._structure_changed()
+        self.events.emit(ev.Event(ev.NODE_ADDED, node=id, changed=dict(data)))
+        if kind in ("input", "output"):
+            self.events.emit(ev.Event(ev.IO_CHANGED))
+        self._ordering_changed()
+        return id
+
+    def _check_new_id(self, id: Any) -> None:
+        if not isinstance(id, str) or not _ID_RE.match(id):
+            raise NetworkError(f"node id {id!r}: ids are 1 to 64 characters without spaces or "
+                               "control characters")
+        if id in self.graph:
+            raise NetworkError(f"node {id}: a node with this id already exists", node=id)
+
+    def _node_data(self, id: str, kind: str, attrs: dict) -> dict[str, Any]:
+        allowed = INPUT_ATTRS if kind == "input" else NEURON_ATTRS
+        unknown = set(attrs) - set(allowed)
+        if unknown:
+            raise NetworkError(f"node {id}: unknown or not applicable to a {kind}: "
+                               f"{', '.join(sorted(unknown))}", node=id)
+        base = {"label": id, "x": 0.0, "y": 0.0}
+        if kind != "input":
+            base.update(OUTPUT_DEFAULTS if kind == "output" else NODE_DEFAULTS)
+        base.update(attrs)
+        base["kind"] = kind
+        return self._checked_node_values(id, base)
+
+    def _checked_node_values(self, id: str, data: dict) -> dict[str, Any]:
+        out = dict(data)
+        for key, value in data.items():
+            what = f"node {id}: {key}"
+            if key in ("bias", "initial", "x", "y"):
+                out[key] = _finite(value, what, node=id)
+            elif key == "activation":
+                _choice(value, ACTIVATIONS, what, node=id)
+            elif key == "aggregate":
+                _choice(value, AGGREGATES, what, node=id)
+            elif key == "direction":
+                _choice(value, DIRECTIONS, what, node=id)
+            elif key == "kind":
+                _choice(value, KINDS, what, node=id)
+            elif key in ("trainable", "initial_trainable"):
+                _bool(value, what, node=id)
+            elif key == "label":
+                if not isinstance(value, str) or len(value) > 200:
+                    raise NetworkError(f"{what}: expected text of at most 200 characters", node=id)
+        return out
+
+    def remove_node(self, node: str) -> None:
+        """Remove a node and its edges (edge_removed events come first)."""
+        self._require_node(node)
+        kind = self.kind(node)
+        for u, v in list(self.graph.in_edges(node)) + list(self.graph.out_edges(node)):
+            if self.graph.has_edge(u, v):
+                self.remove_edge(u, v)
+        self.graph.remove_node(node)
+        if kind == "input":
+            self._inputs.remove(node)
+        elif kind == "output":
+            self._outputs.remove(node)
+        if node in self._manual:
+            self._manual.remove(node)
+        self._structure_changed()
+        self.events.emit(ev.Event(ev.NODE_REMOVED, node=node, changed={"kind": kind}))
+        if kind in ("input", "output"):
+            self.events.emit(ev.Event(ev.IO_CHANGED))
+        self._ordering_changed()
+
+    def set_node_attrs(self, node: str, **attrs) -> None:
+        """Change attributes of a node (all or nothing). Kind changes keep the edges."""
+        self._require_node(node)
+        old = self.graph.nodes[node]
+        kind = attrs.get("kind", old["kind"])
+        _choice(kind, KINDS, f"node {node}: kind", node=node)
+        allowed = INPUT_ATTRS if kind == "input" else NEURON_ATTRS
+        unknown = set(attrs) - set(allowed)
+        if unknown:
+            raise NetworkError(f"node {node}: unknown or not applicable to a {kind}: "
+                               f"{', '.join(sorted(unknown))}", node=node)
+        new = dict(old)
+        if kind != old["kind"]:
+            new = self._converted_node(node, old, kind)
+        new.update(attrs)
+        new = self._checked_node_values(node, new)
+        changed = {k: v for k, v in new.items() if old.get(k) != v or k not in old}
+        removed_keys = set(old) - set(new)
+        if not changed and not removed_keys:
+            return
+        self._check_node_rules(node, new)
+        self.graph.nodes[node].clear()
+        self.graph.nodes[node].update(new)
+        if "kind" in changed:
+            self._apply_kind_change(node, old["kind"], kind)
+        structural = any(k in changed for k in STRUCTURAL_NODE_ATTRS) or removed_keys
+        if structural:
+            self._structure_changed()
+        elif any(k in changed for k in PARAM_NODE_ATTRS):
+            self.param_version += 1
+        self.events.emit(ev.Event(ev.NODE_CHANGED, node=node, changed=changed))
+        if "kind" in changed:
+            self.events.emit(ev.Event(ev.IO_CHANGED))
+        if structural:
+            self._ordering_changed()
+        elif self._mode == "position" and ("x" in changed or "y" in changed):
+            before = self._order_cache
+            self._order_cache = None
+            if before is not None and self.ordering() != before:
+                self._structure_changed()
+                self._ordering_changed()
+
+    def _converted_node(self, node: str, old: dict, kind: str) -> dict:
+        base = {k: old[k] for k in ("label", "x", "y")}
+        if kind != "input":
+            defaults = OUTPUT_DEFAULTS if kind == "output" else NODE_DEFAULTS
+            base.update({k: old.get(k, v) for k, v in defaults.items()})
+        base["kind"] = kind
+        return base
+
+    def _check_node_rules(self, node: str, data: dict) -> None:
+        if data["kind"] == "input":
+            if self.graph.in_degree(node):
+                u = next(iter(self.graph.predecessors(node)))
+                raise NetworkError(f"node {node}: cannot become an input, it has incoming edges "
+                                   f"(such as {u} -> {node})", node=node)
+        for u, v in list(self.graph.in_edges(node)) + list(self.graph.out_edges(node)):
+            kinds = {n: (data if n == node else self.graph.nodes[n]) for n in (u, v)}
+            self._check_direction(u, v, self.graph.edges[u, v]["delay"], kinds[u], kinds[v])
+
+    def _apply_kind_change(self, node: str, old: str, new: str) -> None:
+        for kind, ids in (("input", self._inputs), ("output", self._outputs)):
+            if old == kind:
+                ids.remove(node)
+            if new == kind:
+                ids.append(node)
+        if new == "input" and node in self._manual:
+            self._manual.remove(node)
+        if old == "input" and self._mode == "manual":
+            self._manual.append(node)
+
+    def move_node(self, node: str, x: float, y: float) -> None:
+        self.set_node_attrs(node, x=x, y=y)
+
+    def set_io_order(self, inputs: Iterable[str] | None = None,
+                     outputs: Iterable[str] | None = None) -> None:
+        """Reorder the input columns and/or the output columns."""
+        new_in = self._inputs if inputs is None else list(inputs)
+        new_out = self._outputs if outputs is None else list(outputs)
+        if sorted(new_in) != sorted(self._inputs):
+            raise NetworkError("inputs: the new order must list every input exactly once")
+        if sorted(new_out) != sorted(self._outputs):
+            raise NetworkError("outputs: the new order must list every output exactly once")
+        if new_in == self._inputs and new_out == self._outputs:
+            return
+        self._inputs, self._outputs = list(new_in), list(new_out)
+        self._structure_changed()
+        self.events.emit(ev.Event(ev.IO_CHANGED))
+        self._ordering_changed()
+
+    # ------------------------------------------------------------------ edges
+    def add_edge(self, source: str, target: str, weight: float = 1.0, delay: int | str = "auto",
+                 trainable: bool = True) -> tuple[str, str]:
+        name = edge_name(source, target)
+        for n in (source, target):
+            if n not in self.graph:
+                raise NetworkError(f"{name}: no node {n!r}", edge=(source, target))
+        if self.kind(target) == "input":
+            raise NetworkError(f"{name}: an input cannot have incoming edges",
+                               edge=(source, target))
+        if self.graph.has_edge(source, target):
+            raise NetworkError(f"{name}: there is already an edge from {source} to {target}",
+                               edge=(source, target))
+        data = {"weight": _finite(weight, f"{name}: weight", edge=(source, target)),
+                "delay": check_delay(delay, f"{name}: delay", edge=(source, target)),
+                "trainable": _bool(trainable, f"{name}: trainable", edge=(source, target))}
+        self._check_edge_rules(source, target, data["delay"])
+        self.graph.add_edge(source, target, **data)
+        self._structure_changed()
+        self.events.emit(ev.Event(ev.EDGE_ADDED, edge=(source, target), changed=dict(data)))
+        self._ordering_changed()
+        return (source, target)
+
+    def remove_edge(self, source: str, target: str) -> None:
+        self._require_edge(source, target)
+        data = dict(self.graph.edges[source, target])
+        self.graph.remove_edge(source, target)
+        self._structure_changed()
+        self.events.emit(ev.Event(ev.EDGE_REMOVED, edge=(source, target), changed=data))
+        self._ordering_changed()
+
+    def set_edge_attrs(self, source: str, target: str, **attrs) -> None:
+        self._require_edge(source, target)
+        name = edge_name(source, target)
+        unknown = set(attrs) - set(EDGE_ATTRS)
+        if unknown:
+            raise NetworkError(f"{name}: unknown edge attributes {', '.join(sorted(unknown))}",
+                               edge=(source, target))
+        old = self.graph.edges[source, target]
+        new = dict(old)
+        if "weight" in attrs:
+            new["weight"] = _finite(attrs["weight"], f"{name}: weight", edge=(source, target))
+        if "delay" in attrs:
+            new["delay"] = check_delay(attrs["delay"], f"{name}: delay", edge=(source, target))
+        if "trainable" in attrs:
+            new["trainable"] = _bool(attrs["trainable"], f"{name}: trainable",
+                                     edge=(source, target))
+        changed = {k: v for k, v in new.items() if old[k] != v or type(old[k]) is not type(v)}
+        if not changed:
+            return
+        if "delay" in changed:
+            self._check_edge_rules(source, target, new["delay"], replacing=True)
+        old.update(new)
+        if "delay" in changed or "trainable" in changed:
+            self._structure_changed()
+        else:
+            self.param_version += 1
+        self.events.emit(ev.Event(ev.EDGE_CHANGED, edge=(source, target), changed=changed))
+        if "delay" in changed:
+            self._ordering_changed()
+
+    def _check_edge_rules(self, u: str, v: str, delay, replacing: bool = False) -> None:
+        name = edge_name(u, v)
+        self._check_direction(u, v, delay, self.graph.nodes[u], self.graph.nodes[v])
+        if delay != 0 or isinstance(delay, str):
+            return
+        if u == v:
+            raise NetworkError(f"{name}: a self-loop with explicit delay 0 would read its own "
+                               "value before computing it", edge=(u, v))
+        if self.kind(u) == "input":
+            return
+        zero = nx.DiGraph((a, b) for a, b, d in self.graph.edges(data="delay")
+                          if d == 0 and not isinstance(d, str) and (a, b) != (u, v))
+        if v in zero and u in zero and nx.has_path(zero, v, u):
+            path = nx.shortest_path(zero, v, u)
+            loop = " -> ".join([u] + path)
+            raise NetworkError(f"{name}: explicit delay 0 closes an algebraic loop {loop} "
+                               "(every edge in it reads the same step); give one a delay",
+                               edge=(u, v))
+        if self._mode in ("manual", "position"):
+            order = self.ordering()
+            pos = {n: i for i, n in enumerate(order)}
+            if pos[u] > pos[v] and not self._reverse_to_forward(u, v):
+                raise NetworkError(f"{name}: explicit delay 0 on an edge that points backward in "
+                                   f"the {self._mode} ordering ({v} comes before {u})", edge=(u, v))
+
+    def _check_direction(self, u: str, v: str, delay, du: dict, dv: dict) -> None:
+        """Reverse neurons read inputs and reverse neurons only; forward ones may read a reverse
+        neuron at the same step."""
+        name = edge_name(u, v)
+        rev_u = du["kind"] != "input" and du.get("direction") == "reverse"
+        rev_v = dv["kind"] != "input" and dv.get("direction") == "reverse"
+        if rev_v and not rev_u and du["kind"] != "input":
+            raise NetworkError(f"{name}: the reverse-time neuron {v} may read only inputs and "
+                               f"reverse-time neurons, not the forward neuron {u}", edge=(u, v))
+        if rev_u and not rev_v and not (delay == "auto" or delay == 0):
+            raise NetworkError(f"{name}: a forward neuron reads a reverse-time neuron at the same "
+                               "step only; the delay must be auto or 0", edge=(u, v))
+
+    def _reverse_to_forward(self, u: str, v: str) -> bool:
+        nu, nv = self.graph.nodes[u], self.graph.nodes[v]
+        return nu.get("direction") == "reverse" and nv.get("direction", "forward") == "forward"
+
+    # ------------------------------------------------------------------ ordering
+    def set_ordering_mode(self, mode: str) -> None:
+        _choice(mode, ORDERING_MODES, "ordering mode")
+        if mode == self._mode:
+            return
+        if mode == "manual":
+            manual = [n for n in self.ordering() if self.kind(n) != "input"]
+        else:
+            manual = []
+        self._check_forced_forward(mode, manual)
+        self._mode, self._manual = mode, manual
+        self._structure_changed()
+        self._ordering_changed()
+
+    def set_ordering(self, ids: Iterable[str]) -> None:
+        """Set a manual ordering. Inputs, if listed, must come first; the mode becomes manual."""
+        ids = list(ids)
+        n_in = sum(1 for n in ids if n in self.graph and self.kind(n) == "input")
+        if any(n not in self.graph for n in ids):
+            missing = next(n for n in ids if n not in self.graph)
+            raise NetworkError(f"ordering: no node {missing!r}", node=missing)
+        if any(self.kind(n) == "input" for n in ids[n_in:]):
+            raise NetworkError("ordering: inputs must come first")
+        rest = ids[n_in:]
+        expected = [n for n in self.graph if self.kind(n) != "input"]
+        if len(rest) != len(set(rest)) or set(rest) != set(expected):
+            missing = sorted(set(expected) - set(rest))
+            raise NetworkError("ordering: must list every non-input node exactly once"
+                               + (f" (missing {', '.join(missing[:5])})" if missing else ""))
+        self._check_forced_forward("manual", rest)
+        if self._mode == "manual" and rest == self._manual:
+            return
+        self._mode, self._manual = "manual", rest
+        self._structure_changed()
+        self._ordering_changed()
+
+    def _check_forced_forward(self, mode: str, manual: list[str]) -> None:
+        if mode == "auto":
+            return
+        order = self._compute_ordering(mode, manual)
+        pos = {n: i for i, n in enumerate(order)}
+        for u, v, d in self.graph.edges(data="delay"):
+            if d == 0 and not isinstance(d, str) and pos[u] > pos[v] \
+                    and not self._reverse_to_forward(u, v):
+                raise NetworkError(f"{edge_name(u, v)}: explicit delay 0 on an edge that would "
+                                   f"point backward in the {mode} ordering", edge=(u, v))
+
+    def ordering(self) -> list[str]:
+        """The resolved ordering: inputs first (in input order), then every other node once."""
+        if self._order_cache is None:
+            self._order_cache = self._compute_ordering(self._mode, self._manual)
+        return list(self._order_cache)
+
+    def _compute_ordering(self, mode: str, manual: list[str]) -> list[str]:
+        inputs = list(self._inputs)
+        others = [n for n in self.graph if self.kind(n) != "input"]
+        if mode == "manual":
+            return inputs + list(manual)
+        if mode == "position":
+            nodes = self.graph.nodes
+            return inputs + sorted(others, key=lambda n: (nodes[n]["x"], nodes[n]["y"], n))
+        # auto: reverse-time neurons first (they are swept before the forward neurons)
+        result = list(inputs)
+        for group in (True, False):
+            members = [n for n in others if (self.graph.nodes[n].get("direction") == "reverse") == group]
+            ms = set(members)
+            free, forced = [], []
+            for u, v, d in self.graph.edges(data="delay"):
+                if u in ms and v in ms and u != v:
+                    if d == "auto":
+                        free.append((u, v))
+                    elif d == 0:
+                        forced.append((u, v))
+            result += auto_order(members, free, forced)
+        return result
+
+    def delays(self) -> dict[tuple[str, str], int]:
+        """The resolved delay of every edge (cached until the next change)."""
+        if self._delay_cache is None:
+            pos = {n: i for i, n in enumerate(self.ordering())}
+            nodes = self.graph.nodes
+            out = {}
+            for u, v, d in self.graph.edges(data="delay"):
+                if d != "auto":
+                    out[(u, v)] = d
+                elif nodes[u]["kind"] == "input" or self._reverse_to_forward(u, v):
+                    out[(u, v)] = 0
+                else:
+                    out[(u, v)] = 0 if pos[u] < pos[v] else 1
+            self._delay_cache = out
+        return dict(self._delay_cache)
+
+    def resolved_delay(self, u: str, v: str) -> int:
+        self._require_edge(u, v)
+        if self._delay_cache is None:
+            self.delays()
+        return self._delay_cache[(u, v)]
+
+    def backward_edges(self) -> list[tuple[str, str]]:
+        """Sorted (source, target) pairs whose resolved delay is >= 1."""
+        if self._delay_cache is None:
+            self.delays()
+        return sorted(e for e, d in self._delay_cache.items() if d >= 1)
+
+    def delay_reason(self, u: str, v: str) -> str:
+        """Why this edge reads the same step or an earlier one, in words for a tooltip."""
+        d = self.edge_attrs(u, v)["delay"]
+        rd = self.resolved_delay(u, v)
+        rev = self.graph.nodes[v].get("direction") == "reverse"
+        when = "later" if rev else "earlier"
+        if d != "auto":
+            if d == 0:
+                return "Explicit delay 0: reads the value of the same step."
+            return f"Explicit delay {d}: reads the value from {d} step{'s' if d > 1 else ''} {when}."
+        if u == v:
+            return f"Self-loop: a neuron cannot read its own value before computing it, so it " \
+                   f"reads its value from one step {when}."
+        if rd == 0:
+            if self.kind(u) == "input":
+                return "From an input: inputs are known before any neuron runs (same step)."
+            if self._reverse_to_forward(u, v):
+                return "Reads a reverse-time neuron, which is swept before the forward neurons."
+            return f"{u} comes before {v} in the ordering, so {v} reads {u}'s value of this step."
+        pos = {n: i for i, n in enumerate(self.ordering())}
+        return (f"Backward in the {self._mode} ordering: {u} is #{pos[u] + 1}, after {v} "
+                f"(#{pos[v] + 1}), so {v} reads {u}'s value from one step {when}.")
+
+    # ------------------------------------------------------------------ validation
+    def validate(self) -> None:
+        """Check the whole network; raise NetworkError naming the node or edge at fault."""
+        g = self.graph
+        for n, data in g.nodes(data=True):
+            self._check_new_id_format(n)
+            kind = data.get("kind")
+            _choice(kind, KINDS, f"node {n}: kind", node=n)
+            expected = set(INPUT_ATTRS if kind == "input" else NEURON_ATTRS)
+            if set(data) != expected:
+                missing = expected - set(data)
+                extra = set(data) - expected
+                raise NetworkError(f"node {n}: attributes " + (
+                    f"missing {', '.join(sorted(missing))}" if missing
+                    else f"not applicable: {', '.join(sorted(extra))}"), node=n)
+            self._checked_node_values(n, data)
+            if kind == "input" and g.in_degree(n):
+                raise NetworkError(f"node {n}: an input cannot have incoming edges", node=n)
+        if sorted(self._inputs) != sorted(n for n, k in g.nodes(data="kind") if k == "input"):
+            raise NetworkError("inputs: the input list does not match the input nodes")
+        if sorted(self._outputs) != sorted(n for n, k in g.nodes(data="kind") if k == "output"):
+            raise NetworkError("outputs: the output list does not match the output nodes")
+        for u, v, data in g.edges(data=True):
+            name = edge_name(u, v)
+            if set(data) != set(EDGE_ATTRS):
+                raise NetworkError(f"{name}: attributes must be {', '.join(EDGE_ATTRS)}",
+                                   edge=(u, v))
+            _finite(data["weight"], f"{name}: weight", edge=(u, v))
+            check_delay(data["delay"], f"{name}: delay", edge=(u, v))
+            self._check_direction(u, v, data["delay"], g.nodes[u], g.nodes[v])
+            if data["delay"] == 0 and not isinstance(data["delay"], str) and u == v:
+                raise NetworkError(f"{name}: a self-loop cannot have delay 0", edge=(u, v))
+        zero = nx.DiGraph((u, v) for u, v, d in g.edges(data="delay")
+                          if d == 0 and not isinstance(d, str))
+        try:
+            cycle = nx.find_cycle(zero)
+        except nx.NetworkXNoCycle:
+            cycle = None
+        if cycle:
+            loop = " -> ".join([cycle[0][0]] + [b for _, b in cycle])
+            raise NetworkError(f"edge {cycle[0][0]} -> {cycle[0][1]}: algebraic loop {loop} made "
+                               "of explicit delay-0 edges", edge=tuple(cycle[0][:2]))
+        if self._mode == "manual":
+            expected = [n for n in g if g.nodes[n]["kind"] != "input"]
+            if sorted(self._manual) != sorted(expected):
+                raise NetworkError("ordering: the manual ordering must list every non-input node "
+                                   "exactly once")
+        self._check_forced_forward(self._mode, self._manual)
+
+    def _check_new_id_format(self, n: Any) -> None:
+        if not isinstance(n, str) or not _ID_RE.match(n):
+            raise NetworkError(f"node id {n!r}: ids are 1 to 64 characters without spaces or "
+                               "control characters")
+
+    # ------------------------------------------------------------------ parameters
+    def get_params(self) -> dict[str, dict]:
+        """Every weight, bias and initial value (a plain copy, for undo and training)."""
+        g = self.graph
+        return {
+            "weights": {(u, v): w for u, v, w in g.edges(data="weight")},
+            "biases": {n: d["bias"] for n, d in g.nodes(data=True) if d["kind"] != "input"},
+            "initials": {n: d["initial"] for n, d in g.nodes(data=True) if d["kind"] != "input"},
+        }
+
+    def set_params(self, params: dict[str, dict]) -> None:
+        """Write many parameters at once (all checked first); one params_changed event."""
+        checked_w = {}
+        for (u, v), w in params.get("weights", {}).items():
+            self._require_edge(u, v)
+            checked_w[(u, v)] = _finite(w, f"{edge_name(u, v)}: weight", edge=(u, v))
+        checked_n: dict[str, dict[str, float]] = {}
+        for key, attr in (("biases", "bias"), ("initials", "initial")):
+            for n, value in params.get(key, {}).items():
+                self._require_node(n)
+                if self.kind(n) == "input":
+                    raise NetworkError(f"node {n}: an input has no {attr}", node=n)
+                checked_n.setdefault(n, {})[attr] = _finite(value, f"node {n}: {attr}", node=n)
+        for (u, v), w in checked_w.items():
+            self.graph.edges[u, v]["weight"] = w
+        for n, values in checked_n.items():
+            self.graph.nodes[n].update(values)
+        self.param_version += 1
+        self.events.emit(ev.Event(ev.PARAMS_CHANGED))
+
+    def set_meta(self, **meta) -> None:
+        """Change name, description, training settings or view state."""
+        for key, value in meta.items():
+            if key not in ("name", "description", "training", "view"):
+                raise NetworkError(f"unknown network setting {key!r}")
+            if key in ("name", "description") and not isinstance(value, str):
+                raise NetworkError(f"{key}: expected text")
+            if key in ("training", "view") and not isinstance(value, dict):
+                raise NetworkError(f"{key}: expected a mapping")
+        for key, value in meta.items():
+            setattr(self, key, copy.deepcopy(value))
+        self.events.emit(ev.Event(ev.META_CHANGED, changed=dict(meta)))
+
+    # ------------------------------------------------------------------ whole-network state
+    def copy(self) -> "Network":
+        """A deep copy without subscribers."""
+        other = Network(self.name, self.description)
+        other.restore(self.snapshot())
+        return other
+
+    def snapshot(self) -> dict[str, Any]:
+        """Everything needed to put the network back exactly (for undo)."""
+        return copy.deepcopy({
+            "nodes": [(n, dict(d)) for n, d in self.graph.nodes(data=True)],
+            "edges": [(u, v, dict(d)) for u, v, d in self.graph.edges(data=True)],
+            "inputs": self._inputs, "outputs": self._outputs, "mode": self._mode,
+            "manual": self._manual, "name": self.name, "description": self.description,
+            "training": self.training, "view": self.view,
+        })
+
+    def restore(self, snap: dict[str, Any]) -> None:
+        """Replace the whole network by a snapshot: subscribers see it removed and rebuilt."""
+        snap = copy.deepcopy(snap)
+        for u, v in list(self.graph.edges):
+            self.events.emit(ev.Event(ev.EDGE_REMOVED, edge=(u, v)))
+        for n in list(self.graph.nodes):
+            self.events.emit(ev.Event(ev.NODE_REMOVED, node=n))
+        self.graph = nx.DiGraph()
+        self.graph.add_nodes_from(snap["nodes"])
+        self.graph.add_edges_from(snap["edges"])
+        self._inputs, self._outputs = snap["inputs"], snap["outputs"]
+        self._mode, self._manual = snap["mode"], snap["manual"]
+        self.name, self.description = snap["name"], snap["description"]
+        self.training, self.view = snap["training"], snap["view"]
+        self._structure_changed()
+        self.param_version += 1
+        for n, d in self.graph.nodes(data=True):
+            self.events.emit(ev.Event(ev.NODE_ADDED, node=n, changed=dict(d)))
+        for u, v, d in self.graph.edges(data=True):
+            self.events.emit(ev.Event(ev.EDGE_ADDED, edge=(u, v), changed=dict(d)))
+        self.events.emit(ev.Event(ev.IO_CHANGED))
+        self.events.emit(ev.Event(ev.META_CHANGED))
+        self._ordering_changed()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Network):
+            return NotImplemented
+        a, b = self.snapshot(), other.snapshot()
+        a["nodes"], b["nodes"] = sorted(a["nodes"]), sorted(b["nodes"])
+        a["edges"], b["edges"] = sorted(a["edges"]), sorted(b["edges"])
+        return a == b
+
+    __hash__ = None  # mutable
+
+    # ------------------------------------------------------------------ internals
+    def _require_node(self, node: str) -> None:
+        if node not in self.graph:
+            raise NetworkError(f"no node {node!r}", node=node)
+
+    def _require_edge(self, u: str, v: str) -> None:
+        if not self.graph.has_edge(u, v):
+            raise NetworkError(f"no {edge_name(u, v)}", edge=(u, v))
+
+    def _structure_changed(self) -> None:
+        self.structure_version += 1
+        self._order_cache = None
+        self._delay_cache = None
+
+    def _ordering_changed(self) -> None:
+        self._order_cache = None
+        self._delay_cache = None
+        if self._batch_depth:
+            self._batch_pending = True
+        else:
+            self.events.emit(ev.Event(ev.ORDERING_CHANGED))
+
+    @contextmanager
+    def batch(self):
+        """Group many edits: one ordering_changed event at the end instead of one per edit."""
+        self._batch_depth += 1
+        try:
+            yield self
+        finally:
+            self._batch_depth -= 1
+            if not self._batch_depth and self._batch_pending:
+                self._batch_pending = False
+                self.events.emit(ev.Event(ev.ORDERING_CHANGED))
