@@ -1,0 +1,232 @@
+"""Network <-> plain record (the dict that is the JSON file).
+
+Reading checks the shape of the record (types, unknown and missing keys, duplicate ids, edges
+to unknown nodes) with the place of each problem, then builds the network through its public
+methods, which check the values; a `NetworkError` becomes a `FileFormatError` at that place.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model import KINDS, Network, NetworkError
+from .errors import FileFormatError
+from .jsontext import check_value, describe, join
+from .migrations import FORMAT, VERSION, check_header, migrate
+
+Record = dict[str, Any]
+
+TOP_KEYS = ("format", "version", "name", "description", "inputs", "outputs", "ordering",
+            "nodes", "edges", "training", "view")
+NODE_KEYS = ("id", "kind", "label", "x", "y", "activation", "bias", "initial", "aggregate",
+             "direction", "trainable", "initial_trainable")
+EDGE_KEYS = ("source", "target", "weight", "delay", "trainable")
+ORDERING_KEYS = ("mode", "manual")
+# the JSON type each field must have (values are checked by the model)
+NUMBER, TEXT, BOOL = (int, float), (str,), (bool,)
+FIELD_TYPES = {"id": TEXT, "kind": TEXT, "label": TEXT, "x": NUMBER, "y": NUMBER,
+               "activation": TEXT, "bias": NUMBER, "initial": NUMBER, "aggregate": TEXT,
+               "direction": TEXT, "trainable": BOOL, "initial_trainable": BOOL,
+               "source": TEXT, "target": TEXT, "weight": NUMBER, "mode": TEXT}
+
+
+# ---------------------------------------------------------------------- writing
+def to_record(net: Network) -> Record:
+    """The network as a plain, JSON-ready dict in the file's key order (the network is
+    validated first; a problem raises FileFormatError)."""
+    try:
+        net.validate()
+    except NetworkError as exc:
+        raise FileFormatError(f"cannot save an invalid network: {exc}") from None
+    for key in ("training", "view"):
+        if not isinstance(getattr(net, key), dict):
+            raise FileFormatError(f"expected an object, got {describe(getattr(net, key))}",
+                                  where=key)
+        check_value(getattr(net, key), key)
+    for key in ("name", "description"):
+        check_value(getattr(net, key), key)
+    return {
+        "format": FORMAT, "version": VERSION, "name": net.name, "description": net.description,
+        "inputs": net.inputs, "outputs": net.outputs,
+        "ordering": {"mode": net.ordering_mode, "manual": net.manual_order},
+        "nodes": [_node_record(n, d) for n, d in net.graph.nodes(data=True)],
+        "edges": [_edge_record(u, v, d) for u, v, d in net.graph.edges(data=True)],
+        "training": _plain(net.training), "view": _plain(net.view),
+    }
+
+
+def _node_record(node: str, data: dict) -> Record:
+    out: Record = {"id": node}
+    for key in NODE_KEYS[1:]:
+        if key in data:
+            value = data[key]
+            out[key] = float(value) if FIELD_TYPES[key] is NUMBER else value
+    return out
+
+
+def _edge_record(u: str, v: str, data: dict) -> Record:
+    return {"source": u, "target": v, "weight": float(data["weight"]), "delay": data["delay"],
+            "trainable": data["trainable"]}
+
+
+def _plain(value: Any) -> Any:
+    """A copy made of dicts and lists only (tuples become lists, as in JSON)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+# ---------------------------------------------------------------------- reading
+def from_record(record: Any) -> Network:
+    """Check, migrate and validate a record, then build the network. Problems raise
+    FileFormatError with the place (``where``) but no path; `load` adds the path."""
+    check_value(record, "")
+    version = check_header(record)
+    record = migrate(dict(record), version)
+    _check_keys(record, "", TOP_KEYS, required=("format", "version", "nodes", "edges"))
+    net = Network()
+    _call(net.set_meta, None, name=_get(record, "name", TEXT, "untitled"),
+          description=_get(record, "description", TEXT, ""))
+    ids = _add_nodes(net, _get_list(record, "nodes"))
+    _add_edges(net, _get_list(record, "edges"), ids)
+    _set_io_order(net, record)
+    _set_ordering(net, _get(record, "ordering", (dict,), {"mode": "auto"}))
+    _call(net.set_meta, None, training=_get(record, "training", (dict,), {}),
+          view=_get(record, "view", (dict,), {}))
+    _call(net.validate, None)
+    return net
+
+
+def _add_nodes(net: Network, nodes: list) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    for i, rec in enumerate(nodes):
+        where = f"nodes[{i}]"
+        _check_keys(rec, where, NODE_KEYS, required=("id", "kind"))
+        node = _field(rec, "id", where)
+        if node in ids:
+            raise FileFormatError(f"duplicate id {node!r} (also nodes[{ids[node]}])",
+                                  where=join(where, "id"))
+        kind = _field(rec, "kind", where)
+        if kind not in KINDS:
+            raise FileFormatError(f"{kind!r} is not one of {', '.join(KINDS)}",
+                                  where=join(where, "kind"))
+        attrs = {k: _field(rec, k, where) for k in rec if k not in ("id", "kind")}
+        _call(net.add_node, where, node, kind, **attrs)
+        ids[node] = i
+    return ids
+
+
+def _add_edges(net: Network, edges: list, ids: dict[str, int]) -> None:
+    seen: dict[tuple[str, str], int] = {}
+    for i, rec in enumerate(edges):
+        where = f"edges[{i}]"
+        _check_keys(rec, where, EDGE_KEYS, required=("source", "target", "weight"))
+        u, v = _field(rec, "source", where), _field(rec, "target", where)
+        for key, node in (("source", u), ("target", v)):
+            if node not in ids:
+                raise FileFormatError(f"no node {node!r}", where=join(where, key))
+        if (u, v) in seen:
+            raise FileFormatError(f"duplicate edge {u} -> {v} (also edges[{seen[u, v]}])",
+                                  where=where)
+        attrs = {k: _field(rec, k, where) for k in ("weight", "delay", "trainable") if k in rec}
+        _call(net.add_edge, where, u, v, **attrs)
+        seen[u, v] = i
+
+
+def _set_io_order(net: Network, record: Record) -> None:
+    orders = {}
+    for key, kind in (("inputs", "input"), ("outputs", "output")):
+        expected = [n for n in net.graph if net.kind(n) == kind]
+        order = _get_text_list(record, key, expected)
+        for i, node in enumerate(order):
+            if node not in net or net.kind(node) != kind:
+                raise FileFormatError(f"{node!r} is not an {kind} node", where=join(key, i))
+        if len(set(order)) != len(order) or len(order) != len(expected):
+            missing = sorted(set(expected) - set(order))
+            raise FileFormatError(f"must list every {kind} node exactly once"
+                                  + (f" (missing {', '.join(missing[:5])})" if missing else ""),
+                                  where=key)
+        orders[key] = order
+    _call(net.set_io_order, None, **orders)
+
+
+def _set_ordering(net: Network, rec: Record) -> None:
+    _check_keys(rec, "ordering", ORDERING_KEYS, required=("mode",))
+    mode = _field(rec, "mode", "ordering")
+    manual = _get_text_list(rec, "manual", [], where="ordering.manual")
+    if mode == "manual":
+        _call(net.set_ordering, "ordering.manual", manual)
+        return
+    if manual:
+        raise FileFormatError(f"a manual order is only used in mode 'manual' (mode is {mode!r})",
+                              where="ordering.manual")
+    _call(net.set_ordering_mode, "ordering.mode", mode)
+
+
+# ---------------------------------------------------------------------- small checks
+def _call(method, where: str | None, *args, **kwargs) -> Any:
+    """Call a model method; its NetworkError becomes a FileFormatError at `where`."""
+    try:
+        return method(*args, **kwargs)
+    except NetworkError as exc:
+        raise FileFormatError(str(exc), where=where) from None
+
+
+def _check_keys(rec: Any, where: str, allowed: tuple, required: tuple) -> None:
+    if not isinstance(rec, dict):
+        raise FileFormatError(f"expected an object, got {describe(rec)}", where=where or None)
+    for key in rec:
+        if key not in allowed:
+            raise FileFormatError(f"unknown key {key!r}", where=where or None)
+    for key in required:
+        if key not in rec:
+            raise FileFormatError(f"missing key {key!r}", where=where or None)
+
+
+def _field(rec: Record, key: str, where: str) -> Any:
+    value = rec[key]
+    types = FIELD_TYPES.get(key)
+    if key == "delay":
+        if not (value == "auto" and isinstance(value, str)) and \
+                (isinstance(value, bool) or not isinstance(value, int)):
+            raise FileFormatError(f"expected \"auto\" or a whole number, got {value!r}",
+                                  where=join(where, key))
+    elif types and (not isinstance(value, types) or (types is NUMBER and isinstance(value, bool))):
+        expected = {NUMBER: "a number", TEXT: "text", BOOL: "true or false"}[types]
+        raise FileFormatError(f"expected {expected}, got {describe(value)}",
+                              where=join(where, key))
+    return value
+
+
+def _get(record: Record, key: str, types: tuple, default: Any) -> Any:
+    if key not in record:
+        return default
+    value = record[key]
+    if not isinstance(value, types) or isinstance(value, bool):
+        expected = "an object" if types == (dict,) else "text"
+        raise FileFormatError(f"expected {expected}, got {describe(value)}", where=key)
+    return value
+
+
+def _get_list(record: Record, key: str) -> list:
+    value = record[key]
+    if not isinstance(value, list):
+        raise FileFormatError(f"expected an array, got {describe(value)}", where=key)
+    return value
+
+
+def _get_text_list(record: Record, key: str, default: list, where: str | None = None) -> list:
+    where = where or key
+    if key not in record:
+        return list(default)
+    value = record[key]
+    if not isinstance(value, list):
+        raise FileFormatError(f"expected an array of node ids, got {describe(value)}",
+                              where=where)
+    for i, item in enumerate(value):
+        if not isinstance(item, str):
+            raise FileFormatError(f"expected a node id (text), got {describe(item)}",
+                                  where=join(where, i))
+    return value
