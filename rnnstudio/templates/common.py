@@ -1,0 +1,92 @@
+"""Helpers shared by the templates: ids, columns of nodes, dense wiring, training blocks."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from ..model import Network
+from ..tasks import TASKS
+from .layout import column_positions
+
+# Default training settings of templates (tuned per template where it matters).
+TRAINING_DEFAULTS: dict[str, Any] = {
+    "optimizer": "adam", "lr": 0.01, "epochs": 200, "batch_size": 32, "clip": 1.0,
+    "tbptt": None, "seed": 0, "validation": 0.2,
+}
+# Task preference when a template picks a natural task by its number of inputs and outputs.
+_PREFERENCE = ("sine", "adding", "rain", "parity", "text", "echo")
+
+
+def ids(prefix: str, n: int) -> list[str]:
+    """prefix0 .. prefix{n-1}."""
+    return [f"{prefix}{i}" for i in range(n)]
+
+
+def check_sizes(**sizes: int) -> None:
+    for name, n in sizes.items():
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            raise ValueError(f"{name} must be a whole number >= 1, got {n!r}")
+
+
+class Builder:
+    """Adds nodes at their column positions: columns are lists of ids, left to right."""
+
+    def __init__(self, net: Network, columns: Sequence[Sequence[str]]):
+        self.net = net
+        self.pos = column_positions(columns)
+
+    def _xy(self, node: str) -> dict[str, float]:
+        x, y = self.pos[node]
+        return {"x": x, "y": y}
+
+    def inputs(self, nodes: Sequence[str]) -> None:
+        for n in nodes:
+            self.net.add_input(n, **self._xy(n))
+
+    def neurons(self, nodes: Sequence[str], **attrs) -> None:
+        for n in nodes:
+            self.net.add_neuron(n, **self._xy(n), **attrs)
+
+    def outputs(self, nodes: Sequence[str], **attrs) -> None:
+        for n in nodes:
+            self.net.add_output(n, **self._xy(n), **attrs)
+
+    def dense(self, sources: Sequence[str], targets: Sequence[str], delay="auto") -> None:
+        """An edge from every source to every target (trainable; weights set by init)."""
+        for v in targets:
+            for u in sources:
+                self.net.add_edge(u, v, weight=0.0, delay=delay)
+
+    def fixed(self, u: str, v: str, weight: float = 1.0, delay="auto") -> None:
+        """A non-trainable wiring edge (gates, products, relays)."""
+        self.net.add_edge(u, v, weight=weight, delay=delay, trainable=False)
+
+
+def natural_task(n_in: int, n_out: int, out_activation: str) -> str | None:
+    """The first built-in task whose default shape and output activation fit."""
+    for name in _PREFERENCE:
+        info = TASKS[name]
+        p = info.defaults()
+        if (info.n_inputs(p), info.n_outputs(p), info.out_activation) == (
+                n_in, n_out, out_activation):
+            return name
+    return None
+
+
+def training_block(task: str | None, params: dict | None = None, **settings) -> dict[str, Any]:
+    """A `training` block: {"task": {"name", "params"}, "loss", "optimizer", "lr", ...}."""
+    block: dict[str, Any] = {}
+    if task is not None:
+        block["task"] = {"name": task, "params": dict(params or {})}
+        block["loss"] = TASKS[task].loss
+    block.update(TRAINING_DEFAULTS)
+    block.update(settings)
+    return block
+
+
+def set_natural_training(net: Network, n_in: int, n_out: int, out_activation: str,
+                         **settings) -> None:
+    """Give the network a training block for its natural task, if it has one."""
+    task = natural_task(n_in, n_out, out_activation)
+    if task is not None:
+        net.set_meta(training=training_block(task, **settings))
