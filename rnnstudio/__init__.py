@@ -5,6 +5,8 @@ The public API (see README and ../shared/spec/API.md) is importable from here:
 """
 
 from .model import Network, NetworkError
+from . import tasks, templates
+from .templates import init_weights
 
 __version__ = "0.1.0"
-__all__ = ["Network", "NetworkError", "__version__"]
+__all__ = ["Network", "NetworkError", "__version__", "tasks", "templates", "init_weights"]
