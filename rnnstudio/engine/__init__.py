@@ -1,0 +1,12 @@
+"""The engine: compile a network to frozen numpy arrays, run it, BPTT, step-through, training.
+
+numpy only (no Qt). See ../shared/spec/SEMANTICS.md for what a network computes.
+"""
+
+from .api import Grads, gradients, run
+from .compiler import compile
+from .losses import LOSSES, bce, cross_entropy, loss_and_grad, mse
+from .program import Program
+
+__all__ = ["compile", "run", "gradients", "Grads", "Program", "LOSSES", "loss_and_grad",
+           "mse", "bce", "cross_entropy"]

@@ -1,0 +1,154 @@
+"""The compiled program: frozen index arrays and weight blocks, built once per structure.
+
+Values live in one array Vp of shape (P + T + Q, N, C): P leading and Q trailing padding steps
+hold the values "before the start" / "after the end" (the initial values; 0 for inputs), so a
+read at t - s is always Vp[P + t - s]. Columns: the inputs, then every other node grouped by
+phase and level (each level is a contiguous column range), then one constant-1 column.
+
+All parameters also live in one flat float64 vector theta = [weights | biases | initials]
+(weights in `edges` order, biases and initials in `nodes` order); `set_theta` scatters it into
+the blocks.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .blocks import ProdGroup, SumBlock
+
+
+@dataclass
+class Level:
+    c0: int                        # first column
+    c1: int                        # one past the last column
+    n_sum: int                     # sum neurons come first, then product neurons
+    acts: list                     # [(lo, hi, activation)] local column ranges
+    bias: np.ndarray               # (n_sum,)
+    blocks: list = field(default_factory=list)
+    prod: ProdGroup | None = None
+
+    @property
+    def width(self) -> int:
+        return self.c1 - self.c0
+
+
+@dataclass
+class Phase:
+    kind: str                      # "parallel" (all steps at once) | "sequential" (a sweep)
+    reverse: bool                  # reverse-time neurons (swept from the last step to the first)
+    levels: list
+    c0: int
+    c1: int
+
+
+class Program:
+    """A network compiled for the engine; see the module docstring for the layout."""
+
+    def __init__(self, dtype):
+        self.dtype = np.dtype(dtype)
+        self.n_in = 0
+        self.inputs: list[str] = []
+        self.outputs: list[str] = []
+        self.nodes: list[str] = []            # non-input nodes in column order
+        self.col: dict[str, int] = {}
+        self.edges: list[tuple[str, str]] = []
+        self.phases: list[Phase] = []
+        self.P = 0
+        self.Q = 0
+        self.out_cols = np.zeros(0, dtype=np.intp)
+        self.init_row = np.zeros(0, dtype=self.dtype)
+        self.trainable = np.zeros(0, dtype=bool)
+        self.has_bias = np.zeros(0, dtype=bool)
+        self.structure_version = -1
+        self.param_version = -1
+        self.theta = np.zeros(0)
+        self._local = threading.local()       # per-thread work buffers
+
+    # ------------------------------------------------------------------ sizes
+    @property
+    def S(self) -> int:
+        return len(self.nodes)
+
+    @property
+    def C(self) -> int:
+        return self.n_in + self.S + 1
+
+    @property
+    def one(self) -> int:
+        return self.C - 1
+
+    @property
+    def n_out(self) -> int:
+        return len(self.outputs)
+
+    @property
+    def E(self) -> int:
+        return len(self.edges)
+
+    @property
+    def n_levels(self) -> int:
+        """Sequential levels per time step (the cost of one step of the sweeps)."""
+        return sum(len(ph.levels) for ph in self.phases if ph.kind == "sequential")
+
+    def level_nodes(self) -> list[dict]:
+        """Per phase: kind, reverse, and the node ids of each level (for the UI)."""
+        return [{"kind": ph.kind, "reverse": ph.reverse,
+                 "levels": [self.nodes[lv.c0 - self.n_in:lv.c1 - self.n_in] for lv in ph.levels]}
+                for ph in self.phases]
+
+    # ------------------------------------------------------------------ parameters
+    def blocks(self):
+        for ph in self.phases:
+            for lv in ph.levels:
+                yield from lv.blocks
+                if lv.prod is not None:
+                    yield lv.prod
+
+    def set_theta(self, theta: np.ndarray) -> None:
+        """Write the flat parameter vector into the weight blocks, biases and initial values."""
+        self.theta = np.array(theta, dtype=np.float64)
+        for b in self.blocks():
+            b.set_weights(self.theta)
+        E, S, n_in = self.E, self.S, self.n_in
+        for ph in self.phases:
+            for lv in ph.levels:
+                i0 = E + lv.c0 - n_in
+                lv.bias[:] = self.theta[i0:i0 + lv.n_sum]
+        self.init_row[n_in:n_in + S] = self.theta[E + S:E + 2 * S]
+
+    def theta_from_net(self, net) -> np.ndarray:
+        g = net.graph
+        w = [g.edges[e]["weight"] for e in self.edges]
+        b = [g.nodes[n]["bias"] if self.has_bias[i] else 0.0 for i, n in enumerate(self.nodes)]
+        init = [g.nodes[n]["initial"] for n in self.nodes]
+        return np.array(w + b + init, dtype=np.float64)
+
+    def load_params(self, net) -> None:
+        """Refresh weights, biases and initial values from the net (same structure)."""
+        self.set_theta(self.theta_from_net(net))
+        self.param_version = net.param_version
+
+    def params_dict(self, theta: np.ndarray | None = None) -> dict[str, dict]:
+        """theta as {"weights": {(u, v): w}, "biases": {n: b}, "initials": {n: v}} (plain floats;
+        product neurons have no bias and are left out of "biases")."""
+        th = self.theta if theta is None else theta
+        E, S = self.E, self.S
+        return {
+            "weights": {e: float(th[i]) for i, e in enumerate(self.edges)},
+            "biases": {n: float(th[E + i]) for i, n in enumerate(self.nodes) if self.has_bias[i]},
+            "initials": {n: float(th[E + S + i]) for i, n in enumerate(self.nodes)},
+        }
+
+    # ------------------------------------------------------------------ work buffers
+    def workspace(self, key, shape, dtype=None) -> np.ndarray:
+        """A reusable per-thread buffer (contents undefined) for `key` and `shape`."""
+        store = getattr(self._local, "buffers", None)
+        if store is None:
+            store = self._local.buffers = {}
+        buf = store.get(key)
+        if buf is None or buf.shape != shape:
+            buf = store[key] = np.empty(shape, dtype=dtype or self.dtype)
+        return buf
