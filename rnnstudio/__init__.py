@@ -5,8 +5,10 @@ The public API (see README and ../shared/spec/API.md) is importable from here:
 """
 
 from .model import Network, NetworkError
+from .io import save, load, FileFormatError
 from . import tasks, templates
 from .templates import init_weights
 
 __version__ = "0.1.0"
-__all__ = ["Network", "NetworkError", "__version__", "tasks", "templates", "init_weights"]
+__all__ = ["Network", "NetworkError", "__version__", "tasks", "templates", "init_weights",
+           "save", "load", "FileFormatError"]
