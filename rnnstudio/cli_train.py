@@ -1,0 +1,287 @@
+"""``python -m rnnstudio train``: settings from the file's training block, overridable from the
+command line; a progress bar on stderr; Ctrl-C stops after the current epoch and still saves."""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import math
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    "optimizer": "adam", "lr": 0.01, "epochs": 100, "batch_size": None, "clip": None,
+    "tbptt": None, "seed": 0, "validation": 0.2,
+}
+# command-line option -> training key, type
+OPTIONS = {
+    "epochs": int, "lr": float, "optimizer": str, "loss": str, "batch_size": int,
+    "clip": float, "tbptt": int, "seed": int, "validation": float, "momentum": float,
+}
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("net", help="a .rnn.json network file")
+    p.add_argument("--task", help="a built-in task (default: the file's)")
+    p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                   help="a task parameter, e.g. --param T=20 (repeatable)")
+    p.add_argument("--csv", help="train on a CSV time series instead of a task")
+    p.add_argument("--inputs", help="CSV input columns, comma-separated")
+    p.add_argument("--targets", help="CSV target columns, comma-separated")
+    p.add_argument("--window", type=int, help="CSV sequence length (rows per sequence)")
+    p.add_argument("--stride", type=int, help="CSV rows between sequence starts")
+    for name, typ in OPTIONS.items():
+        p.add_argument(f"--{name.replace('_', '-')}", dest=name, type=typ, default=None)
+    p.add_argument("--out", help="where to save (default: NET-trained.rnn.json)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+# ---------------------------------------------------------------------- settings
+def task_of(training: dict) -> tuple[str, dict] | None:
+    """(name, params) of the training block's task: {"task": {"name", "params"}} or the UI's
+    {"data": {"task": {...}}} (preferred when both are there); None without a task."""
+    data = training.get("data")
+    task = data.get("task") if isinstance(data, dict) else None
+    if task is None and not (isinstance(data, dict) and "csv" in data):
+        task = training.get("task")
+    if isinstance(task, str):
+        return task, {}
+    if isinstance(task, dict) and isinstance(task.get("name"), str):
+        return task["name"], dict(task.get("params") or {})
+    return None
+
+
+def csv_of(training: dict) -> dict | None:
+    data = training.get("data")
+    return dict(data["csv"]) if isinstance(data, dict) and isinstance(data.get("csv"), dict) \
+        else None
+
+
+def _parse_params(items: list[str]) -> dict[str, Any]:
+    out = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ValueError(f"--param {item!r}: expected KEY=VALUE")
+        out[key.strip()] = value
+    return out
+
+
+def _split(text: str | None) -> list | None:
+    from .cli import _names
+    return _names(text)
+
+
+def resolve_settings(net, args: argparse.Namespace) -> dict[str, Any]:
+    """The settings of this run: defaults < the file's training block < the command line."""
+    training = dict(net.training or {})
+    s = dict(DEFAULTS)
+    s.update({k: v for k, v in training.items() if k in OPTIONS})
+    s.update({k: getattr(args, k) for k in OPTIONS if getattr(args, k) is not None})
+    s["csv"] = csv_of(training)
+    if args.csv:
+        s["csv"] = {"path": args.csv, "inputs": _split(args.inputs),
+                    "targets": _split(args.targets), "window": args.window,
+                    "stride": args.stride}
+    task = task_of(training)
+    if args.task:
+        task = (args.task, {} if task is None or task[0] != args.task else task[1])
+    if args.task or not args.csv:
+        s["task"] = task
+    params = _parse_params(args.param)
+    if params:
+        if not s.get("task"):
+            raise ValueError("--param needs a task (--task NAME)")
+        s["task"] = (s["task"][0], {**s["task"][1], **params})
+    return s
+
+
+def _csv_path(path: str, net_path: str) -> str:
+    if os.path.isabs(path) or os.path.exists(path):
+        return path
+    beside = os.path.join(os.path.dirname(os.path.abspath(net_path)), path)
+    return beside if os.path.exists(beside) else path
+
+
+def load_data(net, s: dict, net_path: str):
+    """(X, Y) and the loss for the settings; checks the network fits."""
+    from .tasks import from_csv, get_task
+    if s.get("task"):
+        name, params = s["task"]
+        info = get_task(name)
+        values = info.resolve(params)
+        info.check_network(net, values)
+        s["task"] = (name, params)
+        return info.build(**values), s.get("loss") or info.loss
+    c = s.get("csv")
+    if not c:
+        raise ValueError("no task: the file's training block names none; give --task NAME "
+                         "(python -m rnnstudio tasks lists them) or --csv")
+    X, Y = from_csv(_csv_path(c["path"], net_path), inputs=c.get("inputs"),
+                    targets=c.get("targets"), window=c.get("window"), stride=c.get("stride"))
+    _check_width(net, X.shape[-1], Y.shape[-1])
+    return (X, Y), s.get("loss") or "mse"
+
+
+def _check_width(net, n_in: int, n_out: int) -> None:
+    if n_in != len(net.inputs) or n_out != len(net.outputs):
+        raise ValueError(f"the CSV gives {n_in} inputs and {n_out} targets; the network has "
+                         f"{len(net.inputs)} inputs and {len(net.outputs)} outputs")
+
+
+# ---------------------------------------------------------------------- progress
+def _duration(seconds: float) -> str:
+    if not math.isfinite(seconds):
+        return "?"
+    seconds = int(round(seconds))
+    m, s = divmod(seconds, 60)
+    h, m = divmod(m, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+class Progress:
+    """A one-line progress bar on a terminal; on a pipe, a line every tenth of the run."""
+
+    def __init__(self, total: int, stream=None, quiet: bool = False, width: int = 24):
+        self.total, self.quiet, self.width = total, quiet, width
+        self.stream = sys.stderr if stream is None else stream
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.start = time.monotonic()
+        self.done = 0
+        self.every = max(1, total // 10)
+
+    def line(self, loss: float, val_loss: float | None) -> str:
+        elapsed = time.monotonic() - self.start
+        eta = elapsed / self.done * (self.total - self.done) if self.done else math.inf
+        filled = int(self.width * self.done / max(self.total, 1))
+        bar = "#" * filled + "." * (self.width - filled)
+        val = f" val {val_loss:.5g}" if val_loss is not None and math.isfinite(val_loss) else ""
+        return (f"epoch {self.done}/{self.total} [{bar}] loss {loss:.5g}{val} "
+                f"{_duration(elapsed)} elapsed, ETA {_duration(eta)}")
+
+    def update(self, loss: float, val_loss: float | None = None) -> None:
+        self.done += 1
+        if self.quiet:
+            return
+        if self.tty:
+            self.stream.write("\r" + self.line(loss, val_loss).ljust(79))
+        elif self.done % self.every == 0 or self.done == self.total:
+            self.stream.write(self.line(loss, val_loss) + "\n")
+        self.stream.flush()
+
+    def finish(self) -> None:
+        if self.tty and not self.quiet and self.done:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+# ---------------------------------------------------------------------- training
+def make_trainer(net, s: dict, loss: str):
+    from .engine import Trainer
+    wanted = {"loss": loss, "optimizer": s["optimizer"], "lr": s["lr"], "clip": s["clip"],
+              "tbptt": s["tbptt"], "batch_size": s["batch_size"], "seed": s["seed"],
+              "validation": s["validation"], "momentum": s.get("momentum")}
+    accepted = inspect.signature(Trainer).parameters
+    kwargs = {k: v for k, v in wanted.items() if k in accepted and v is not None}
+    if "validation" in accepted:
+        kwargs["validation"] = s["validation"]
+    return Trainer(net, **kwargs)
+
+
+class _Stopper:
+    """First Ctrl-C: stop after the current epoch (and still save). Second: abort."""
+
+    def __init__(self, trainer, stream):
+        self.trainer, self.stream, self.requested = trainer, stream, False
+        self._old = None
+
+    def __enter__(self):
+        try:
+            self._old = signal.signal(signal.SIGINT, self._on_sigint)
+        except ValueError:  # not the main thread: Ctrl-C is not ours to catch
+            self._old = None
+        return self
+
+    def __exit__(self, *exc):
+        if self._old is not None:
+            signal.signal(signal.SIGINT, self._old)
+        return False
+
+    def _on_sigint(self, signum, frame):
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+        self.stream.write("\nstopping after this epoch (Ctrl-C again to abort)...\n")
+        stop = getattr(self.trainer, "stop", None)
+        if callable(stop):
+            stop()
+
+
+def fit(trainer, X, Y, epochs: int, progress: Progress, stopper: _Stopper) -> dict:
+    last: dict[str, Any] = {"epochs": 0, "loss": None, "val_loss": None}
+
+    def callback(record):
+        loss = float(getattr(record, "loss", math.nan))
+        val = getattr(record, "val_loss", None)
+        last.update(epochs=last["epochs"] + 1, loss=loss,
+                    val_loss=None if val is None else float(val))
+        progress.update(loss, last["val_loss"])
+        return not stopper.requested
+
+    trainer.fit(X, Y, epochs=epochs, callback=callback)
+    last["stopped"] = stopper.requested
+    return last
+
+
+def _record_settings(net, s: dict, loss: str, result: dict) -> None:
+    training = dict(net.training or {})
+    for key in OPTIONS:
+        if key in s and (s[key] is not None or key in training or key in DEFAULTS):
+            training[key] = s[key]
+    training["loss"] = loss
+    if s.get("task"):
+        name, params = s["task"]
+        task = {"name": name, "params": params}
+        if isinstance(training.get("data"), dict):
+            training["data"] = {"task": task}
+        else:
+            training["task"] = task
+    elif s.get("csv"):
+        training["data"] = {"csv": s["csv"]}
+        training.pop("task", None)
+    training["last_run"] = {k: result[k] for k in ("epochs", "loss", "val_loss", "stopped")}
+    net.set_meta(training=training)
+
+
+def default_out(path: str) -> str:
+    p = Path(path)
+    stem = p.name[:-len(".rnn.json")] if p.name.endswith(".rnn.json") else p.stem
+    return str(p.with_name(f"{stem}-trained.rnn.json"))
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from .cli import load_net
+    from .io import save
+    net = load_net(args.net)
+    s = resolve_settings(net, args)
+    (X, Y), loss = load_data(net, s, args.net)
+    if s["epochs"] < 1:
+        raise ValueError(f"epochs must be at least 1, got {s['epochs']}")
+    trainer = make_trainer(net, s, loss)
+    progress = Progress(s["epochs"], quiet=args.quiet)
+    with _Stopper(trainer, sys.stderr) as stopper:
+        try:
+            result = fit(trainer, X, Y, s["epochs"], progress, stopper)
+        finally:
+            progress.finish()
+    _record_settings(net, s, loss, result)
+    out = args.out or default_out(args.net)
+    save(net, out)
+    how = "stopped" if result["stopped"] else "done"
+    print(f"{how} after {result['epochs']} epochs, loss {result['loss']:.6g}; saved {out}",
+          file=sys.stderr)
+    return 0
