@@ -52,7 +52,8 @@ def register(name: str, help: str, add_arguments: Callable, handler: Callable) -
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one line instead of usage + message
-        self.exit(EXIT_ERROR, f"{self.prog}: error: {message} (see --help)\n")
+        name = self.prog.replace(PROG, "rnnstudio", 1)
+        self.exit(EXIT_ERROR, f"{name}: error: {message} (see --help)\n")
 
 
 def _load_plugins() -> None:
