@@ -46,6 +46,9 @@ ID_PREFIX = {"input": "x", "neuron": "h", "output": "y"}
 def _finite(value: Any, what: str, node=None, edge=None) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise NetworkError(f"{what}: expected a number, got {value!r}", node=node, edge=edge)
+    if isinstance(value, int) and abs(value) > MAX_ABS_VALUE:  # float() might overflow
+        raise NetworkError(f"{what}: must be a finite number of magnitude at most 1e12, "
+                           f"got a whole number of {value.bit_length()} bits", node=node, edge=edge)
     value = float(value)
     if not math.isfinite(value) or abs(value) > MAX_ABS_VALUE:
         raise NetworkError(f"{what}: must be a finite number of magnitude at most 1e12, "
@@ -254,7 +257,28 @@ class Network:
     def set_node_attrs(self, node: str, **attrs) -> None:
         """Change attributes of a node (all or nothing). Kind changes keep the edges."""
         self._require_node(node)
-        old = self.graph.nodes[node]
+        old = dict(self.graph.nodes[node])  # a copy: the graph's dict is rewritten below
+        new = self._new_node_data(node, old, attrs)
+        changed = {k: v for k, v in new.items() if k not in old or old[k] != v}
+        removed_keys = set(old) - set(new)
+        if not changed and not removed_keys:
+            return
+        self._check_node_rules(node, new)
+        if self._mode == "position":
+            self.ordering()  # fills the cache, to tell below whether a move reorders
+        saved = (list(self._inputs), list(self._outputs), list(self._manual))
+        self._write_node(node, new)
+        if "kind" in changed:
+            self._apply_kind_change(node, old["kind"], new["kind"])
+        try:
+            self._check_forced_edges(self._incident_edges(node))
+        except NetworkError:
+            self._write_node(node, old)
+            self._inputs, self._outputs, self._manual = saved
+            raise
+        self._emit_node_changed(node, changed, bool(removed_keys))
+
+    def _new_node_data(self, node: str, old: dict, attrs: dict) -> dict[str, Any]:
         kind = attrs.get("kind", old["kind"])
         _choice(kind, KINDS, f"node {node}: kind", node=node)
         allowed = INPUT_ATTRS if kind == "input" else NEURON_ATTRS
@@ -262,36 +286,49 @@ class Network:
         if unknown:
             raise NetworkError(f"node {node}: unknown or not applicable to a {kind}: "
                                f"{', '.join(sorted(unknown))}", node=node)
-        new = dict(old)
-        if kind != old["kind"]:
-            new = self._converted_node(node, old, kind)
+        new = self._converted_node(node, old, kind) if kind != old["kind"] else dict(old)
         new.update(attrs)
-        new = self._checked_node_values(node, new)
-        changed = {k: v for k, v in new.items() if old.get(k) != v or k not in old}
-        removed_keys = set(old) - set(new)
-        if not changed and not removed_keys:
-            return
-        self._check_node_rules(node, new)
+        return self._checked_node_values(node, new)
+
+    def _write_node(self, node: str, data: dict) -> None:
         self.graph.nodes[node].clear()
-        self.graph.nodes[node].update(new)
-        if "kind" in changed:
-            self._apply_kind_change(node, old["kind"], kind)
-        structural = any(k in changed for k in STRUCTURAL_NODE_ATTRS) or removed_keys
-        if structural:
+        self.graph.nodes[node].update(data)
+
+    def _incident_edges(self, node: str) -> list[tuple[str, str]]:
+        return list(self.graph.in_edges(node)) + list(self.graph.out_edges(node))
+
+    def _emit_node_changed(self, node: str, changed: dict, removed_keys: bool) -> None:
+        structural = removed_keys or any(k in changed for k in STRUCTURAL_NODE_ATTRS)
+        moved = self._mode == "position" and ("x" in changed or "y" in changed)
+        reordered = not structural and moved and self._position_moved(node)
+        if structural or reordered:
             self._structure_changed()
         elif any(k in changed for k in PARAM_NODE_ATTRS):
             self.param_version += 1
         self.events.emit(ev.Event(ev.NODE_CHANGED, node=node, changed=changed))
         if "kind" in changed:
             self.events.emit(ev.Event(ev.IO_CHANGED))
-        if structural:
+        if structural or reordered:
             self._ordering_changed()
-        elif self._mode == "position" and ("x" in changed or "y" in changed):
-            before = self._order_cache
-            self._order_cache = None
-            if before is not None and self.ordering() != before:
-                self._structure_changed()
-                self._ordering_changed()
+
+    def _position_moved(self, node: str) -> bool:
+        """Whether `node` left its place in the cached position ordering (it just moved)."""
+        order = self._order_cache
+        if self.graph.nodes[node]["kind"] == "input":
+            return False  # inputs keep the input order
+        if order is None or node not in order:
+            return True
+        i = order.index(node)
+        first = len(self._inputs)
+        key = self._position_key
+        before = order[i - 1] if i - 1 >= first else None
+        after = order[i + 1] if i + 1 < len(order) else None
+        return (before is not None and key(before) > key(node)) or \
+            (after is not None and key(node) > key(after))
+
+    def _position_key(self, node: str) -> tuple:
+        data = self.graph.nodes[node]
+        return (data["x"], data["y"], node)
 
     def _converted_node(self, node: str, old: dict, kind: str) -> dict:
         base = {k: old[k] for k in ("label", "x", "y")}
@@ -330,10 +367,13 @@ class Network:
         """Reorder the input columns and/or the output columns."""
         new_in = self._inputs if inputs is None else list(inputs)
         new_out = self._outputs if outputs is None else list(outputs)
-        if sorted(new_in) != sorted(self._inputs):
-            raise NetworkError("inputs: the new order must list every input exactly once")
-        if sorted(new_out) != sorted(self._outputs):
-            raise NetworkError("outputs: the new order must list every output exactly once")
+        for what, new, old in (("inputs", new_in, self._inputs),
+                               ("outputs", new_out, self._outputs)):
+            # compare as lists of ids: sorted() would raise TypeError on ids of mixed types
+            if len(new) != len(old) or not all(isinstance(n, str) for n in new) \
+                    or sorted(new) != sorted(old):
+                raise NetworkError(f"{what}: the new order must list every {what[:-1]} "
+                                   "exactly once")
         if new_in == self._inputs and new_out == self._outputs:
             return
         self._inputs, self._outputs = list(new_in), list(new_out)
@@ -480,16 +520,31 @@ class Network:
         self._structure_changed()
         self._ordering_changed()
 
-    def _check_forced_forward(self, mode: str, manual: list[str]) -> None:
+    def _check_forced_forward(self, mode: str, manual: list[str],
+                              edges: list[tuple[str, str]] | None = None) -> None:
+        """Under a manual or position ordering, no explicit delay-0 edge (of `edges`, or all)
+        may point backward."""
         if mode == "auto":
             return
         order = self._compute_ordering(mode, manual)
         pos = {n: i for i, n in enumerate(order)}
-        for u, v, d in self.graph.edges(data="delay"):
-            if d == 0 and not isinstance(d, str) and pos[u] > pos[v] \
-                    and not self._reverse_to_forward(u, v):
+        if edges is None:
+            edges = [(u, v) for u, v, d in self.graph.edges(data="delay")
+                     if d == 0 and not isinstance(d, (str, bool))]
+        for u, v in edges:
+            if pos[u] > pos[v] and not self._reverse_to_forward(u, v):
                 raise NetworkError(f"{edge_name(u, v)}: explicit delay 0 on an edge that would "
                                    f"point backward in the {mode} ordering", edge=(u, v))
+
+    def _check_forced_edges(self, edges: Iterable[tuple[str, str]]) -> None:
+        """Explicit delay-0 edges among `edges` must point forward in a manual or position
+        ordering (the auto ordering keeps them forward by itself)."""
+        if self._mode == "auto":
+            return
+        forced = [(u, v) for u, v in edges if self.graph.edges[u, v]["delay"] == 0
+                  and not isinstance(self.graph.edges[u, v]["delay"], bool)]
+        if forced:
+            self._check_forced_forward(self._mode, self._manual, forced)
 
     def ordering(self) -> list[str]:
         """The resolved ordering: inputs first (in input order), then every other node once."""
@@ -499,38 +554,44 @@ class Network:
 
     def _compute_ordering(self, mode: str, manual: list[str]) -> list[str]:
         inputs = list(self._inputs)
-        others = [n for n in self.graph if self.kind(n) != "input"]
+        inputs_set = set(inputs)
+        others = [n for n in self.graph if n not in inputs_set]
         if mode == "manual":
             return inputs + list(manual)
         if mode == "position":
             nodes = self.graph.nodes
             return inputs + sorted(others, key=lambda n: (nodes[n]["x"], nodes[n]["y"], n))
         # auto: reverse-time neurons first (they are swept before the forward neurons)
+        reverse = self._reverse_nodes()
+        groups = {True: ([], [], []), False: ([], [], [])}  # members, free edges, forced edges
+        for n in others:
+            groups[n in reverse][0].append(n)
+        for u, v, d in self.graph.edges(data="delay"):
+            if u != v and u not in inputs_set and (u in reverse) == (v in reverse):
+                if d == "auto":
+                    groups[u in reverse][1].append((u, v))
+                elif d == 0 and not isinstance(d, bool):
+                    groups[u in reverse][2].append((u, v))
         result = list(inputs)
         for group in (True, False):
-            members = [n for n in others if (self.graph.nodes[n].get("direction") == "reverse") == group]
-            ms = set(members)
-            free, forced = [], []
-            for u, v, d in self.graph.edges(data="delay"):
-                if u in ms and v in ms and u != v:
-                    if d == "auto":
-                        free.append((u, v))
-                    elif d == 0:
-                        forced.append((u, v))
-            result += auto_order(members, free, forced)
+            result += auto_order(*groups[group])
         return result
+
+    def _reverse_nodes(self) -> set[str]:
+        return {n for n, d in self.graph.nodes(data="direction") if d == "reverse"}
 
     def delays(self) -> dict[tuple[str, str], int]:
         """The resolved delay of every edge (cached until the next change)."""
         if self._delay_cache is None:
             pos = {n: i for i, n in enumerate(self.ordering())}
-            nodes = self.graph.nodes
+            first = set(self._inputs) | self._reverse_nodes()  # read at the same step by all
+            reverse = self._reverse_nodes()
             out = {}
             for u, v, d in self.graph.edges(data="delay"):
                 if d != "auto":
                     out[(u, v)] = d
-                elif nodes[u]["kind"] == "input" or self._reverse_to_forward(u, v):
-                    out[(u, v)] = 0
+                elif u in first and (u not in reverse or v not in reverse):
+                    out[(u, v)] = 0  # from an input, or from a reverse neuron to a forward one
                 else:
                     out[(u, v)] = 0 if pos[u] < pos[v] else 1
             self._delay_cache = out
