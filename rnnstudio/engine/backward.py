@@ -50,7 +50,7 @@ def _derivatives(lv: Level, y: np.ndarray, out: np.ndarray) -> None:
 
 def _level_all_steps_back(prog, lv: Level, Vp, dVp, T: int, g: np.ndarray) -> None:
     P = prog.P
-    dA = np.empty((T * Vp.shape[1], lv.width), dtype=prog.dtype)
+    dA = prog.workspace(("dA", lv.c0), (T * Vp.shape[1], lv.width))
     _derivatives(lv, rows(Vp[P:P + T])[:, lv.c0:lv.c1], dA)
     dA *= rows(dVp[P:P + T])[:, lv.c0:lv.c1]
     _level_grads(prog, lv, Vp, dVp, T, dA, g, internal_done=False)
@@ -70,7 +70,7 @@ def _level_grads(prog, lv: Level, Vp, dVp, T: int, dA: np.ndarray, g: np.ndarray
     for b in lv.blocks:
         g[b.eidx] = block_wgrad(b, rows(slab(Vp, prog.P, b.shift, T)), dS)
         if b.needs_grad and not (internal_done and b.internal):
-            block_backward(b, dS, rows(slab(dVp, prog.P, b.shift, T)))
+            block_backward(b, dS, rows(slab(dVp, prog.P, b.shift, T)), prog.scratch)
 
 
 def _sweep_back(prog, ph: Phase, Vp, dVp, T: int, g: np.ndarray) -> None:

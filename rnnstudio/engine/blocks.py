@@ -39,24 +39,42 @@ class SumBlock:
         self.W.reshape(-1)[self.fpos] = theta[self.eidx]
 
 
-def block_forward(b: SumBlock, V: np.ndarray, out: np.ndarray) -> None:
-    """out += contribution of block b read from source rows V."""
+def block_forward(b: SumBlock, V: np.ndarray, out: np.ndarray, scratch=None,
+                  first: bool = False) -> None:
+    """out += contribution of block b read from source rows V (out = ... when `first`).
+    `scratch(shape)` returns a reusable buffer (fresh large arrays pay page faults)."""
     if b.mode == "coo":
+        if first:
+            out.fill(0.0)
         prod = V[:, b.src] * b.W
         out[:, b.tuniq] += np.add.reduceat(prod, b.tstart, axis=1)
+    elif first:
+        np.matmul(V[:, b.src], b.W, out=out)
     else:
-        out += V[:, b.src] @ b.W
+        _add_product(V[:, b.src], b.W, out, scratch)
 
 
-def block_backward(b: SumBlock, dA: np.ndarray, dV: np.ndarray) -> None:
+def block_backward(b: SumBlock, dA: np.ndarray, dV: np.ndarray, scratch=None) -> None:
     """dV (source rows) += d loss / d sources, given dA = d loss / d pre-activations."""
     if b.mode == "coo":
         g = dA[:, b.et] * b.W
         dV[:, b.suniq] += np.add.reduceat(g[:, b.perm_s], b.sstart, axis=1)
     elif b.mode == "slice":
-        dV[:, b.src] += dA @ b.W.T
+        _add_product(dA, b.W.T, dV[:, b.src], scratch)
     else:
-        dV[:, b.src] += dA @ b.W.T
+        dV[:, b.src] += _product(dA, b.W.T, scratch)
+
+
+def _product(A: np.ndarray, B: np.ndarray, scratch) -> np.ndarray:
+    if scratch is None:
+        return A @ B
+    out = scratch((A.shape[0], B.shape[1]))
+    np.matmul(A, B, out=out)
+    return out
+
+
+def _add_product(A: np.ndarray, B: np.ndarray, out: np.ndarray, scratch) -> None:
+    out += _product(A, B, scratch)
 
 
 def block_wgrad(b: SumBlock, V: np.ndarray, dA: np.ndarray) -> np.ndarray:

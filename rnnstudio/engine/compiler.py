@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from dataclasses import dataclass
+
 from . import blas
 from .blocks import ProdGroup, SumBlock
 from .program import Level, Phase, Program
-from .structure import levels, split_phases
+from .structure import generations, split_phases
 
 DENSE_MIN = 4096        # a block with at most this many weight slots is always dense
 DENSE_DENSITY = 0.05    # larger blocks are dense when at least this fraction are edges
@@ -19,15 +21,17 @@ SLICE_SLACK = (2, 16)   # dense rows over a column range when span <= 2 * source
 CACHE_ATTR = "_engine_cache"
 
 
-def compile(net, dtype="float64", cache: bool = True) -> Program:  # noqa: A001 (API name)
-    """The network compiled for the engine (the cached program when the structure is the same)."""
+def compile(net, dtype="float64", cache: bool = True,  # noqa: A001 (the API's name)
+            validate: bool = False) -> Program:
+    """The network compiled for the engine (the cached program when the structure is the same;
+    its parameters are refreshed in place when only they changed)."""
     dtype = np.dtype(dtype)
     store = getattr(net, CACHE_ATTR, None)
     if not isinstance(store, dict):
         store = {}
     prog = store.get(dtype.name) if cache else None
     if prog is None or prog.structure_version != net.structure_version:
-        prog = build(net, dtype)
+        prog = build(net, dtype, validate)
         if cache:
             store[dtype.name] = prog
             setattr(net, CACHE_ATTR, store)
@@ -36,102 +40,134 @@ def compile(net, dtype="float64", cache: bool = True) -> Program:  # noqa: A001 
     return prog
 
 
-def build(net, dtype="float64") -> Program:
-    """A fresh program for the network (no cache)."""
-    blas.warm_up()
-    net.validate()
-    prog = Program(dtype)
-    g = net.graph
-    order = net.ordering()
+@dataclass
+class _Graph:
+    """The network as plain arrays, nodes numbered by their place in the ordering."""
+    names: list            # ordering (inputs first)
+    n_in: int
+    attrs: list            # node attribute dicts, in ordering order
+    edges: list            # (u, v) in graph order
+    eu: np.ndarray         # source number of each edge
+    ev: np.ndarray         # target number
+    shift: np.ndarray      # read t - shift (reverse-time targets: t + delay)
+    edge_attrs: list
+
+
+def _extract(net) -> _Graph:
+    names = net.ordering()
+    index = {n: i for i, n in enumerate(names)}
+    nodes = net.graph.nodes
+    attrs = [nodes[n] for n in names]
     delays = net.delays()
-    prog.inputs, prog.outputs, prog.n_in = net.inputs, net.outputs, len(net.inputs)
-    plan = _plan_phases(net, order, delays)
-    _assign_columns(prog, g, plan)
-    prog.edges = list(g.edges)
-    prog.trainable = _trainable_mask(prog, g)
-    _build_blocks(prog, g, delays)
+    adjacency = list(net.graph.adjacency())  # (u, {v: edge data}), the order of graph.edges
+    edges = [(u, v) for u, nbrs in adjacency for v in nbrs]
+    data = [d for _, nbrs in adjacency for d in nbrs.values()]
+    E = len(edges)
+    eu = np.fromiter((index[u] for u, nbrs in adjacency for _ in nbrs), dtype=np.intp, count=E)
+    ev = np.fromiter((index[v] for _, nbrs in adjacency for v in nbrs), dtype=np.intp, count=E)
+    d = np.fromiter(map(delays.__getitem__, edges), dtype=np.intp, count=E)
+    rev = np.array([a.get("direction") == "reverse" for a in attrs], dtype=bool)
+    shift = np.where(rev[ev], -d, d) if E else d
+    return _Graph(names, len(net.inputs), attrs, edges, eu, ev, shift, data)
+
+
+def build(net, dtype="float64", validate: bool = False) -> Program:
+    """A fresh program for the network (no cache). The model keeps the network valid through
+    its edits; `validate` runs its full check first as well."""
+    blas.warm_up()
+    if validate:
+        net.validate()
+    gr = _extract(net)
+    prog = Program(dtype)
+    prog.inputs, prog.outputs, prog.n_in = net.inputs, net.outputs, gr.n_in
+    _assign_columns(prog, gr, _plan_phases(gr))
+    prog.edges = gr.edges
+    _build_blocks(prog, gr)
     prog.out_cols = np.array([prog.col[n] for n in prog.outputs], dtype=np.intp)
-    prog.load_params(net)
+    _parameters(prog, gr)
     prog.structure_version = net.structure_version
+    prog.param_version = net.param_version
     return prog
 
 
-def _plan_phases(net, order: list[str], delays: dict) -> list[tuple[str, bool, list]]:
-    """[(kind, reverse, levels of node ids)] in evaluation order, empty phases left out."""
-    g = net.graph
-    pos = {n: i for i, n in enumerate(order)}
-    nodes = g.nodes
-
-    def key(n):
-        return (nodes[n]["aggregate"] == "product", nodes[n]["activation"], pos[n])
-
-    others = order[len(net.inputs):]
+def _plan_phases(gr: _Graph) -> list[tuple[str, bool, list]]:
+    """[(kind, reverse, levels as arrays of node numbers)] in evaluation order."""
+    n, attrs = len(gr.names), gr.attrs
+    rev = np.array([a.get("direction") == "reverse" for a in attrs], dtype=bool)
+    is_node = np.arange(n) >= gr.n_in
+    prod = np.array([a.get("aggregate") == "product" for a in attrs], dtype=bool)
+    act = np.array([a.get("activation", "") for a in attrs])
+    same_step = gr.shift == 0
     plan = []
     for reverse in (True, False):
-        group = [n for n in others if (nodes[n]["direction"] == "reverse") == reverse]
-        pre, loop, post = split_phases(g, group)
-        for kind, members in (("parallel", pre), ("sequential", loop), ("parallel", post)):
-            if members:
-                lv = levels(g, members, kind == "sequential", delays, key)
-                plan.append((kind, reverse, lv))
+        members = is_node & (rev == reverse)
+        pre, loop, post = split_phases(n, gr.eu, gr.ev, members)
+        for kind, mask in (("parallel", pre), ("sequential", loop), ("parallel", post)):
+            if not mask.any():
+                continue
+            sel = same_step if kind == "sequential" else slice(None)
+            level = generations(n, gr.eu[sel], gr.ev[sel], mask, gr.names)
+            nodes = np.flatnonzero(mask)
+            nodes = nodes[np.lexsort((nodes, act[nodes], prod[nodes], level[nodes]))]
+            cuts = np.flatnonzero(np.diff(level[nodes])) + 1
+            plan.append((kind, reverse, np.split(nodes, cuts)))
     return plan
 
 
-def _assign_columns(prog: Program, g, plan) -> None:
+def _assign_columns(prog: Program, gr: _Graph, plan) -> None:
     prog.col = {n: j for j, n in enumerate(prog.inputs)}
     c = prog.n_in
     for kind, reverse, lvs in plan:
         phase = Phase(kind, reverse, [], c, c)
         for members in lvs:
-            lv = _empty_level(prog, g, members, c)
-            for n in members:
-                prog.col[n] = c
-                prog.nodes.append(n)
+            phase.levels.append(_empty_level(prog, [gr.attrs[i] for i in members], c))
+            for i in members:
+                prog.col[gr.names[i]] = c
+                prog.nodes.append(gr.names[i])
                 c += 1
-            phase.levels.append(lv)
         phase.c1 = c
         prog.phases.append(phase)
-    prog.has_bias = np.array([g.nodes[n]["aggregate"] == "sum" for n in prog.nodes], dtype=bool)
     prog.init_row = np.zeros(prog.C, dtype=prog.dtype)
     prog.init_row[prog.one] = 1.0
 
 
-def _empty_level(prog: Program, g, members: list[str], c0: int) -> Level:
-    n_sum = sum(1 for n in members if g.nodes[n]["aggregate"] == "sum")
+def _empty_level(prog: Program, attrs: list[dict], c0: int) -> Level:
+    n_sum = sum(1 for a in attrs if a["aggregate"] == "sum")
     acts = []
-    for i, n in enumerate(members):
-        key = (g.nodes[n]["aggregate"], g.nodes[n]["activation"])
+    for i, a in enumerate(attrs):
+        key = (a["aggregate"], a["activation"])
         if acts and acts[-1][3] == key and i != n_sum:
             acts[-1][1] = i + 1
         else:
             acts.append([i, i + 1, key[1], key])
-    return Level(c0, c0 + len(members), n_sum, [(a, b, name) for a, b, name, _ in acts],
+    return Level(c0, c0 + len(attrs), n_sum, [(a, b, name) for a, b, name, _ in acts],
                  np.zeros(n_sum, dtype=prog.dtype))
 
 
-def _trainable_mask(prog: Program, g) -> np.ndarray:
-    w = [bool(g.edges[e]["trainable"]) for e in prog.edges]
-    b = [bool(g.nodes[n]["trainable"]) and prog.has_bias[i] for i, n in enumerate(prog.nodes)]
-    init = [bool(g.nodes[n]["initial_trainable"]) for n in prog.nodes]
-    return np.array(w + b + init, dtype=bool)
+def _parameters(prog: Program, gr: _Graph) -> None:
+    """The trainable mask and the parameter values (theta) from the network."""
+    by_name = dict(zip(gr.names, gr.attrs))
+    attrs = [by_name[n] for n in prog.nodes]
+    prog.has_bias = np.array([a["aggregate"] == "sum" for a in attrs], dtype=bool)
+    w = [e["weight"] for e in gr.edge_attrs]
+    b = [a["bias"] if s else 0.0 for a, s in zip(attrs, prog.has_bias)]
+    init = [a["initial"] for a in attrs]
+    prog.set_theta(np.array(w + b + init, dtype=np.float64))
+    prog.trainable = np.array([bool(e["trainable"]) for e in gr.edge_attrs]
+                              + [bool(a["trainable"]) and s for a, s in zip(attrs, prog.has_bias)]
+                              + [bool(a["initial_trainable"]) for a in attrs], dtype=bool)
 
 
 # ---------------------------------------------------------------------- edges -> blocks
-def _build_blocks(prog: Program, g, delays: dict) -> None:
+def _build_blocks(prog: Program, gr: _Graph) -> None:
     level_of, phase_of = _level_index(prog)
-    E = prog.E
-    src = np.empty(E, dtype=np.intp)
-    tgt = np.empty(E, dtype=np.intp)
-    shift = np.empty(E, dtype=np.intp)
-    nodes, col = g.nodes, prog.col
-    for i, (u, v) in enumerate(prog.edges):
-        src[i], tgt[i] = col[u], col[v]
-        d = delays[(u, v)]
-        shift[i] = -d if nodes[v]["direction"] == "reverse" else d
+    col_of = np.array([prog.col[n] for n in gr.names], dtype=np.intp)
+    src, tgt, shift = col_of[gr.eu], col_of[gr.ev], gr.shift
     prog.P = max(0, int(shift.max(initial=0)))
     prog.Q = max(0, int(-shift.min(initial=0)))
     lid = level_of[tgt]
-    is_prod = np.array([nodes[v]["aggregate"] == "product" for _, v in prog.edges], dtype=bool)
+    is_prod = np.array([a.get("aggregate") == "product" for a in gr.attrs],
+                       dtype=bool)[gr.ev]
     internal = _internal(prog, phase_of, src, tgt)
     all_levels = [lv for ph in prog.phases for lv in ph.levels]
     _sum_blocks(prog, all_levels, src, tgt, shift, lid, internal, ~is_prod)
@@ -208,7 +244,7 @@ def _prod_groups(prog, all_levels, src, tgt, shift, lid, is_prod) -> None:
             continue
         edges = by_level.get(k, [])
         rows = [int(tgt[i]) - lv.c0 - lv.n_sum for i in edges]
-        K = max([rows.count(r) for r in set(rows)] + [1])
+        K = max(np.bincount(np.array(rows, dtype=np.intp), minlength=1).max(initial=0), 1)
         g = ProdGroup(lv.n_sum, np.full((n, K), prog.one, dtype=np.intp),
                       np.zeros((n, K), dtype=np.intp), np.ones((n, K), dtype=prog.dtype),
                       np.array(edges, dtype=np.intp), np.zeros(len(edges), dtype=np.intp))

@@ -60,12 +60,13 @@ def forward(prog: Program, X: np.ndarray, carry: np.ndarray | None = None,
     Vp[P + T:] = prog.init_row
     Vp[P:P + T, :, :prog.n_in] = X
     Vp[P:P + T, :, prog.one] = 1.0
-    for ph in prog.phases:
-        if ph.kind == "parallel":
-            for lv in ph.levels:
-                level_all_steps(prog, lv, Vp, T)
-        else:
-            sweep(prog, ph, Vp, T)
+    with np.errstate(over="ignore"):
+        for ph in prog.phases:
+            if ph.kind == "parallel":
+                for lv in ph.levels:
+                    level_all_steps(prog, lv, Vp, T)
+            else:
+                sweep(prog, ph, Vp, T)
     return Trace(prog, Vp, T, N, carry is not None)
 
 
@@ -80,25 +81,32 @@ def activate(lv: Level, sums: np.ndarray, prods: np.ndarray | None, out: np.ndar
 def level_all_steps(prog: Program, lv: Level, Vp: np.ndarray, T: int) -> None:
     """A hoisted level: every step at once, one GEMM per block."""
     P = prog.P
-    sums = np.empty((T * Vp.shape[1], lv.n_sum), dtype=prog.dtype)
-    sums[:] = lv.bias
-    for b in lv.blocks:
-        block_forward(b, rows(slab(Vp, P, b.shift, T)), sums)
+    sums = weighted_sums(prog, lv, Vp, T, ("sums", lv.c0), lambda b: True)
     prods = None
     if lv.prod is not None:
         prods = rows(prod_forward(lv.prod, Vp, P, np.arange(T)))
     activate(lv, sums, prods, rows(Vp[P:P + T])[:, lv.c0:lv.c1])
 
 
+def weighted_sums(prog: Program, lv: Level, Vp: np.ndarray, T: int, key, use) -> np.ndarray:
+    """bias + the blocks selected by `use`, for all steps: (T*N, n_sum) in a work buffer."""
+    out = prog.workspace(key, (T * Vp.shape[1], lv.n_sum))
+    first = True
+    for b in lv.blocks:
+        if use(b):
+            block_forward(b, rows(slab(Vp, prog.P, b.shift, T)), out, prog.scratch, first)
+            first = False
+    if first:
+        out[:] = lv.bias
+    else:
+        out += lv.bias
+    return out
+
+
 def external_part(prog: Program, lv: Level, Vp: np.ndarray, T: int) -> np.ndarray:
     """bias + everything a swept level reads from outside the sweep, for all steps: (T, N, n)."""
-    N = Vp.shape[1]
-    ext = np.empty((T * N, lv.n_sum), dtype=prog.dtype)
-    ext[:] = lv.bias
-    for b in lv.blocks:
-        if not b.internal:
-            block_forward(b, rows(slab(Vp, prog.P, b.shift, T)), ext)
-    return ext.reshape(T, N, lv.n_sum)
+    ext = weighted_sums(prog, lv, Vp, T, ("ext", lv.c0), lambda b: not b.internal)
+    return ext.reshape(T, Vp.shape[1], lv.n_sum)
 
 
 def sweep(prog: Program, ph: Phase, Vp: np.ndarray, T: int) -> None:

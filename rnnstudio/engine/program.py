@@ -120,10 +120,11 @@ class Program:
         self.init_row[n_in:n_in + S] = self.theta[E + S:E + 2 * S]
 
     def theta_from_net(self, net) -> np.ndarray:
-        g = net.graph
-        w = [g.edges[e]["weight"] for e in self.edges]
-        b = [g.nodes[n]["bias"] if self.has_bias[i] else 0.0 for i, n in enumerate(self.nodes)]
-        init = [g.nodes[n]["initial"] for n in self.nodes]
+        g = net.graph  # same structure: edges iterate in the compiled order
+        w = [w for _, _, w in g.edges(data="weight")]
+        nodes = g.nodes
+        b = [nodes[n]["bias"] if self.has_bias[i] else 0.0 for i, n in enumerate(self.nodes)]
+        init = [nodes[n]["initial"] for n in self.nodes]
         return np.array(w + b + init, dtype=np.float64)
 
     def load_params(self, net) -> None:
@@ -152,3 +153,7 @@ class Program:
         if buf is None or buf.shape != shape:
             buf = store[key] = np.empty(shape, dtype=dtype or self.dtype)
         return buf
+
+    def scratch(self, shape) -> np.ndarray:
+        """A reusable per-thread temporary of `shape` (one per shape)."""
+        return self.workspace(("scratch", shape), shape)
