@@ -1,0 +1,115 @@
+"""Edge geometry, computed when endpoints move (never while painting)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from PySide6.QtCore import QLineF, QPointF, QRectF
+from PySide6.QtGui import QPainterPath, QPolygonF
+
+from ..style import NODE_RADIUS
+
+ARROW_LEN = 9.0
+ARROW_HALF = 4.0
+END_GAP = NODE_RADIUS + 2.0
+
+
+@dataclass
+class EdgeGeom:
+    """What an edge batch needs to draw and hit-test one edge."""
+    line: QLineF | None       # a straight, same-step edge
+    path: QPainterPath | None  # a curved (delayed) edge or a self-loop
+    arrow: QPolygonF
+    label_pos: QPointF | None  # where the z^-d tag goes (delayed edges)
+    samples: list[tuple[float, float]]  # a polyline for hit tests
+    rect: QRectF
+
+
+def _arrow(tip: QPointF, dx: float, dy: float) -> QPolygonF:
+    n = math.hypot(dx, dy) or 1.0
+    ux, uy = dx / n, dy / n
+    bx, by = tip.x() - ux * ARROW_LEN, tip.y() - uy * ARROW_LEN
+    return QPolygonF([tip, QPointF(bx - uy * ARROW_HALF, by + ux * ARROW_HALF),
+                      QPointF(bx + uy * ARROW_HALF, by - ux * ARROW_HALF)])
+
+
+def _bounds(points: list[tuple[float, float]], pad: float = 10.0) -> QRectF:
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    return QRectF(min(xs) - pad, min(ys) - pad, max(xs) - min(xs) + 2 * pad,
+                  max(ys) - min(ys) + 2 * pad)
+
+
+def straight(p: QPointF, q: QPointF) -> EdgeGeom:
+    dx, dy = q.x() - p.x(), q.y() - p.y()
+    n = math.hypot(dx, dy) or 1.0
+    ux, uy = dx / n, dy / n
+    a = QPointF(p.x() + ux * END_GAP, p.y() + uy * END_GAP)
+    tip = QPointF(q.x() - ux * END_GAP, q.y() - uy * END_GAP)
+    end = QPointF(tip.x() - ux * ARROW_LEN * 0.8, tip.y() - uy * ARROW_LEN * 0.8)
+    pts = [(a.x(), a.y()), (tip.x(), tip.y())]
+    return EdgeGeom(QLineF(a, end), None, _arrow(tip, dx, dy), None, pts, _bounds(pts))
+
+
+def _quad_point(a, c, b, t):
+    s = 1 - t
+    return (s * s * a[0] + 2 * s * t * c[0] + t * t * b[0],
+            s * s * a[1] + 2 * s * t * c[1] + t * t * b[1])
+
+
+def curved(p: QPointF, q: QPointF, bend: float = 0.28) -> EdgeGeom:
+    """A delayed edge: a curve bulging to the left of its direction (so u->v and v->u part)."""
+    dx, dy = q.x() - p.x(), q.y() - p.y()
+    n = math.hypot(dx, dy) or 1.0
+    ux, uy = dx / n, dy / n
+    off = max(28.0, min(140.0, n * bend))
+    mx, my = (p.x() + q.x()) / 2 + uy * off, (p.y() + q.y()) / 2 - ux * off
+    # start and end on the rims, aimed at the control point
+    a = _towards(p, mx, my, END_GAP)
+    tip = _towards(q, mx, my, END_GAP)
+    ctrl = (mx, my)
+    tx, ty = tip.x() - mx, tip.y() - my
+    tn = math.hypot(tx, ty) or 1.0
+    end = QPointF(tip.x() - tx / tn * ARROW_LEN * 0.8, tip.y() - ty / tn * ARROW_LEN * 0.8)
+    path = QPainterPath(a)
+    path.quadTo(QPointF(*ctrl), end)
+    pa, pb = (a.x(), a.y()), (tip.x(), tip.y())
+    pts = [_quad_point(pa, ctrl, pb, k / 10) for k in range(11)]
+    label = QPointF(*_quad_point(pa, ctrl, pb, 0.5))
+    return EdgeGeom(None, path, _arrow(tip, tx, ty), label, pts, _bounds(pts + [ctrl], 14))
+
+
+def _towards(c: QPointF, x: float, y: float, dist: float) -> QPointF:
+    dx, dy = x - c.x(), y - c.y()
+    n = math.hypot(dx, dy) or 1.0
+    return QPointF(c.x() + dx / n * dist, c.y() + dy / n * dist)
+
+
+def self_loop(c: QPointF) -> EdgeGeom:
+    """A loop above the node, leaving at 11 o'clock and coming back at 1 o'clock."""
+    r = END_GAP
+    a1, a2 = math.radians(-125), math.radians(-55)
+    a = QPointF(c.x() + r * math.cos(a1), c.y() + r * math.sin(a1))
+    tip = QPointF(c.x() + r * math.cos(a2), c.y() + r * math.sin(a2))
+    h = 2.6 * NODE_RADIUS
+    c1 = QPointF(c.x() - 1.3 * NODE_RADIUS, c.y() - h)
+    c2 = QPointF(c.x() + 1.3 * NODE_RADIUS, c.y() - h)
+    path = QPainterPath(a)
+    path.cubicTo(c1, c2, tip)
+    dx, dy = tip.x() - c2.x(), tip.y() - c2.y()
+    label = QPointF(c.x(), c.y() - h * 0.78)
+    pts = [(path.pointAtPercent(k / 10).x(), path.pointAtPercent(k / 10).y()) for k in range(11)]
+    return EdgeGeom(None, path, _arrow(tip, dx, dy), label, pts, _bounds(pts, 14))
+
+
+def edge_geom(p: QPointF, q: QPointF, delayed: bool, is_loop: bool) -> EdgeGeom:
+    if is_loop:
+        return self_loop(p)
+    return curved(p, q) if delayed else straight(p, q)
+
+
+def delay_tag(d: int) -> str:
+    """z⁻¹, z⁻², ... for a delay of d steps."""
+    sup = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+    return "z⁻" + str(d).translate(sup)

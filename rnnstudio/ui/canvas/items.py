@@ -1,0 +1,298 @@
+"""Canvas items: one item per node, edges drawn in batches by a few `EdgeLayerItem`s.
+
+Items never keep a copy of model state: a node item reads its attributes from the network when
+it paints. What they do keep is view state (the ordering badge, a step-through value) and
+geometry derived from the model (edge paths), recomputed when endpoints move.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem, QStyle, QStyleOptionGraphicsItem
+
+from .. import style
+from .geometry import EdgeGeom, delay_tag
+
+_ACT_SAMPLES = [i / 6.0 - 2.0 for i in range(25)]
+_ACT_FUNCS = {
+    "identity": lambda a: a / 2.0,
+    "tanh": math.tanh,
+    "sigmoid": lambda a: 2.0 / (1.0 + math.exp(-2.5 * a)) - 1.0,
+    "relu": lambda a: max(0.0, a) - 1.0 if a > -10 else -1.0,
+}
+
+
+def _activation_glyph(name: str) -> QPainterPath:
+    """A small plot of the activation function, to draw inside a neuron."""
+    f = _ACT_FUNCS.get(name, _ACT_FUNCS["identity"])
+    s = style.NODE_RADIUS * 0.32
+    path = QPainterPath()
+    for k, a in enumerate(_ACT_SAMPLES):
+        pt = QPointF(a * s, -max(-1.2, min(1.2, f(a))) * s)
+        path.moveTo(pt) if k == 0 else path.lineTo(pt)
+    return path
+
+
+GLYPHS = {name: _activation_glyph(name) for name in _ACT_FUNCS}
+_BADGE_FONT = QFont("Sans Serif", 7, QFont.Weight.Bold)
+_LABEL_FONT = QFont("Sans Serif", 8)
+_INNER_FONT = QFont("Sans Serif", 8, QFont.Weight.DemiBold)
+_TAG_FONT = QFont("Sans Serif", 7, QFont.Weight.DemiBold)
+
+
+class NodeItem(QGraphicsItem):
+    """A node, drawn from the model's attributes; its position mirrors the model's x, y."""
+
+    def __init__(self, net, node_id: str):
+        super().__init__()
+        self._net = net
+        self.node_id = node_id
+        self.badge: int | None = None  # 1-based position in the ordering
+        self.value: float | None = None  # step-through value, None = plain fill
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setAcceptHoverEvents(True)
+        self.setZValue(10)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.sync_position()
+
+    # ---------------------------------------------------------------- mirror
+    def attrs(self) -> dict:
+        return self._net.graph.nodes[self.node_id]
+
+    def sync_position(self) -> None:
+        a = self.attrs()
+        self.setPos(a["x"], a["y"])
+
+    def set_badge(self, badge: int | None) -> None:
+        if badge != self.badge:
+            self.badge = badge
+            self.update()
+
+    def set_value(self, value: float | None) -> None:
+        """Colour the node by a value on a diverging scale (None: back to its kind's fill)."""
+        if value != self.value:
+            self.value = value
+            self.update()
+
+    def hoverMoveEvent(self, event) -> None:
+        rim = self.on_rim(event.scenePos())
+        self.setCursor(Qt.CursorShape.CrossCursor if rim else Qt.CursorShape.SizeAllCursor)
+
+    def on_rim(self, scene_pos: QPointF) -> bool:
+        """Is a scene point on the outline band where an edge drag starts?"""
+        p = self.mapFromScene(scene_pos)
+        d = math.hypot(p.x(), p.y())
+        return style.NODE_RADIUS - style.RIM_WIDTH <= d <= style.NODE_RADIUS + style.RIM_WIDTH
+
+    # ---------------------------------------------------------------- geometry
+    def boundingRect(self) -> QRectF:
+        r = style.NODE_RADIUS
+        return QRectF(-r - 6, -r - 10, 2 * r + 22, 2 * r + 30)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addEllipse(QPointF(0, 0), style.NODE_RADIUS + style.RIM_WIDTH,
+                        style.NODE_RADIUS + style.RIM_WIDTH)
+        return path
+
+    # ---------------------------------------------------------------- painting
+    def paint(self, painter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        a = self.attrs()
+        vkind = style.visual_kind(a)
+        shape = style.SHAPES[vkind]
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        fill = style.NODE_FILL[vkind] if self.value is None else style.value_color(self.value)
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        painter.setRenderHint(painter.RenderHint.Antialiasing, lod > 0.3)
+        if selected:
+            painter.setPen(QPen(style.SELECTION, 7, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+                                Qt.PenJoinStyle.RoundJoin))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(shape)
+        painter.setPen(QPen(style.NODE_OUTLINE, 1.6))
+        painter.setBrush(QBrush(fill))
+        painter.drawPath(shape)
+        if lod < 0.45:
+            return
+        self._paint_inside(painter, a, vkind)
+        self._paint_badge(painter)
+        self._paint_label(painter, a)
+
+    def _paint_inside(self, painter, a: dict, vkind: str) -> None:
+        r = style.NODE_RADIUS
+        if vkind == "output":
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(QPen(style.NODE_OUTLINE, 0.9))
+            painter.scale(0.8, 0.8)
+            painter.drawPath(style.SHAPES["output"])
+            painter.scale(1.25, 1.25)
+        if vkind == "input":
+            painter.setPen(style.NODE_OUTLINE)
+            painter.setFont(_INNER_FONT)
+            inputs = self._net.inputs
+            idx = inputs.index(self.node_id) if self.node_id in inputs else 0
+            painter.drawText(QRectF(-r, -r, 1.8 * r, 2 * r), Qt.AlignmentFlag.AlignCenter,
+                             f"x{idx}")
+            return
+        if vkind == "product":
+            painter.setPen(QPen(style.NODE_OUTLINE, 1.8))
+            k = r * 0.42
+            painter.drawLine(QPointF(-k, -k), QPointF(k, k))
+            painter.drawLine(QPointF(-k, k), QPointF(k, -k))
+            return
+        painter.setPen(QPen(QColor("#4c566a"), 1.4))
+        painter.drawPath(GLYPHS.get(a.get("activation"), GLYPHS["identity"]))
+
+    def _paint_badge(self, painter) -> None:
+        if self.badge is None:
+            return
+        r = style.NODE_RADIUS
+        rect = QRectF(r * 0.55, -r - 7, 17, 13)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(style.BADGE_FILL)
+        painter.drawRoundedRect(rect, 6, 6)
+        painter.setPen(style.BADGE_TEXT)
+        painter.setFont(_BADGE_FONT)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, str(self.badge))
+
+    def _paint_label(self, painter, a: dict) -> None:
+        r = style.NODE_RADIUS
+        painter.setPen(style.LABEL_TEXT)
+        painter.setFont(_LABEL_FONT)
+        painter.drawText(QRectF(-r - 6, r + 2, 2 * r + 22, 14),
+                         Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
+                         str(a.get("label", self.node_id))[:14])
+
+
+class EdgeLayerItem(QGraphicsItem):
+    """Draws many edges at once: one path per look (timing, sign, width), arrowheads in one
+    filled path per colour, delay tags on top. Hit tests go through numpy, not Qt shapes."""
+
+    def __init__(self, scene, highlight: bool = False):
+        super().__init__()
+        self.highlight = highlight  # draws the selected edges as a wide halo
+        self._scene = scene  # provides geom(key) -> EdgeGeom and look(key) -> (delayed, pos, lvl, d)
+        self.keys: set = set()
+        self._groups: dict = {}
+        self._arrows: dict = {}
+        self._tags: list = []
+        self._rect = QRectF()
+        self._shape: QPainterPath | None = None
+        self._hit = (np.zeros((0, 4)), [])
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setZValue(0)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+    def rebuild(self) -> None:
+        """Reassemble the batched paths from the per-edge geometry."""
+        self.prepareGeometryChange()
+        groups, arrows, tags, rect, segs, owners = {}, {}, [], QRectF(), [], []
+        taken: set = set()
+        for key in self.keys:
+            g: EdgeGeom = self._scene.geom(key)
+            delayed, positive, level, d = self._scene.look(key)
+            path = groups.get((delayed, positive, level))
+            if path is None:
+                path = groups[(delayed, positive, level)] = QPainterPath()
+            if g.line is not None:
+                path.moveTo(g.line.p1())
+                path.lineTo(g.line.p2())
+            else:
+                path.addPath(g.path)
+            arrow = arrows.get((delayed, positive))
+            if arrow is None:
+                arrow = arrows[(delayed, positive)] = QPainterPath()
+            arrow.addPolygon(g.arrow)
+            if delayed and g.label_pos is not None and _tag_free(taken, g.label_pos):
+                tags.append((g.label_pos, delay_tag(d)))
+            rect = rect.united(g.rect)
+            s = g.samples
+            segs.extend(a + b for a, b in zip(s, s[1:]))
+            owners.extend([key] * (len(s) - 1))
+        self._groups, self._arrows, self._tags, self._rect = groups, arrows, tags, rect
+        self._hit = (np.array(segs, dtype=float).reshape(-1, 4), owners)
+        self._shape = None
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self._rect
+
+    def shape(self) -> QPainterPath:
+        """The edges' centre lines (cheap, zero area): enough for rectangle queries."""
+        if self._shape is None:
+            self._shape = QPainterPath()
+            for path in self._groups.values():
+                self._shape.addPath(path)
+        return self._shape
+
+    def edge_at(self, x: float, y: float, tol: float) -> tuple | None:
+        """The edge whose centre line passes within `tol` of (x, y), nearest first."""
+        segs, owners = self._hit
+        if not len(owners):
+            return None
+        d = _seg_distance(segs, x, y)
+        k = int(np.argmin(d))
+        return owners[k] if d[k] <= tol else None
+
+    def paint(self, painter, option, widget=None) -> None:
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        painter.setRenderHint(painter.RenderHint.Antialiasing, lod > 0.3)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        if self.highlight:
+            self._paint_halo(painter)
+            return
+        for (delayed, positive, level), path in self._groups.items():
+            pen = QPen(style.EDGE_COLOR[(delayed, positive)], style.level_width(level))
+            pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+            if delayed:
+                pen.setDashPattern([4.0, 2.5])
+            painter.setPen(pen)
+            painter.drawPath(path)
+        painter.setPen(Qt.PenStyle.NoPen)
+        if lod > 0.25:
+            for (delayed, positive), path in self._arrows.items():
+                painter.setBrush(style.EDGE_COLOR[(delayed, positive)])
+                painter.drawPath(path)
+        if lod > 0.55:
+            self._paint_tags(painter)
+
+    def _paint_halo(self, painter) -> None:
+        for (_, _, level), path in self._groups.items():
+            pen = QPen(style.SELECTION, style.level_width(level) + 6)
+            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+            painter.setPen(pen)
+            painter.drawPath(path)
+
+    def _paint_tags(self, painter) -> None:
+        painter.setFont(_TAG_FONT)
+        for pos, text in self._tags:
+            rect = QRectF(pos.x() - 13, pos.y() - 7, 26, 14)
+            painter.setPen(QPen(style.EDGE_COLOR[(True, True)], 0.8))
+            painter.setBrush(style.DELAY_TAG_FILL)
+            painter.drawRoundedRect(rect, 7, 7)
+            painter.setPen(style.DELAY_TAG_TEXT)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+
+
+TAG_CELL = 30.0
+
+
+def _tag_free(taken: set, pos: QPointF) -> bool:
+    """Keep delay tags from piling up: at most one per 30 x 30 cell (and its neighbours)."""
+    cx, cy = int(pos.x() // TAG_CELL), int(pos.y() // TAG_CELL)
+    if any((cx + i, cy + j) in taken for i in (-1, 0, 1) for j in (-1, 0, 1)):
+        return False
+    taken.add((cx, cy))
+    return True
+
+
+def _seg_distance(segs: np.ndarray, x: float, y: float) -> np.ndarray:
+    ax, ay, bx, by = segs[:, 0], segs[:, 1], segs[:, 2], segs[:, 3]
+    dx, dy = bx - ax, by - ay
+    n2 = dx * dx + dy * dy
+    t = np.clip(((x - ax) * dx + (y - ay) * dy) / np.where(n2 == 0, 1, n2), 0, 1)
+    return np.hypot(ax + t * dx - x, ay + t * dy - y)

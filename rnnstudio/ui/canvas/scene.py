@@ -1,0 +1,334 @@
+"""NetworkScene: mirrors a `Network` through its events (model id -> item).
+
+Nodes are items; edges are drawn in batches by a few `EdgeLayerItem`s (chunks of the edge set,
+plus a small "live" layer for the edges of nodes being dragged, so a drag repaints little).
+Ordering restyles are coalesced: bulk edits emit many events, the scene redraws once.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
+from PySide6.QtGui import QBrush, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsScene
+
+from ...model import events as ev
+from .. import style
+from .geometry import edge_geom
+from .interactions import SceneInteractions
+from .items import EdgeLayerItem, NodeItem
+
+CHUNK = 2500  # edges per batch layer
+EDGE_HIT_TOLERANCE = 5.0
+
+
+class NetworkScene(QGraphicsScene):
+    """The canvas scene. Emits requests (`edge_requested`, ...) that the editor turns into
+    undo commands; it never edits the model except to move dragged nodes live."""
+
+    edge_requested = Signal(str, str)          # source, target (target may equal source)
+    nodes_moved = Signal(dict, dict)           # {id: (x, y)} before, after a drag
+    edge_selection_changed = Signal()
+    message = Signal(str)
+
+    def __init__(self, net=None, parent=None):
+        super().__init__(parent)
+        self.net = None
+        self.nodes: dict[str, NodeItem] = {}
+        self._geoms: dict = {}
+        self._layer_of: dict = {}
+        self._layers: list[EdgeLayerItem] = []
+        self._live = EdgeLayerItem(self)
+        self._highlight = EdgeLayerItem(self, highlight=True)
+        self._dirty_edges: set = set()
+        self._dirty_layers: set = set()
+        self._delays: dict = {}
+        self._ordering_pending = False
+        self.selected_edges: set = set()
+        self._flush_timer = QTimer(self, singleShot=True, interval=0)
+        self._flush_timer.timeout.connect(self.flush)
+        self.interactions = SceneInteractions(self)
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+        for layer in (self._live, self._highlight):
+            self.addItem(layer)
+        self._highlight.setZValue(-1)
+        if net is not None:
+            self.set_network(net)
+
+    # ---------------------------------------------------------------- model binding
+    def set_network(self, net) -> None:
+        """Mirror another network (the old one is forgotten)."""
+        if self.net is not None:
+            self.net.events.unsubscribe(self._on_model_changed)
+        self._clear()
+        self.net = net
+        net.events.subscribe(self._on_model_changed)
+        for n in net.graph.nodes:
+            self._add_node_item(n)
+        for key in net.graph.edges:
+            self._add_edge(key)
+        self._ordering_pending = True
+        self.flush()
+
+    def _clear(self) -> None:
+        for item in list(self.nodes.values()) + self._layers:
+            self.removeItem(item)
+        self.nodes.clear()
+        self._layers.clear()
+        self._geoms.clear()
+        self._layer_of.clear()
+        self._dirty_edges.clear()
+        self._dirty_layers.clear()
+        self._delays = {}
+        self.selected_edges = set()
+        self._live.keys.clear()
+        self._live.rebuild()
+        self._highlight.keys.clear()
+        self._highlight.rebuild()
+
+    def _on_model_changed(self, event: ev.Event) -> None:
+        handler = _HANDLERS.get(event.kind)
+        if handler is not None:
+            handler(self, event)
+
+    def _on_node_added(self, event) -> None:
+        self._add_node_item(event.node)
+
+    def _on_node_removed(self, event) -> None:
+        item = self.nodes.pop(event.node, None)
+        if item is not None:
+            self.removeItem(item)
+
+    def _on_node_changed(self, event) -> None:
+        item = self.nodes.get(event.node)
+        if item is None:
+            return
+        if "x" in event.changed or "y" in event.changed:
+            item.sync_position()
+            g = self.net.graph
+            self._mark_edges(list(g.in_edges(event.node)) + list(g.out_edges(event.node)))
+        item.update()
+
+    def _on_edge_added(self, event) -> None:
+        self._add_edge(event.edge)
+
+    def _on_edge_removed(self, event) -> None:
+        key = event.edge
+        self._geoms.pop(key, None)
+        self._delays.pop(key, None)
+        self._dirty_edges.discard(key)
+        self.selected_edges.discard(key)
+        self._highlight.keys.discard(key)
+        layer = self._layer_of.pop(key, None)
+        if layer is not None:
+            layer.keys.discard(key)
+            self._dirty_layers.add(layer)
+            self._dirty_layers.add(self._highlight)
+        self._schedule()
+
+    def _on_edge_changed(self, event) -> None:
+        self._mark_edges([event.edge])
+
+    def _on_ordering_changed(self, event=None) -> None:
+        self._ordering_pending = True
+        self._schedule()
+
+    def _on_params_changed(self, event) -> None:
+        self._mark_edges(list(self._geoms))
+        for item in self.nodes.values():
+            item.update()
+
+    def _on_io_changed(self, event) -> None:
+        for n in self.net.inputs:
+            if n in self.nodes:
+                self.nodes[n].update()
+
+    # ---------------------------------------------------------------- edges
+    def _add_node_item(self, node: str) -> None:
+        item = NodeItem(self.net, node)
+        self.nodes[node] = item
+        self.addItem(item)
+
+    def _add_edge(self, key) -> None:
+        if not self._layers or len(self._layers[-1].keys) >= CHUNK:
+            layer = EdgeLayerItem(self)
+            self._layers.append(layer)
+            self.addItem(layer)
+        layer = self._layers[-1]
+        layer.keys.add(key)
+        self._layer_of[key] = layer
+        self._mark_edges([key])
+
+    def _mark_edges(self, keys) -> None:
+        self._dirty_edges.update(keys)
+        self._schedule()
+
+    def _schedule(self) -> None:
+        if not self._flush_timer.isActive():
+            self._flush_timer.start()
+
+    def flush(self) -> None:
+        """Bring the picture up to date now (normally runs from a zero timer)."""
+        self._flush_timer.stop()
+        if self.net is None:
+            return
+        if self._ordering_pending:
+            self._restyle_ordering()
+        g = self.net.graph
+        for key in self._dirty_edges:
+            if key in self._layer_of and g.has_edge(*key):
+                self._geoms[key] = self._compute_geom(key)
+                self._dirty_layers.add(self._layer_of[key])
+                if key in self.selected_edges:
+                    self._dirty_layers.add(self._highlight)
+        self._dirty_edges.clear()
+        for layer in self._dirty_layers:
+            layer.rebuild()
+        self._dirty_layers.clear()
+
+    def _restyle_ordering(self) -> None:
+        self._ordering_pending = False
+        order = self.net.ordering()
+        for i, n in enumerate(order):
+            if n in self.nodes:
+                self.nodes[n].set_badge(i + 1)
+        delays = self.net.delays()
+        changed = [k for k, d in delays.items() if self._delays.get(k) != d]
+        self._delays = delays
+        self._dirty_edges.update(changed)
+
+    def _compute_geom(self, key):
+        u, v = key
+        p, q = self.nodes[u].pos(), self.nodes[v].pos()
+        return edge_geom(p, q, self._delays.get(key, 0) >= 1, u == v)
+
+    def geom(self, key):
+        return self._geoms[key]
+
+    def look(self, key) -> tuple[bool, bool, int, int]:
+        """(delayed, positive, width level, delay) of an edge, from the model."""
+        w = self.net.graph.edges[key]["weight"]
+        d = self._delays.get(key, 0)
+        return (d >= 1 or key[0] == key[1], w >= 0, style.width_level(w), max(d, 1))
+
+    def is_delayed(self, u: str, v: str) -> bool:
+        """How the edge is currently drawn (for tests and tooltips)."""
+        return self.look((u, v))[0]
+
+    # ---------------------------------------------------------------- live layer (drags)
+    def begin_live(self, nodes) -> None:
+        """Move the edges of `nodes` into the small live layer while they are dragged."""
+        g = self.net.graph
+        keys = {k for n in nodes for k in list(g.in_edges(n)) + list(g.out_edges(n))}
+        for key in keys:
+            layer = self._layer_of.get(key)
+            if layer is not None and layer is not self._live:
+                layer.keys.discard(key)
+                self._dirty_layers.add(layer)
+                self._live.keys.add(key)
+                self._layer_of[key] = self._live
+        self._dirty_layers.add(self._live)
+        self.flush()
+
+    def end_live(self) -> None:
+        for key in list(self._live.keys):
+            self._live.keys.discard(key)
+            self._layer_of.pop(key, None)
+            self._add_edge(key)
+        self._dirty_layers.add(self._live)
+        self.flush()
+
+    # ---------------------------------------------------------------- queries
+    def node_at(self, pos: QPointF) -> NodeItem | None:
+        for item in self.items(pos):
+            if isinstance(item, NodeItem):
+                return item
+        return None
+
+    def edge_at(self, pos: QPointF, tol: float = EDGE_HIT_TOLERANCE):
+        best = None
+        for layer in self._layers + [self._live]:
+            key = layer.edge_at(pos.x(), pos.y(), tol)
+            if key is not None:
+                best = key
+        return best
+
+    def selected_nodes(self) -> list[str]:
+        return [i.node_id for i in self.selectedItems() if isinstance(i, NodeItem)]
+
+    def select_edges(self, keys, clear_nodes: bool = True) -> None:
+        if clear_nodes:
+            self.clearSelection()
+        self.selected_edges = set(keys)
+        self._highlight.keys = set(self.selected_edges)
+        self._highlight.rebuild()
+        self.edge_selection_changed.emit()
+
+    def select_nodes(self, ids) -> None:
+        self.clearSelection()
+        for n in ids:
+            if n in self.nodes:
+                self.nodes[n].setSelected(True)
+
+    def items_rect(self) -> QRectF:
+        rect = QRectF()
+        for item in self.nodes.values():
+            rect = rect.united(item.sceneBoundingRect())
+        for layer in self._layers + [self._live]:
+            if layer.keys:
+                rect = rect.united(layer.sceneBoundingRect())
+        return rect
+
+    # ---------------------------------------------------------------- values (step-through)
+    def set_values(self, values: dict | None) -> None:
+        """Colour many nodes at once by value; None (or a missing id) restores plain fills."""
+        values = values or {}
+        for n, item in self.nodes.items():
+            item.set_value(values.get(n))
+
+    # ---------------------------------------------------------------- events
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        painter.fillRect(rect, style.BACKGROUND)
+        lod = painter.worldTransform().m11()
+        if lod < 0.5:
+            return
+        step = style.GRID * 2
+        x0 = int(rect.left() // step) * step
+        y0 = int(rect.top() // step) * step
+        points = []
+        y = y0
+        while y < rect.bottom():
+            x = x0
+            while x < rect.right():
+                points.append(QPointF(x, y))
+                x += step
+            y += step
+        painter.setPen(QPen(QBrush(style.GRID_DOT), 1.6))
+        painter.drawPoints(points)
+
+    def mousePressEvent(self, event) -> None:
+        if not self.interactions.press(event):
+            super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:
+        if not self.interactions.move(event):
+            super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if not self.interactions.release(event):
+            super().mouseReleaseEvent(event)
+
+    def helpEvent(self, event) -> None:
+        self.interactions.tooltip(event)
+
+
+_HANDLERS = {
+    ev.NODE_ADDED: NetworkScene._on_node_added,
+    ev.NODE_REMOVED: NetworkScene._on_node_removed,
+    ev.NODE_CHANGED: NetworkScene._on_node_changed,
+    ev.EDGE_ADDED: NetworkScene._on_edge_added,
+    ev.EDGE_REMOVED: NetworkScene._on_edge_removed,
+    ev.EDGE_CHANGED: NetworkScene._on_edge_changed,
+    ev.ORDERING_CHANGED: NetworkScene._on_ordering_changed,
+    ev.PARAMS_CHANGED: NetworkScene._on_params_changed,
+    ev.IO_CHANGED: NetworkScene._on_io_changed,
+}

@@ -1,0 +1,131 @@
+"""NetworkView: zoom (wheel, Ctrl +/-), pan (middle or right button, or Space + drag),
+F to fit, rubber band on empty background, drops from the palette, I/N/O/P keys."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QCursor, QKeySequence, QPainter
+from PySide6.QtWidgets import QGraphicsView
+
+NODE_MIME = "application/x-rnnstudio-node-kind"
+KEY_KINDS = {Qt.Key.Key_I: "input", Qt.Key.Key_N: "neuron", Qt.Key.Key_O: "output",
+             Qt.Key.Key_P: "product"}
+MIN_SCALE, MAX_SCALE = 0.05, 6.0
+
+
+class NetworkView(QGraphicsView):
+    node_drop_requested = Signal(str, QPointF)  # palette kind, scene position
+
+    def __init__(self, scene=None, parent=None):
+        super().__init__(scene, parent)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+        self.setRubberBandSelectionMode(Qt.ItemSelectionMode.IntersectsItemShape)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
+        self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState)
+        self.setAcceptDrops(True)
+        self.setMouseTracking(True)
+        self._pan_from: QPointF | None = None
+        self._space = False
+
+    # ---------------------------------------------------------------- zoom
+    def zoom(self, factor: float) -> None:
+        scale = self.transform().m11() * factor
+        if MIN_SCALE <= scale <= MAX_SCALE:
+            self.scale(factor, factor)
+
+    def fit(self) -> None:
+        scene = self.scene()
+        rect = scene.items_rect() if hasattr(scene, "items_rect") else scene.itemsBoundingRect()
+        if rect.isEmpty():
+            rect = QRectF(-200, -150, 400, 300)
+        rect = rect.adjusted(-40, -40, 40, 40)
+        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        if self.transform().m11() > 1.6:
+            self.resetTransform()
+            self.scale(1.6, 1.6)
+            self.centerOn(rect.center())
+
+    def wheelEvent(self, event) -> None:
+        delta = event.angleDelta().y()
+        if delta:
+            self.zoom(1.0015 ** delta)
+        event.accept()
+
+    # ---------------------------------------------------------------- pan
+    def mousePressEvent(self, event) -> None:
+        pan_button = event.button() in (Qt.MouseButton.MiddleButton, Qt.MouseButton.RightButton)
+        if pan_button or (self._space and event.button() == Qt.MouseButton.LeftButton):
+            self._pan_from = event.position()
+            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:
+        if self._pan_from is not None:
+            d = event.position() - self._pan_from
+            self._pan_from = event.position()
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - int(d.x()))
+            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - int(d.y()))
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if self._pan_from is not None:
+            self._pan_from = None
+            self.viewport().unsetCursor()
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    # ---------------------------------------------------------------- keys
+    def keyPressEvent(self, event) -> None:
+        if event.matches(QKeySequence.StandardKey.ZoomIn) or event.key() == Qt.Key.Key_Plus:
+            self.zoom(1.25)
+        elif event.matches(QKeySequence.StandardKey.ZoomOut) or event.key() == Qt.Key.Key_Minus:
+            self.zoom(0.8)
+        elif event.key() == Qt.Key.Key_F and not event.modifiers():
+            self.fit()
+        elif event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space = True
+        elif event.key() in KEY_KINDS and not event.modifiers():
+            self.node_drop_requested.emit(KEY_KINDS[event.key()], self.cursor_scene_pos())
+        else:
+            super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space = False
+        super().keyReleaseEvent(event)
+
+    def cursor_scene_pos(self) -> QPointF:
+        """The cursor's scene position, or the view's centre if the cursor is elsewhere."""
+        p = self.viewport().mapFromGlobal(QCursor.pos())
+        if not self.viewport().rect().contains(p):
+            p = self.viewport().rect().center()
+        return self.mapToScene(p)
+
+    # ---------------------------------------------------------------- drops
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasFormat(NODE_MIME):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event) -> None:
+        if event.mimeData().hasFormat(NODE_MIME):
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event) -> None:
+        data = event.mimeData()
+        if data.hasFormat(NODE_MIME):
+            kind = bytes(data.data(NODE_MIME)).decode()
+            self.node_drop_requested.emit(kind, self.mapToScene(event.position().toPoint()))
+            event.acceptProposedAction()
+        else:
+            super().dropEvent(event)

@@ -1,0 +1,189 @@
+"""Undo commands. Each only calls model methods; the model validates.
+
+Commands are applied once *before* they are pushed (`push`): if the model refuses the edit
+(NetworkError), the command rolls back whatever it had already done and is never pushed, so
+nothing is half-applied and the undo stack only holds edits that happened.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QUndoCommand
+
+from ..model import NetworkError
+
+
+def push(stack, command: "ModelCommand") -> None:
+    """Apply `command` now (raising NetworkError with the model unchanged), then record it."""
+    command.apply()
+    command.skip_next_redo = True
+    stack.push(command)
+
+
+def _io_state(net) -> tuple:
+    return net.inputs, net.outputs, net.ordering_mode, net.manual_order
+
+
+def _restore_io_state(net, state: tuple) -> None:
+    inputs, outputs, mode, manual = state
+    if (net.inputs, net.outputs) != (inputs, outputs):
+        net.set_io_order(inputs, outputs)
+    if mode == "manual":
+        if net.ordering_mode != "manual" or net.manual_order != manual:
+            net.set_ordering(inputs + manual)
+    elif net.ordering_mode != mode:
+        net.set_ordering_mode(mode)
+
+
+class ModelCommand(QUndoCommand):
+    """Base: subclasses implement `_steps()` -> list of (do, undo) callables, built lazily."""
+
+    def __init__(self, net, text: str):
+        super().__init__(text)
+        self.net = net
+        self.skip_next_redo = False
+        self._before = None
+
+    def _steps(self) -> list:
+        raise NotImplementedError
+
+    def apply(self) -> None:
+        """Do every step; on NetworkError undo the steps already done and re-raise."""
+        self._before = _io_state(self.net)
+        done = []
+        with self.net.batch():
+            try:
+                for do, undo in self._steps():
+                    do()
+                    done.append(undo)
+            except NetworkError:
+                for undo in reversed(done):
+                    undo()
+                _restore_io_state(self.net, self._before)
+                raise
+
+    def revert(self) -> None:
+        with self.net.batch():
+            for _, undo in reversed(self._steps()):
+                undo()
+            _restore_io_state(self.net, self._before)
+
+    def redo(self) -> None:
+        if self.skip_next_redo:
+            self.skip_next_redo = False
+            return
+        self.apply()
+
+    def undo(self) -> None:
+        self.revert()
+
+
+class AddSubnetCommand(ModelCommand):
+    """Add nodes [(id, kind, attrs)] and edges [(u, v, attrs)]: a palette drop, a pasted or
+    inserted sub-network, a new layer, the edges of "connect"."""
+
+    def __init__(self, net, nodes=(), edges=(), text: str = "Add"):
+        super().__init__(net, text)
+        self.nodes = [(n, k, dict(a)) for n, k, a in nodes]
+        self.edges = [(u, v, dict(a)) for u, v, a in edges]
+
+    def _steps(self) -> list:
+        net = self.net
+        steps = [(lambda n=n, k=k, a=a: net.add_node(n, k, **a), lambda n=n: net.remove_node(n))
+                 for n, k, a in self.nodes]
+        steps += [(lambda u=u, v=v, a=a: net.add_edge(u, v, **a),
+                   lambda u=u, v=v: net.remove_edge(u, v)) for u, v, a in self.edges]
+        return steps
+
+
+class RemoveCommand(ModelCommand):
+    """Remove edges and nodes; undo puts back the nodes, all their edges, their column in the
+    inputs/outputs and their place in a manual ordering."""
+
+    def __init__(self, net, nodes=(), edges=(), text: str = "Delete"):
+        super().__init__(net, text)
+        g = net.graph
+        self.nodes = [(n, dict(g.nodes[n])) for n in nodes]
+        ids = set(nodes)
+        keys = {tuple(e) for e in edges} | {e for n in ids for e in g.in_edges(n)} \
+            | {e for n in ids for e in g.out_edges(n)}
+        self.edges = [(u, v, dict(g.edges[u, v])) for u, v in sorted(keys)]
+
+    def _steps(self) -> list:
+        net = self.net
+        steps = [(lambda u=u, v=v: net.remove_edge(u, v),
+                  lambda u=u, v=v, a=a: net.add_edge(u, v, **a)) for u, v, a in self.edges]
+        for n, a in self.nodes:
+            attrs = {k: v for k, v in a.items() if k != "kind"}
+            steps.append((lambda n=n: net.remove_node(n),
+                          lambda n=n, k=a["kind"], at=attrs: net.add_node(n, k, **at)))
+        return steps
+
+
+class SetNodeAttrsCommand(ModelCommand):
+    """Change attributes of one or many nodes: {id: {attr: value}}. `old` may be given when the
+    model already holds the new values (a drag that moved nodes live)."""
+
+    def __init__(self, net, changes: dict, text: str = "Edit node", old: dict | None = None):
+        super().__init__(net, text)
+        self.changes = {n: dict(c) for n, c in changes.items()}
+        g = net.graph
+        if old is None:
+            old = {n: self._old_values(g.nodes[n], c) for n, c in self.changes.items()}
+        self.old = old
+
+    @staticmethod
+    def _old_values(data: dict, change: dict) -> dict:
+        if "kind" in change and change["kind"] != data["kind"]:
+            return dict(data)  # a kind change may drop attributes: keep them all
+        return {k: data[k] for k in change if k in data}
+
+    def _steps(self) -> list:
+        net = self.net
+        return [(lambda n=n, c=c: net.set_node_attrs(n, **c),
+                 lambda n=n: net.set_node_attrs(n, **self.old[n]))
+                for n, c in self.changes.items()]
+
+
+class SetEdgeAttrsCommand(ModelCommand):
+    """Change attributes of one or many edges: {(u, v): {attr: value}}."""
+
+    def __init__(self, net, changes: dict, text: str = "Edit edge"):
+        super().__init__(net, text)
+        self.changes = {tuple(k): dict(c) for k, c in changes.items()}
+        g = net.graph
+        self.old = {k: {a: g.edges[k][a] for a in c} for k, c in self.changes.items()}
+
+    def _steps(self) -> list:
+        net = self.net
+        return [(lambda k=k, c=c: net.set_edge_attrs(*k, **c),
+                 lambda k=k: net.set_edge_attrs(*k, **self.old[k]))
+                for k, c in self.changes.items()]
+
+
+class OrderingCommand(ModelCommand):
+    """Change the ordering mode, or set a manual ordering (a list of non-input ids)."""
+
+    def __init__(self, net, mode: str | None = None, manual: list | None = None,
+                 text: str = "Change ordering"):
+        super().__init__(net, text)
+        self.mode, self.manual = mode, manual
+
+    def _steps(self) -> list:
+        net = self.net
+        if self.manual is not None:
+            do = lambda: net.set_ordering(net.inputs + list(self.manual))  # noqa: E731
+        else:
+            do = lambda: net.set_ordering_mode(self.mode)  # noqa: E731
+        return [(do, lambda: None)]  # undo: the saved io/ordering state is put back
+
+
+class SnapshotCommand(ModelCommand):
+    """A whole-network step (restore before / after), for edits too broad to list."""
+
+    def __init__(self, net, before: dict, after: dict, text: str):
+        super().__init__(net, text)
+        self.snap_before, self.snap_after = before, after
+
+    def _steps(self) -> list:
+        return [(lambda: self.net.restore(self.snap_after),
+                 lambda: self.net.restore(self.snap_before))]

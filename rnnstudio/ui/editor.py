@@ -1,0 +1,184 @@
+"""The editor: turns canvas requests and menu actions into undo commands on the document.
+
+Refusals (the model's NetworkError) become a status-bar message; the model stays unchanged.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import QMimeData, QObject, QPointF, Signal
+from PySide6.QtGui import QGuiApplication
+
+from ..model import NetworkError
+from . import layout, subnet
+from .commands import (AddSubnetCommand, OrderingCommand, RemoveCommand, SetEdgeAttrsCommand,
+                       SetNodeAttrsCommand, push)
+
+SUBNET_MIME = "application/x-rnnstudio-subnet+json"
+SNAP = 10.0
+PASTE_OFFSET = 40.0
+FREE_SPACE_GAP = 160.0
+
+
+def _snap(v: float) -> float:
+    return round(v / SNAP) * SNAP
+
+
+class Editor(QObject):
+    message = Signal(str)
+
+    def __init__(self, document, scene, parent=None):
+        super().__init__(parent)
+        self.doc, self.scene = document, scene
+        scene.edge_requested.connect(self.add_edge)
+        scene.nodes_moved.connect(self.record_move)
+
+    @property
+    def net(self):
+        return self.doc.net
+
+    def run(self, command) -> bool:
+        """Apply and record a command; a refusal shows the model's message."""
+        try:
+            push(self.doc.stack, command)
+        except NetworkError as exc:
+            self.message.emit(str(exc))
+            return False
+        return True
+
+    # ---------------------------------------------------------------- nodes and edges
+    def add_node_at(self, kind: str, pos: QPointF) -> str | None:
+        """Add an input, neuron, output or product neuron at a scene position."""
+        model_kind = "neuron" if kind == "product" else kind
+        attrs = {"x": _snap(pos.x()), "y": _snap(pos.y())}
+        if kind == "product":
+            attrs["aggregate"] = "product"
+        node = self.net.new_id(model_kind)
+        names = {"product": "product neuron"}
+        ok = self.run(AddSubnetCommand(self.net, [(node, model_kind, attrs)],
+                                       text=f"Add {names.get(kind, kind)} {node}"))
+        return node if ok else None
+
+    def add_edge(self, u: str, v: str, weight: float = 0.5, delay="auto") -> bool:
+        text = f"Add self-loop {u}" if u == v else f"Add edge {u} → {v}"
+        return self.run(AddSubnetCommand(self.net, edges=[(u, v, {"weight": weight,
+                                                                   "delay": delay})], text=text))
+
+    def record_move(self, before: dict, after: dict) -> None:
+        """A drag already moved the nodes live: record it as one step."""
+        old = {n: {"x": x, "y": y} for n, (x, y) in before.items() if n in after}
+        new = {n: {"x": x, "y": y} for n, (x, y) in after.items()}
+        self.run(SetNodeAttrsCommand(self.net, new, f"Move {len(new)} node(s)", old=old))
+
+    def delete_selection(self) -> None:
+        nodes = self.scene.selected_nodes()
+        edges = [e for e in self.scene.selected_edges if e[0] not in nodes and e[1] not in nodes]
+        if nodes or edges:
+            self.scene.select_edges(set())
+            self.run(RemoveCommand(self.net, nodes, edges,
+                                   f"Delete {len(nodes)} node(s), {len(edges)} edge(s)"))
+
+    def select_all(self) -> None:
+        self.scene.select_nodes(list(self.net.graph.nodes))
+
+    # ---------------------------------------------------------------- inspector edits
+    def set_node_attrs(self, ids, **attrs) -> bool:
+        changes = {n: dict(attrs) for n in ids}
+        return self.run(SetNodeAttrsCommand(self.net, changes, f"Set {', '.join(attrs)}"))
+
+    def set_edge_attrs(self, keys, **attrs) -> bool:
+        changes = {tuple(k): dict(attrs) for k in keys}
+        return self.run(SetEdgeAttrsCommand(self.net, changes, f"Set edge {', '.join(attrs)}"))
+
+    # ---------------------------------------------------------------- ordering
+    def set_ordering_mode(self, mode: str) -> bool:
+        if mode == self.net.ordering_mode:
+            return True
+        return self.run(OrderingCommand(self.net, mode=mode, text=f"Ordering: {mode}"))
+
+    def set_manual_order(self, ids: list[str]) -> bool:
+        rest = [n for n in ids if self.net.kind(n) != "input"]
+        return self.run(OrderingCommand(self.net, manual=rest, text="Reorder"))
+
+    def arrange(self) -> None:
+        g = self.net.graph
+        pos = layout.arranged_positions(self.net)
+        changes = {n: {"x": x, "y": y} for n, (x, y) in pos.items()
+                   if (g.nodes[n]["x"], g.nodes[n]["y"]) != (x, y)}
+        if changes:
+            self.run(SetNodeAttrsCommand(self.net, changes, "Arrange"))
+
+    # ---------------------------------------------------------------- sub-networks
+    def insert_record(self, record: dict, text: str, at: tuple | None = None) -> list[str]:
+        """Insert a sub-network with fresh ids at `at` (its top-left), or in free space."""
+        x0, y0, _, _ = subnet.bounds(record)
+        tx, ty = at if at is not None else self._free_spot(record)
+        nodes, edges = subnet.renamed(self.net, record, tx - x0, ty - y0)
+        if self.run(AddSubnetCommand(self.net, nodes, edges, text)):
+            self.scene.select_nodes([n for n, _, _ in nodes])
+            return [n for n, _, _ in nodes]
+        return []
+
+    def _free_spot(self, record: dict) -> tuple[float, float]:
+        if not len(self.net):
+            x0, y0, _, _ = subnet.bounds(record)
+            return x0, y0
+        g = self.net.graph
+        right = max(d["x"] for _, d in g.nodes(data=True))
+        _, y0, _, y1 = subnet.bounds(record)
+        top = min(d["y"] for _, d in g.nodes(data=True))
+        return _snap(right + FREE_SPACE_GAP), _snap(top)
+
+    def insert_template(self, name: str, net) -> list[str]:
+        return self.insert_record(subnet.from_network(net), f"Insert {name}")
+
+    def add_layer(self, k: int, activation: str = "tanh", kind: str = "neuron") -> list[str]:
+        nodes = [[f"n{i}", kind, {"activation": activation, "x": 0.0, "y": i * 70.0}]
+                 for i in range(k)]
+        return self.insert_record({"nodes": nodes, "edges": []}, f"Add layer of {k}")
+
+    def connect(self, sources, targets, delay="auto", seed: int | None = None) -> bool:
+        """Fully connect sources -> targets (fan-in scaled random weights); existing edges and
+        edges into inputs are skipped."""
+        g = self.net.graph
+        pairs = [(u, v) for v in targets for u in sources
+                 if not g.has_edge(u, v) and g.nodes[v]["kind"] != "input"]
+        if not pairs:
+            self.message.emit("Nothing to connect: every pair is already connected or ends "
+                              "in an input")
+            return False
+        rng = np.random.default_rng(seed)
+        bound = 1.0 / math.sqrt(max(1, len(list(sources))))
+        edges = [(u, v, {"weight": round(float(rng.uniform(-bound, bound)), 4), "delay": delay})
+                 for u, v in pairs]
+        return self.run(AddSubnetCommand(self.net, edges=edges,
+                                         text=f"Connect {len(edges)} edge(s)"))
+
+    # ---------------------------------------------------------------- clipboard
+    def copy(self) -> bool:
+        ids = self.scene.selected_nodes()
+        if not ids:
+            return False
+        mime = QMimeData()
+        text = subnet.dumps(subnet.extract(self.net, ids))
+        mime.setData(SUBNET_MIME, text.encode())
+        mime.setText(text)
+        QGuiApplication.clipboard().setMimeData(mime)
+        return True
+
+    def cut(self) -> None:
+        if self.copy():
+            self.delete_selection()
+
+    def paste(self) -> list[str]:
+        mime = QGuiApplication.clipboard().mimeData()
+        text = bytes(mime.data(SUBNET_MIME)).decode() if mime.hasFormat(SUBNET_MIME) \
+            else mime.text()
+        record = subnet.loads(text)
+        if record is None:
+            self.message.emit("The clipboard holds no RNN Studio nodes")
+            return []
+        x0, y0, _, _ = subnet.bounds(record)
+        return self.insert_record(record, "Paste", (x0 + PASTE_OFFSET, y0 + PASTE_OFFSET))

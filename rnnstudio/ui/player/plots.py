@@ -1,0 +1,160 @@
+"""Plots of a played sequence: selected states, outputs against targets, and a heatmap.
+
+Every curve is created once and updated with `setData`; the cursor is a line that moves.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from .colors import colormap_stops, lookup_table
+from .controller import PlayerController
+
+PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+           "#7f7f7f", "#bcbd22", "#17becf"]
+MAX_CURVES = len(PALETTE)
+
+
+def _plot(title: str, left: str) -> pg.PlotWidget:
+    w = pg.PlotWidget(background="w")
+    w.setTitle(title, color="#333", size="10pt")
+    w.setLabel("bottom", "step t")
+    w.setLabel("left", left)
+    w.showGrid(x=True, y=True, alpha=0.2)
+    w.addLegend(offset=(-8, 8), labelTextSize="8pt")
+    w.setMouseEnabled(y=False)
+    return w
+
+
+def _cursor_line() -> pg.InfiniteLine:
+    return pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#444", width=1, style=Qt.DashLine))
+
+
+class PlayerPlotsWidget(QTabWidget):
+    """States of the selected neurons, outputs vs targets, and every value as a heatmap."""
+
+    def __init__(self, player: PlayerController, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.player = player
+        self.selected: list[str] = []
+        self.states = _plot("States of the selected neurons", "value")
+        self.outputs = _plot("Outputs and targets", "value")
+        self.heat = pg.PlotWidget(background="w")
+        self._build_heatmap()
+        self._state_curves = [self.states.plot(pen=pg.mkPen(c, width=1)) for c in PALETTE]
+        self._output_curves: list[pg.PlotDataItem] = []
+        self._target_curves: list[pg.PlotDataItem] = []
+        self._cursors = [_cursor_line() for _ in range(3)]
+        for w, line in zip((self.states, self.outputs, self.heat), self._cursors):
+            w.addItem(line)
+        self.addTab(self._wrap(self.states), "States")
+        self.addTab(self._wrap(self.outputs), "Outputs")
+        self.addTab(self._wrap(self.heat), "Heatmap")
+        player.trajectory_changed.connect(self._on_trajectory_changed)
+        player.cursor_changed.connect(self._on_cursor_changed)
+
+    @staticmethod
+    def _wrap(w: QWidget) -> QWidget:
+        box = QWidget()
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(2, 2, 2, 2)
+        lay.addWidget(w)
+        return box
+
+    def _build_heatmap(self) -> None:
+        self.heat.setTitle("Every node over time (rows in ordering)", color="#333", size="10pt")
+        self.heat.setLabel("bottom", "step t")
+        self.heat.setLabel("left", "node (ordering)")
+        self.heat.invertY(True)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setLookupTable(lookup_table())
+        self.heat.addItem(self.image)
+        self.colorbar = pg.ColorBarItem(values=(-1, 1), colorMap=pg.ColorMap(
+            np.linspace(0, 1, 3), colormap_stops()),
+            interactive=False, width=12)
+        self.colorbar.setImageItem(self.image, insert_in=self.heat.getPlotItem())
+
+    # ------------------------------------------------------------------ selection
+    def set_selected(self, nodes: list[str]) -> None:
+        """Show these neurons' states (at most ten curves)."""
+        self.selected = list(nodes)[:MAX_CURVES]
+        self._update_states()
+
+    def toggle(self, node: str) -> None:
+        if node in self.selected:
+            self.selected.remove(node)
+        elif len(self.selected) < MAX_CURVES:
+            self.selected.append(node)
+        self._update_states()
+
+    # ------------------------------------------------------------------ updates
+    def _on_trajectory_changed(self) -> None:
+        tr = self.player.trajectory
+        if tr is not None:
+            self.selected = [n for n in self.selected if n in tr.order]
+        self._update_states()
+        self._update_outputs()
+        self._update_heatmap()
+        self._on_cursor_changed(self.player.t, self.player.k)
+
+    def _update_states(self) -> None:
+        tr = self.player.trajectory
+        legend = self.states.getPlotItem().legend
+        legend.clear()
+        for i, curve in enumerate(self._state_curves):
+            if tr is not None and i < len(self.selected):
+                curve.setData(np.arange(tr.T), tr.values[:, tr.index(self.selected[i])])
+                legend.addItem(curve, self.selected[i])
+                curve.show()
+            else:
+                curve.setData([], [])
+                curve.hide()
+
+    def _update_outputs(self) -> None:
+        tr = self.player.trajectory
+        n = 0 if tr is None else len(tr.outputs)
+        self._ensure_output_curves(n)
+        legend = self.outputs.getPlotItem().legend
+        legend.clear()
+        if tr is None:
+            return
+        t = np.arange(tr.T)
+        out = tr.outputs_over_time()
+        for j, name in enumerate(tr.outputs):
+            self._output_curves[j].setData(t, out[:, j])
+            legend.addItem(self._output_curves[j], name)
+            if tr.Y is not None:
+                self._target_curves[j].setData(t, tr.Y[:, j], connect="finite")
+                legend.addItem(self._target_curves[j], f"{name} target")
+            else:
+                self._target_curves[j].setData([], [])
+
+    def _ensure_output_curves(self, n: int) -> None:
+        while len(self._output_curves) < n:
+            color = PALETTE[len(self._output_curves) % len(PALETTE)]
+            self._output_curves.append(self.outputs.plot(pen=pg.mkPen(color, width=1)))
+            self._target_curves.append(self.outputs.plot(
+                pen=None, symbol="o", symbolSize=5, symbolBrush=color, symbolPen=None))
+        for j, (a, b) in enumerate(zip(self._output_curves, self._target_curves)):
+            a.setVisible(j < n)
+            b.setVisible(j < n)
+
+    def _update_heatmap(self) -> None:
+        tr = self.player.trajectory
+        if tr is None or tr.values.size == 0:
+            self.image.clear()
+            return
+        scale = tr.scale()
+        self.image.setImage(tr.values.T, levels=(-scale, scale), autoLevels=False)
+        self.image.setRect(-0.5, -0.5, tr.T, len(tr.order))
+        self.colorbar.setLevels((-scale, scale))
+        ticks = [(i, n) for i, n in enumerate(tr.order)] if len(tr.order) <= 40 else None
+        self.heat.getAxis("left").setTicks([ticks] if ticks else None)
+
+    def _on_cursor_changed(self, t: int, k: int) -> None:
+        for line in self._cursors:
+            line.setValue(t)
+            line.setVisible(t >= 0)

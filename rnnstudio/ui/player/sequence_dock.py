@@ -1,0 +1,247 @@
+"""The Sequence dock: where the played sequence comes from, and the transport controls."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QComboBox, QDockWidget, QHBoxLayout, QLabel, QSlider, QSpinBox,
+                               QTableWidget, QTableWidgetItem, QToolButton, QVBoxLayout, QWidget)
+
+from ...model import Network
+from .controller import PlayerController
+
+SOURCE_TASK, SOURCE_TABLE = "Task sample", "Typed sequence"
+DEFAULT_T = 20
+
+
+def default_sequence(n_inputs: int, T: int = DEFAULT_T) -> np.ndarray:
+    """A readable starting sequence: a pulse, then a slow wave, per input column."""
+    t = np.arange(T)[:, None]
+    cols = np.arange(n_inputs)[None, :]
+    X = 0.8 * np.sin(2 * np.pi * (t / 10.0 + cols / max(n_inputs, 1)))
+    X[0] = 1.0
+    return np.round(X, 3)
+
+
+def task_sequences(net: Network) -> tuple[np.ndarray, np.ndarray] | None:
+    """The network's training task data (T, N, dim), when its file names a built-in task."""
+    task = (net.training or {}).get("task")
+    if not isinstance(task, dict) or "name" not in task:
+        return None
+    from ... import tasks
+    try:
+        X, Y = tasks.make_task(task["name"], **(task.get("params") or {}))
+    except Exception:  # an unknown task or bad parameters: the table source still works
+        return None
+    if X.shape[2] != len(net.inputs):
+        return None
+    return X, Y
+
+
+class SequenceDock(QDockWidget):
+    """Pick the sequence (a task sample or a typed table) and drive the player."""
+
+    sequence_changed = Signal()
+
+    def __init__(self, player: PlayerController, parent: QWidget | None = None):
+        super().__init__("Sequence", parent)
+        self.setObjectName("SequenceDock")
+        self.player = player
+        self._task_data: tuple[np.ndarray, np.ndarray] | None = None
+        self._filling = False
+        body = QWidget()
+        lay = QVBoxLayout(body)
+        lay.addLayout(self._build_source_row())
+        lay.addWidget(self._build_table(), 1)
+        lay.addLayout(self._build_transport())
+        lay.addLayout(self._build_time_row())
+        self.setWidget(body)
+        self._build_actions()
+        player.cursor_changed.connect(self._on_cursor_changed)
+        player.trajectory_changed.connect(self._on_trajectory_changed)
+        player.playing_changed.connect(self._on_playing_changed)
+
+    # ------------------------------------------------------------------ widgets
+    def _build_source_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.source = QComboBox()
+        self.source.addItems([SOURCE_TASK, SOURCE_TABLE])
+        self.source.currentTextChanged.connect(self._on_source_changed)
+        self.sample = QSpinBox()
+        self.sample.setPrefix("sample ")
+        self.sample.valueChanged.connect(self._on_sample_changed)
+        self.length = QSpinBox()
+        self.length.setRange(1, 100000)
+        self.length.setPrefix("T = ")
+        self.length.setValue(DEFAULT_T)
+        self.length.valueChanged.connect(self._on_length_changed)
+        for w in (QLabel("Source:"), self.source, self.sample, self.length):
+            row.addWidget(w)
+        row.addStretch(1)
+        return row
+
+    def _build_table(self) -> QTableWidget:
+        self.table = QTableWidget()
+        self.table.itemChanged.connect(self._on_table_edited)
+        self.table.verticalHeader().setDefaultSectionSize(20)
+        return self.table
+
+    def _tool(self, text: str, tip: str, slot) -> QToolButton:
+        b = QToolButton()
+        b.setText(text)
+        b.setToolTip(tip)
+        b.clicked.connect(slot)
+        return b
+
+    def _build_transport(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        p = self.player
+        self.reset_button = self._tool("⏮", "Reset to before the first step (Home)", p.reset)
+        self.back_button = self._tool("◀", "Step back (Left)", p.back)
+        self.play_button = self._tool("▶", "Play / pause (Space)", p.toggle_play)
+        self.step_button = self._tool("▶|", "Step (Right)", p.step)
+        self.micro_button = self._tool("·›", "Micro-step: just the next neuron (M)", p.micro_step)
+        for b in (self.reset_button, self.back_button, self.play_button, self.step_button,
+                  self.micro_button):
+            row.addWidget(b)
+        self.speed = QSlider(Qt.Horizontal)
+        self.speed.setRange(1, 30)
+        self.speed.setValue(int(p.speed))
+        self.speed.setToolTip("Playing speed (steps per second)")
+        self.speed.valueChanged.connect(lambda v: p.set_speed(v))
+        row.addWidget(QLabel("speed"))
+        row.addWidget(self.speed)
+        return row
+
+    def _build_time_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.slider = QSlider(Qt.Horizontal)
+        self.slider.setRange(-1, 0)
+        self.slider.valueChanged.connect(self._on_slider_moved)
+        self.time_label = QLabel("t = – / 0")
+        self.time_label.setMinimumWidth(110)
+        row.addWidget(self.slider, 1)
+        row.addWidget(self.time_label)
+        return row
+
+    def _build_actions(self) -> None:
+        p = self.player
+        specs = [("Play / Pause", Qt.Key_Space, p.toggle_play), ("Step", Qt.Key_Right, p.step),
+                 ("Step Back", Qt.Key_Left, p.back), ("Micro-step", Qt.Key_M, p.micro_step),
+                 ("Reset Player", Qt.Key_Home, p.reset)]
+        self.actions_list: list[QAction] = []
+        for text, key, slot in specs:
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(key))
+            action.setShortcutContext(Qt.WindowShortcut)
+            action.triggered.connect(slot)
+            self.actions_list.append(action)
+
+    # ------------------------------------------------------------------ sources
+    def load_network(self, net: Network) -> None:
+        """A new document: pick its task data when it has some, else a typed sequence."""
+        self.player.set_network(net)
+        self._task_data = task_sequences(net)
+        self._filling = True
+        self.source.setCurrentText(SOURCE_TASK if self._task_data else SOURCE_TABLE)
+        self._filling = False
+        self._apply_source()
+
+    def _apply_source(self) -> None:
+        net = self.player.network
+        if net is None:
+            return
+        task = self.source.currentText() == SOURCE_TASK and self._task_data is not None
+        self.sample.setVisible(task)
+        self.length.setVisible(not task)
+        if task:
+            X, Y = self._task_data
+            self.sample.setRange(0, X.shape[1] - 1)
+            i = self.sample.value()
+            self._show_and_play(X[:, i, :], Y[:, i, :])
+        else:
+            self._show_and_play(default_sequence(len(net.inputs), self.length.value()), None)
+
+    def _show_and_play(self, X: np.ndarray, Y: np.ndarray | None) -> None:
+        self._fill_table(X, Y)
+        self.player.set_sequence(X, Y)
+        self.sequence_changed.emit()
+
+    def _fill_table(self, X: np.ndarray, Y: np.ndarray | None) -> None:
+        net = self.player.network
+        n_y = 0 if Y is None else Y.shape[1]
+        self._filling = True
+        self.table.setRowCount(len(X))
+        self.table.setColumnCount(X.shape[1] + n_y)
+        headers = list(net.inputs) + [f"{o} target" for o in net.outputs][:n_y]
+        self.table.setHorizontalHeaderLabels(headers)
+        self.table.setVerticalHeaderLabels([str(t) for t in range(len(X))])
+        editable = self.source.currentText() == SOURCE_TABLE
+        for t in range(len(X)):
+            row = list(X[t]) + ([] if Y is None else list(Y[t]))
+            for j, value in enumerate(row):
+                item = QTableWidgetItem("" if np.isnan(value) else f"{value:.4g}")
+                if not editable or j >= X.shape[1]:
+                    item.setFlags(item.flags() & ~Qt.ItemIsEditable)
+                self.table.setItem(t, j, item)
+        self._filling = False
+
+    def typed_sequence(self) -> np.ndarray:
+        """The inputs typed into the table; a cell that is not a number is refused."""
+        n_in = len(self.player.network.inputs)
+        X = np.zeros((self.table.rowCount(), n_in))
+        for t in range(self.table.rowCount()):
+            for j in range(n_in):
+                item = self.table.item(t, j)
+                X[t, j] = float(item.text()) if item and item.text().strip() else 0.0
+        return X
+
+    # ------------------------------------------------------------------ handlers
+    def _on_source_changed(self, text: str) -> None:
+        if not self._filling:
+            self._apply_source()
+
+    def _on_sample_changed(self, value: int) -> None:
+        if not self._filling:
+            self._apply_source()
+
+    def _on_length_changed(self, value: int) -> None:
+        if not self._filling and self.source.currentText() == SOURCE_TABLE:
+            self._apply_source()
+
+    def _on_table_edited(self, item: QTableWidgetItem) -> None:
+        if self._filling:
+            return
+        try:
+            float(item.text() or 0)
+        except ValueError:
+            self.player.message.emit(
+                f"Sequence row {item.row()}, column {item.column() + 1}: "
+                f"{item.text()!r} is not a number")
+            self._filling = True
+            item.setText("0")
+            self._filling = False
+        t = self.player.t
+        self.player.set_sequence(self.typed_sequence())
+        self.player.seek(t)
+
+    def _on_slider_moved(self, value: int) -> None:
+        if value != self.player.t:
+            self.player.seek(value)
+
+    def _on_trajectory_changed(self) -> None:
+        self.slider.setRange(-1, max(self.player.T - 1, -1))
+
+    def _on_cursor_changed(self, t: int, k: int) -> None:
+        self.slider.blockSignals(True)
+        self.slider.setValue(t)
+        self.slider.blockSignals(False)
+        shown = "–" if t < 0 else str(t)
+        partial = "" if k == self.player.K or t < 0 else f"  ({k}/{self.player.K} neurons)"
+        self.time_label.setText(f"t = {shown} / {self.player.T}{partial}")
+        if 0 <= t < self.table.rowCount():
+            self.table.selectRow(t)
+
+    def _on_playing_changed(self, playing: bool) -> None:
+        self.play_button.setText("⏸" if playing else "▶")

@@ -1,0 +1,80 @@
+"""What the player shows: every node's value at every step of one sequence (no Qt).
+
+A `Trajectory` is computed once per sequence and per parameter change by one vectorised engine
+run that keeps every state (the same values the engine's `Simulator` keeps as its history);
+stepping, stepping back, seeking and micro-stepping are then lookups into it, so they are
+instant whatever the length.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ...model import Network
+
+
+@dataclass
+class Trajectory:
+    """Values of one sequence: `values[t, i]` is node `order[i]` at step t."""
+
+    order: list[str]  # the resolved ordering: inputs first
+    values: np.ndarray  # (T, n_nodes)
+    X: np.ndarray  # (T, n_inputs)
+    Y: np.ndarray | None  # (T, n_outputs) targets, NaN where absent; None without targets
+    outputs: list[str]
+    initial: dict[str, float]  # each node's value "before the first step" (inputs: 0)
+    delays: dict[tuple[str, str], int]
+    reverse: set[str]  # reverse-time neurons
+
+    @property
+    def T(self) -> int:
+        return self.values.shape[0]
+
+    @property
+    def n_inputs(self) -> int:
+        return self.X.shape[1]
+
+    def index(self, node: str) -> int:
+        return self._index[node]
+
+    def __post_init__(self) -> None:
+        self._index = {n: i for i, n in enumerate(self.order)}
+
+    def value(self, node: str, t: int) -> float:
+        """y_node(t), or the node's initial value outside the sequence."""
+        if 0 <= t < self.T:
+            return float(self.values[t, self._index[node]])
+        return self.initial.get(node, 0.0)
+
+    def read(self, source: str, target: str, t: int) -> tuple[int, float]:
+        """What edge source -> target reads when target is computed at step t: (step, value)."""
+        d = self.delays[(source, target)]
+        step = t + d if target in self.reverse else t - d
+        return step, self.value(source, step)
+
+    def outputs_over_time(self) -> np.ndarray:
+        return self.values[:, [self._index[o] for o in self.outputs]]
+
+    def scale(self) -> float:
+        """A symmetric colour range: 1 for squashed values, else the largest magnitude."""
+        finite = self.values[np.isfinite(self.values)]
+        peak = float(np.abs(finite).max()) if finite.size else 1.0
+        return 1.0 if peak <= 1.0 else peak
+
+
+def compute_trajectory(net: Network, X: np.ndarray, Y: np.ndarray | None = None) -> Trajectory:
+    """Run the network on one sequence X (T, n_inputs) and keep every value."""
+    from ... import engine
+
+    X = np.asarray(X, dtype=float).reshape(len(X), len(net.inputs))
+    order = net.ordering()
+    _, states = engine.run(net, X[:, None, :], return_states=True)
+    values = np.stack([np.asarray(states[n], float).reshape(len(X)) for n in order], axis=1) \
+        if order else np.zeros((len(X), 0))
+    nodes = net.graph.nodes
+    initial = {n: (0.0 if nodes[n]["kind"] == "input" else nodes[n]["initial"]) for n in order}
+    reverse = {n for n in order if nodes[n].get("direction") == "reverse"}
+    Y = None if Y is None else np.asarray(Y, dtype=float).reshape(len(X), len(net.outputs))
+    return Trajectory(order, values, X, Y, net.outputs, initial, net.delays(), reverse)

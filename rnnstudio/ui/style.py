@@ -1,0 +1,119 @@
+"""The canvas's visual language: colours, sizes and node shapes, in one place."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QColor, QPainterPath, QPolygonF
+
+NODE_RADIUS = 18.0
+RIM_WIDTH = 6.0  # a press this close to a node's outline starts a new edge
+GRID = 20.0
+
+BACKGROUND = QColor("#fbfbfd")
+GRID_DOT = QColor("#dfe1e8")
+NODE_OUTLINE = QColor("#3b4252")
+SELECTION = QColor("#f59e0b")
+BADGE_FILL = QColor("#3b4252")
+BADGE_TEXT = QColor("#ffffff")
+LABEL_TEXT = QColor("#2e3440")
+
+# Node fills by kind: told apart by shape first, colour second.
+NODE_FILL = {
+    "input": QColor("#d9f2e6"),
+    "neuron": QColor("#e6ecfa"),
+    "product": QColor("#fbe9d7"),
+    "output": QColor("#f8e1ea"),
+}
+
+# Edge colours: sign (positive / negative) x timing (same step / delayed).
+EDGE_COLOR = {
+    (False, True): QColor("#2f6fde"),   # same step, positive: blue
+    (False, False): QColor("#d1453b"),  # same step, negative: red
+    (True, True): QColor(123, 79, 214, 190),   # delayed, positive: violet
+    (True, False): QColor(194, 65, 127, 190),  # delayed, negative: magenta
+}
+DELAY_TAG_FILL = QColor("#f1ebfd")
+DELAY_TAG_TEXT = QColor("#5b34b0")
+
+WIDTH_LEVELS = 6  # edge widths are bucketed so edges of one look are drawn as one path
+MIN_WIDTH, MAX_WIDTH = 0.8, 4.2
+WEIGHT_FOR_MAX_WIDTH = 2.0
+
+# Value colouring (step-through): a diverging scale, blue (-1) to white (0) to red (+1).
+VALUE_NEG = QColor("#2166ac")
+VALUE_MID = QColor("#f7f7f7")
+VALUE_POS = QColor("#b2182b")
+
+
+def width_level(weight: float) -> int:
+    """The width bucket of an edge from |weight| (clamped)."""
+    frac = min(abs(weight), WEIGHT_FOR_MAX_WIDTH) / WEIGHT_FOR_MAX_WIDTH
+    return int(round(frac * (WIDTH_LEVELS - 1)))
+
+
+def level_width(level: int) -> float:
+    return MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * level / (WIDTH_LEVELS - 1)
+
+
+def value_color(value: float, scale: float = 1.0) -> QColor:
+    """A diverging colour for a value in [-scale, scale] (clamped)."""
+    t = max(-1.0, min(1.0, value / scale if scale else 0.0))
+    end = VALUE_POS if t >= 0 else VALUE_NEG
+    t = abs(t)
+    return QColor.fromRgbF(
+        VALUE_MID.redF() + (end.redF() - VALUE_MID.redF()) * t,
+        VALUE_MID.greenF() + (end.greenF() - VALUE_MID.greenF()) * t,
+        VALUE_MID.blueF() + (end.blueF() - VALUE_MID.blueF()) * t)
+
+
+def visual_kind(attrs: dict) -> str:
+    """input / neuron / product / output: what shape a node is drawn with."""
+    kind = attrs.get("kind", "neuron")
+    if kind == "neuron" and attrs.get("aggregate") == "product":
+        return "product"
+    return kind
+
+
+def _regular_polygon(sides: int, radius: float, rotation: float) -> QPolygonF:
+    pts = []
+    for k in range(sides):
+        a = rotation + 2 * math.pi * k / sides
+        pts.append(QPointF(radius * math.cos(a), radius * math.sin(a)))
+    return QPolygonF(pts)
+
+
+def _input_shape(r: float) -> QPainterPath:
+    """A pentagon pointing right (data flows in from the left)."""
+    path = QPainterPath()
+    path.addPolygon(QPolygonF([QPointF(-r, -r * 0.85), QPointF(r * 0.35, -r * 0.85),
+                               QPointF(r * 1.05, 0), QPointF(r * 0.35, r * 0.85),
+                               QPointF(-r, r * 0.85)]))
+    path.closeSubpath()
+    return path
+
+
+def _output_shape(r: float) -> QPainterPath:
+    path = QPainterPath()
+    path.addPolygon(_regular_polygon(6, r * 1.08, 0.0))
+    path.closeSubpath()
+    return path
+
+
+def node_shape(vkind: str, r: float = NODE_RADIUS) -> QPainterPath:
+    """The outline of a node of visual kind `vkind`, centred on (0, 0)."""
+    if vkind == "input":
+        return _input_shape(r)
+    if vkind == "output":
+        return _output_shape(r)
+    path = QPainterPath()
+    path.addEllipse(QPointF(0, 0), r, r)
+    return path
+
+
+def node_rect(r: float = NODE_RADIUS) -> QRectF:
+    return QRectF(-r * 1.1, -r * 1.1, r * 2.2, r * 2.2)
+
+
+SHAPES = {k: node_shape(k) for k in ("input", "neuron", "product", "output")}

@@ -1,0 +1,234 @@
+"""The UI-thread side of a training run: starts the worker thread, mirrors its progress into the
+document at a throttled rate, and records the whole run as one undo step.
+
+While a run is active the document's network receives the worker's parameters at most 10 times a
+second through `net.set_params` (no undo step); when the run ends the final parameters are applied
+and one `TrainRunCommand` (parameters before and after) is pushed. Any parameter change that does
+not come from the run (an edit by hand, an undo) pauses the run; resuming first hands the current
+document parameters to the worker. A structural change stops the run and keeps the document as
+the user left it.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QThread, Signal
+
+from rnnstudio.model import events as ev
+
+from .commands import TrainRunCommand
+from .data import Dataset, build_dataset
+from .settings import TrainingSettings
+from .worker import RunResult, TrainingWorker
+
+IDLE, RUNNING, PAUSED, STOPPING = "idle", "running", "paused", "stopping"
+PARAM_KEYS = {"weight", "bias", "initial"}
+DIVERGED_ADVICE = ("The last good weights were restored. Try a lower learning rate or turn on "
+                   "gradient clipping.")
+
+
+class TrainingController(QObject):
+    """Runs one training at a time for the network that `network_getter()` returns."""
+
+    state_changed = Signal(str)          # idle / running / paused / stopping
+    training_active = Signal(bool)       # True from start to end: disable structural edits
+    epoch_done = Signal(object)          # record dicts from the worker
+    batch_done = Signal(object)
+    progress = Signal(int, int, float, float)  # epoch done, epochs, loss, seconds left (nan)
+    run_finished = Signal(object)        # RunResult
+    message = Signal(str, str)           # title, text: something the user must read
+
+    def __init__(self, network_getter: Callable, undo_stack=None,
+                 status_callback: Callable[[str], None] | None = None, parent=None):
+        super().__init__(parent)
+        self._network = network_getter
+        self._undo_stack = undo_stack
+        self._status = status_callback or (lambda text: None)
+        self.state = IDLE
+        self._thread: QThread | None = None
+        self._worker: TrainingWorker | None = None
+        self._net = None                 # the network being trained (document's object)
+        self._before: dict | None = None
+        self._applying = False
+        self._structure_changed = False
+        self._settings: TrainingSettings | None = None
+        self._t0 = 0.0
+        self._paused_at = 0.0
+        self._paused_total = 0.0
+        self._last_loss = math.nan
+        self._epochs_seen = 0
+
+    # ------------------------------------------------------------------ commands
+    @property
+    def active(self) -> bool:
+        return self.state != IDLE
+
+    def start(self, settings: TrainingSettings, dataset: Dataset | None = None) -> None:
+        """Validate, build the data and start a run (SettingsError / DataError otherwise)."""
+        if self.active:
+            return
+        net = self._network()
+        settings = settings.copy().validate()
+        dataset = dataset or build_dataset(settings, net)
+        self._begin(net, settings, dataset)
+
+    def _begin(self, net, settings: TrainingSettings, dataset: Dataset) -> None:
+        self._net, self._settings = net, settings
+        self._before = net.get_params()
+        self._structure_changed = False
+        self._t0, self._paused_total, self._last_loss, self._epochs_seen = \
+            time.perf_counter(), 0.0, math.nan, 0
+        self._worker = TrainingWorker(net, settings, dataset)
+        self._thread = QThread(self)
+        self._worker.moveToThread(self._thread)
+        self._connect_worker(self._worker, self._thread)
+        net.events.subscribe(self._on_network_event)
+        self._set_state(RUNNING)
+        self.training_active.emit(True)
+        self._status(f"Training on {dataset.description}: {dataset.n_train} training and "
+                     f"{dataset.n_val} validation sequences, {settings.epochs} epochs")
+        self._thread.start()
+
+    def _connect_worker(self, worker: TrainingWorker, thread: QThread) -> None:
+        thread.started.connect(worker.run)
+        worker.epoch_done.connect(self._on_epoch_done)
+        worker.batch_done.connect(self.batch_done)
+        worker.params_ready.connect(self._on_params_ready)
+        worker.finished.connect(self._on_worker_finished)
+        worker.finished.connect(thread.quit)
+        thread.finished.connect(worker.deleteLater)
+
+    def pause(self) -> None:
+        if self.state == RUNNING and self._worker is not None:
+            self._worker.pause()
+            self._paused_at = time.perf_counter()
+            self._set_state(PAUSED)
+            self._status("Training paused")
+
+    def resume(self) -> None:
+        if self.state == PAUSED and self._worker is not None:
+            self._paused_total += time.perf_counter() - self._paused_at
+            self._worker.resume(self._net.get_params())
+            self._set_state(RUNNING)
+            self._status("Training resumed")
+
+    def stop(self) -> None:
+        if self.state in (RUNNING, PAUSED) and self._worker is not None:
+            self._worker.stop()
+            self._set_state(STOPPING)
+            self._status("Stopping training…")
+
+    def wait(self, msecs: int = 5000) -> bool:
+        """Block until the worker thread has ended (for closing the window and tests)."""
+        return self._thread is None or self._thread.wait(msecs)
+
+    def shutdown(self) -> None:
+        """Stop any run and wait for its thread (call when the window closes)."""
+        self.stop()
+        if self._thread is not None:
+            self._thread.quit()
+            self._thread.wait(5000)
+
+    def _set_state(self, state: str) -> None:
+        self.state = state
+        self.state_changed.emit(state)
+
+    # ------------------------------------------------------------------ from the worker
+    def _on_epoch_done(self, record: dict) -> None:
+        self._epochs_seen = int(record.get("epoch", self._epochs_seen)) + 1
+        loss = record.get("loss")
+        self._last_loss = float(loss) if loss is not None else math.nan
+        self.epoch_done.emit(record)
+        self.progress.emit(self._epochs_seen, self._settings.epochs, self._last_loss,
+                           self._seconds_left())
+
+    def _seconds_left(self) -> float:
+        done = self._epochs_seen
+        if done <= 0:
+            return math.nan
+        elapsed = time.perf_counter() - self._t0 - self._paused_total
+        return elapsed / done * max(self._settings.epochs - done, 0)
+
+    def _on_params_ready(self, params: dict) -> None:
+        if self.state in (RUNNING, STOPPING) and not self._structure_changed:
+            self._apply(params)
+
+    def _apply(self, params: dict) -> None:
+        self._applying = True
+        try:
+            self._net.set_params(params)
+        finally:
+            self._applying = False
+
+    def _on_worker_finished(self, result: RunResult) -> None:
+        net = self._net
+        net.events.unsubscribe(self._on_network_event)
+        self._finish_document(result)
+        self._worker = None
+        self._set_state(IDLE)
+        self.training_active.emit(False)
+        self._report(result)
+        self.run_finished.emit(result)
+
+    def _finish_document(self, result: RunResult) -> None:
+        net = self._net
+        if self._structure_changed:
+            return  # the network is no longer the one trained: leave the user's edits alone
+        if result.params is None:
+            self._apply(self._before)
+            return
+        self._apply(result.params)
+        if self._undo_stack is not None and result.params != self._before:
+            self._undo_stack.push(TrainRunCommand(lambda: net, self._before, result.params,
+                                                  result.epochs_done))
+
+    def _report(self, result: RunResult) -> None:
+        if self._structure_changed:
+            text = "Training stopped: the network's structure changed while it ran."
+            self.message.emit("Training stopped", text)
+        elif result.error:
+            self.message.emit("Training failed", f"Training failed: {result.error}\n"
+                                                 "The weights from before the run were kept.")
+            text = "Training failed"
+        elif result.diverged:
+            text = f"Training stopped at epoch {result.epochs_done}: {result.diverged}"
+            self.message.emit("Training diverged", f"{text}\n\n{DIVERGED_ADVICE}")
+        else:
+            verb = "stopped" if result.stopped else "finished"
+            text = (f"Training {verb} after {result.epochs_done} epochs in "
+                    f"{result.seconds:.1f} s; loss {self._last_loss:.4g}")
+        self._status(text)
+
+    # ------------------------------------------------------------------ from the document
+    def _on_network_event(self, event: ev.Event) -> None:
+        if self._applying or not self.active:
+            return
+        if _is_param_edit(event):
+            if self.state == RUNNING:
+                self.pause()
+                self._status("Training paused: the weights were edited by hand. "
+                             "Resume continues from the edited weights.")
+        elif _is_structural(event):
+            self._structure_changed = True
+            self.stop()
+
+
+def _is_param_edit(event: ev.Event) -> bool:
+    if event.kind == ev.PARAMS_CHANGED:
+        return True
+    if event.kind in (ev.EDGE_CHANGED, ev.NODE_CHANGED):
+        return set(event.changed) <= PARAM_KEYS | {"x", "y", "label"} and \
+            bool(set(event.changed) & PARAM_KEYS)
+    return False
+
+
+def _is_structural(event: ev.Event) -> bool:
+    if event.kind in (ev.NODE_ADDED, ev.NODE_REMOVED, ev.EDGE_ADDED, ev.EDGE_REMOVED,
+                      ev.IO_CHANGED):
+        return True
+    if event.kind in (ev.EDGE_CHANGED, ev.NODE_CHANGED):
+        return bool(set(event.changed) - PARAM_KEYS - {"x", "y", "label"})
+    return False

@@ -1,0 +1,223 @@
+"""Live training plots: each curve is created once and updated with setData on a timer.
+
+Four panels in one pyqtgraph layout: loss per epoch (training and validation, optional log y),
+gradient norm per optimizer step (with the clipping threshold), gradient through time
+(||dL/dy(t)|| against the lag from the end of the sequence, log y) and, after training, outputs
+against targets on validation sequences.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from .history import TrainingHistory
+
+REFRESH_MS = 50  # 20 Hz
+TRAIN_COLOR = "#2f6fde"
+VAL_COLOR = "#e8590c"
+GRAD_COLOR = "#5b6b8c"
+CLIP_COLOR = "#d1453b"
+GTT_COLOR = "#7b4fd6"
+SEQ_COLORS = ("#2f6fde", "#2b8a3e", "#e8590c")
+AXIS_COLOR = "#4c566a"
+MAX_SEQS = 3
+
+
+def _pen(color: str, width: float = 1.0, dash: bool = False) -> pg.mkPen:
+    pen = pg.mkPen(color, width=width)
+    if dash:
+        pen.setStyle(Qt.PenStyle.DashLine)
+    return pen
+
+
+def _finite_or_nan(values: np.ndarray, positive: bool = False) -> np.ndarray:
+    """Non-finite (and, for log axes, non-positive) values become NaN gaps."""
+    out = np.array(values, dtype=np.float64)
+    bad = ~np.isfinite(out)
+    if positive:
+        bad |= out <= 0
+    out[bad] = np.nan
+    return out
+
+
+class TrainingPlotsWidget(QWidget):
+    """The four live plots of the training dock, fed from a `TrainingHistory`."""
+
+    def __init__(self, history: TrainingHistory, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.history = history
+        self._drawn_version = -1
+        self._clip: float | None = None
+        self._build()
+        self.timer = QTimer(self)
+        self.timer.setInterval(REFRESH_MS)
+        self.timer.timeout.connect(self.refresh)
+        self.timer.start()
+
+    # ------------------------------------------------------------------ building
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(self._build_header())
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setBackground("w")
+        self.graphics.setMinimumHeight(360)
+        layout.addWidget(self.graphics, 1)
+        self._build_loss_plot()
+        self._build_grad_plot()
+        self.graphics.nextRow()
+        self._build_gtt_plot()
+        self._build_output_plot()
+
+    def _build_header(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setContentsMargins(4, 0, 4, 0)
+        self.log_check = QCheckBox("Log-scale loss")
+        self.log_check.setChecked(True)
+        self.log_check.toggled.connect(self._on_log_scale_changed)
+        self.summary_label = QLabel("")
+        self.summary_label.setStyleSheet("color: #4c566a;")
+        row.addWidget(self.log_check)
+        row.addStretch(1)
+        row.addWidget(self.summary_label)
+        return row
+
+    def _new_plot(self, title: str, x_label: str, y_label: str) -> pg.PlotItem:
+        plot = self.graphics.addPlot(title=f"<span style='color:#2e3440;font-size:9pt'>"
+                                           f"<b>{title}</b></span>")
+        plot.showGrid(x=True, y=True, alpha=0.15)
+        for name in ("left", "bottom"):
+            axis = plot.getAxis(name)
+            axis.setPen(pg.mkPen(AXIS_COLOR))
+            axis.setTextPen(pg.mkPen(AXIS_COLOR))
+        plot.setLabel("bottom", x_label, color=AXIS_COLOR)
+        plot.setLabel("left", y_label, color=AXIS_COLOR)
+        plot.setDownsampling(auto=True, mode="peak")
+        plot.setClipToView(True)
+        plot.setMenuEnabled(False)
+        return plot
+
+    def _build_loss_plot(self) -> None:
+        self.loss_plot = self._new_plot("Loss per epoch", "epoch", "loss")
+        self.loss_plot.addLegend(offset=(-8, 8), labelTextSize="8pt")
+        self.loss_plot.setLogMode(y=True)
+        self.train_curve = self.loss_plot.plot(pen=_pen(TRAIN_COLOR, 2), name="training",
+                                               connect="finite")
+        self.val_curve = self.loss_plot.plot(pen=_pen(VAL_COLOR, 2, dash=True),
+                                             name="validation", connect="finite")
+
+    def _build_grad_plot(self) -> None:
+        self.grad_plot = self._new_plot("Gradient norm per step", "step", "‖∇‖")
+        self.grad_plot.setLogMode(y=True)
+        self.grad_curve = self.grad_plot.plot(pen=_pen(GRAD_COLOR, 1), connect="finite")
+        self.clip_line = pg.InfiniteLine(angle=0, pen=_pen(CLIP_COLOR, 1, dash=True),
+                                         label="clip", labelOpts={"color": CLIP_COLOR,
+                                                                  "position": 0.95})
+        self.clip_line.setVisible(False)
+        self.grad_plot.addItem(self.clip_line, ignoreBounds=True)
+
+    def _build_gtt_plot(self) -> None:
+        self.gtt_plot = self._new_plot("Gradient through time (latest batch)",
+                                       "lag from the end of the sequence", "‖∂L/∂y(t)‖")
+        self.gtt_plot.setLogMode(y=True)
+        self.gtt_curve = self.gtt_plot.plot(pen=_pen(GTT_COLOR, 2), connect="finite")
+
+    def _build_output_plot(self) -> None:
+        self.out_plot = self._new_plot("Outputs vs targets (validation)", "time step", "value")
+        self.out_plot.addLegend(offset=(-8, 8), labelTextSize="8pt")
+        self.out_curves, self.target_curves = [], []
+        for k, color in enumerate(SEQ_COLORS):
+            self.out_curves.append(self.out_plot.plot(
+                pen=_pen(color, 1.5), name=f"output, seq {k + 1}" if k == 0 else None,
+                connect="finite"))
+            self.target_curves.append(self.out_plot.plot(
+                pen=None, symbol="o", symbolSize=4, symbolPen=None, symbolBrush=color,
+                name="target" if k == 0 else None))
+        self.diag_line = self.out_plot.plot(pen=_pen("#adb5bd", 1, dash=True))
+        self.scatter = self.out_plot.plot(pen=None, symbol="o", symbolSize=5, symbolPen=None,
+                                          symbolBrush=pg.mkBrush(47, 111, 222, 150))
+
+    # ------------------------------------------------------------------ updates
+    def set_clip(self, clip: float | None) -> None:
+        """Draw the clipping threshold on the gradient-norm plot (None hides it)."""
+        self._clip = clip
+        visible = clip is not None and clip > 0
+        self.clip_line.setVisible(visible)
+        if visible:
+            self.clip_line.setPos(math.log10(clip))
+            self.clip_line.label.setFormat(f"clip {clip:g}")
+
+    def _on_log_scale_changed(self, checked: bool) -> None:
+        self.loss_plot.setLogMode(y=checked)
+        self._drawn_version = -1
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Redraw from the history if it changed since the last tick."""
+        h = self.history
+        if h.version == self._drawn_version:
+            return
+        self._drawn_version = h.version
+        self._draw_losses(h)
+        self._draw_grads(h)
+        self._draw_outputs(h)
+
+    def _draw_losses(self, h: TrainingHistory) -> None:
+        log = self.log_check.isChecked()
+        x = h.epochs.values
+        self.train_curve.setData(x, _finite_or_nan(h.train_loss.values, positive=log))
+        val = _finite_or_nan(h.val_loss.values, positive=log)
+        has_val = bool(np.isfinite(val).any())
+        self.val_curve.setData(x if has_val else [], val if has_val else [])
+        self.val_curve.setVisible(has_val)
+        if len(x):
+            text = f"epoch {len(x)}   loss {h.last_loss():.4g}"
+            if has_val:
+                text += f"   val {val[np.isfinite(val)][-1]:.4g}"
+            self.summary_label.setText(text)
+        else:
+            self.summary_label.setText("")
+
+    def _draw_grads(self, h: TrainingHistory) -> None:
+        self.grad_curve.setData(h.steps.values, _finite_or_nan(h.grad_norm.values, True))
+        gtt = h.grad_through_time
+        if gtt is None:
+            self.gtt_curve.setData([], [])
+        else:
+            self.gtt_curve.setData(np.arange(len(gtt), dtype=float), _finite_or_nan(gtt, True))
+
+    def _draw_outputs(self, h: TrainingHistory) -> None:
+        data = h.outputs
+        for curve in self.out_curves + self.target_curves + [self.diag_line, self.scatter]:
+            curve.setData([], [])
+        if not data:
+            return
+        if data.get("many_to_one"):
+            self._draw_scatter(data)
+        else:
+            self._draw_series(data)
+
+    def _draw_series(self, data: dict) -> None:
+        outputs, targets = data["outputs"], data["targets"]  # (T, N) for one output column
+        t = np.arange(outputs.shape[0], dtype=float)
+        for k in range(min(MAX_SEQS, outputs.shape[1])):
+            self.out_curves[k].setData(t, outputs[:, k])
+            self.target_curves[k].setData(t, _finite_or_nan(targets[:, k]))
+        self.out_plot.setLabel("bottom", "time step", color=AXIS_COLOR)
+        self.out_plot.setLabel("left", data.get("label", "value"), color=AXIS_COLOR)
+
+    def _draw_scatter(self, data: dict) -> None:
+        pred, target = data["outputs"], data["targets"]  # (N,) at the last step
+        self.scatter.setData(target, pred)
+        finite = np.concatenate([pred[np.isfinite(pred)], target[np.isfinite(target)]])
+        if len(finite):
+            lo, hi = float(finite.min()), float(finite.max())
+            self.diag_line.setData([lo, hi], [lo, hi])
+        self.out_plot.setLabel("bottom", "target (last step)", color=AXIS_COLOR)
+        self.out_plot.setLabel("left", "output (last step)", color=AXIS_COLOR)

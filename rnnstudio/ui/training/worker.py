@@ -1,0 +1,202 @@
+"""The training worker: runs `rs.Trainer.fit` off the UI thread on a copy of the network.
+
+The worker owns its network copy and its trainer; it never touches a widget or the document's
+network. Everything it reports goes out by Qt signals carrying plain copies (dicts, floats,
+numpy arrays), queued to the UI thread. Pause, resume and stop are thread-safe: the engine's
+per-batch callback checks them, so Stop takes effect within one batch.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal, Slot
+
+import rnnstudio as rs
+
+from .data import Dataset
+from .settings import TrainingSettings
+
+PARAMS_INTERVAL_S = 0.1  # at most 10 parameter snapshots per second go to the UI
+
+
+@dataclass
+class RunResult:
+    """What a finished run reports back (all copies)."""
+
+    params: dict | None = None       # the final (or last good) parameters; None on error
+    epochs_done: int = 0
+    stopped: bool = False            # the user pressed Stop
+    diverged: str | None = None      # why the run was stopped on a non-finite loss/gradient
+    error: str | None = None         # an unexpected failure, in words
+    outputs: dict[str, Any] | None = None  # validation outputs against targets, for the plot
+    seconds: float = 0.0
+    history: list = field(default_factory=list)
+
+
+def _copy_record(record: Any) -> dict[str, Any]:
+    """A plain dict copy of an engine record (dataclass, object or dict), arrays copied."""
+    if not isinstance(record, dict):
+        record = {k: getattr(record, k) for k in dir(record)
+                  if not k.startswith("_") and not callable(getattr(record, k))}
+    return {k: (np.array(v) if isinstance(v, np.ndarray) else copy.copy(v))
+            for k, v in record.items()}
+
+
+def trainer_kwargs(settings: TrainingSettings) -> dict[str, Any]:
+    """The keyword arguments of `rs.Trainer` for these settings (validation is split by us)."""
+    return dict(loss=settings.loss, optimizer=settings.optimizer, lr=settings.lr,
+                clip=settings.clip, tbptt=settings.tbptt, batch_size=settings.batch_size,
+                seed=settings.seed, momentum=settings.momentum)
+
+
+class TrainingWorker(QObject):
+    """Lives in a QThread; `run` trains and emits records, parameters and the result."""
+
+    batch_done = Signal(object)    # dict: epoch, batch, loss, grad_norm, grad_norm_through_time
+    epoch_done = Signal(object)    # dict: epoch, loss, val_loss, seconds
+    params_ready = Signal(object)  # parameter dict (throttled to PARAMS_INTERVAL_S)
+    finished = Signal(object)      # RunResult
+
+    def __init__(self, network, settings: TrainingSettings, dataset: Dataset):
+        super().__init__()
+        self._net = network.copy()
+        self._settings = settings.copy()
+        self._data = dataset
+        self._trainer = None
+        self._stop = threading.Event()
+        self._running = threading.Event()
+        self._running.set()
+        self._lock = threading.Lock()
+        self._pending_params: dict | None = None
+        self._last_params_time = 0.0
+        self._epochs_done = 0
+
+    # ------------------------------------------------------------------ thread-safe controls
+    def pause(self) -> None:
+        self._running.clear()
+
+    def resume(self, params: dict | None = None) -> None:
+        """Continue; `params` (if given) replace the trainer's parameters first."""
+        if params is not None:
+            with self._lock:
+                self._pending_params = copy.deepcopy(params)
+        self._running.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._running.set()
+        trainer = self._trainer
+        if trainer is not None:
+            trainer.stop()
+
+    @property
+    def paused(self) -> bool:
+        return not self._running.is_set()
+
+    # ------------------------------------------------------------------ the run
+    @Slot()
+    def run(self) -> None:
+        started = time.perf_counter()
+        result = RunResult()
+        try:
+            self._fit(result)
+            result.outputs = self._validation_outputs()
+        except Exception as exc:  # noqa: BLE001 - reported to the user, never raised in Qt
+            result.error = f"{type(exc).__name__}: {exc}"
+        result.params = self._net.get_params() if result.error is None else None
+        result.epochs_done = self._epochs_done
+        result.stopped = self._stop.is_set()
+        result.seconds = time.perf_counter() - started
+        self.finished.emit(result)
+
+    def _fit(self, result: RunResult) -> None:
+        s, d = self._settings, self._data
+        self._trainer = rs.Trainer(self._net, **trainer_kwargs(s))
+        if self._stop.is_set():
+            return
+        history = self._trainer.fit(d.X_train, d.Y_train, epochs=s.epochs,
+                                    callback=self._on_record, write_back=True,
+                                    **self._validation_kwargs())
+        result.diverged = _divergence_reason(history, self._trainer)
+        result.history = _plain_history(history)
+
+    def _validation_kwargs(self) -> dict[str, Any]:
+        if self._data.X_val is None:
+            return {}
+        return {"validation_data": (self._data.X_val, self._data.Y_val)}
+
+    def _on_record(self, record: Any) -> bool:
+        """The engine's callback (worker thread): forward, throttle params, pause, stop."""
+        rec = _copy_record(record)
+        if rec.get("batch") is None:
+            self._epochs_done = int(rec.get("epoch", self._epochs_done)) + 1
+            self.epoch_done.emit(rec)
+        else:
+            self.batch_done.emit(rec)
+        self._maybe_send_params()
+        self._wait_while_paused()
+        self._apply_pending_params()
+        return not self._stop.is_set()
+
+    def _maybe_send_params(self, force: bool = False) -> None:
+        now = time.perf_counter()
+        if force or now - self._last_params_time >= PARAMS_INTERVAL_S:
+            self._last_params_time = now
+            self.params_ready.emit(self._trainer.get_params())
+
+    def _wait_while_paused(self) -> None:
+        if self._running.is_set():
+            return
+        self._maybe_send_params(force=True)
+        while not self._running.wait(0.05):
+            pass
+
+    def _apply_pending_params(self) -> None:
+        with self._lock:
+            params, self._pending_params = self._pending_params, None
+        if params is not None:
+            self._trainer.set_params(params)
+
+    def _validation_outputs(self) -> dict[str, Any] | None:
+        d = self._data
+        X, Y = (d.X_val, d.Y_val) if d.X_val is not None else (d.X_train, d.Y_train)
+        if X is None or Y.shape[-1] == 0:
+            return None
+        n = min(X.shape[1], 64)
+        out = np.asarray(rs.run(self._net, X[:, :n]))
+        return outputs_for_plot(out, Y[:, :n], self._net.outputs)
+
+
+def outputs_for_plot(out: np.ndarray, Y: np.ndarray, names: list[str]) -> dict[str, Any]:
+    """Output column 0 against its targets: time series, or a last-step scatter when only the
+    last step has targets (many-to-one tasks)."""
+    present = np.isfinite(Y[..., 0])
+    label = names[0] if names else "output"
+    if present.any() and not present[:-1].any():
+        return {"many_to_one": True, "outputs": out[-1, :, 0].copy(),
+                "targets": Y[-1, :, 0].copy(), "label": label}
+    return {"many_to_one": False, "outputs": out[..., 0].copy(), "targets": Y[..., 0].copy(),
+            "label": label}
+
+
+def _divergence_reason(history: Any, trainer: Any) -> str | None:
+    for source in (history, trainer):
+        for name in ("stop_reason", "reason", "diverged"):
+            value = getattr(source, name, None) if not isinstance(source, dict) \
+                else source.get(name)
+            if isinstance(value, str) and value:
+                return value
+    return None
+
+
+def _plain_history(history: Any) -> list:
+    try:
+        return [float(v) for v in history]
+    except (TypeError, ValueError):
+        return []
