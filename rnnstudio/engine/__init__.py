@@ -7,6 +7,7 @@ from .api import Grads, gradients, run
 from .compiler import compile
 from .losses import LOSSES, bce, cross_entropy, loss_and_grad, mse
 from .program import Program
+from .simulator import Simulator
 
-__all__ = ["compile", "run", "gradients", "Grads", "Program", "LOSSES", "loss_and_grad",
+__all__ = ["compile", "run", "gradients", "Grads", "Program", "Simulator", "LOSSES", "loss_and_grad",
            "mse", "bce", "cross_entropy"]
