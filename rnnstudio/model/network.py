@@ -452,10 +452,8 @@ class Network:
                                "value before computing it", edge=(u, v))
         if self.kind(u) == "input":
             return
-        zero = nx.DiGraph((a, b) for a, b, d in self.graph.edges(data="delay")
-                          if d == 0 and not isinstance(d, str) and (a, b) != (u, v))
-        if v in zero and u in zero and nx.has_path(zero, v, u):
-            path = nx.shortest_path(zero, v, u)
+        path = self._zero_delay_path(v, u, skip=(u, v))
+        if path:
             loop = " -> ".join([u] + path)
             raise NetworkError(f"{name}: explicit delay 0 closes an algebraic loop {loop} "
                                "(every edge in it reads the same step); give one a delay",
@@ -466,6 +464,28 @@ class Network:
             if pos[u] > pos[v] and not self._reverse_to_forward(u, v):
                 raise NetworkError(f"{name}: explicit delay 0 on an edge that points backward in "
                                    f"the {self._mode} ordering ({v} comes before {u})", edge=(u, v))
+
+    def _zero_delay_path(self, start: str, end: str, skip: tuple) -> list[str] | None:
+        """A shortest path start -> ... -> end over explicit delay-0 edges (not `skip`), or None.
+        A breadth-first search from `start` only: cheap when few such edges leave it."""
+        parent: dict[str, str | None] = {start: None}
+        frontier = [start]
+        while frontier and end not in parent:
+            nxt = []
+            for a in frontier:
+                for b, data in self.graph.succ[a].items():
+                    d = data["delay"]
+                    if d == 0 and not isinstance(d, (str, bool)) and b not in parent \
+                            and (a, b) != skip:
+                        parent[b] = a
+                        nxt.append(b)
+            frontier = nxt
+        if end not in parent:
+            return None
+        path = [end]
+        while parent[path[-1]] is not None:
+            path.append(parent[path[-1]])
+        return path[::-1]
 
     def _check_direction(self, u: str, v: str, delay, du: dict, dv: dict) -> None:
         """Reverse neurons read inputs and reverse neurons only; forward ones may read a reverse
