@@ -115,7 +115,7 @@ def load_data(net, s: dict, net_path: str):
         info = get_task(name)
         values = info.resolve(params)
         info.check_network(net, values)
-        s["task"] = (name, params)
+        s["task"] = (name, {k: values[k] for k in params})  # as numbers, not text
         return info.build(**values), s.get("loss") or info.loss
     c = s.get("csv")
     if not c:
@@ -169,7 +169,7 @@ class Progress:
             return
         if self.tty:
             self.stream.write("\r" + self.line(loss, val_loss).ljust(79))
-        elif self.done % self.every == 0 or self.done == self.total:
+        elif self.done in (1, self.total) or self.done % self.every == 0:
             self.stream.write(self.line(loss, val_loss) + "\n")
         self.stream.flush()
 

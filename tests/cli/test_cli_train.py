@@ -1,0 +1,136 @@
+"""python -m rnnstudio train: settings from the file, overrides, saving, Ctrl-C."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from rnnstudio import cli, templates as tpl
+from rnnstudio.cli_train import Progress, default_out
+from rnnstudio.io import load, save
+
+engine = pytest.importorskip("rnnstudio.engine")
+if not hasattr(engine, "Trainer"):
+    pytest.skip("the engine has no Trainer yet", allow_module_level=True)
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def sine_file(tmp_path):
+    net = tpl.elman(1, 4, 1, seed=0)
+    training = dict(net.training)
+    training["task"] = {"name": "sine", "params": {"n_seq": 8, "T": 10}}
+    training["epochs"] = 500
+    net.set_meta(training=training)
+    path = tmp_path / "net.rnn.json"
+    save(net, path)
+    return path
+
+
+def test_train_three_epochs_writes_a_loadable_file_with_new_weights(sine_file, tmp_path,
+                                                                    capsys):
+    out = tmp_path / "trained.rnn.json"
+    assert cli.main(["train", str(sine_file), "--epochs", "3", "--lr", "0.05",
+                     "--out", str(out)]) == 0
+    before, after = load(sine_file), load(out)
+    assert before.get_params()["weights"] != after.get_params()["weights"]
+    tr = after.training
+    assert tr["epochs"] == 3 and tr["lr"] == 0.05 and tr["loss"] == "mse"
+    assert tr["task"] == {"name": "sine", "params": {"n_seq": 8, "T": 10}}
+    assert tr["last_run"]["epochs"] == 3 and tr["last_run"]["stopped"] is False
+    err = capsys.readouterr().err
+    assert "epoch 3/3" in err and "ETA" in err and f"saved {out}" in err
+
+
+def test_default_out_name(sine_file):
+    assert default_out(str(sine_file)).endswith("net-trained.rnn.json")
+    assert cli.main(["train", str(sine_file), "--epochs", "1", "--quiet"]) == 0
+    assert (sine_file.parent / "net-trained.rnn.json").exists()
+
+
+def test_task_and_params_from_the_command_line(tmp_path):
+    path = tmp_path / "bare.rnn.json"
+    save(tpl.elman(1, 3, 1), path)
+    out = tmp_path / "o.rnn.json"
+    assert cli.main(["train", str(path), "--task", "echo", "--param", "k=2", "--param",
+                     "n_seq=4", "--epochs", "2", "--quiet", "--out", str(out)]) == 0
+    assert load(out).training["task"] == {"name": "echo", "params": {"k": 2, "n_seq": 4}}
+
+
+def test_ui_style_data_block_is_understood(tmp_path):
+    net = tpl.elman(2, 3, 1)
+    net.set_meta(training={"data": {"task": {"name": "adding", "params": {"T": 5,
+                                                                          "n_seq": 4}}},
+                           "loss": "mse", "epochs": 2})
+    path = tmp_path / "ui.rnn.json"
+    save(net, path)
+    out = tmp_path / "o.rnn.json"
+    assert cli.main(["train", str(path), "--quiet", "--out", str(out)]) == 0
+    tr = load(out).training
+    assert tr["data"]["task"]["name"] == "adding" and "task" not in tr
+
+
+def test_train_on_csv(tmp_path):
+    csv_path = tmp_path / "series.csv"
+    rows = ["u,v"] + [f"{i % 5},{(i + 1) % 5}" for i in range(40)]
+    csv_path.write_text("\n".join(rows) + "\n")
+    path = tmp_path / "n.rnn.json"
+    save(tpl.elman(1, 3, 1), path)
+    out = tmp_path / "o.rnn.json"
+    assert cli.main(["train", str(path), "--csv", str(csv_path), "--inputs", "u",
+                     "--targets", "v", "--window", "10", "--epochs", "2", "--quiet",
+                     "--out", str(out)]) == 0
+    assert load(out).training["data"]["csv"]["window"] == 10
+
+
+def _error(capsys, argv, fragment):
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and fragment in err, err
+
+
+def test_train_errors(sine_file, tmp_path, capsys):
+    bare = tmp_path / "bare.rnn.json"
+    save(tpl.elman(1, 3, 2), bare)
+    _error(capsys, ["train", str(bare)], "no task")
+    _error(capsys, ["train", str(bare), "--task", "adding"],
+           "task 'adding' needs 2 inputs; the network has 1")
+    _error(capsys, ["train", str(sine_file), "--task", "nope"], "unknown task 'nope'")
+    _error(capsys, ["train", str(sine_file), "--param", "T"], "expected KEY=VALUE")
+    _error(capsys, ["train", str(sine_file), "--param", "T=0"], "parameter 'T' must be from")
+    _error(capsys, ["train", str(sine_file), "--epochs", "0"], "epochs")
+    _error(capsys, ["train", str(sine_file), "--epochs", "many"], "invalid int value")
+
+
+def test_progress_line_format():
+    import io
+    stream = io.StringIO()
+    p = Progress(4, stream=stream)
+    for k in range(4):
+        p.update(1.0 / (k + 1), 0.5)
+    lines = stream.getvalue().splitlines()
+    assert lines[0].startswith("epoch 1/4 [") and "loss 1 val 0.5" in lines[0]
+    assert lines[-1].startswith("epoch 4/4 [########################]")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child needs POSIX")
+def test_ctrl_c_stops_cleanly_and_saves(sine_file, tmp_path):
+    out = tmp_path / "stopped.rnn.json"
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen([sys.executable, "-m", "rnnstudio", "train", str(sine_file),
+                             "--epochs", "1000000", "--out", str(out)],
+                            stderr=subprocess.PIPE, text=True, env=env)
+    first = proc.stderr.readline()  # the progress line of epoch 1
+    assert first.startswith("epoch 1/"), first
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGINT)
+    rest = proc.communicate(timeout=60)[1]
+    assert proc.returncode == 0, rest
+    assert "Traceback" not in rest and "stopped after" in rest
+    tr = json.loads(out.read_text())["training"]
+    assert tr["last_run"]["stopped"] is True and tr["last_run"]["epochs"] >= 1
