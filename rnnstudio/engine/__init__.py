@@ -8,6 +8,8 @@ from .compiler import compile
 from .losses import LOSSES, bce, cross_entropy, loss_and_grad, mse
 from .program import Program
 from .simulator import Simulator
+from .trainer import Trainer
+from .blas import set_threads
 
-__all__ = ["compile", "run", "gradients", "Grads", "Program", "Simulator", "LOSSES", "loss_and_grad",
+__all__ = ["compile", "run", "gradients", "Grads", "Program", "Simulator", "Trainer", "set_threads", "LOSSES", "loss_and_grad",
            "mse", "bce", "cross_entropy"]

@@ -145,15 +145,22 @@ class Program:
 
     # ------------------------------------------------------------------ work buffers
     def workspace(self, key, shape, dtype=None) -> np.ndarray:
-        """A reusable per-thread buffer (contents undefined) for `key` and `shape`."""
+        """A reusable per-thread buffer (contents undefined) for `key` and `shape`; the two
+        most recent shapes of each key are kept (truncated BPTT alternates two lengths)."""
         store = getattr(self._local, "buffers", None)
         if store is None:
             store = self._local.buffers = {}
-        buf = store.get(key)
-        if buf is None or buf.shape != shape:
-            buf = store[key] = np.empty(shape, dtype=dtype or self.dtype)
+        kept = store.setdefault(key, [])
+        for i, buf in enumerate(kept):
+            if buf.shape == shape:
+                if i:
+                    kept.insert(0, kept.pop(i))
+                return buf
+        buf = np.empty(shape, dtype=dtype or self.dtype)
+        kept.insert(0, buf)
+        del kept[2:]
         return buf
 
     def scratch(self, shape) -> np.ndarray:
         """A reusable per-thread temporary of `shape` (one per shape)."""
-        return self.workspace(("scratch", shape), shape)
+        return self.workspace("scratch", shape)
