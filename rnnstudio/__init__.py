@@ -5,10 +5,12 @@ The public API (see README and ../shared/spec/API.md) is importable from here:
 """
 
 from .model import Network, NetworkError
+from .engine import compile, run, gradients, Simulator, Trainer
 from .io import save, load, FileFormatError
 from . import tasks, templates
 from .templates import init_weights
 
 __version__ = "0.1.0"
 __all__ = ["Network", "NetworkError", "__version__", "tasks", "templates", "init_weights",
-           "save", "load", "FileFormatError"]
+           "save", "load", "FileFormatError",
+           "compile", "run", "gradients", "Simulator", "Trainer"]
