@@ -1,0 +1,164 @@
+"""File actions with their dialogs: new, open, examples, recent files, save, revert, export,
+the unsaved-changes prompt and the recovery offer. Errors show the file format message and
+keep the current document."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from ..io import FileFormatError
+from ..model import NetworkError
+from . import render
+from .document import examples_dir
+
+FILTER = "RNN Studio networks (*.rnn.json *.json);;All files (*)"
+IMAGE_FILTER = "PNG image (*.png);;SVG drawing (*.svg)"
+MAX_RECENT = 8
+_Btn = QMessageBox.StandardButton
+
+
+class FileController(QObject):
+    recent_changed = Signal()
+    message = Signal(str)
+
+    def __init__(self, document, scene, parent_widget=None):
+        super().__init__(parent_widget)
+        self.doc, self.scene, self.widget = document, scene, parent_widget
+        self.settings = QSettings("RNN Studio", "RNN Studio")
+
+    # ---------------------------------------------------------------- prompts
+    def _error(self, title: str, exc: Exception) -> None:
+        QMessageBox.critical(self.widget, title, str(exc))
+
+    def maybe_save(self) -> bool:
+        """Ask about unsaved changes; False means the user cancelled."""
+        if not self.doc.modified:
+            return True
+        answer = QMessageBox.question(
+            self.widget, "Unsaved changes",
+            f"Save the changes to {self.doc.display_name()}?",
+            _Btn.Save | _Btn.Discard | _Btn.Cancel, _Btn.Save)
+        if answer == _Btn.Save:
+            return self.save()
+        return answer == _Btn.Discard
+
+    # ---------------------------------------------------------------- opening
+    def new(self) -> None:
+        if self.maybe_save():
+            self.doc.new()
+
+    def open(self) -> None:
+        if not self.maybe_save():
+            return
+        path, _ = QFileDialog.getOpenFileName(self.widget, "Open network", self._dir(), FILTER)
+        if path:
+            self.open_path(path, ask=False)
+
+    def open_path(self, path, ask: bool = True) -> bool:
+        if ask and not self.maybe_save():
+            return False
+        try:
+            self.doc.open(path)
+        except (FileFormatError, NetworkError, OSError) as exc:
+            self._error("Could not open the file", exc)
+            return False
+        self.add_recent(path)
+        return True
+
+    def open_example(self, path) -> bool:
+        if not self.maybe_save():
+            return False
+        try:
+            self.doc.open_example(path)
+        except (FileFormatError, NetworkError, OSError) as exc:
+            self._error("Could not open the example", exc)
+            return False
+        return True
+
+    def examples(self) -> list[Path]:
+        return sorted(examples_dir().glob("*.rnn.json"))
+
+    def revert(self) -> None:
+        if self.doc.path is None or not self.doc.modified:
+            return
+        answer = QMessageBox.question(self.widget, "Revert",
+                                      f"Discard every change since {self.doc.display_name()} "
+                                      "was last saved?")
+        if answer == _Btn.Yes:
+            self.open_path(self.doc.path, ask=False)
+
+    # ---------------------------------------------------------------- saving
+    def save(self) -> bool:
+        if self.doc.path is None:
+            return self.save_as()
+        return self._save_to(self.doc.path)
+
+    def save_as(self) -> bool:
+        start = str(self.doc.path or Path(self._dir()) / f"{self.doc.net.name or 'network'}.rnn.json")
+        path, _ = QFileDialog.getSaveFileName(self.widget, "Save network as", start, FILTER)
+        if not path:
+            return False
+        if not path.endswith(".json"):
+            path += ".rnn.json"
+        return self._save_to(Path(path))
+
+    def _save_to(self, path: Path) -> bool:
+        try:
+            self.doc.save(path)
+        except (FileFormatError, NetworkError, OSError) as exc:
+            self._error("Could not save the file", exc)
+            return False
+        self.add_recent(path)
+        self.message.emit(f"Saved {path}")
+        return True
+
+    def export_image(self) -> None:
+        start = str(Path(self._dir()) / f"{Path(self.doc.display_name()).stem}.png")
+        path, chosen = QFileDialog.getSaveFileName(self.widget, "Export image", start, IMAGE_FILTER)
+        if not path:
+            return
+        if Path(path).suffix.lower() not in (".png", ".svg"):
+            path += ".svg" if "svg" in chosen.lower() else ".png"
+        try:
+            render.render_scene(self.scene, path)
+        except OSError as exc:
+            self._error("Could not export the image", exc)
+            return
+        self.message.emit(f"Exported {path}")
+
+    # ---------------------------------------------------------------- recent files
+    def recent(self) -> list[str]:
+        value = self.settings.value("recent", []) or []
+        return [value] if isinstance(value, str) else list(value)
+
+    def add_recent(self, path) -> None:
+        path = str(Path(path).resolve())
+        items = [path] + [p for p in self.recent() if p != path]
+        self.settings.setValue("recent", items[:MAX_RECENT])
+        self.recent_changed.emit()
+
+    def _dir(self) -> str:
+        recent = self.recent()
+        return str(Path(recent[0]).parent) if recent else str(Path.home())
+
+    # ---------------------------------------------------------------- recovery
+    def offer_recovery(self) -> bool:
+        """If a previous session left unsaved work, offer to restore it."""
+        if self.doc.pending_recovery() is None:
+            return False
+        answer = QMessageBox.question(
+            self.widget, "Restore unsaved work?",
+            "RNN Studio did not close cleanly last time. Restore the unsaved network?",
+            _Btn.Yes | _Btn.No, _Btn.Yes)
+        if answer != _Btn.Yes:
+            self.doc.discard_recovery()
+            return False
+        try:
+            self.doc.restore_recovery()
+        except (FileFormatError, NetworkError, OSError) as exc:
+            self._error("Could not restore", exc)
+            return False
+        return True

@@ -1,0 +1,98 @@
+"""The ordering strip: the nodes in the order one time step evaluates them. Drag a node to
+reorder (this sets a manual ordering); selecting here selects on the canvas."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListWidget,
+                               QListWidgetItem, QVBoxLayout, QWidget)
+
+from ..model import events as ev
+from . import style
+from .palette import kind_icon
+
+MAX_SHOWN = 3000  # beyond this the strip lists the first nodes only
+
+_REFRESH_KINDS = (ev.ORDERING_CHANGED, ev.NODE_ADDED, ev.NODE_REMOVED, ev.IO_CHANGED,
+                  ev.NODE_CHANGED)
+
+
+class OrderingStripWidget(QWidget):
+    reorder_requested = Signal(list)   # the full new ordering (ids)
+    nodes_clicked = Signal(list)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.net = None
+        self._icons = {k: kind_icon(k, 22) for k in style.SHAPES}
+        self.info = QLabel()
+        self.info.setStyleSheet("color: #5e6472;")
+        self.list = QListWidget()
+        self.list.setFlow(QListWidget.Flow.LeftToRight)
+        self.list.setWrapping(False)
+        self.list.setFixedHeight(58)
+        self.list.setIconSize(QSize(22, 22))
+        self.list.setSpacing(2)
+        self.list.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.list.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.list.model().rowsMoved.connect(self._on_rows_moved)
+        self.list.itemSelectionChanged.connect(self._on_list_selection_changed)
+        self._timer = QTimer(self, singleShot=True, interval=0)
+        self._timer.timeout.connect(self.refresh)
+        top = QHBoxLayout()
+        top.addWidget(self.info, 1)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 2, 4, 4)
+        lay.addLayout(top)
+        lay.addWidget(self.list)
+        self._updating = False
+
+    def set_network(self, net) -> None:
+        if self.net is not None:
+            self.net.events.unsubscribe(self._on_model_changed)
+        self.net = net
+        net.events.subscribe(self._on_model_changed)
+        self.refresh()
+
+    def _on_model_changed(self, event) -> None:
+        if event.kind in _REFRESH_KINDS and not (
+                event.kind == ev.NODE_CHANGED and set(event.changed) <= {"x", "y"}):
+            self._timer.start()
+
+    def refresh(self) -> None:
+        self._timer.stop()
+        net = self.net
+        order = net.ordering()
+        n_back = len(net.backward_edges())
+        self.info.setText(f"Ordering: <b>{net.ordering_mode}</b> — {len(order)} nodes, "
+                          f"{n_back} delayed edge(s). Drag a node to reorder "
+                          f"(sets a manual ordering).")
+        self._updating = True
+        try:
+            self.list.clear()
+            for i, n in enumerate(order[:MAX_SHOWN]):
+                item = QListWidgetItem(self._icons[style.visual_kind(net.graph.nodes[n])],
+                                       f"{i + 1} {net.graph.nodes[n].get('label', n)}")
+                item.setData(Qt.ItemDataRole.UserRole, n)
+                item.setToolTip(f"{n}: #{i + 1} in the ordering")
+                self.list.addItem(item)
+        finally:
+            self._updating = False
+
+    def order_shown(self) -> list[str]:
+        return [self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())]
+
+    def _on_rows_moved(self, *args) -> None:
+        if self._updating:
+            return
+        order = self.order_shown()
+        if len(order) == len(self.net):
+            self.reorder_requested.emit(order)
+        self._timer.start()  # show the model's ordering again (accepted or refused)
+
+    def _on_list_selection_changed(self) -> None:
+        if not self._updating:
+            ids = [i.data(Qt.ItemDataRole.UserRole) for i in self.list.selectedItems()]
+            self.nodes_clicked.emit(ids)

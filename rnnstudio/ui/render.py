@@ -1,0 +1,107 @@
+"""Render a network's canvas picture to PNG or SVG, in the app or headless:
+
+    python -m rnnstudio render NET out.png [--scale 2] [--width PX]
+
+Qt is imported only when rendering, so the command line stays quick for other commands.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+MARGIN = 30.0
+
+
+def ensure_app():
+    """A QApplication (offscreen when there is no display)."""
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+    return QApplication.instance() or QApplication([])
+
+
+def scene_rect(scene):
+    scene.flush()
+    rect = scene.items_rect()
+    return rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+
+
+def render_scene(scene, path, scale: float = 2.0) -> Path:
+    """Write the whole canvas picture to `path` (.svg: vector; anything else: raster)."""
+    path = Path(path)
+    if path.suffix.lower() == ".svg":
+        _render_svg(scene, path)
+    else:
+        _render_raster(scene, path, scale)
+    return path
+
+
+def _render_raster(scene, path: Path, scale: float) -> None:
+    from PySide6.QtCore import QRectF, Qt
+    from PySide6.QtGui import QImage, QPainter
+    rect = scene_rect(scene)
+    w, h = max(1, int(rect.width() * scale)), max(1, int(rect.height() * scale))
+    image = QImage(w, h, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.white)
+    painter = QPainter(image)
+    painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+    scene.render(painter, QRectF(0, 0, w, h), rect)
+    painter.end()
+    if not image.save(str(path)):
+        raise OSError(f"{path}: could not write the image (unknown format or no access)")
+
+
+def _render_svg(scene, path: Path) -> None:
+    from PySide6.QtCore import QRectF, QSize
+    from PySide6.QtGui import QPainter
+    from PySide6.QtSvg import QSvgGenerator
+    rect = scene_rect(scene)
+    gen = QSvgGenerator()
+    gen.setFileName(str(path))
+    gen.setSize(QSize(int(rect.width()), int(rect.height())))
+    gen.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
+    gen.setTitle("RNN Studio network")
+    painter = QPainter(gen)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    scene.render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
+    painter.end()
+
+
+def render_file(net_path, out_path, scale: float = 2.0) -> Path:
+    """Load a network file and write its picture."""
+    import rnnstudio as rs
+    net = rs.load(net_path)
+    ensure_app()
+    from .canvas.scene import NetworkScene
+    scene = NetworkScene(net)
+    return render_scene(scene, out_path, scale)
+
+
+# ---------------------------------------------------------------- command line
+def _add_arguments(parser) -> None:
+    parser.add_argument("net", help="a network file (.rnn.json)")
+    parser.add_argument("out", help="the picture to write: .png (or another raster format) "
+                                    "or .svg")
+    parser.add_argument("--scale", type=float, default=2.0,
+                        help="pixels per canvas unit for raster output (default 2)")
+
+
+def _run(args) -> int:
+    out = render_file(args.net, args.out, args.scale)
+    print(out)
+    return 0
+
+
+HELP = "draw a network's canvas picture to PNG or SVG (headless)"
+
+
+def add_subcommand(target) -> None:
+    """Register `render`: with the CLI's register(name, help, add_arguments, handler), or with
+    an argparse subparsers object."""
+    if hasattr(target, "add_parser"):
+        parser = target.add_parser("render", help=HELP, description=HELP)
+        _add_arguments(parser)
+        parser.set_defaults(_handler=_run, func=_run)
+    else:
+        target("render", HELP, _add_arguments, _run)
