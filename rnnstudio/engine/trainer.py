@@ -93,6 +93,13 @@ class Trainer:
             self.write_back()
         return history
 
+    def train_step(self, X, Y) -> float:
+        """One batch: forward, BPTT and an update per truncation window; returns the loss.
+        Raises Diverged (after restoring the last finite parameters) if it blows up."""
+        X, _ = as_batch(self.program, X)
+        Y, _ = as_batch(self.program, Y, "Y", self.program.n_out)
+        return self._batch(X, Y)[0]
+
     def _split(self, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Training and validation sequence indices (the split depends only on the seed)."""
         order = np.random.default_rng([self.seed, 1]).permutation(n)
