@@ -1,0 +1,197 @@
+"""The canvas mirrors the model; gestures become edits; the ordering restyles edges."""
+
+from __future__ import annotations
+
+import math
+import random
+
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtTest import QTest
+
+import rnnstudio as rs
+from rnnstudio.ui import style
+
+from .conftest import small_net
+
+
+def _vp(window, x, y) -> QPoint:
+    return window.view.mapFromScene(QPointF(x, y))
+
+
+def _drag(window, a: QPointF, b: QPointF, steps: int = 5) -> None:
+    vp = window.view.viewport()
+    pa, pb = window.view.mapFromScene(a), window.view.mapFromScene(b)
+    QTest.mousePress(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pa)
+    for k in range(1, steps + 1):
+        t = k / steps
+        QTest.mouseMove(vp, QPoint(int(pa.x() + (pb.x() - pa.x()) * t),
+                                   int(pa.y() + (pb.y() - pa.y()) * t)))
+    QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pb)
+
+
+def _rim(window, node: str, angle_deg: float = 0.0) -> QPointF:
+    a = window.doc.net.graph.nodes[node]
+    r = style.NODE_RADIUS - 1
+    return QPointF(a["x"] + r * math.cos(math.radians(angle_deg)),
+                   a["y"] + r * math.sin(math.radians(angle_deg)))
+
+
+def _show(window, qtbot, net) -> None:
+    window.doc.new(net)
+    window.show()
+    qtbot.waitExposed(window)
+    window.view.resetTransform()
+    window.view.centerOn(150, 50)
+    window.scene.flush()
+
+
+def test_scene_mirrors_model_events(window):
+    net = window.doc.net
+    net.add_neuron("a", x=10.0, y=20.0)
+    net.add_neuron("b", x=200.0, y=20.0)
+    net.add_edge("a", "b", weight=0.3)
+    window.scene.flush()
+    assert set(window.scene.nodes) == {"a", "b"}
+    assert window.scene.nodes["a"].pos() == QPointF(10, 20)
+    net.move_node("a", 50.0, 60.0)
+    assert window.scene.nodes["a"].pos() == QPointF(50, 60)
+    net.remove_node("a")
+    window.scene.flush()
+    assert set(window.scene.nodes) == {"b"}
+    assert ("a", "b") not in window.scene._geoms
+
+
+def test_edge_gesture_adds_an_edge(window, qtbot):
+    _show(window, qtbot, small_net())
+    net = window.doc.net
+    _drag(window, _rim(window, "g", 0), QPointF(300, 0))
+    assert net.has_edge("g", "y")
+    assert window.doc.stack.count() == 1
+    window.doc.stack.undo()
+    assert not net.has_edge("g", "y")
+
+
+def test_release_on_same_node_makes_a_self_loop(window, qtbot):
+    _show(window, qtbot, small_net())
+    _drag(window, _rim(window, "g", 0), QPointF(150 + 3, 100 + 4))
+    assert window.doc.net.has_edge("g", "g")
+    window.scene.flush()
+    assert window.scene.is_delayed("g", "g")
+
+
+def test_refused_edge_leaves_model_unchanged_and_says_why(window, qtbot):
+    _show(window, qtbot, small_net())
+    before = window.doc.net.snapshot()
+    _drag(window, _rim(window, "h", 180), QPointF(0, 0))   # into an input
+    _drag(window, _rim(window, "x", 0), QPointF(150, 0))   # a duplicate x -> h
+    assert window.doc.net.snapshot() == before
+    assert window.doc.stack.count() == 0
+    assert "already an edge" in window.statusBar().currentMessage()
+
+
+def test_dragging_a_node_moves_it_as_one_undo_step(window, qtbot):
+    _show(window, qtbot, small_net())
+    net = window.doc.net
+    _drag(window, QPointF(150, 100), QPointF(230, 140), steps=8)
+    assert abs(net.graph.nodes["g"]["x"] - 230) <= 2
+    assert window.doc.stack.count() == 1
+    window.doc.stack.undo()
+    assert (net.graph.nodes["g"]["x"], net.graph.nodes["g"]["y"]) == (150.0, 100.0)
+    assert window.scene.nodes["g"].pos() == QPointF(150, 100)
+
+
+def test_rubber_band_selects_nodes(window, qtbot):
+    _show(window, qtbot, small_net())
+    _drag(window, QPointF(100, -60), QPointF(200, 140))
+    assert set(window.scene.selected_nodes()) == {"h", "g"}
+
+
+def test_clicking_an_edge_selects_it_and_shows_it_in_the_inspector(window, qtbot):
+    _show(window, qtbot, small_net())
+    vp = window.view.viewport()
+    QTest.mouseClick(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     _vp(window, 225, 0))
+    assert window.scene.selected_edges == {("h", "y")}
+    assert window.inspector.pages.currentIndex() == 2
+    assert window.inspector.e["weight"].text() == "-1"
+
+
+def test_changing_the_ordering_restyles_edges(window):
+    net = window.doc.net
+    net.add_neuron("a", x=0.0, y=0.0)
+    net.add_neuron("b", x=200.0, y=0.0)
+    net.add_edge("a", "b")
+    window.scene.flush()
+    assert not window.scene.is_delayed("a", "b")
+    assert window.scene.nodes["a"].badge == 1
+    window.editor.set_ordering_mode("manual")
+    window.editor.set_manual_order(["b", "a"])
+    window.scene.flush()
+    assert window.scene.is_delayed("a", "b")
+    assert window.scene.nodes["b"].badge == 1
+    assert "Backward" in window.scene.interactions.tooltip_text(
+        window.scene._geoms[("a", "b")].label_pos)
+    window.doc.stack.undo()
+    window.scene.flush()
+    assert not window.scene.is_delayed("a", "b")
+
+
+def test_position_ordering_reorders_live_while_dragging(window, qtbot):
+    net = rs.Network()
+    net.add_neuron("a", x=0.0, y=0.0)
+    net.add_neuron("b", x=200.0, y=0.0)
+    net.add_edge("a", "b")
+    net.set_ordering_mode("position")
+    _show(window, qtbot, net)
+    vp = window.view.viewport()
+    QTest.mousePress(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     _vp(window, 0, 0))
+    QTest.mouseMove(vp, _vp(window, 150, 0))
+    QTest.mouseMove(vp, _vp(window, 300, 0))
+    window.scene.flush()
+    assert net.ordering() == ["b", "a"]
+    assert window.scene.is_delayed("a", "b")  # restyled during the drag
+    QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                       _vp(window, 300, 0))
+    assert window.doc.stack.count() == 1
+
+
+def test_values_colour_nodes(window):
+    net = window.doc.net
+    net.add_neuron("a")
+    net.add_neuron("b")
+    window.scene.set_values({"a": 0.7})
+    assert window.scene.nodes["a"].value == 0.7 and window.scene.nodes["b"].value is None
+    window.scene.set_values(None)
+    assert window.scene.nodes["a"].value is None
+
+
+def random_network(n_nodes: int, n_edges: int, seed: int = 0) -> rs.Network:
+    rng = random.Random(seed)
+    net = rs.Network("big")
+    ids = []
+    with net.batch():
+        for i in range(n_nodes):
+            kind = "input" if i < 10 else "output" if i >= n_nodes - 10 else "neuron"
+            ids.append(net.add_node(f"n{i}", kind, x=rng.uniform(0, 4000),
+                                    y=rng.uniform(0, 3000)))
+        targets = ids[10:]
+        added = 0
+        while added < n_edges:
+            u, v = rng.choice(ids), rng.choice(targets)
+            if not net.has_edge(u, v):
+                net.add_edge(u, v, weight=rng.uniform(-2, 2))
+                added += 1
+    return net
+
+
+def test_a_large_network_opens(window, qtbot):
+    net = random_network(400, 3000)
+    window.doc.new(net)
+    window.scene.flush()
+    assert len(window.scene.nodes) == 400
+    assert sum(len(layer.keys) for layer in window.scene._layers) == 3000
+    window.show()
+    qtbot.waitExposed(window)
+    window.view.fit()
+    assert not window.view.viewport().grab().isNull()

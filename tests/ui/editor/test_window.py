@@ -1,0 +1,204 @@
+"""The main window through its actions: palette, inspector, files, recovery, clipboard."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import QByteArray, QMimeData, QPoint, QPointF, Qt
+from PySide6.QtGui import QDropEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+import rnnstudio as rs
+from rnnstudio.ui import app as ui_app
+from rnnstudio.ui.canvas.view import NODE_MIME
+
+from .conftest import small_net
+
+
+def test_dropping_from_the_palette_adds_a_node(window, qtbot):
+    window.show()
+    qtbot.waitExposed(window)
+    mime = QMimeData()
+    mime.setData(NODE_MIME, QByteArray(b"product"))
+    pos = QPoint(200, 150)
+    event = QDropEvent(QPointF(pos), Qt.DropAction.CopyAction, mime,
+                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    window.view.dropEvent(event)
+    net = window.doc.net
+    (node,) = list(net.graph.nodes)
+    assert net.graph.nodes[node]["aggregate"] == "product"
+    expected = window.view.mapToScene(pos)
+    assert abs(net.graph.nodes[node]["x"] - expected.x()) <= 5
+    assert node in window.scene.nodes
+
+
+def test_keys_drop_nodes_at_the_cursor(window, qtbot):
+    window.show()
+    qtbot.waitExposed(window)
+    for key in (Qt.Key.Key_I, Qt.Key.Key_N, Qt.Key.Key_O):
+        QTest.keyClick(window.view, key)
+    kinds = sorted(d["kind"] for _, d in window.doc.net.graph.nodes(data=True))
+    assert kinds == ["input", "neuron", "output"]
+    assert window.doc.stack.count() == 3
+
+
+def test_palette_click_adds_a_node(window):
+    window.palette.buttons["neuron"].click()
+    assert len(window.doc.net) == 1
+
+
+def test_inspector_edits_several_nodes_and_refuses_bad_values(window):
+    window.doc.new(small_net())
+    window.scene.select_nodes(["h", "g"])
+    ins = window.inspector
+    assert ins.title.text() == "2 nodes"
+    ins.f["bias"].setText("0.25")
+    ins.f["bias"].setModified(True)
+    ins.f["bias"].editingFinished.emit()
+    net = window.doc.net
+    assert net.graph.nodes["h"]["bias"] == net.graph.nodes["g"]["bias"] == 0.25
+    assert window.doc.stack.count() == 1
+    before = net.copy()
+    ins.f["bias"].setText("abc")
+    ins.f["bias"].setModified(True)
+    ins.f["bias"].editingFinished.emit()
+    assert net == before and "not a number" in window.statusBar().currentMessage()
+    assert ins.f["bias"].text() == "0.25"
+    ins.f["initial"].setText("1e300")
+    ins.f["initial"].setModified(True)
+    ins.f["initial"].editingFinished.emit()
+    assert net == before and window.doc.stack.count() == 1
+
+
+def test_inspector_refuses_a_kind_change_that_would_break_edges(window):
+    window.doc.new(small_net())
+    window.scene.select_nodes(["h"])
+    before = window.doc.net.copy()
+    box = window.inspector.f["kind"]
+    box.setCurrentText("input")
+    box.activated.emit(box.currentIndex())
+    assert window.doc.net == before
+    assert "incoming edges" in window.statusBar().currentMessage()
+    assert box.currentText() == "neuron"
+
+
+def test_save_and_open_through_the_actions(window, tmp_path, monkeypatch):
+    window.doc.new(small_net())
+    window.editor.add_edge("g", "y")
+    assert window.windowTitle().startswith("untitled*")
+    target = tmp_path / "net.rnn.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(target), "")))
+    window.actions["save"].trigger()
+    assert target.exists() and not window.doc.modified
+    assert window.windowTitle().startswith("net.rnn.json —")
+    saved = window.doc.net.copy()
+    window.actions["new"].trigger()
+    assert len(window.doc.net) == 0
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: (str(target), "")))
+    window.actions["open"].trigger()
+    assert window.doc.net == saved and window.doc.path == target
+    assert str(target.resolve()) in window.files.recent()
+    assert window.recent_menu.actions()
+
+
+def test_open_error_shows_the_message_and_keeps_the_document(window, tmp_path, monkeypatch):
+    window.doc.new(small_net())
+    before = window.doc.net
+    bad = tmp_path / "bad.rnn.json"
+    bad.write_text("{not json")
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", staticmethod(lambda *a: shown.append(a[2])))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: (str(bad), "")))
+    window.actions["open"].trigger()
+    assert window.doc.net is before
+    assert shown and "bad.rnn.json" in shown[0]
+
+
+def test_unsaved_changes_prompt_can_cancel(window, monkeypatch):
+    window.editor.add_node_at("neuron", QPointF(0, 0))
+    asked = []
+
+    def cancel(*a, **k):
+        asked.append(a[1])
+        return QMessageBox.StandardButton.Cancel
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(cancel))
+    window.actions["new"].trigger()
+    assert asked and len(window.doc.net) == 1
+
+
+def test_examples_menu_lists_examples_and_opens_one(window):
+    names = [a.text() for a in window.examples_menu.actions()]
+    assert "elman-sine" in names
+    window.examples_menu.actions()[names.index("elman-sine")].trigger()
+    assert len(window.doc.net) > 0 and window.doc.path is None
+
+
+def test_recovery_file_written_and_offered(window, qtbot, monkeypatch):
+    window.editor.add_node_at("neuron", QPointF(10, 20))
+    assert window.doc.write_recovery()
+    net_file, meta = window.doc.recovery_files()
+    assert net_file.exists() and json.loads(meta.read_text())["path"] is None
+    expected = window.doc.net.copy()
+    from rnnstudio.ui.main_window import MainWindow
+    other = MainWindow()
+    qtbot.addWidget(other)
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
+    ui_app.open_initial(other, None)
+    assert other.doc.net == expected and other.doc.modified
+    other.doc.stack.setClean()
+    other.close()  # a clean exit removes the recovery file
+    assert not net_file.exists()
+
+
+def test_first_screen_opens_the_default_example(window):
+    ui_app.open_initial(window, None)
+    assert len(window.doc.net) > 0
+
+
+def test_copy_paste_renames_ids_and_keeps_internal_edges(window):
+    window.doc.new(small_net())
+    window.scene.select_nodes(["h", "y"])
+    assert window.editor.copy()
+    new = window.editor.paste()
+    net = window.doc.net
+    assert len(new) == 2 and not set(new) & {"h", "y"}
+    h2 = next(n for n in new if net.kind(n) == "neuron")
+    y2 = next(n for n in new if net.kind(n) == "output")
+    assert net.has_edge(h2, y2) and net.has_edge(h2, h2)
+    assert net.graph.in_degree(h2) == 1  # x -> h was outside the selection
+    window.doc.stack.undo()
+    assert net == small_net()
+
+
+def test_connect_selection_to_selection(window, monkeypatch):
+    window.doc.new(small_net())
+    monkeypatch.setattr("rnnstudio.ui.insert.QInputDialog.getItem",
+                        staticmethod(lambda *a, **k: ("1", True)))
+    window.scene.select_nodes(["h", "g"])
+    window.actions["connect"].trigger()
+    window.scene.select_nodes(["g", "y"])
+    window.actions["connect"].trigger()
+    net = window.doc.net
+    assert net.graph.edges["g", "y"]["delay"] == 1 and net.has_edge("g", "g")
+    assert window.doc.stack.count() == 1
+
+
+def test_export_and_render_command(window, tmp_path, monkeypatch):
+    window.doc.new(small_net())
+    png, svg = tmp_path / "a.png", tmp_path / "a.svg"
+    for path in (png, svg):
+        monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                            staticmethod(lambda *a, p=path, **k: (str(p), "")))
+        window.actions["export"].trigger()
+        assert path.exists() and path.stat().st_size > 500
+    assert svg.read_text().lstrip().startswith("<?xml")
+    from rnnstudio import cli
+    src = tmp_path / "n.rnn.json"
+    rs.save(small_net(), src)
+    out = tmp_path / "r.png"
+    assert cli.main(["render", str(src), str(out)]) == 0 and out.exists()
