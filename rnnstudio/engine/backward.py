@@ -12,7 +12,7 @@ import numpy as np
 
 from . import activations
 from .blocks import block_backward, block_wgrad, prod_backward
-from .forward import Trace, rows, slab
+from .forward import Trace, local, rows, simple_sweep, slab
 from .program import Level, Phase, Program
 
 
@@ -75,36 +75,46 @@ def _level_grads(prog, lv: Level, Vp, dVp, T: int, dA: np.ndarray, g: np.ndarray
 
 def _sweep_back(prog, ph: Phase, Vp, dVp, T: int, g: np.ndarray) -> None:
     """Undo a sweep step by step; dA for every step is kept in D, then the gradients of the
-    weights (and of sources outside the sweep) are taken for all steps at once."""
-    P, N = prog.P, Vp.shape[1]
-    D = prog.workspace(("D", ph.c0), (T, N, ph.c1 - ph.c0))
+    weights (and of sources outside the sweep) are taken for all steps at once. Simple phases
+    accumulate in a contiguous copy G of their gradient columns."""
+    P, N, c0, c1 = prog.P, Vp.shape[1], ph.c0, ph.c1
+    D = prog.workspace(("D", c0), (T, N, c1 - c0))
     for lv in ph.levels:
-        lo, hi = lv.c0 - ph.c0, lv.c1 - ph.c0
-        _derivatives(lv, Vp[P:P + T, :, lv.c0:lv.c1], D[:, :, lo:hi])
-    plans = [_back_plan(lv, ph) for lv in reversed(ph.levels)]
+        _derivatives(lv, Vp[P:P + T, :, lv.c0:lv.c1], D[:, :, lv.c0 - c0:lv.c1 - c0])
+    G, off = dVp, 0
+    if simple_sweep(ph):
+        G, off = prog.workspace(("G", c0), (dVp.shape[0], N, c1 - c0)), c0
+        np.copyto(G, dVp[:, :, c0:c1])
+    plans = [_back_plan(lv, ph, off, N) for lv in reversed(ph.levels)]
     prod_dW = {id(lv): 0.0 for lv in ph.levels if lv.prod is not None}
-    steps = range(T) if ph.reverse else range(T - 1, -1, -1)
-    for t in steps:
+    for t in (range(T) if ph.reverse else range(T - 1, -1, -1)):
         row = P + t
         for lv, lo, hi, dense, coo in plans:
             dA = D[t][:, lo:hi]
-            np.multiply(dA, dVp[row][:, lv.c0:lv.c1], out=dA)
+            np.multiply(dA, G[row][:, lv.c0 - off:lv.c1 - off], out=dA)
             dS = dA[:, :lv.n_sum]
-            for s, src, WT in dense:
-                dVp[row - s][:, src] += dS @ WT
+            for s, src, WT, buf in dense:
+                np.matmul(dS, WT, out=buf)
+                G[row - s][:, src] += buf
             for b in coo:
                 block_backward(b, dS, dVp[row - b.shift])
             if lv.prod is not None:
                 prod_dW[id(lv)] += prod_backward(lv.prod, Vp, dVp, P, np.array([t]),
                                                  dA[None, :, lv.n_sum:])
+    if off:
+        np.copyto(dVp[:, :, c0:c1], G)
     for lv, lo, hi, _, _ in plans:
         _level_grads(prog, lv, Vp, dVp, T, rows(D[:, :, lo:hi]), g, internal_done=True)
         if lv.prod is not None:
             g[lv.prod.eidx] = np.asarray(prod_dW[id(lv)]).reshape(-1)[lv.prod.fpos]
 
 
-def _back_plan(lv: Level, ph: Phase) -> tuple:
-    dense = [(b.shift, b.src, b.W.T) for b in lv.blocks
-             if b.internal and b.mode != "coo" and b.needs_grad]
+def _back_plan(lv: Level, ph: Phase, off: int, N: int) -> tuple:
+    dense = []
+    for b in lv.blocks:
+        if b.internal and b.mode != "coo" and b.needs_grad:
+            src = local(b.src, off)
+            width = b.W.shape[0]
+            dense.append((b.shift, src, b.W.T, np.empty((N, width), dtype=b.W.dtype)))
     coo = [b for b in lv.blocks if b.internal and b.mode == "coo" and b.needs_grad]
     return lv, lv.c0 - ph.c0, lv.c1 - ph.c0, dense, coo

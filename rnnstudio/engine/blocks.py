@@ -34,24 +34,37 @@ class SumBlock:
     perm_s: np.ndarray | None = None  # coo: edges sorted by source
     suniq: np.ndarray | None = None
     sstart: np.ndarray | None = None
+    fold: float = 1.0              # forward weights Wf = fold * W (2 for swept tanh levels)
+    Wf: np.ndarray | None = None
+
+    def __post_init__(self):
+        self.Wf = self.W
+
+    def set_fold(self, fold: float) -> None:
+        self.fold = fold
+        self.Wf = self.W if fold == 1.0 else np.empty_like(self.W)
 
     def set_weights(self, theta: np.ndarray) -> None:
         self.W.reshape(-1)[self.fpos] = theta[self.eidx]
+        if self.fold != 1.0:
+            np.multiply(self.W, self.fold, out=self.Wf)
 
 
 def block_forward(b: SumBlock, V: np.ndarray, out: np.ndarray, scratch=None,
-                  first: bool = False) -> None:
+                  first: bool = False, folded: bool = False) -> None:
     """out += contribution of block b read from source rows V (out = ... when `first`).
-    `scratch(shape)` returns a reusable buffer (fresh large arrays pay page faults)."""
+    `scratch(shape)` returns a reusable buffer (fresh large arrays pay page faults); `folded`
+    uses the forward weights fold * W."""
+    W = b.Wf if folded else b.W
     if b.mode == "coo":
         if first:
             out.fill(0.0)
-        prod = V[:, b.src] * b.W
+        prod = V[:, b.src] * W
         out[:, b.tuniq] += np.add.reduceat(prod, b.tstart, axis=1)
     elif first:
-        np.matmul(V[:, b.src], b.W, out=out)
+        np.matmul(V[:, b.src], W, out=out)
     else:
-        _add_product(V[:, b.src], b.W, out, scratch)
+        _add_product(V[:, b.src], W, out, scratch)
 
 
 def block_backward(b: SumBlock, dA: np.ndarray, dV: np.ndarray, scratch=None) -> None:

@@ -83,6 +83,7 @@ def build(net, dtype="float64", validate: bool = False) -> Program:
     _assign_columns(prog, gr, _plan_phases(gr))
     prog.edges = gr.edges
     _build_blocks(prog, gr)
+    _fold_tanh_levels(prog)
     prog.out_cols = np.array([prog.col[n] for n in prog.outputs], dtype=np.intp)
     _parameters(prog, gr)
     prog.structure_version = net.structure_version
@@ -142,6 +143,18 @@ def _empty_level(prog: Program, attrs: list[dict], c0: int) -> Level:
             acts.append([i, i + 1, key[1], key])
     return Level(c0, c0 + len(attrs), n_sum, [(a, b, name) for a, b, name, _ in acts],
                  np.zeros(n_sum, dtype=prog.dtype))
+
+
+def _fold_tanh_levels(prog: Program) -> None:
+    """float64 swept levels made only of tanh sum neurons compute 2a directly (see
+    activations.tanh_folded)."""
+    if prog.dtype != np.float64:
+        return
+    for ph in prog.phases:
+        if ph.kind == "sequential":
+            for lv in ph.levels:
+                if lv.prod is None and lv.acts == [(0, lv.width, "tanh")]:
+                    lv.set_fold(2.0)
 
 
 def _parameters(prog: Program, gr: _Graph) -> None:

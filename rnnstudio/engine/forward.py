@@ -88,46 +88,84 @@ def level_all_steps(prog: Program, lv: Level, Vp: np.ndarray, T: int) -> None:
     activate(lv, sums, prods, rows(Vp[P:P + T])[:, lv.c0:lv.c1])
 
 
-def weighted_sums(prog: Program, lv: Level, Vp: np.ndarray, T: int, key, use) -> np.ndarray:
-    """bias + the blocks selected by `use`, for all steps: (T*N, n_sum) in a work buffer."""
+def weighted_sums(prog: Program, lv: Level, Vp: np.ndarray, T: int, key, use,
+                  folded: bool = False) -> np.ndarray:
+    """bias + the blocks selected by `use`, for all steps: (T*N, n_sum) in a work buffer
+    (times lv.fold when `folded`)."""
     out = prog.workspace(key, (T * Vp.shape[1], lv.n_sum))
     first = True
     for b in lv.blocks:
         if use(b):
-            block_forward(b, rows(slab(Vp, prog.P, b.shift, T)), out, prog.scratch, first)
+            block_forward(b, rows(slab(Vp, prog.P, b.shift, T)), out, prog.scratch, first,
+                          folded)
             first = False
+    bias = lv.bias_f if folded else lv.bias
     if first:
-        out[:] = lv.bias
+        out[:] = bias
     else:
-        out += lv.bias
+        out += bias
     return out
 
 
 def external_part(prog: Program, lv: Level, Vp: np.ndarray, T: int) -> np.ndarray:
-    """bias + everything a swept level reads from outside the sweep, for all steps: (T, N, n)."""
-    ext = weighted_sums(prog, lv, Vp, T, ("ext", lv.c0), lambda b: not b.internal)
+    """bias + everything a swept level reads from outside the sweep, for all steps, times
+    lv.fold: (T, N, n_sum)."""
+    ext = weighted_sums(prog, lv, Vp, T, ("ext", lv.c0), lambda b: not b.internal, True)
     return ext.reshape(T, Vp.shape[1], lv.n_sum)
 
 
 def sweep(prog: Program, ph: Phase, Vp: np.ndarray, T: int) -> None:
-    """A sequential phase: for each step (backward in time for reverse neurons), each level."""
-    P = prog.P
-    plans = [(lv, external_part(prog, lv, Vp, T), _internal_dense(lv),
-              [b for b in lv.blocks if b.internal and b.mode == "coo"]) for lv in ph.levels]
+    """A sequential phase: for each step (backward in time for reverse neurons), each level:
+    one matrix product per internal block, then the activation. Simple phases (no products, no
+    sparse internal blocks) run on a contiguous copy of their columns (A), copied back after."""
+    P, c0, c1 = prog.P, ph.c0, ph.c1
+    A, off = Vp, 0
+    if simple_sweep(ph):
+        A, off = prog.workspace(("H", c0), (Vp.shape[0], Vp.shape[1], c1 - c0)), c0
+        A[:P] = Vp[:P, :, c0:c1]
+        A[P + T:] = Vp[P + T:, :, c0:c1]
+    plans = [_sweep_plan(prog, lv, Vp, T, off) for lv in ph.levels]
     steps = range(T - 1, -1, -1) if ph.reverse else range(T)
     for t in steps:
         row = P + t
-        for lv, ext, dense, coo in plans:
+        for lv, ext, dense, coo, act, lo, hi in plans:
             acc = ext[t]
-            for s, src, W in dense:
-                acc += Vp[row - s][:, src] @ W
+            for s, src, W, buf in dense:
+                np.matmul(A[row - s][:, src], W, out=buf)
+                acc += buf
             for b in coo:
-                block_forward(b, Vp[row - b.shift], acc)
-            prods = None
-            if lv.prod is not None:
-                prods = prod_forward(lv.prod, Vp, P, np.array([t]))[0]
-            activate(lv, acc, prods, Vp[row][:, lv.c0:lv.c1])
+                block_forward(b, Vp[row - b.shift], acc, folded=True)
+            if act is not None:
+                act(acc, A[row][:, lo:hi])
+            else:
+                prods = None if lv.prod is None else prod_forward(lv.prod, Vp, P, np.array([t]))[0]
+                activate(lv, acc, prods, A[row][:, lo:hi])
+    if off:
+        Vp[P:P + T, :, c0:c1] = A[P:P + T]
 
 
-def _internal_dense(lv: Level) -> list[tuple]:
-    return [(b.shift, b.src, b.W) for b in lv.blocks if b.internal and b.mode != "coo"]
+def simple_sweep(ph: Phase) -> bool:
+    return all(lv.prod is None and all(b.mode != "coo" for b in lv.blocks if b.internal)
+               for lv in ph.levels)
+
+
+def local(src, off: int):
+    """Source columns shifted left by `off` (a phase's own column range)."""
+    if isinstance(src, slice):
+        return slice(src.start - off, src.stop - off)
+    return src - off
+
+
+def _sweep_plan(prog: Program, lv: Level, Vp: np.ndarray, T: int, off: int) -> tuple:
+    """(level, external part, internal dense blocks with their buffers, internal coo blocks,
+    activation(a, out) or None for the general path, output columns in A)."""
+    N = Vp.shape[1]
+    dense = [(b.shift, local(b.src, off), b.Wf, np.empty((N, lv.n_sum), dtype=prog.dtype))
+             for b in lv.blocks if b.internal and b.mode != "coo"]
+    coo = [b for b in lv.blocks if b.internal and b.mode == "coo"]
+    act = None
+    if lv.fold == 2.0:
+        act = activations.tanh_folded
+    elif lv.prod is None and len(lv.acts) == 1:
+        act = activations.FORWARD[lv.acts[0][2]]
+    return lv, external_part(prog, lv, Vp, T), dense, coo, act, lv.c0 - off, lv.c1 - off

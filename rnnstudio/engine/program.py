@@ -29,6 +29,19 @@ class Level:
     bias: np.ndarray               # (n_sum,)
     blocks: list = field(default_factory=list)
     prod: ProdGroup | None = None
+    fold: float = 1.0              # swept tanh levels run on 2a: bias_f = 2 * bias, Wf = 2 * W
+    bias_f: np.ndarray | None = None
+
+    def __post_init__(self):
+        self.bias_f = self.bias
+
+    def set_fold(self, fold: float) -> None:
+        """Compute this level's pre-activations scaled by `fold` in the forward sweep (exact
+        for powers of 2); tanh then needs no extra multiplication per step."""
+        self.fold = fold
+        self.bias_f = self.bias if fold == 1.0 else np.empty_like(self.bias)
+        for b in self.blocks:
+            b.set_fold(fold)
 
     @property
     def width(self) -> int:
@@ -117,6 +130,8 @@ class Program:
             for lv in ph.levels:
                 i0 = E + lv.c0 - n_in
                 lv.bias[:] = self.theta[i0:i0 + lv.n_sum]
+                if lv.fold != 1.0:
+                    np.multiply(lv.bias, lv.fold, out=lv.bias_f)
         self.init_row[n_in:n_in + S] = self.theta[E + S:E + 2 * S]
 
     def theta_from_net(self, net) -> np.ndarray:
