@@ -63,8 +63,12 @@ def _extract(net) -> _Graph:
     edges = [(u, v) for u, nbrs in adjacency for v in nbrs]
     data = [d for _, nbrs in adjacency for d in nbrs.values()]
     E = len(edges)
-    eu = np.fromiter((index[u] for u, nbrs in adjacency for _ in nbrs), dtype=np.intp, count=E)
-    ev = np.fromiter((index[v] for _, nbrs in adjacency for v in nbrs), dtype=np.intp, count=E)
+    eu = np.repeat(np.fromiter((index[u] for u, _ in adjacency), dtype=np.intp,
+                               count=len(adjacency)),
+                   np.fromiter((len(nbrs) for _, nbrs in adjacency), dtype=np.intp,
+                               count=len(adjacency)))
+    ev = np.fromiter(map(index.__getitem__, (v for _, nbrs in adjacency for v in nbrs)),
+                     dtype=np.intp, count=E)
     d = np.fromiter(map(delays.__getitem__, edges), dtype=np.intp, count=E)
     rev = np.array([a.get("direction") == "reverse" for a in attrs], dtype=bool)
     shift = np.where(rev[ev], -d, d) if E else d
@@ -97,7 +101,9 @@ def _plan_phases(gr: _Graph) -> list[tuple[str, bool, list]]:
     rev = np.array([a.get("direction") == "reverse" for a in attrs], dtype=bool)
     is_node = np.arange(n) >= gr.n_in
     prod = np.array([a.get("aggregate") == "product" for a in attrs], dtype=bool)
-    act = np.array([a.get("activation", "") for a in attrs])
+    codes: dict[str, int] = {}
+    act = np.array([codes.setdefault(a.get("activation", ""), len(codes)) for a in attrs],
+                   dtype=np.intp)
     same_step = gr.shift == 0
     plan = []
     for reverse in (True, False):
@@ -206,32 +212,41 @@ def _internal(prog: Program, phase_of: np.ndarray, src, tgt) -> np.ndarray:
 
 
 def _sum_blocks(prog, all_levels, src, tgt, shift, lid, internal, mask) -> None:
+    """Group the sum edges by (level, shift, internal) into blocks; sources sorted within a
+    group, so each group's distinct sources and their ranks come from one vectorised pass."""
     eids = np.flatnonzero(mask)
     if not len(eids):
         return
-    keys = np.lexsort((internal[eids], shift[eids], lid[eids]))
-    eids = eids[keys]
-    k = np.stack([lid[eids], shift[eids], internal[eids]])
-    cuts = np.flatnonzero((k[:, 1:] != k[:, :-1]).any(axis=0)) + 1
-    for part in np.split(eids, cuts):
+    eids = eids[np.lexsort((src[eids], internal[eids], shift[eids], lid[eids]))]
+    key = np.stack([lid[eids], shift[eids], internal[eids]])
+    new_group = np.ones(len(eids), dtype=bool)
+    new_group[1:] = (key[:, 1:] != key[:, :-1]).any(axis=0)
+    s = src[eids]
+    new_src = new_group.copy()
+    new_src[1:] |= s[1:] != s[:-1]
+    rank = np.cumsum(new_src) - 1                   # distinct-source number, over all groups
+    starts = np.flatnonzero(new_group)
+    for a, b in zip(starts, list(starts[1:]) + [len(eids)]):
+        part = eids[a:b]
         lv = all_levels[lid[part[0]]]
-        block = _make_block(prog, src[part], tgt[part] - lv.c0, part, lv.n_sum,
-                            int(shift[part[0]]))
+        block = _make_block(prog, s[a:b], tgt[part] - lv.c0, part, lv.n_sum,
+                            int(shift[part[0]]), rank[a:b] - rank[a], s[a:b][new_src[a:b]])
         block.internal = bool(internal[part[0]])
         lv.blocks.append(block)
 
 
-def _make_block(prog: Program, srcs, tgts, eids, n_sum: int, s: int) -> SumBlock:
-    uniq = np.unique(srcs)
+def _make_block(prog: Program, srcs, tgts, eids, n_sum: int, s: int, ranks,
+                uniq) -> SumBlock:
+    """srcs sorted; ranks: each edge's source number among the distinct sources `uniq`."""
     k, nnz = len(uniq), len(eids)
-    needs_grad = bool((uniq >= prog.n_in).any())
+    needs_grad = bool(uniq[-1] >= prog.n_in)
     if k * n_sum > DENSE_MIN and nnz < DENSE_DENSITY * k * n_sum:
         return _coo_block(prog, srcs, tgts, eids, s, needs_grad)
     span = int(uniq[-1] - uniq[0] + 1)
     if span <= SLICE_SLACK[0] * k + SLICE_SLACK[1]:
         rows, src, kk, mode = srcs - uniq[0], slice(int(uniq[0]), int(uniq[-1]) + 1), span, "slice"
     else:
-        rows, src, kk, mode = np.searchsorted(uniq, srcs), uniq, k, "gather"
+        rows, src, kk, mode = ranks, uniq, k, "gather"
     W = np.zeros((kk, n_sum), dtype=prog.dtype)
     return SumBlock(s, mode, src, W, eids, rows * n_sum + tgts, needs_grad=needs_grad)
 
