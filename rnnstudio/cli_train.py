@@ -221,19 +221,30 @@ class _Stopper:
             stop()
 
 
+def _field(record, key: str, default=None):
+    """A record's field: the engine's records are dicts; attribute records work too."""
+    if isinstance(record, dict):
+        return record.get(key, default)
+    return getattr(record, key, default)
+
+
 def fit(trainer, X, Y, epochs: int, progress: Progress, stopper: _Stopper) -> dict:
     last: dict[str, Any] = {"epochs": 0, "loss": None, "val_loss": None}
 
     def callback(record):
-        loss = float(getattr(record, "loss", math.nan))
-        val = getattr(record, "val_loss", None)
+        if _field(record, "kind", "epoch") != "epoch":  # per-batch records: only check Ctrl-C
+            return not stopper.requested
+        loss = float(_field(record, "loss", math.nan))
+        val = _field(record, "val_loss")
         last.update(epochs=last["epochs"] + 1, loss=loss,
                     val_loss=None if val is None else float(val))
         progress.update(loss, last["val_loss"])
         return not stopper.requested
 
-    trainer.fit(X, Y, epochs=epochs, callback=callback)
-    last["stopped"] = stopper.requested
+    history = trainer.fit(X, Y, epochs=epochs, callback=callback)
+    reason = history.get("stopped_reason") if isinstance(history, dict) else None
+    last["stopped"] = stopper.requested or reason is not None
+    last["reason"] = reason
     return last
 
 
@@ -253,7 +264,7 @@ def _record_settings(net, s: dict, loss: str, result: dict) -> None:
     elif s.get("csv"):
         training["data"] = {"csv": s["csv"]}
         training.pop("task", None)
-    training["last_run"] = {k: result[k] for k in ("epochs", "loss", "val_loss", "stopped")}
+    training["last_run"] = {k: result.get(k) for k in ("epochs", "loss", "val_loss", "stopped")}
     net.set_meta(training=training)
 
 
@@ -282,6 +293,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     out = args.out or default_out(args.net)
     save(net, out)
     how = "stopped" if result["stopped"] else "done"
-    print(f"{how} after {result['epochs']} epochs, loss {result['loss']:.6g}; saved {out}",
+    loss_text = "n/a" if result["loss"] is None else f"{result['loss']:.6g}"
+    why = f" ({result['reason']})" if result.get("reason") else ""
+    print(f"{how} after {result['epochs']} epochs{why}, loss {loss_text}; saved {out}",
           file=sys.stderr)
     return 0
