@@ -11,7 +11,8 @@ from .csvdata import CSVError, from_csv, read_csv_table
 from .registry import TASKS, ParamSpec, TaskError, TaskInfo, check_fit, get_task, make_task
 
 __all__ = [
-    "sine", "echo", "adding", "parity", "rain", "teacher", "text", "RAIN_EVENTS", "rain_probability",
+    "sine", "echo", "adding", "parity", "rain", "teacher", "text",
+    "RAIN_EVENTS", "rain_probability",
     "TEXT_ALPHABET", "text_alphabet", "text_decode", "bundled_text",
     "TASKS", "TaskInfo", "ParamSpec", "TaskError", "make_task", "get_task", "check_fit",
     "from_csv", "read_csv_table", "CSVError",

@@ -131,7 +131,8 @@ TASKS: dict[str, TaskInfo] = {
     "echo": TaskInfo(
         "echo", b.echo, _const(1), _const(1), "mse",
         "Output the input k steps later (a delay line); no targets for the first k steps.",
-        {"k": ParamSpec(3, "int", -10_000, 10_000, "delay in steps (negative: look ahead)"), "n_seq": _n(64), "T": _T(30, 2),
+        {"k": ParamSpec(3, "int", -10_000, 10_000, "delay in steps (negative: look ahead)"),
+         "n_seq": _n(64), "T": _T(30, 2),
          "seed": _SEED}),
     "adding": TaskInfo(
         "adding", b.adding, _const(2), _const(1), "mse",

@@ -1,4 +1,5 @@
-"""The test interpreter agrees with the golden cases of SEMANTICS.md (so it can judge templates)."""
+"""The test interpreter agrees with the golden cases of SEMANTICS.md (so it can judge
+templates)."""
 
 import json
 from pathlib import Path
