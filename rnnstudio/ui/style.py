@@ -31,8 +31,8 @@ NODE_FILL = {
 EDGE_COLOR = {
     (False, True): QColor("#2f6fde"),   # same step, positive: blue
     (False, False): QColor("#d1453b"),  # same step, negative: red
-    (True, True): QColor(123, 79, 214, 190),   # delayed, positive: violet
-    (True, False): QColor(194, 65, 127, 190),  # delayed, negative: magenta
+    (True, True): QColor("#8d68dc"),    # delayed, positive: violet (opaque: alpha is slow)
+    (True, False): QColor("#cc5f93"),   # delayed, negative: magenta
 }
 DELAY_TAG_FILL = QColor("#f1ebfd")
 DELAY_TAG_TEXT = QColor("#5b34b0")

@@ -1,4 +1,4 @@
-"""Canvas items: one item per node, edges drawn in batches by a few `EdgeLayerItem`s.
+"""Canvas node items (edges are drawn in batches by `edges.EdgeLayerItem`).
 
 Items never keep a copy of model state: a node item reads its attributes from the network when
 it paints. What they do keep is view state (the ordering badge, a step-through value) and
@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyle, QStyleOptionGraphicsItem
 
 from .. import style
-from .geometry import EdgeGeom, delay_tag
 
 _ACT_SAMPLES = [i / 6.0 - 2.0 for i in range(25)]
 _ACT_FUNCS = {
@@ -41,7 +39,6 @@ GLYPHS = {name: _activation_glyph(name) for name in _ACT_FUNCS}
 _BADGE_FONT = QFont("Sans Serif", 7, QFont.Weight.Bold)
 _LABEL_FONT = QFont("Sans Serif", 8)
 _INNER_FONT = QFont("Sans Serif", 8, QFont.Weight.DemiBold)
-_TAG_FONT = QFont("Sans Serif", 7, QFont.Weight.DemiBold)
 
 
 class NodeItem(QGraphicsItem):
@@ -166,133 +163,3 @@ class NodeItem(QGraphicsItem):
         painter.drawText(QRectF(-r - 6, r + 2, 2 * r + 22, 14),
                          Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
                          str(a.get("label", self.node_id))[:14])
-
-
-class EdgeLayerItem(QGraphicsItem):
-    """Draws many edges at once: one path per look (timing, sign, width), arrowheads in one
-    filled path per colour, delay tags on top. Hit tests go through numpy, not Qt shapes."""
-
-    def __init__(self, scene, highlight: bool = False):
-        super().__init__()
-        self.highlight = highlight  # draws the selected edges as a wide halo
-        self._scene = scene  # provides geom(key) -> EdgeGeom and look(key) -> (delayed, pos, lvl, d)
-        self.keys: set = set()
-        self._groups: dict = {}
-        self._arrows: dict = {}
-        self._tags: list = []
-        self._rect = QRectF()
-        self._shape: QPainterPath | None = None
-        self._hit = (np.zeros((0, 4)), [])
-        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        self.setZValue(0)
-        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-
-    def rebuild(self) -> None:
-        """Reassemble the batched paths from the per-edge geometry."""
-        self.prepareGeometryChange()
-        groups, arrows, tags, rect, segs, owners = {}, {}, [], QRectF(), [], []
-        taken: set = set()
-        for key in self.keys:
-            g: EdgeGeom = self._scene.geom(key)
-            delayed, positive, level, d = self._scene.look(key)
-            path = groups.get((delayed, positive, level))
-            if path is None:
-                path = groups[(delayed, positive, level)] = QPainterPath()
-            if g.line is not None:
-                path.moveTo(g.line.p1())
-                path.lineTo(g.line.p2())
-            else:
-                path.addPath(g.path)
-            arrow = arrows.get((delayed, positive))
-            if arrow is None:
-                arrow = arrows[(delayed, positive)] = QPainterPath()
-            arrow.addPolygon(g.arrow)
-            if delayed and g.label_pos is not None and _tag_free(taken, g.label_pos):
-                tags.append((g.label_pos, delay_tag(d)))
-            rect = rect.united(g.rect)
-            s = g.samples
-            segs.extend(a + b for a, b in zip(s, s[1:]))
-            owners.extend([key] * (len(s) - 1))
-        self._groups, self._arrows, self._tags, self._rect = groups, arrows, tags, rect
-        self._hit = (np.array(segs, dtype=float).reshape(-1, 4), owners)
-        self._shape = None
-        self.update()
-
-    def boundingRect(self) -> QRectF:
-        return self._rect
-
-    def shape(self) -> QPainterPath:
-        """The edges' centre lines (cheap, zero area): enough for rectangle queries."""
-        if self._shape is None:
-            self._shape = QPainterPath()
-            for path in self._groups.values():
-                self._shape.addPath(path)
-        return self._shape
-
-    def edge_at(self, x: float, y: float, tol: float) -> tuple | None:
-        """The edge whose centre line passes within `tol` of (x, y), nearest first."""
-        segs, owners = self._hit
-        if not len(owners):
-            return None
-        d = _seg_distance(segs, x, y)
-        k = int(np.argmin(d))
-        return owners[k] if d[k] <= tol else None
-
-    def paint(self, painter, option, widget=None) -> None:
-        lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        painter.setRenderHint(painter.RenderHint.Antialiasing, lod > 0.3)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        if self.highlight:
-            self._paint_halo(painter)
-            return
-        for (delayed, positive, level), path in self._groups.items():
-            pen = QPen(style.EDGE_COLOR[(delayed, positive)], style.level_width(level))
-            pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-            if delayed:
-                pen.setDashPattern([4.0, 2.5])
-            painter.setPen(pen)
-            painter.drawPath(path)
-        painter.setPen(Qt.PenStyle.NoPen)
-        if lod > 0.25:
-            for (delayed, positive), path in self._arrows.items():
-                painter.setBrush(style.EDGE_COLOR[(delayed, positive)])
-                painter.drawPath(path)
-        if lod > 0.55:
-            self._paint_tags(painter)
-
-    def _paint_halo(self, painter) -> None:
-        for (_, _, level), path in self._groups.items():
-            pen = QPen(style.SELECTION, style.level_width(level) + 6)
-            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-            painter.setPen(pen)
-            painter.drawPath(path)
-
-    def _paint_tags(self, painter) -> None:
-        painter.setFont(_TAG_FONT)
-        for pos, text in self._tags:
-            rect = QRectF(pos.x() - 13, pos.y() - 7, 26, 14)
-            painter.setPen(QPen(style.EDGE_COLOR[(True, True)], 0.8))
-            painter.setBrush(style.DELAY_TAG_FILL)
-            painter.drawRoundedRect(rect, 7, 7)
-            painter.setPen(style.DELAY_TAG_TEXT)
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
-
-
-TAG_CELL = 30.0
-
-
-def _tag_free(taken: set, pos: QPointF) -> bool:
-    """Keep delay tags from piling up: at most one per 30 x 30 cell (and its neighbours)."""
-    cx, cy = int(pos.x() // TAG_CELL), int(pos.y() // TAG_CELL)
-    if any((cx + i, cy + j) in taken for i in (-1, 0, 1) for j in (-1, 0, 1)):
-        return False
-    taken.add((cx, cy))
-    return True
-
-
-def _seg_distance(segs: np.ndarray, x: float, y: float) -> np.ndarray:
-    ax, ay, bx, by = segs[:, 0], segs[:, 1], segs[:, 2], segs[:, 3]
-    dx, dy = bx - ax, by - ay
-    n2 = dx * dx + dy * dy
-    t = np.clip(((x - ax) * dx + (y - ay) * dy) / np.where(n2 == 0, 1, n2), 0, 1)
-    return np.hypot(ax + t * dx - x, ay + t * dy - y)

@@ -8,16 +8,18 @@ Ordering restyles are coalesced: bulk edits emit many events, the scene redraws 
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
-from PySide6.QtGui import QBrush, QPainter, QPen
+from PySide6.QtGui import QBrush, QPainter, QPen, QPixmapCache
 from PySide6.QtWidgets import QGraphicsScene
 
 from ...model import events as ev
 from .. import style
 from .geometry import edge_geom
 from .interactions import SceneInteractions
-from .items import EdgeLayerItem, NodeItem
+from .edges import EdgeLayerItem
+from .items import NodeItem
 
-CHUNK = 2500  # edges per batch layer
+CHUNK = 6000  # edges per batch layer
+PIXMAP_CACHE_KB = 256 * 1024  # item caches (edge layers are viewport-sized): Qt's default is 10 MB
 EDGE_HIT_TOLERANCE = 5.0
 
 
@@ -32,6 +34,7 @@ class NetworkScene(QGraphicsScene):
 
     def __init__(self, net=None, parent=None):
         super().__init__(parent)
+        QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), PIXMAP_CACHE_KB))
         self.net = None
         self.nodes: dict[str, NodeItem] = {}
         self._geoms: dict = {}
@@ -80,10 +83,9 @@ class NetworkScene(QGraphicsScene):
         self._dirty_layers.clear()
         self._delays = {}
         self.selected_edges = set()
-        self._live.keys.clear()
-        self._live.rebuild()
-        self._highlight.keys.clear()
-        self._highlight.rebuild()
+        for layer in (self._live, self._highlight):
+            layer.clear()
+            layer.rebuild()
 
     def _on_model_changed(self, event: ev.Event) -> None:
         handler = _HANDLERS.get(event.kind)
@@ -117,10 +119,10 @@ class NetworkScene(QGraphicsScene):
         self._delays.pop(key, None)
         self._dirty_edges.discard(key)
         self.selected_edges.discard(key)
-        self._highlight.keys.discard(key)
+        self._highlight.discard(key)
         layer = self._layer_of.pop(key, None)
         if layer is not None:
-            layer.keys.discard(key)
+            layer.discard(key)
             self._dirty_layers.add(layer)
             self._dirty_layers.add(self._highlight)
         self._schedule()
@@ -149,12 +151,12 @@ class NetworkScene(QGraphicsScene):
         self.addItem(item)
 
     def _add_edge(self, key) -> None:
-        if not self._layers or len(self._layers[-1].keys) >= CHUNK:
+        if not self._layers or len(self._layers[-1]) >= CHUNK:
             layer = EdgeLayerItem(self)
             self._layers.append(layer)
             self.addItem(layer)
         layer = self._layers[-1]
-        layer.keys.add(key)
+        layer.add(key)
         self._layer_of[key] = layer
         self._mark_edges([key])
 
@@ -177,8 +179,11 @@ class NetworkScene(QGraphicsScene):
         for key in self._dirty_edges:
             if key in self._layer_of and g.has_edge(*key):
                 self._geoms[key] = self._compute_geom(key)
-                self._dirty_layers.add(self._layer_of[key])
+                layer = self._layer_of[key]
+                layer.mark(key)
+                self._dirty_layers.add(layer)
                 if key in self.selected_edges:
+                    self._highlight.mark(key)
                     self._dirty_layers.add(self._highlight)
         self._dirty_edges.clear()
         for layer in self._dirty_layers:
@@ -222,16 +227,16 @@ class NetworkScene(QGraphicsScene):
         for key in keys:
             layer = self._layer_of.get(key)
             if layer is not None and layer is not self._live:
-                layer.keys.discard(key)
+                layer.discard(key)
                 self._dirty_layers.add(layer)
-                self._live.keys.add(key)
+                self._live.add(key)
                 self._layer_of[key] = self._live
         self._dirty_layers.add(self._live)
         self.flush()
 
     def end_live(self) -> None:
-        for key in list(self._live.keys):
-            self._live.keys.discard(key)
+        for key in self._live.keys:
+            self._live.discard(key)
             self._layer_of.pop(key, None)
             self._add_edge(key)
         self._dirty_layers.add(self._live)
@@ -259,7 +264,9 @@ class NetworkScene(QGraphicsScene):
         if clear_nodes:
             self.clearSelection()
         self.selected_edges = set(keys)
-        self._highlight.keys = set(self.selected_edges)
+        self._highlight.clear()
+        for key in self.selected_edges:
+            self._highlight.add(key)
         self._highlight.rebuild()
         self.edge_selection_changed.emit()
 
@@ -274,7 +281,7 @@ class NetworkScene(QGraphicsScene):
         for item in self.nodes.values():
             rect = rect.united(item.sceneBoundingRect())
         for layer in self._layers + [self._live]:
-            if layer.keys:
+            if len(layer):
                 rect = rect.united(layer.sceneBoundingRect())
         return rect
 

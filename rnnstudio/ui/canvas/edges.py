@@ -1,0 +1,235 @@
+"""Edges drawn in batches: an `EdgeLayerItem` draws thousands of edges with a few paths.
+
+A layer splits its edges into small bins; each bin keeps one path per look (timing, sign,
+width level) and one arrowhead path per colour. An edit or a drag re-assembles only the bins it
+touches, and painting is a few hundred `drawPath` calls whatever the edge count. Hit tests run
+on numpy arrays of each edge's centre line, not on Qt shapes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QFont, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem
+
+from .. import style
+from .geometry import delay_tag
+
+BIN_SIZE = 48
+TAG_CELL = 30.0
+DETAIL_LOD = 0.5  # below this zoom edges are thin solid lines, without antialiasing
+ARROW_LOD = 0.3
+TAG_LOD = 0.55
+_TAG_FONT = QFont("Sans Serif", 7, QFont.Weight.DemiBold)
+
+
+def _edge_pen(delayed: bool, positive: bool, level: int, lod: float) -> QPen:
+    color = style.EDGE_COLOR[(delayed, positive)]
+    if lod <= DETAIL_LOD:
+        return QPen(color, 0)  # cosmetic 1 px: the fastest line Qt draws
+    pen = QPen(color, style.level_width(level))
+    pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+    if delayed:
+        pen.setDashPattern([4.0, 2.5])
+    return pen
+
+
+class _Bin:
+    """Up to BIN_SIZE edges and their assembled paths."""
+
+    __slots__ = ("keys", "groups", "arrows", "tags", "rect", "segs", "owners", "dirty")
+
+    def __init__(self):
+        self.keys: set = set()
+        self.groups: dict = {}
+        self.arrows: dict = {}
+        self.tags: list = []
+        self.rect = QRectF()
+        self.segs: list = []
+        self.owners: list = []
+        self.dirty = True
+
+    def rebuild(self, scene) -> None:
+        groups, arrows, tags, rect, segs, owners = {}, {}, [], QRectF(), [], []
+        for key in self.keys:
+            g = scene.geom(key)
+            delayed, positive, level, d = scene.look(key)
+            path = groups.get((delayed, positive, level))
+            if path is None:
+                path = groups[(delayed, positive, level)] = QPainterPath()
+            if g.line is not None:
+                path.moveTo(g.line.p1())
+                path.lineTo(g.line.p2())
+            else:
+                path.addPath(g.path)
+            arrow = arrows.get((delayed, positive))
+            if arrow is None:
+                arrow = arrows[(delayed, positive)] = QPainterPath()
+            arrow.addPolygon(g.arrow)
+            if delayed and g.label_pos is not None:
+                tags.append((g.label_pos, delay_tag(d)))
+            rect = rect.united(g.rect)
+            s = g.samples
+            segs.extend(a + b for a, b in zip(s, s[1:]))
+            owners.extend([key] * (len(s) - 1))
+        self.groups, self.arrows, self.tags, self.rect = groups, arrows, tags, rect
+        self.segs, self.owners, self.dirty = segs, owners, False
+
+
+class EdgeLayerItem(QGraphicsItem):
+    """Many edges in one item. `highlight` layers draw their edges as a selection halo."""
+
+    def __init__(self, scene, highlight: bool = False):
+        super().__init__()
+        self._scene = scene  # provides geom(key) -> EdgeGeom and look(key)
+        self.highlight = highlight
+        self._bins: list[_Bin] = []
+        self._bin_of: dict = {}
+        self._rect = QRectF()
+        self._shape: QPainterPath | None = None
+        self._hit = None
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+    # ---------------------------------------------------------------- membership
+    @property
+    def keys(self) -> list:
+        return list(self._bin_of)
+
+    def __len__(self) -> int:
+        return len(self._bin_of)
+
+    def __contains__(self, key) -> bool:
+        return key in self._bin_of
+
+    def add(self, key) -> None:
+        if key in self._bin_of:
+            return self.mark(key)
+        b = self._bins[-1] if self._bins and len(self._bins[-1].keys) < BIN_SIZE else None
+        if b is None:
+            b = _Bin()
+            self._bins.append(b)
+        b.keys.add(key)
+        b.dirty = True
+        self._bin_of[key] = b
+
+    def discard(self, key) -> None:
+        b = self._bin_of.pop(key, None)
+        if b is not None:
+            b.keys.discard(key)
+            b.dirty = True
+
+    def mark(self, key) -> None:
+        b = self._bin_of.get(key)
+        if b is not None:
+            b.dirty = True
+
+    def clear(self) -> None:
+        self._bins, self._bin_of = [], {}
+
+    def is_dirty(self) -> bool:
+        return any(b.dirty for b in self._bins) or self._hit is None
+
+    # ---------------------------------------------------------------- assembling
+    def rebuild(self) -> None:
+        """Re-assemble the dirty bins (all bins after `clear`)."""
+        self.prepareGeometryChange()
+        self._bins = [b for b in self._bins if b.keys]
+        rect = QRectF()
+        for b in self._bins:
+            if b.dirty:
+                b.rebuild(self._scene)
+            rect = rect.united(b.rect)
+        self._rect, self._shape, self._hit = rect, None, None
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self._rect
+
+    def shape(self) -> QPainterPath:
+        """The edges' centre lines (cheap, zero area): enough for rectangle queries."""
+        if self._shape is None:
+            self._shape = QPainterPath()
+            for b in self._bins:
+                for path in b.groups.values():
+                    self._shape.addPath(path)
+        return self._shape
+
+    def edge_at(self, x: float, y: float, tol: float) -> tuple | None:
+        """The edge whose centre line passes within `tol` of (x, y), nearest first."""
+        if self._hit is None:
+            segs = [s for b in self._bins for s in b.segs]
+            owners = [o for b in self._bins for o in b.owners]
+            self._hit = (np.array(segs, dtype=float).reshape(-1, 4), owners)
+        segs, owners = self._hit
+        if not owners:
+            return None
+        d = _seg_distance(segs, x, y)
+        k = int(np.argmin(d))
+        return owners[k] if d[k] <= tol else None
+
+    # ---------------------------------------------------------------- painting
+    def paint(self, painter, option, widget=None) -> None:
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        painter.setRenderHint(painter.RenderHint.Antialiasing, lod > DETAIL_LOD)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        exposed = option.exposedRect
+        bins = [b for b in self._bins if exposed.intersects(b.rect)]
+        if self.highlight:
+            return self._paint_halo(painter, bins)
+        pens = {}
+        for b in bins:
+            for look, path in b.groups.items():
+                pen = pens.get(look) or pens.setdefault(look, _edge_pen(*look, lod))
+                painter.setPen(pen)
+                painter.drawPath(path)
+        painter.setPen(Qt.PenStyle.NoPen)
+        if lod > ARROW_LOD:
+            for b in bins:
+                for look, path in b.arrows.items():
+                    painter.setBrush(style.EDGE_COLOR[look])
+                    painter.drawPath(path)
+        if lod > TAG_LOD:
+            self._paint_tags(painter, bins, exposed)
+
+    def _paint_halo(self, painter, bins) -> None:
+        for b in bins:
+            for (_, _, level), path in b.groups.items():
+                pen = QPen(style.SELECTION, style.level_width(level) + 6)
+                pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+                painter.setPen(pen)
+                painter.drawPath(path)
+
+    def _paint_tags(self, painter, bins, exposed: QRectF) -> None:
+        painter.setFont(_TAG_FONT)
+        taken: set = set()
+        frame = QPen(style.EDGE_COLOR[(True, True)], 0.8)
+        for b in bins:
+            for pos, text in b.tags:
+                rect = QRectF(pos.x() - 13, pos.y() - 7, 26, 14)
+                if not exposed.intersects(rect) or not _tag_free(taken, pos):
+                    continue
+                painter.setPen(frame)
+                painter.setBrush(style.DELAY_TAG_FILL)
+                painter.drawRoundedRect(rect, 7, 7)
+                painter.setPen(style.DELAY_TAG_TEXT)
+                painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+
+
+def _tag_free(taken: set, pos: QPointF) -> bool:
+    """Keep delay tags from piling up: at most one per 30 x 30 cell (and its neighbours)."""
+    cx, cy = int(pos.x() // TAG_CELL), int(pos.y() // TAG_CELL)
+    if any((cx + i, cy + j) in taken for i in (-1, 0, 1) for j in (-1, 0, 1)):
+        return False
+    taken.add((cx, cy))
+    return True
+
+
+def _seg_distance(segs: np.ndarray, x: float, y: float) -> np.ndarray:
+    ax, ay, bx, by = segs[:, 0], segs[:, 1], segs[:, 2], segs[:, 3]
+    dx, dy = bx - ax, by - ay
+    n2 = dx * dx + dy * dy
+    t = np.clip(((x - ax) * dx + (y - ay) * dy) / np.where(n2 == 0, 1, n2), 0, 1)
+    return np.hypot(ax + t * dx - x, ay + t * dy - y)
