@@ -29,11 +29,12 @@ def check_sizes(**sizes: int) -> None:
 
 
 class Builder:
-    """Adds nodes at their column positions: columns are lists of ids, left to right."""
+    """Adds nodes at their positions: given, or from columns (lists of ids, left to right)."""
 
-    def __init__(self, net: Network, columns: Sequence[Sequence[str]]):
+    def __init__(self, net: Network, columns: Sequence[Sequence[str]] = (),
+                 pos: dict[str, tuple[float, float]] | None = None):
         self.net = net
-        self.pos = column_positions(columns)
+        self.pos = column_positions(columns) if pos is None else dict(pos)
 
     def _xy(self, node: str) -> dict[str, float]:
         x, y = self.pos[node]
