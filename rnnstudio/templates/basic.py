@@ -112,7 +112,8 @@ def many_to_one(n_in: int = 8, n_hidden: int = 8, n_out: int = 1, activation: st
         "Many-to-one: the network reads a whole sequence and answers once, at the last step. "
         "The targets before it are empty (NaN), so the loss and its gradients come from the "
         "last step only and travel back through the delay-1 edges to every earlier step."))
-    training = dict(net.training)
+    training = dict(net.training) or training_block(
+        None, loss="bce" if out_activation == "sigmoid" else "mse")
     training["targets"] = "last"
     net.set_meta(training=training)
     return net

@@ -32,3 +32,17 @@ def test_lstm_levels_per_step():
     prog = engine.compile(tpl.lstm(2, 3, 1))
     # gates -> products -> cell -> tanh -> h: the chain of same-step edges is 5 levels deep
     assert prog.n_levels <= 6
+
+
+def test_engine_lstm_equals_a_direct_numpy_lstm():
+    from .test_templates_math import numpy_lstm
+    net = tpl.lstm(3, 4, 2, seed=7)
+    X = np.random.default_rng(1).uniform(-2, 2, (15, 5, 3))
+    np.testing.assert_allclose(engine.run(net, X), numpy_lstm(net, X, 4), atol=1e-12)
+
+
+def test_engine_gru_equals_a_direct_numpy_gru():
+    from .test_templates_math import numpy_gru
+    net = tpl.gru(2, 3, 1, seed=7)
+    X = np.random.default_rng(2).uniform(-2, 2, (15, 5, 2))
+    np.testing.assert_allclose(engine.run(net, X), numpy_gru(net, X, 3), atol=1e-12)

@@ -137,6 +137,9 @@ def test_many_to_one_hints():
     net = tpl.many_to_one()
     assert net.training["task"]["name"] == "rain"
     assert net.training["targets"] == "last" and net.training["loss"] == "bce"
+    other = tpl.many_to_one(2, 4, 1)  # no built-in task of that shape: settings, no task
+    assert "task" not in other.training and other.training["loss"] == "bce"
+    assert other.training["targets"] == "last" and other.training["optimizer"] == "adam"
 
 
 def test_bidirectional_reverse_layer():
