@@ -172,6 +172,8 @@ def _backward_lines(net, limit: int | None) -> list[str]:
     for u, v in back[:limit] if limit else back:
         d = net.resolved_delay(u, v)
         how = "explicit" if net.edge_attrs(u, v)["delay"] != "auto" else "auto"
+        if net.graph.nodes[v].get("direction") == "reverse":
+            how += ", reverse time: reads a later step"
         lines.append(f"  {u} -> {v}  delay {d} ({how})")
     if limit and len(back) > limit:
         lines.append(f"  ... and {len(back) - limit} more (--all lists them)")
