@@ -136,7 +136,7 @@ class Program:
 
     def theta_from_net(self, net) -> np.ndarray:
         g = net.graph  # same structure: edges iterate in the compiled order
-        w = [w for _, _, w in g.edges(data="weight")]
+        w = [d["weight"] for _, nbrs in g.adjacency() for d in nbrs.values()]
         nodes = g.nodes
         b = [nodes[n]["bias"] if self.has_bias[i] else 0.0 for i, n in enumerate(self.nodes)]
         init = [nodes[n]["initial"] for n in self.nodes]

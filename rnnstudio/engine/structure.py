@@ -20,7 +20,7 @@ from ..model import NetworkError
 
 def _csr(keys: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Edge ids sorted by key, and where each key's run starts (n + 1 entries)."""
-    order = np.argsort(keys, kind="stable")
+    order = np.argsort(keys)
     starts = np.zeros(n + 1, dtype=np.intp)
     np.cumsum(np.bincount(keys, minlength=n), out=starts[1:])
     return order, starts
@@ -40,6 +40,8 @@ def _edges_of(csr, nodes: np.ndarray) -> np.ndarray:
 
 def split_phases(n: int, eu: np.ndarray, ev: np.ndarray, members: np.ndarray):
     """Boolean masks (pre, loop, post) over n nodes for the nodes in `members`."""
+    if not members.any():
+        return members, members, members
     keep = members[eu] & members[ev]
     eu, ev = eu[keep], ev[keep]
     loop = _trim(n, eu, ev, members)
