@@ -86,6 +86,20 @@ def _sweep_back(prog, ph: Phase, Vp, dVp, T: int, g: np.ndarray) -> None:
         G, off = prog.workspace(("G", c0), (dVp.shape[0], N, c1 - c0)), c0
         np.copyto(G, dVp[:, :, c0:c1])
     plans = [_back_plan(lv, ph, off, N) for lv in reversed(ph.levels)]
+    prod_dW = _back_steps(prog, ph, plans, Vp, dVp, G, off, D, T)
+    if off:
+        np.copyto(dVp[:, :, c0:c1], G)
+    for lv, lo, hi, _, _ in plans:
+        _level_grads(prog, lv, Vp, dVp, T, rows(D[:, :, lo:hi]), g, internal_done=True)
+        if lv.prod is not None:
+            g[lv.prod.eidx] = np.asarray(prod_dW[id(lv)]).reshape(-1)[lv.prod.fpos]
+
+
+def _back_steps(prog, ph: Phase, plans, Vp, dVp, G, off: int, D, T: int) -> dict:
+    """The sweep's steps in the opposite direction: dA = dL/dy * dy/da into D, then the
+    internal blocks' gradients into earlier values (G is dVp or a contiguous copy of the
+    phase's columns, offset by `off`). Returns the product weights' gradients per level."""
+    P = prog.P
     prod_dW = {id(lv): 0.0 for lv in ph.levels if lv.prod is not None}
     for t in (range(T) if ph.reverse else range(T - 1, -1, -1)):
         row = P + t
@@ -101,12 +115,7 @@ def _sweep_back(prog, ph: Phase, Vp, dVp, T: int, g: np.ndarray) -> None:
             if lv.prod is not None:
                 prod_dW[id(lv)] += prod_backward(lv.prod, Vp, dVp, P, np.array([t]),
                                                  dA[None, :, lv.n_sum:])
-    if off:
-        np.copyto(dVp[:, :, c0:c1], G)
-    for lv, lo, hi, _, _ in plans:
-        _level_grads(prog, lv, Vp, dVp, T, rows(D[:, :, lo:hi]), g, internal_done=True)
-        if lv.prod is not None:
-            g[lv.prod.eidx] = np.asarray(prod_dW[id(lv)]).reshape(-1)[lv.prod.fpos]
+    return prod_dW
 
 
 def _back_plan(lv: Level, ph: Phase, off: int, N: int) -> tuple:

@@ -72,9 +72,7 @@ def block_backward(b: SumBlock, dA: np.ndarray, dV: np.ndarray, scratch=None) ->
     if b.mode == "coo":
         g = dA[:, b.et] * b.W
         dV[:, b.suniq] += np.add.reduceat(g[:, b.perm_s], b.sstart, axis=1)
-    elif b.mode == "slice":
-        _add_product(dA, b.W.T, dV[:, b.src], scratch)
-    else:
+    else:  # a slice is a view (added in place); a gather is read, added and written back
         dV[:, b.src] += _product(dA, b.W.T, scratch)
 
 

@@ -204,3 +204,28 @@ def test_bad_settings():
                    {"validation": 1.0}, {"clip": -1}):
         with pytest.raises(ValueError):
             Trainer(net, **kwargs)
+
+
+def test_fit_in_a_worker_thread_then_write_back_from_the_owner():
+    X, Y = delayed_echo(T=20, N=16)
+    net = elman()
+    before = net.get_params()
+    t = Trainer(net, lr=0.01, batch_size=2)
+    started = threading.Event()
+    result = {}
+
+    def work():
+        result["history"] = t.fit(X, Y, epochs=10_000, write_back=False,
+                                  callback=lambda rec: started.set())
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    assert started.wait(10)
+    assert net.get_params() == before            # fit never touches the net
+    t.stop()
+    worker.join(10)
+    assert not worker.is_alive()
+    assert result["history"]["stopped_reason"] == "stopped by request"
+    t.write_back()
+    assert net.get_params() != before
+    assert net.get_params()["weights"] == t.params()["weights"]
