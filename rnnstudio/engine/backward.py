@@ -82,12 +82,13 @@ def _sweep_back(prog, ph: Phase, Vp, dVp, T: int, g: np.ndarray) -> None:
     for lv in ph.levels:
         _derivatives(lv, Vp[P:P + T, :, lv.c0:lv.c1], D[:, :, lv.c0 - c0:lv.c1 - c0])
     G, off = dVp, 0
-    if simple_sweep(ph):
+    copy = simple_sweep(ph)
+    if copy:
         G, off = prog.workspace(("G", c0), (dVp.shape[0], N, c1 - c0)), c0
         np.copyto(G, dVp[:, :, c0:c1])
     plans = [_back_plan(lv, ph, off, N) for lv in reversed(ph.levels)]
     prod_dW = _back_steps(prog, ph, plans, Vp, dVp, G, off, D, T)
-    if off:
+    if copy:
         np.copyto(dVp[:, :, c0:c1], G)
     for lv, lo, hi, _, _ in plans:
         _level_grads(prog, lv, Vp, dVp, T, rows(D[:, :, lo:hi]), g, internal_done=True)

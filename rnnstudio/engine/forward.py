@@ -120,7 +120,8 @@ def sweep(prog: Program, ph: Phase, Vp: np.ndarray, T: int) -> None:
     sparse internal blocks) run on a contiguous copy of their columns (A), copied back after."""
     P, c0, c1 = prog.P, ph.c0, ph.c1
     A, off = Vp, 0
-    if simple_sweep(ph):
+    copy = simple_sweep(ph)
+    if copy:
         A, off = prog.workspace(("H", c0), (Vp.shape[0], Vp.shape[1], c1 - c0)), c0
         A[:P] = Vp[:P, :, c0:c1]
         A[P + T:] = Vp[P + T:, :, c0:c1]
@@ -140,7 +141,7 @@ def sweep(prog: Program, ph: Phase, Vp: np.ndarray, T: int) -> None:
             else:
                 prods = None if lv.prod is None else prod_forward(lv.prod, Vp, P, np.array([t]))[0]
                 activate(lv, acc, prods, A[row][:, lo:hi])
-    if off:
+    if copy:
         Vp[P:P + T, :, c0:c1] = A[P:P + T]
 
 

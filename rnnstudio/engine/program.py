@@ -80,6 +80,16 @@ class Program:
         self.theta = np.zeros(0)
         self._local = threading.local()       # per-thread work buffers
 
+    def __getstate__(self) -> dict:
+        """Copies and pickles leave the per-thread work buffers behind."""
+        state = dict(self.__dict__)
+        del state["_local"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._local = threading.local()
+
     # ------------------------------------------------------------------ sizes
     @property
     def S(self) -> int:

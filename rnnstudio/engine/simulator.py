@@ -20,35 +20,36 @@ from .forward import activate, level_all_steps, sweep
 
 class Simulator:
     def __init__(self, net, batch: int = 1, X=None, dtype="float64"):
-        self.net = net
-        self.prog = compile(net, dtype)
+        self.net, self.dtype = net, np.dtype(dtype)
         self._single = X is None and batch == 1
         self.X = None
         if X is not None:
-            X = np.asarray(X, dtype=self.prog.dtype)
+            X = np.asarray(X, dtype=self.dtype)
             self._single = X.ndim == 2
             self.X = X[:, None, :] if X.ndim == 2 else X
-            if self.X.ndim != 3 or self.X.shape[2] != self.prog.n_in:
-                raise ValueError(f"X must have shape (T, N, {self.prog.n_in}) or "
-                                 f"(T, {self.prog.n_in}); got {np.shape(X)}")
+            if self.X.ndim != 3 or self.X.shape[2] != len(net.inputs):
+                raise ValueError(f"X must have shape (T, N, {len(net.inputs)}) or "
+                                 f"(T, {len(net.inputs)}); got {np.shape(X)}")
             batch = self.X.shape[1]
-        if self.X is None and any(ph.reverse for ph in self.prog.phases):
-            raise ValueError("reverse-time neurons need the whole input sequence: "
-                             "Simulator(net, X=...)")
         self.batch = batch
-        inputs = set(self.prog.inputs)
-        self.order = [n for n in net.ordering() if n not in inputs]
-        self._has_reverse = any(ph.reverse for ph in self.prog.phases)
         self.reset()
 
     # ------------------------------------------------------------------ state
     def reset(self) -> None:
-        """Back to before the first step; forget every computed value."""
+        """Back to before the first step; forget every computed value and pick up any edit of
+        the network since the last reset."""
+        self.prog = compile(self.net, self.dtype)
+        self._has_reverse = any(ph.reverse for ph in self.prog.phases)
+        if self.X is None and self._has_reverse:
+            raise ValueError("reverse-time neurons need the whole input sequence: "
+                             "Simulator(net, X=...)")
+        inputs = set(self.prog.inputs)
+        self.order = [n for n in self.net.ordering() if n not in inputs]
         self.t = 0            # completed steps
         self.micro = 0        # neurons of step t revealed so far
         self._computed = 0    # steps whose values are in the buffer
-        cap = self.X.shape[0] if self.X is not None else 64
-        self._alloc(cap)
+        self._V = None
+        self._alloc(self.X.shape[0] if self.X is not None else 64)
         if self.X is not None:
             self._reverse_sweep()
 

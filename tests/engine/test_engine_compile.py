@@ -121,3 +121,13 @@ def test_reverse_neurons_read_the_future():
     net.add_edge("b", "y", weight=1.0)
     X = np.array([[1.0], [2.0], [3.0]])
     np.testing.assert_allclose(run(net, X)[:, 0], [6.5, 5.5, 3.5])
+
+
+def test_a_network_with_a_cached_program_can_be_copied_and_pickled():
+    import copy
+    import pickle
+    net = chain()
+    X = np.ones((4, 1))
+    out = run(net, X)
+    for other in (copy.deepcopy(net), pickle.loads(pickle.dumps(net))):
+        np.testing.assert_array_equal(run(other, X), out)

@@ -64,10 +64,11 @@ ACTS = {"mse": ("identity", "tanh", "sigmoid"), "bce": ("sigmoid",),
 
 @SETTINGS
 @given(seed=st.integers(0, 2**31), loss=st.sampled_from(["mse", "bce", "cross_entropy"]),
-       n_hidden=st.integers(1, 5), manual=st.booleans())
-def test_random_graphs(seed, loss, n_hidden, manual):
+       n_hidden=st.integers(1, 5), manual=st.booleans(), n_in=st.integers(0, 2))
+def test_random_graphs(seed, loss, n_hidden, manual, n_in):
     rng = np.random.default_rng(seed)
-    net = random_network(rng, n_hidden=n_hidden, manual=manual, activations=ACTS["mse"])
+    net = random_network(rng, n_in=n_in, n_hidden=n_hidden, manual=manual,
+                         activations=ACTS["mse"])
     for y in net.outputs:
         net.set_node_attrs(y, activation=str(rng.choice(ACTS[loss])), aggregate="sum")
     check_network(net, rng, loss)
@@ -87,6 +88,12 @@ def test_random_graphs_products_and_long_delays(seed):
     rng = np.random.default_rng(seed)
     net = random_network(rng, n_hidden=4, p_product=0.5, p_delay=0.6, p_reverse=0.2)
     check_network(net, rng, "mse", T=7)
+
+
+def test_network_without_inputs():
+    rng = np.random.default_rng(12)
+    net = random_network(rng, n_in=0, n_hidden=3, p_edge=0.6)
+    check_network(net, rng, "mse")
 
 
 def test_relu_network():

@@ -121,3 +121,16 @@ def test_golden_by_micro_steps(path):
         sim.micro_step()
     got = np.stack([sim.outputs(t) for t in range(X.shape[0])])
     np.testing.assert_allclose(got, case["expected"]["outputs"], atol=1e-9)
+
+
+def test_reset_picks_up_edits():
+    rng = np.random.default_rng(10)
+    net = random_network(rng, n_hidden=3)
+    X = rng.normal(size=(4, 2))
+    sim = Simulator(net, X=X)
+    sim.seek(4)
+    u, v = next(iter(net.graph.edges))
+    net.set_edge_attrs(u, v, weight=3.0)
+    sim.reset()
+    sim.seek(4)
+    np.testing.assert_allclose(sim.history[net.outputs[0]][:, 0], run(net, X)[:, 0], atol=1e-12)
