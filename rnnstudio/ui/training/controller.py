@@ -54,6 +54,7 @@ class TrainingController(QObject):
         self._before: dict | None = None
         self._applying = False
         self._structure_changed = False
+        self._edited = False  # parameters edited by hand while paused
         self._settings: TrainingSettings | None = None
         self._t0 = 0.0
         self._paused_at = 0.0
@@ -79,6 +80,7 @@ class TrainingController(QObject):
         self._net, self._settings = net, settings
         self._before = net.get_params()
         self._structure_changed = False
+        self._edited = False
         self._t0, self._paused_total, self._last_loss, self._epochs_seen = \
             time.perf_counter(), 0.0, math.nan, 0
         self._worker = TrainingWorker(net, settings, dataset)
@@ -111,7 +113,8 @@ class TrainingController(QObject):
     def resume(self) -> None:
         if self.state == PAUSED and self._worker is not None:
             self._paused_total += time.perf_counter() - self._paused_at
-            self._worker.resume(self._net.get_params())
+            edited, self._edited = self._edited, False
+            self._worker.resume(self._net.get_params() if edited else None)
             self._set_state(RUNNING)
             self._status("Training resumed")
 
@@ -153,7 +156,7 @@ class TrainingController(QObject):
         return elapsed / done * max(self._settings.epochs - done, 0)
 
     def _on_params_ready(self, params: dict) -> None:
-        if self.state in (RUNNING, STOPPING) and not self._structure_changed:
+        if self.active and not self._structure_changed and not self._edited:
             self._apply(params)
 
     def _apply(self, params: dict) -> None:
@@ -207,6 +210,7 @@ class TrainingController(QObject):
         if self._applying or not self.active:
             return
         if _is_param_edit(event):
+            self._edited = True
             if self.state == RUNNING:
                 self.pause()
                 self._status("Training paused: the weights were edited by hand. "

@@ -26,6 +26,8 @@ GTT_COLOR = "#7b4fd6"
 SEQ_COLORS = ("#2f6fde", "#2b8a3e", "#e8590c")
 AXIS_COLOR = "#4c566a"
 MAX_SEQS = 3
+LEGEND = {"labelTextSize": "8pt", "labelTextColor": "#2e3440", "brush": (255, 255, 255, 200),
+          "pen": "#d8dee9"}
 
 
 def _pen(color: str, width: float = 1.0, dash: bool = False) -> pg.mkPen:
@@ -43,6 +45,34 @@ def _finite_or_nan(values: np.ndarray, positive: bool = False) -> np.ndarray:
         bad |= out <= 0
     out[bad] = np.nan
     return out
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def log_tick_label(value: float) -> str:
+    """A log-axis label: 1, 2 and 5 times a power of ten get one ("0.02", "5·10⁻⁶"), the other
+    minor ticks none, so the labels never overlap."""
+    exponent = math.floor(math.log10(value) + 1e-9)
+    mantissa = round(value / 10.0 ** exponent)
+    if mantissa not in (1, 2, 5):
+        return ""
+    if -3 <= exponent <= 3:
+        return f"{mantissa * 10.0 ** exponent:g}"
+    power = f"10{str(exponent).translate(_SUPERSCRIPT)}"
+    return power if mantissa == 1 else f"{mantissa}·{power}"
+
+
+class CompactAxisItem(pg.AxisItem):
+    """An axis without SI-prefix scaling and with uncluttered log-scale labels."""
+
+    def __init__(self, orientation: str, **kwargs):
+        super().__init__(orientation, **kwargs)
+        self.enableAutoSIPrefix(False)
+
+    def logTickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph override
+        return [log_tick_label(10.0 ** float(v) * scale) if math.isfinite(v) else ""
+                for v in values]
 
 
 class TrainingPlotsWidget(QWidget):
@@ -89,7 +119,8 @@ class TrainingPlotsWidget(QWidget):
         return row
 
     def _new_plot(self, title: str, x_label: str, y_label: str) -> pg.PlotItem:
-        plot = self.graphics.addPlot(title=f"<span style='color:#2e3440;font-size:9pt'>"
+        axes = {name: CompactAxisItem(name) for name in ("left", "bottom")}
+        plot = self.graphics.addPlot(axisItems=axes, title=f"<span style='color:#2e3440;font-size:9pt'>"
                                            f"<b>{title}</b></span>")
         plot.showGrid(x=True, y=True, alpha=0.15)
         for name in ("left", "bottom"):
@@ -105,7 +136,7 @@ class TrainingPlotsWidget(QWidget):
 
     def _build_loss_plot(self) -> None:
         self.loss_plot = self._new_plot("Loss per epoch", "epoch", "loss")
-        self.loss_plot.addLegend(offset=(-8, 8), labelTextSize="8pt")
+        self.loss_plot.addLegend(offset=(-8, 8), **LEGEND)
         self.loss_plot.setLogMode(y=True)
         self.train_curve = self.loss_plot.plot(pen=_pen(TRAIN_COLOR, 2), name="training",
                                                connect="finite")
@@ -113,7 +144,8 @@ class TrainingPlotsWidget(QWidget):
                                              name="validation", connect="finite")
 
     def _build_grad_plot(self) -> None:
-        self.grad_plot = self._new_plot("Gradient norm per step", "step", "‖∇‖")
+        self.grad_plot = self._new_plot("Gradient norm per step", "optimizer step",
+                                        "gradient norm")
         self.grad_plot.setLogMode(y=True)
         self.grad_curve = self.grad_plot.plot(pen=_pen(GRAD_COLOR, 1), connect="finite")
         self.clip_line = pg.InfiniteLine(angle=0, pen=_pen(CLIP_COLOR, 1, dash=True),
@@ -130,15 +162,15 @@ class TrainingPlotsWidget(QWidget):
 
     def _build_output_plot(self) -> None:
         self.out_plot = self._new_plot("Outputs vs targets (validation)", "time step", "value")
-        self.out_plot.addLegend(offset=(-8, 8), labelTextSize="8pt")
+        self.out_plot.addLegend(offset=(-8, 8), **LEGEND)
         self.out_curves, self.target_curves = [], []
         for k, color in enumerate(SEQ_COLORS):
             self.out_curves.append(self.out_plot.plot(
-                pen=_pen(color, 1.5), name=f"output, seq {k + 1}" if k == 0 else None,
+                pen=_pen(color, 1.5), name="outputs" if k == 0 else None,
                 connect="finite"))
             self.target_curves.append(self.out_plot.plot(
                 pen=None, symbol="o", symbolSize=4, symbolPen=None, symbolBrush=color,
-                name="target" if k == 0 else None))
+                name="targets" if k == 0 else None))
         self.diag_line = self.out_plot.plot(pen=_pen("#adb5bd", 1, dash=True))
         self.scatter = self.out_plot.plot(pen=None, symbol="o", symbolSize=5, symbolPen=None,
                                           symbolBrush=pg.mkBrush(47, 111, 222, 150))

@@ -9,7 +9,8 @@ The network's ``training`` dict is saved in the file, so everything a run needs 
 
 `TrainingSettings.from_dict` accepts partial or older dicts (missing keys take defaults, unknown
 keys are kept in `extra` and written back), and `validate()` raises `SettingsError` naming the
-field at fault.
+field at fault. The older form with a top-level ``"task": {"name", "params"}`` (as the command
+line and the first examples write it) is read too, and written back as ``"data"``.
 """
 
 from __future__ import annotations
@@ -74,12 +75,17 @@ class TrainingSettings:
             raise SettingsError("training", f"expected a mapping, got {type(data).__name__}")
         settings = cls(**{k: data.pop(k) for k in _SCALARS if k in data})
         source = data.pop("data", None)
+        legacy = {k: data.pop(k) for k in ("task", "csv") if k in data}  # older top-level form
+        if source is None and legacy:
+            source = {k: v for k, v in legacy.items() if v is not None} or None
         if source is not None:
             settings._read_source(source)
         settings.extra = data
         return settings
 
     def _read_source(self, source: Any) -> None:
+        if isinstance(source, dict) and isinstance(source.get("task"), str):
+            source = {"task": {"name": source["task"], "params": {}}}
         if not isinstance(source, dict) or len(source) != 1 or not set(source) & {"task", "csv"}:
             raise SettingsError("data", "expected {'task': {...}} or {'csv': {...}}")
         if "csv" in source:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import copy
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
 import rnnstudio as rs
+from rnnstudio.engine import loss_and_grad
 
 from .data import Dataset
 from .settings import TrainingSettings
@@ -36,14 +37,10 @@ class RunResult:
     error: str | None = None         # an unexpected failure, in words
     outputs: dict[str, Any] | None = None  # validation outputs against targets, for the plot
     seconds: float = 0.0
-    history: list = field(default_factory=list)
 
 
-def _copy_record(record: Any) -> dict[str, Any]:
-    """A plain dict copy of an engine record (dataclass, object or dict), arrays copied."""
-    if not isinstance(record, dict):
-        record = {k: getattr(record, k) for k in dir(record)
-                  if not k.startswith("_") and not callable(getattr(record, k))}
+def _copy_record(record: dict) -> dict[str, Any]:
+    """A copy of an engine record with its arrays copied (the engine may reuse buffers)."""
     return {k: (np.array(v) if isinstance(v, np.ndarray) else copy.copy(v))
             for k, v in record.items()}
 
@@ -74,6 +71,8 @@ class TrainingWorker(QObject):
         self._running.set()
         self._lock = threading.Lock()
         self._pending_params: dict | None = None
+        self._restart = False
+        self._eval_net = self._net.copy()  # validation loss is computed on this copy
         self._last_params_time = 0.0
         self._epochs_done = 0
 
@@ -105,7 +104,7 @@ class TrainingWorker(QObject):
         started = time.perf_counter()
         result = RunResult()
         try:
-            self._fit(result)
+            self._fit_all(result)
             result.outputs = self._validation_outputs()
         except Exception as exc:  # noqa: BLE001 - reported to the user, never raised in Qt
             result.error = f"{type(exc).__name__}: {exc}"
@@ -115,40 +114,59 @@ class TrainingWorker(QObject):
         result.seconds = time.perf_counter() - started
         self.finished.emit(result)
 
-    def _fit(self, result: RunResult) -> None:
-        s, d = self._settings, self._data
-        self._trainer = rs.Trainer(self._net, **trainer_kwargs(s))
-        if self._stop.is_set():
-            return
-        history = self._trainer.fit(d.X_train, d.Y_train, epochs=s.epochs,
-                                    callback=self._on_record, write_back=True,
-                                    **self._validation_kwargs())
-        result.diverged = _divergence_reason(history, self._trainer)
-        result.history = _plain_history(history)
+    def _fit_all(self, result: RunResult) -> None:
+        """Fit until the epochs are done or the run stops; parameters edited by hand during a
+        pause restart the trainer from them for the remaining epochs."""
+        while self._epochs_done < self._settings.epochs and not self._stop.is_set():
+            self._restart = False
+            reason = self._fit_once(self._settings.epochs - self._epochs_done)
+            if self._restart:
+                self._apply_pending_params()
+                continue
+            if reason and not self._stop.is_set() and not reason.startswith("stopped by"):
+                result.diverged = reason
+            break
 
-    def _validation_kwargs(self) -> dict[str, Any]:
-        if self._data.X_val is None:
-            return {}
-        return {"validation_data": (self._data.X_val, self._data.Y_val)}
+    def _fit_once(self, epochs: int) -> str | None:
+        """One Trainer.fit on the worker's copy (written back at the end); its stop reason."""
+        d = self._data
+        self._trainer = rs.Trainer(self._net, validation=0.0, **trainer_kwargs(self._settings))
+        if self._stop.is_set():
+            return None
+        history = self._trainer.fit(d.X_train, d.Y_train, epochs=epochs,
+                                    callback=self._on_record, write_back=True)
+        return history.get("stopped_reason") if isinstance(history, dict) else None
 
     def _on_record(self, record: Any) -> bool:
         """The engine's callback (worker thread): forward, throttle params, pause, stop."""
         rec = _copy_record(record)
         if rec.get("batch") is None:
-            self._epochs_done = int(rec.get("epoch", self._epochs_done)) + 1
+            self._epochs_done += 1
+            rec["epoch"] = self._epochs_done - 1
+            rec["val_loss"] = self._validation_loss()
             self.epoch_done.emit(rec)
         else:
+            rec["epoch"] = self._epochs_done
             self.batch_done.emit(rec)
         self._maybe_send_params()
         self._wait_while_paused()
-        self._apply_pending_params()
-        return not self._stop.is_set()
+        with self._lock:
+            self._restart = self._pending_params is not None
+        return not (self._stop.is_set() or self._restart)
+
+    def _validation_loss(self) -> float | None:
+        d = self._data
+        if d.X_val is None:
+            return None
+        self._eval_net.set_params(self._trainer.params())
+        out = rs.run(self._eval_net, d.X_val)
+        return float(loss_and_grad(self._settings.loss, out, d.Y_val)[0])
 
     def _maybe_send_params(self, force: bool = False) -> None:
         now = time.perf_counter()
         if force or now - self._last_params_time >= PARAMS_INTERVAL_S:
             self._last_params_time = now
-            self.params_ready.emit(self._trainer.get_params())
+            self.params_ready.emit(self._trainer.params())
 
     def _wait_while_paused(self) -> None:
         if self._running.is_set():
@@ -161,7 +179,7 @@ class TrainingWorker(QObject):
         with self._lock:
             params, self._pending_params = self._pending_params, None
         if params is not None:
-            self._trainer.set_params(params)
+            self._net.set_params(params)
 
     def _validation_outputs(self) -> dict[str, Any] | None:
         d = self._data
@@ -185,18 +203,3 @@ def outputs_for_plot(out: np.ndarray, Y: np.ndarray, names: list[str]) -> dict[s
             "label": label}
 
 
-def _divergence_reason(history: Any, trainer: Any) -> str | None:
-    for source in (history, trainer):
-        for name in ("stop_reason", "reason", "diverged"):
-            value = getattr(source, name, None) if not isinstance(source, dict) \
-                else source.get(name)
-            if isinstance(value, str) and value:
-                return value
-    return None
-
-
-def _plain_history(history: Any) -> list:
-    try:
-        return [float(v) for v in history]
-    except (TypeError, ValueError):
-        return []

@@ -1,0 +1,242 @@
+"""Import training sequences from a CSV file: preview, column mapping, windows, split.
+
+Every network input and every network output gets a combo box choosing its column, so the
+mapping is explicit and the counts match by construction (a file with too few columns is
+reported). Accepting reads the whole file with `tasks.from_csv`; any `CSVError` (non-numeric cell,
+wrong column count, too few rows) is shown with its row and column and the dialog stays open, so
+nothing is imported half-way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
+                               QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from rnnstudio import tasks
+
+PREVIEW_ROWS = 50
+ERROR_STYLE = "color: #c92a2a;"
+OK_STYLE = "color: #2b8a3e;"
+
+
+class CsvImportDialog(QDialog):
+    """Choose a CSV file and how its columns feed the network; `csv_settings()` after accept."""
+
+    def __init__(self, inputs: list[str], outputs: list[str], parent: QWidget | None = None,
+                 path: str | None = None, validation: float = 0.2, initial: dict | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Import CSV training data")
+        self.resize(760, 620)
+        self._inputs, self._outputs = list(inputs), list(outputs)
+        self.header: list[str] = []
+        self.X: np.ndarray | None = None
+        self.Y: np.ndarray | None = None
+        self._build(validation)
+        if path:
+            self.load_path(path, initial)
+
+    # ------------------------------------------------------------------ building
+    def _build(self, validation: float) -> None:
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._build_file_row())
+        self.table = QTableWidget()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        layout.addWidget(self.table, 1)
+        row = QHBoxLayout()
+        row.addWidget(self._build_mapping_box(), 1)
+        row.addWidget(self._build_window_box(validation), 0)
+        layout.addLayout(row)
+        self.message = QLabel("Choose a CSV file with a header row of column names.")
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.message)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.import_button = self.buttons.addButton("Import",
+                                                    QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button.setEnabled(False)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+    def _build_file_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.path_edit = QLineEdit()
+        self.path_edit.setReadOnly(True)
+        self.path_edit.setPlaceholderText("No file chosen")
+        browse = QPushButton("Choose file…")
+        browse.clicked.connect(self._on_browse_clicked)
+        row.addWidget(QLabel("File"))
+        row.addWidget(self.path_edit, 1)
+        row.addWidget(browse)
+        return row
+
+    def _build_mapping_box(self) -> QGroupBox:
+        box = QGroupBox("Columns → network")
+        form = QFormLayout(box)
+        self.input_combos = [self._mapping_combo() for _ in self._inputs]
+        self.target_combos = [self._mapping_combo() for _ in self._outputs]
+        for name, combo in zip(self._inputs, self.input_combos):
+            form.addRow(f"input {name} ←", combo)
+        for name, combo in zip(self._outputs, self.target_combos):
+            form.addRow(f"target of {name} ←", combo)
+        if not self._inputs or not self._outputs:
+            form.addRow(QLabel("The network needs at least one input and one output."))
+        return box
+
+    def _mapping_combo(self) -> QComboBox:
+        combo = QComboBox()
+        combo.currentIndexChanged.connect(self._on_mapping_changed)
+        return combo
+
+    def _build_window_box(self, validation: float) -> QGroupBox:
+        box = QGroupBox("Sequences")
+        form = QFormLayout(box)
+        self.window_spin = QSpinBox()
+        self.window_spin.setRange(0, 10_000_000)
+        self.window_spin.setSpecialValueText("whole file")
+        self.window_spin.setValue(50)
+        self.stride_spin = QSpinBox()
+        self.stride_spin.setRange(0, 10_000_000)
+        self.stride_spin.setSpecialValueText("= window")
+        self.validation_spin = QSpinBox()
+        self.validation_spin.setRange(0, 90)
+        self.validation_spin.setSuffix(" %")
+        self.validation_spin.setValue(int(round(validation * 100)))
+        form.addRow("Window length", self.window_spin)
+        form.addRow("Stride", self.stride_spin)
+        form.addRow("Validation split", self.validation_spin)
+        return box
+
+    # ------------------------------------------------------------------ file and preview
+    def _on_browse_clicked(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Choose a CSV file", self.path_edit.text(),
+                                              "CSV files (*.csv *.tsv *.txt);;All files (*)")
+        if path:
+            self.load_path(path)
+
+    def load_path(self, path: str, initial: dict | None = None) -> bool:
+        """Preview `path`; False (and the error shown) when it cannot be read."""
+        self.path_edit.setText(str(path))
+        try:
+            header, rows = tasks.read_csv_table(path, max_rows=PREVIEW_ROWS)
+        except tasks.CSVError as exc:
+            self._show_preview([], [])
+            self._error(str(exc))
+            return False
+        self._show_preview(header, rows)
+        self._fill_mapping(header, initial)
+        return True
+
+    def _show_preview(self, header: list[str], rows: list[list[str]]) -> None:
+        self.header = list(header)
+        self.table.clear()
+        self.table.setColumnCount(len(header))
+        self.table.setRowCount(len(rows))
+        self.table.setHorizontalHeaderLabels(header)
+        self.table.setVerticalHeaderLabels([str(i + 2) for i in range(len(rows))])
+        for i, cells in enumerate(rows):
+            for j, cell in enumerate(cells):
+                self.table.setItem(i, j, QTableWidgetItem(cell))
+        self.table.resizeColumnsToContents()
+
+    def _fill_mapping(self, header: list[str], initial: dict | None) -> None:
+        chosen_in, chosen_out = _default_mapping(header, len(self._inputs), len(self._outputs))
+        if initial:
+            chosen_in = list(initial.get("inputs") or chosen_in)
+            chosen_out = list(initial.get("targets") or chosen_out)
+            self.window_spin.setValue(int(initial.get("window") or 0))
+            self.stride_spin.setValue(int(initial.get("stride") or 0))
+        for combos, chosen in ((self.input_combos, chosen_in), (self.target_combos, chosen_out)):
+            for k, combo in enumerate(combos):
+                combo.blockSignals(True)
+                combo.clear()
+                combo.addItems(header)
+                if k < len(chosen) and chosen[k] in header:
+                    combo.setCurrentIndex(header.index(chosen[k]))
+                combo.blockSignals(False)
+        self._on_mapping_changed()
+
+    # ------------------------------------------------------------------ checks
+    def chosen_columns(self) -> tuple[list[str], list[str]]:
+        return ([c.currentText() for c in self.input_combos],
+                [c.currentText() for c in self.target_combos])
+
+    def mapping_problem(self) -> str | None:
+        """Why the current column choice cannot be imported, or None."""
+        if not self.header:
+            return "Choose a CSV file with a header row of column names."
+        need = len(self._inputs) + len(self._outputs)
+        if not self._inputs or not self._outputs:
+            return "The network needs at least one input and one output to train on data."
+        if len(self.header) < need:
+            return (f"The file has {len(self.header)} column{'s' * (len(self.header) != 1)}; "
+                    f"the network needs {len(self._inputs)} input and {len(self._outputs)} target "
+                    f"column{'s' * (need != 1)} ({need} in all).")
+        inputs, targets = self.chosen_columns()
+        chosen = inputs + targets
+        twice = sorted({c for c in chosen if chosen.count(c) > 1})
+        if twice:
+            return f"Column '{twice[0]}' is chosen twice: each column may feed one place only."
+        return None
+
+    def _on_mapping_changed(self, *args) -> None:
+        problem = self.mapping_problem()
+        self.import_button.setEnabled(problem is None)
+        if problem:
+            self._error(problem)
+        else:
+            inputs, targets = self.chosen_columns()
+            self._ok(f"Inputs: {', '.join(inputs)}   →   targets: {', '.join(targets)}")
+
+    def _error(self, text: str) -> None:
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setText(text)
+
+    def _ok(self, text: str) -> None:
+        self.message.setStyleSheet(OK_STYLE)
+        self.message.setText(text)
+
+    # ------------------------------------------------------------------ result
+    def csv_settings(self) -> dict:
+        """The `data.csv` entry of the training settings for the current choice."""
+        inputs, targets = self.chosen_columns()
+        return {"path": self.path_edit.text(), "inputs": inputs, "targets": targets,
+                "window": self.window_spin.value() or None,
+                "stride": self.stride_spin.value() or None}
+
+    @property
+    def validation(self) -> float:
+        return self.validation_spin.value() / 100.0
+
+    def accept(self) -> None:
+        """Read the whole file; stay open and show the error (row, column) if it fails."""
+        problem = self.mapping_problem()
+        if problem:
+            self._error(problem)
+            return
+        csv = self.csv_settings()
+        try:
+            X, Y = tasks.from_csv(csv["path"], inputs=csv["inputs"], targets=csv["targets"],
+                                  window=csv["window"], stride=csv["stride"])
+        except tasks.CSVError as exc:
+            self._error(str(exc))
+            return
+        self.X, self.Y = X, Y
+        super().accept()
+
+
+def _default_mapping(header: list[str], n_in: int, n_out: int) -> tuple[list[str], list[str]]:
+    """Targets are the last n_out columns, inputs the n_in columns before them."""
+    targets = header[len(header) - n_out:] if n_out <= len(header) else []
+    rest = [c for c in header if c not in targets]
+    return rest[max(len(rest) - n_in, 0):], targets
+
+
+def describe_csv(csv: dict) -> str:
+    return f"CSV {Path(csv.get('path', '')).name}"

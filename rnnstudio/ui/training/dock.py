@@ -1,0 +1,431 @@
+"""The training dock: data source, settings, Train / Pause / Stop, progress and live plots.
+
+Integration: `TrainingDock(network_getter, undo_stack, status_callback)` or
+`TrainingDock(document=doc)` (anything with `.net`, `.stack` and a `network_replaced` signal).
+`training_active(bool)` tells the main window to disable structural edits while a run is on.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QComboBox, QDockWidget, QGroupBox, QHBoxLayout, QLabel,
+                               QMessageBox, QProgressBar, QPushButton, QScrollArea, QSplitter,
+                               QStyle, QVBoxLayout, QWidget)
+
+import rnnstudio as rs
+from rnnstudio import tasks
+from rnnstudio.model import NetworkError
+from rnnstudio.model import events as ev
+
+from .commands import ReinitWeightsCommand, SetTrainingSettingsCommand
+from .controller import IDLE, PAUSED, RUNNING, TrainingController
+from .csv_dialog import CsvImportDialog, describe_csv
+from .data import DataError
+from .forms import TaskParamsWidget, TrainingSettingsWidget
+from .history import TrainingHistory
+from .plots import TrainingPlotsWidget
+from .settings import SettingsError, TrainingSettings
+from .sync import default_settings_for, settings_of
+
+CSV_ITEM = "__csv__"
+ERROR_STYLE = "color: #c92a2a;"
+NOTE_STYLE = "color: #5c667a;"
+NARROW = 760  # below this width the plots go under the controls
+
+
+def format_eta(seconds: float) -> str:
+    if not math.isfinite(seconds):
+        return "—"
+    seconds = int(round(seconds))
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+class TrainingDock(QDockWidget):
+    """Train the document's network and watch it learn."""
+
+    training_active = Signal(bool)
+
+    def __init__(self, network_getter: Callable | None = None, undo_stack=None,
+                 status_callback: Callable[[str], None] | None = None, document=None,
+                 parent: QWidget | None = None):
+        super().__init__("Training", parent)
+        self.setObjectName("Training")
+        if document is not None:
+            network_getter = network_getter or (lambda: document.net)
+            undo_stack = undo_stack if undo_stack is not None else document.stack
+            document.network_replaced.connect(self._on_network_replaced)
+        self._network = network_getter
+        self._undo_stack = undo_stack
+        self._status_callback = status_callback or (lambda text: None)
+        self._settings = TrainingSettings()
+        self._loading = False
+        self._subscribed = None
+        self.last_message: tuple[str, str] | None = None
+        self.history = TrainingHistory()
+        self.controller = TrainingController(network_getter, undo_stack, self._status, self)
+        self._build()
+        self._connect_controller()
+        self._on_network_replaced()
+
+    # ------------------------------------------------------------------ building
+    def _build(self) -> None:
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self._build_controls())
+        self.plots = TrainingPlotsWidget(self.history)
+        self.splitter.addWidget(self.plots)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        self.setWidget(self.splitter)
+
+    def _build_controls(self) -> QWidget:
+        inner = QWidget()
+        layout = QVBoxLayout(inner)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self._build_data_box())
+        layout.addWidget(self._build_settings_box())
+        layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(inner)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer = QWidget()
+        column = QVBoxLayout(outer)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(scroll, 1)
+        column.addWidget(self._build_run_box())
+        outer.setMinimumWidth(300)
+        outer.setMaximumWidth(420)
+        return outer
+
+    def _build_data_box(self) -> QGroupBox:
+        box = QGroupBox("Data")
+        layout = QVBoxLayout(box)
+        row = QHBoxLayout()
+        self.source_combo = QComboBox()
+        for name in tasks.TASKS:
+            self.source_combo.addItem(name.capitalize(), name)
+        self.source_combo.setToolTip("A built-in task, or the CSV data imported last")
+        self.csv_button = QPushButton("Import CSV…")
+        row.addWidget(self.source_combo, 1)
+        row.addWidget(self.csv_button)
+        layout.addLayout(row)
+        self.task_note = QLabel()
+        self.task_note.setWordWrap(True)
+        self.task_note.setStyleSheet(NOTE_STYLE)
+        layout.addWidget(self.task_note)
+        self.params_form = TaskParamsWidget()
+        layout.addWidget(self.params_form)
+        self.fit_label = QLabel()
+        self.fit_label.setWordWrap(True)
+        self.fit_label.setStyleSheet(ERROR_STYLE)
+        self.fit_label.hide()
+        layout.addWidget(self.fit_label)
+        return box
+
+    def _build_settings_box(self) -> QGroupBox:
+        box = QGroupBox("Settings")
+        layout = QVBoxLayout(box)
+        self.settings_form = TrainingSettingsWidget()
+        layout.addWidget(self.settings_form)
+        return box
+
+    def _build_run_box(self) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(6, 0, 6, 6)
+        layout.addLayout(self._build_buttons())
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setTextVisible(True)
+        self.progress_bar.setFormat("Ready")
+        self.progress_bar.setValue(0)
+        layout.addWidget(self.progress_bar)
+        self.status_label = QLabel("Choose data and settings, then press Train.")
+        self.status_label.setWordWrap(True)
+        self.status_label.setStyleSheet(NOTE_STYLE)
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.status_label)
+        return box
+
+    def _build_buttons(self) -> QHBoxLayout:
+        icon = self.style().standardIcon
+        sp = QStyle.StandardPixmap
+        self.train_button = QPushButton(icon(sp.SP_MediaPlay), "Train")
+        self.train_button.setDefault(True)
+        self.pause_button = QPushButton(icon(sp.SP_MediaPause), "Pause")
+        self.stop_button = QPushButton(icon(sp.SP_MediaStop), "Stop")
+        self.reinit_button = QPushButton(icon(sp.SP_BrowserReload), "Re-initialise")
+        self.reinit_button.setToolTip("Draw new random weights from the seed (undoable)")
+        row = QHBoxLayout()
+        for button in (self.train_button, self.pause_button, self.stop_button,
+                       self.reinit_button):
+            row.addWidget(button)
+        self.train_button.clicked.connect(self._on_train_clicked)
+        self.pause_button.clicked.connect(self.controller.pause)
+        self.stop_button.clicked.connect(self.controller.stop)
+        self.reinit_button.clicked.connect(self.reinitialise)
+        self.source_combo.activated.connect(self._on_source_changed)
+        self.csv_button.clicked.connect(self._on_import_csv_clicked)
+        self.params_form.changed.connect(self._on_settings_changed)
+        self.settings_form.changed.connect(self._on_settings_changed)
+        self._on_state_changed(IDLE)
+        return row
+
+    def _connect_controller(self) -> None:
+        c = self.controller
+        c.state_changed.connect(self._on_state_changed)
+        c.training_active.connect(self.training_active)
+        c.epoch_done.connect(self.history.add_epoch)
+        c.batch_done.connect(self.history.add_batch)
+        c.progress.connect(self._on_progress_changed)
+        c.run_finished.connect(self._on_run_finished)
+        c.message.connect(self._show_message)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        narrow = event.size().width() < NARROW
+        self.splitter.setOrientation(Qt.Orientation.Vertical if narrow
+                                     else Qt.Orientation.Horizontal)
+
+    # ------------------------------------------------------------------ the network
+    @property
+    def network(self):
+        return self._network()
+
+    def _on_network_replaced(self, *args) -> None:
+        """The document's network object changed (file opened): follow the new one."""
+        if self._subscribed is not None:
+            self._subscribed.events.unsubscribe(self._on_network_event)
+        self._subscribed = self._network()
+        self._subscribed.events.subscribe(self._on_network_event)
+        self.history.clear()
+        self.load_settings()
+
+    def _on_network_event(self, event: ev.Event) -> None:
+        if event.kind == ev.META_CHANGED and not self._loading:
+            self.load_settings()
+        elif event.kind in (ev.IO_CHANGED, ev.NODE_ADDED, ev.NODE_REMOVED):
+            self._check_fit()
+
+    # ------------------------------------------------------------------ settings <-> forms
+    def load_settings(self) -> None:
+        """Show the network's stored training settings (or defaults that fit it)."""
+        net = self._network()
+        try:
+            self._settings = settings_of(net)
+        except SettingsError as exc:
+            self._settings = default_settings_for(net)
+            self._status(f"The file's training settings were not usable ({exc}); "
+                         "showing defaults")
+        self._fill_forms(self._settings)
+
+    def _fill_forms(self, s: TrainingSettings) -> None:
+        self._loading = True
+        try:
+            self._select_source(s)
+            self.settings_form.load(s)
+            self.plots.set_clip(s.clip)
+        finally:
+            self._loading = False
+        self._check_fit()
+
+    def _select_source(self, s: TrainingSettings) -> None:
+        index = self.source_combo.findData(CSV_ITEM)
+        if s.csv is not None:
+            label = describe_csv(s.csv)
+            if index < 0:
+                self.source_combo.addItem(label, CSV_ITEM)
+                index = self.source_combo.count() - 1
+            self.source_combo.setItemText(index, label)
+            self.source_combo.setCurrentIndex(index)
+            self.params_form.set_task(None)
+            self.task_note.setText(_csv_note(s.csv))
+            return
+        self.source_combo.setCurrentIndex(max(self.source_combo.findData(s.task), 0))
+        self.params_form.set_task(s.task, s.task_params)
+        info = tasks.TASKS.get(s.task)
+        self.task_note.setText(info.description if info else "")
+
+    def settings(self) -> TrainingSettings:
+        """The settings shown in the forms."""
+        s = self._settings.copy()
+        if s.csv is None:
+            s.task, s.task_params = self.source_combo.currentData(), self.params_form.values()
+        self.settings_form.store(s)
+        return s
+
+    def _on_settings_changed(self) -> None:
+        if self._loading:
+            return
+        self._settings = self.settings()
+        self.plots.set_clip(self._settings.clip)
+        self._store(self._settings)
+        self._check_fit()
+
+    def _store(self, s: TrainingSettings) -> None:
+        """Write the settings into the network's training dict (undoable, merged)."""
+        net = self._network()
+        after = s.to_dict()
+        if after == net.training:
+            return
+        self._loading = True
+        try:
+            if self._undo_stack is not None:
+                getter = self._network
+                self._undo_stack.push(SetTrainingSettingsCommand(getter, net.training, after))
+            else:
+                net.set_meta(training=after)
+        finally:
+            self._loading = False
+
+    def _on_source_changed(self, index: int) -> None:
+        key = self.source_combo.itemData(index)
+        s = self.settings()
+        if key == CSV_ITEM:
+            return
+        if s.task != key or self._settings.csv is not None:
+            s.csv, s.task, s.task_params = None, key, {}
+            s.loss = tasks.TASKS[key].loss
+        self._settings = s
+        self._fill_forms(s)
+        self._store(s)
+
+    def _check_fit(self) -> None:
+        problem = fit_problem(self._settings, self._network())
+        self.fit_label.setText(problem or "")
+        self.fit_label.setVisible(bool(problem))
+
+    # ------------------------------------------------------------------ CSV
+    def _on_import_csv_clicked(self) -> None:
+        net = self._network()
+        s = self._settings
+        dialog = CsvImportDialog(net.inputs, net.outputs, self,
+                                 path=s.csv.get("path") if s.csv else None,
+                                 validation=s.validation, initial=s.csv)
+        if dialog.exec():
+            self.apply_csv(dialog.csv_settings(), dialog.validation)
+
+    def apply_csv(self, csv: dict, validation: float | None = None) -> None:
+        """Use CSV data (the `data.csv` settings) for the next runs."""
+        s = self.settings()
+        s.csv, s.task, s.task_params = dict(csv), None, {}
+        if validation is not None:
+            s.validation = validation
+        self._settings = s
+        self._fill_forms(s)
+        self._store(s)
+        self._status(f"Imported {describe_csv(csv)}: {', '.join(csv['inputs'])} → "
+                     f"{', '.join(csv['targets'])}")
+
+    # ------------------------------------------------------------------ actions
+    def train(self) -> bool:
+        """Start (or resume) training with the settings in the forms; False if refused."""
+        if self.controller.state == PAUSED:
+            self.controller.resume()
+            return True
+        s = self.settings()
+        try:
+            self._network().validate()
+            self.controller.start(s)
+        except (SettingsError, DataError, NetworkError, ValueError) as exc:
+            self._error(str(exc))
+            return False
+        self._settings = s
+        self._store(s)
+        self.history.clear()
+        self.plots.set_clip(s.clip)
+        self.progress_bar.setRange(0, s.epochs)
+        self.progress_bar.setValue(0)
+        self.progress_bar.setFormat(f"Epoch 0/{s.epochs}")
+        return True
+
+    def _on_train_clicked(self) -> None:
+        self.train()
+
+    def reinitialise(self) -> None:
+        """New random weights from the settings' seed: one undo step."""
+        net = self._network()
+        seed = int(self.settings_form.seed.value())
+        fresh = net.copy()
+        rs.init_weights(fresh, seed)
+        before, after = net.get_params(), fresh.get_params()
+        if self._undo_stack is not None:
+            self._undo_stack.push(ReinitWeightsCommand(self._network, before, after, seed))
+        else:
+            net.set_params(after)
+        self.history.clear()
+        self._status(f"Weights re-initialised from seed {seed}")
+
+    # ------------------------------------------------------------------ run feedback
+    def _on_state_changed(self, state: str) -> None:
+        idle, paused = state == IDLE, state == PAUSED
+        self.train_button.setEnabled(idle or paused)
+        self.train_button.setText("Resume" if paused else "Train")
+        self.pause_button.setEnabled(state == RUNNING)
+        self.stop_button.setEnabled(state in (RUNNING, PAUSED))
+        self.reinit_button.setEnabled(idle)
+        for widget in (self.source_combo, self.csv_button, self.params_form,
+                       self.settings_form):
+            widget.setEnabled(idle)
+
+    def _on_progress_changed(self, epoch: int, epochs: int, loss: float, left: float) -> None:
+        self.progress_bar.setRange(0, epochs)
+        self.progress_bar.setValue(min(epoch, epochs))
+        self.progress_bar.setFormat(f"Epoch {epoch}/{epochs}  ·  loss {loss:.4g}  ·  "
+                                    f"{format_eta(left)} left")
+
+    def _on_run_finished(self, result) -> None:
+        self.history.set_outputs(result.outputs)
+        done = result.epochs_done
+        self.progress_bar.setFormat(f"Epoch {done}/{self.progress_bar.maximum()}  ·  loss "
+                                    f"{self.history.last_loss():.4g}  ·  "
+                                    f"{'stopped' if result.stopped else 'done'}")
+        self.plots.refresh()
+
+    def _show_message(self, title: str, text: str) -> None:
+        self.last_message = (title, text)
+        self._error(text.split("\n")[0])
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok,
+                          self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()  # window-modal but not blocking: the event loop keeps running
+
+    def _status(self, text: str) -> None:
+        self.status_label.setStyleSheet(NOTE_STYLE)
+        self.status_label.setText(text)
+        self._status_callback(text)
+
+    def _error(self, text: str) -> None:
+        self.status_label.setStyleSheet(ERROR_STYLE)
+        self.status_label.setText(text)
+        self._status_callback(text)
+
+    def shutdown(self) -> None:
+        """Stop a run and wait for the worker (call before the window closes)."""
+        self.controller.shutdown()
+
+
+def fit_problem(s: TrainingSettings, net) -> str | None:
+    """Why the data does not fit the network's inputs/outputs, or None."""
+    try:
+        if s.csv is not None:
+            from .data import check_columns
+            check_columns(s.csv.get("inputs") or [], s.csv.get("targets") or [], net)
+        elif s.task in tasks.TASKS:
+            tasks.check_fit(net, s.task, **s.task_params)
+    except (DataError, tasks.TaskError) as exc:
+        return str(exc)
+    return None
+
+
+def _csv_note(csv: dict) -> str:
+    window = csv.get("window") or "whole file"
+    stride = csv.get("stride") or "= window"
+    return (f"{csv.get('path')}\ninputs {', '.join(csv.get('inputs') or [])} → targets "
+            f"{', '.join(csv.get('targets') or [])}; window {window}, stride {stride}")
