@@ -47,6 +47,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self._connect()
+        self._install_panels()
         self.setWindowTitle(self.doc.title())
         self.statusBar().showMessage("Drag nodes from the palette; drag from a node's rim to "
                                      "connect. F fits the view.")
@@ -73,6 +74,11 @@ class MainWindow(QMainWindow):
         self.add_dock(self.inspector, "Inspector", Qt.DockWidgetArea.RightDockWidgetArea)
         self.add_dock(self.strip, "Ordering", Qt.DockWidgetArea.BottomDockWidgetArea)
         self.inspector.setMinimumWidth(260)
+
+    def _install_panels(self) -> None:
+        """The training dock (and its lock on structural edits while a run is active)."""
+        from .training.install import install_training
+        self.training = install_training(self)
 
     # ---------------------------------------------------------------- actions
     def _act(self, name: str, text: str, slot, shortcut=None, tip: str = "") -> QAction:

@@ -35,8 +35,7 @@ class TrainingController(QObject):
 
     state_changed = Signal(str)          # idle / running / paused / stopping
     training_active = Signal(bool)       # True from start to end: disable structural edits
-    epoch_done = Signal(object)          # record dicts from the worker
-    batch_done = Signal(object)
+    records = Signal(object)             # lists of record dicts from the worker
     progress = Signal(int, int, float, float)  # epoch done, epochs, loss, seconds left (nan)
     run_finished = Signal(object)        # RunResult
     message = Signal(str, str)           # title, text: something the user must read
@@ -91,13 +90,13 @@ class TrainingController(QObject):
         self._set_state(RUNNING)
         self.training_active.emit(True)
         self._status(f"Training on {dataset.description}: {dataset.n_train} training and "
-                     f"{dataset.n_val} validation sequences, {settings.epochs} epochs")
+                     f"{dataset.n_val} validation sequences, {settings.epochs} epochs. "
+                     "Structural edits are off until it ends.")
         self._thread.start()
 
     def _connect_worker(self, worker: TrainingWorker, thread: QThread) -> None:
         thread.started.connect(worker.run)
-        worker.epoch_done.connect(self._on_epoch_done)
-        worker.batch_done.connect(self.batch_done)
+        worker.records_ready.connect(self._on_records_ready)
         worker.params_ready.connect(self._on_params_ready)
         worker.finished.connect(self._on_worker_finished)
         worker.finished.connect(thread.quit)
@@ -140,12 +139,16 @@ class TrainingController(QObject):
         self.state_changed.emit(state)
 
     # ------------------------------------------------------------------ from the worker
-    def _on_epoch_done(self, record: dict) -> None:
-        self._epochs_seen = int(record.get("epoch", self._epochs_seen)) + 1
-        loss = record.get("loss")
-        self._last_loss = float(loss) if loss is not None else math.nan
-        self.epoch_done.emit(record)
-        self.progress.emit(self._epochs_seen, self._settings.epochs, self._last_loss,
+    def _on_records_ready(self, records: list) -> None:
+        epochs = [r for r in records if r.get("batch") is None]
+        if epochs:
+            last = epochs[-1]
+            self._epochs_seen = int(last.get("epoch", self._epochs_seen)) + 1
+            loss = last.get("loss")
+            self._last_loss = float(loss) if loss is not None else math.nan
+        self.records.emit(records)
+        if epochs:
+            self.progress.emit(self._epochs_seen, self._settings.epochs, self._last_loss,
                            self._seconds_left())
 
     def _seconds_left(self) -> float:

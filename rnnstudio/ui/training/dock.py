@@ -181,8 +181,7 @@ class TrainingDock(QDockWidget):
         c = self.controller
         c.state_changed.connect(self._on_state_changed)
         c.training_active.connect(self.training_active)
-        c.epoch_done.connect(self.history.add_epoch)
-        c.batch_done.connect(self.history.add_batch)
+        c.records.connect(self.history.add_records)
         c.progress.connect(self._on_progress_changed)
         c.run_finished.connect(self._on_run_finished)
         c.message.connect(self._show_message)

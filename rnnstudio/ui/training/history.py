@@ -65,6 +65,14 @@ class TrainingHistory:
         self.outputs = None
         self.version += 1
 
+    def add_records(self, records: list[dict[str, Any]]) -> None:
+        """Records from the worker, per batch (with "batch") and per epoch (batch None)."""
+        for record in records:
+            if record.get("batch") is None:
+                self.add_epoch(record)
+            else:
+                self.add_batch(record)
+
     def add_batch(self, record: dict[str, Any]) -> None:
         """A per-batch record: one optimizer step with its gradient norm and time profile."""
         self.steps.append(len(self.steps) + 1)

@@ -24,6 +24,7 @@ from .data import Dataset
 from .settings import TrainingSettings
 
 PARAMS_INTERVAL_S = 0.1  # at most 10 parameter snapshots per second go to the UI
+RECORDS_INTERVAL_S = 0.05  # records go to the UI in bunches, at most 20 times a second
 
 
 @dataclass
@@ -55,8 +56,7 @@ def trainer_kwargs(settings: TrainingSettings) -> dict[str, Any]:
 class TrainingWorker(QObject):
     """Lives in a QThread; `run` trains and emits records, parameters and the result."""
 
-    batch_done = Signal(object)    # dict: epoch, batch, loss, grad_norm, grad_norm_through_time
-    epoch_done = Signal(object)    # dict: epoch, loss, val_loss, seconds
+    records_ready = Signal(object)  # list of record dicts (per batch and per epoch), batched
     params_ready = Signal(object)  # parameter dict (throttled to PARAMS_INTERVAL_S)
     finished = Signal(object)      # RunResult
 
@@ -74,6 +74,8 @@ class TrainingWorker(QObject):
         self._restart = False
         self._eval_net = self._net.copy()  # validation loss is computed on this copy
         self._last_params_time = 0.0
+        self._outbox: list[dict] = []
+        self._last_records_time = 0.0
         self._epochs_done = 0
 
     # ------------------------------------------------------------------ thread-safe controls
@@ -112,6 +114,7 @@ class TrainingWorker(QObject):
         result.epochs_done = self._epochs_done
         result.stopped = self._stop.is_set()
         result.seconds = time.perf_counter() - started
+        self._maybe_send_records(force=True)
         self.finished.emit(result)
 
     def _fit_all(self, result: RunResult) -> None:
@@ -144,10 +147,10 @@ class TrainingWorker(QObject):
             self._epochs_done += 1
             rec["epoch"] = self._epochs_done - 1
             rec["val_loss"] = self._validation_loss()
-            self.epoch_done.emit(rec)
         else:
             rec["epoch"] = self._epochs_done
-            self.batch_done.emit(rec)
+        self._outbox.append(rec)
+        self._maybe_send_records()
         self._maybe_send_params()
         self._wait_while_paused()
         with self._lock:
@@ -162,6 +165,13 @@ class TrainingWorker(QObject):
         out = rs.run(self._eval_net, d.X_val)
         return float(loss_and_grad(self._settings.loss, out, d.Y_val)[0])
 
+    def _maybe_send_records(self, force: bool = False) -> None:
+        now = time.perf_counter()
+        if self._outbox and (force or now - self._last_records_time >= RECORDS_INTERVAL_S):
+            self._last_records_time = now
+            records, self._outbox = self._outbox, []
+            self.records_ready.emit(records)
+
     def _maybe_send_params(self, force: bool = False) -> None:
         now = time.perf_counter()
         if force or now - self._last_params_time >= PARAMS_INTERVAL_S:
@@ -171,6 +181,7 @@ class TrainingWorker(QObject):
     def _wait_while_paused(self) -> None:
         if self._running.is_set():
             return
+        self._maybe_send_records(force=True)
         self._maybe_send_params(force=True)
         while not self._running.wait(0.05):
             pass
