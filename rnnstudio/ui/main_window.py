@@ -76,9 +76,49 @@ class MainWindow(QMainWindow):
         self.inspector.setMinimumWidth(260)
 
     def _install_panels(self) -> None:
-        """The training dock (and its lock on structural edits while a run is active)."""
+        """The step-through player (Sequence, Unrolled and Plots docks, Play menu) and the
+        training dock (with its lock on structural edits while a run is active), laid out
+        under the canvas: Sequence on the left, then Unrolled / Plots / Training as tabs."""
+        from .player.install import follow_training, install_player
         from .training.install import install_training
+        self.player = install_player(self)
         self.training = install_training(self)
+        follow_training(self.player, self.training)
+        self._arrange_docks()
+
+    def _arrange_docks(self) -> None:
+        """Under the canvas: the ordering strip across the full width, then the Sequence dock
+        beside a tab group of Unrolled in time / Plots / Training."""
+        d = self.docks
+        tabs = [d[name] for name in ("Unrolled in time", "Plots", "Training") if name in d]
+        if "Ordering" in d and "Sequence" in d:
+            self.splitDockWidget(d["Ordering"], d["Sequence"], Qt.Orientation.Vertical)
+        if "Sequence" in d and tabs:
+            self.splitDockWidget(d["Sequence"], tabs[0], Qt.Orientation.Horizontal)
+        for dock in tabs[1:]:
+            self.tabifyDockWidget(tabs[0], dock)
+        if tabs:
+            tabs[0].raise_()
+        self._docks_sized = False
+
+    def _size_docks(self) -> None:
+        """Dock sizes that hold once the window has its size: the canvas keeps about half
+        the height, the Sequence dock a third of the width."""
+        d = self.docks
+        if "Sequence" in d:
+            self.resizeDocks([d["Sequence"]], [max(360, self.width() // 3)],
+                             Qt.Orientation.Horizontal)
+            self.resizeDocks([d["Sequence"]], [max(300, int(self.height() * 0.38))],
+                             Qt.Orientation.Vertical)
+        if "Ordering" in d:
+            self.resizeDocks([d["Ordering"]], [90], Qt.Orientation.Vertical)
+        self._docks_sized = True
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not getattr(self, "_docks_sized", True):
+            self._docks_sized = True
+            QTimer.singleShot(0, self._size_docks)
 
     # ---------------------------------------------------------------- actions
     def _act(self, name: str, text: str, slot, shortcut=None, tip: str = "") -> QAction:

@@ -45,6 +45,12 @@ WEIGHT_FOR_MAX_WIDTH = 2.0
 VALUE_NEG = QColor("#2166ac")
 VALUE_MID = QColor("#f7f7f7")
 VALUE_POS = QColor("#b2182b")
+VALUE_PENDING = QColor("#d8d8d8")  # not computed yet at the current step
+COMPUTING = QColor("#10b981")  # ring around the neuron a micro-step just computed
+TARGET_FILL = QColor("#fff4d6")
+TARGET_TEXT = QColor("#7a5200")
+READ_SAME = QColor("#1d4ed8")  # a read of this step's value (micro-step)
+READ_DELAYED = QColor("#7c3aed")  # a read of a remembered value (t-d)
 
 
 def width_level(weight: float) -> int:

@@ -39,6 +39,16 @@ GLYPHS = {name: _activation_glyph(name) for name in _ACT_FUNCS}
 _BADGE_FONT = QFont("Sans Serif", 7, QFont.Weight.Bold)
 _LABEL_FONT = QFont("Sans Serif", 8)
 _INNER_FONT = QFont("Sans Serif", 8, QFont.Weight.DemiBold)
+_VALUE_FONT = QFont("Sans Serif", 7, QFont.Weight.Bold)
+
+
+def format_value(value: float) -> str:
+    """A value short enough to sit inside a node: 0.734, -12.5, 3.1e+04, nan."""
+    if value != value or value in (float("inf"), float("-inf")):
+        return str(value)
+    if value == 0 or 0.001 <= abs(value) < 1000:
+        return f"{value:.3f}" if abs(value) < 10 else f"{value:.4g}"
+    return f"{value:.2g}"
 
 
 class NodeItem(QGraphicsItem):
@@ -50,6 +60,10 @@ class NodeItem(QGraphicsItem):
         self.node_id = node_id
         self.badge: int | None = None  # 1-based position in the ordering
         self.value: float | None = None  # step-through value, None = plain fill
+        self.value_scale = 1.0  # the colour scale's half range
+        self.pending = False  # step-through: not computed yet at the current step
+        self.computing = False  # step-through: the neuron the last micro-step computed
+        self.target: float | None = None  # step-through: an output's target at this step
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setAcceptHoverEvents(True)
         self.setZValue(10)
@@ -69,11 +83,21 @@ class NodeItem(QGraphicsItem):
             self.badge = badge
             self.update()
 
-    def set_value(self, value: float | None) -> None:
-        """Colour the node by a value on a diverging scale (None: back to its kind's fill)."""
-        if value != self.value:
-            self.value = value
+    def set_value(self, value: float | None, scale: float = 1.0, *, pending: bool = False,
+                  computing: bool = False, target: float | None = None) -> None:
+        """Show a step-through value: the fill on a diverging scale of half range `scale` and
+        the value as text. `pending`: not computed yet at this step (grey, "…"); `computing`:
+        the neuron just computed (a ring); `target`: an output's target, shown under it.
+        `set_value(None)` brings back the editing look."""
+        state = (value, scale, pending, computing, target)
+        if state != (self.value, self.value_scale, self.pending, self.computing, self.target):
+            self.value, self.value_scale, self.pending = value, scale, pending
+            self.computing, self.target = computing, target
             self.update()
+
+    @property
+    def showing_value(self) -> bool:
+        return self.value is not None or self.pending
 
     def hoverMoveEvent(self, event) -> None:
         rim = self.on_rim(event.scenePos())
@@ -88,7 +112,7 @@ class NodeItem(QGraphicsItem):
     # ---------------------------------------------------------------- geometry
     def boundingRect(self) -> QRectF:
         r = style.NODE_RADIUS
-        return QRectF(-r - 6, -r - 10, 2 * r + 22, 2 * r + 30)
+        return QRectF(-r - 24, -r - 12, 2 * r + 48, 2 * r + 44)
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -102,7 +126,12 @@ class NodeItem(QGraphicsItem):
         vkind = style.visual_kind(a)
         shape = style.SHAPES[vkind]
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        fill = style.NODE_FILL[vkind] if self.value is None else style.value_color(self.value)
+        if self.pending:
+            fill = style.VALUE_PENDING
+        elif self.value is None:
+            fill = style.NODE_FILL[vkind]
+        else:
+            fill = style.value_color(self.value, self.value_scale)
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         painter.setRenderHint(painter.RenderHint.Antialiasing, lod > 0.3)
         if selected:
@@ -110,14 +139,47 @@ class NodeItem(QGraphicsItem):
                                 Qt.PenJoinStyle.RoundJoin))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawPath(shape)
+        if self.computing:
+            painter.setPen(QPen(style.COMPUTING, 6))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(shape)
         painter.setPen(QPen(style.NODE_OUTLINE, 1.6))
         painter.setBrush(QBrush(fill))
         painter.drawPath(shape)
         if lod < 0.45:
             return
-        self._paint_inside(painter, a, vkind)
+        if self.showing_value:
+            self._paint_value(painter, vkind)
+        else:
+            self._paint_inside(painter, a, vkind)
         self._paint_badge(painter)
         self._paint_label(painter, a)
+        if self.target is not None:
+            self._paint_target(painter)
+
+    def _paint_value(self, painter, vkind: str) -> None:
+        r = style.NODE_RADIUS
+        if vkind == "output":
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(QPen(style.NODE_OUTLINE, 0.9))
+            painter.scale(0.8, 0.8)
+            painter.drawPath(style.SHAPES["output"])
+            painter.scale(1.25, 1.25)
+        text = "…" if self.pending else format_value(self.value)
+        strong = not self.pending and abs(self.value) > 0.6 * self.value_scale
+        painter.setPen(QColor("#ffffff") if strong else style.NODE_OUTLINE)
+        painter.setFont(_VALUE_FONT)
+        painter.drawText(QRectF(-r - 4, -r, 2 * r + 8, 2 * r), Qt.AlignmentFlag.AlignCenter, text)
+
+    def _paint_target(self, painter) -> None:
+        r = style.NODE_RADIUS
+        rect = QRectF(-r - 22, r + 16, 2 * r + 44, 13)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(style.TARGET_FILL)
+        painter.drawRoundedRect(rect, 4, 4)
+        painter.setPen(style.TARGET_TEXT)
+        painter.setFont(_BADGE_FONT)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, f"target {format_value(self.target)}")
 
     def _paint_inside(self, painter, a: dict, vkind: str) -> None:
         r = style.NODE_RADIUS

@@ -286,11 +286,21 @@ class NetworkScene(QGraphicsScene):
         return rect
 
     # ---------------------------------------------------------------- values (step-through)
-    def set_values(self, values: dict | None) -> None:
-        """Colour many nodes at once by value; None (or a missing id) restores plain fills."""
-        values = values or {}
+    def set_values(self, values: dict | None, scale: float = 1.0, *, pending=(),
+                   computing: str | None = None, targets: dict | None = None) -> None:
+        """Colour many nodes at once by value (step-through); None restores plain fills.
+
+        `values` {id: value}; ids in `pending` are shown as not computed yet; `computing`
+        gets a ring; `targets` {output id: target} are shown under the outputs. Items are
+        recoloured, never rebuilt."""
+        if values is None:
+            for item in self.nodes.values():
+                item.set_value(None)
+            return
+        pending, targets = set(pending), targets or {}
         for n, item in self.nodes.items():
-            item.set_value(values.get(n))
+            item.set_value(values.get(n), scale, pending=n in pending,
+                           computing=n == computing, target=targets.get(n))
 
     # ---------------------------------------------------------------- events
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:

@@ -33,6 +33,7 @@ class PlayerController(QObject):
         self._recheck = QTimer(self, singleShot=True, interval=0)
         self._recheck.timeout.connect(self._on_model_settled)
         self.speed = 4.0  # steps per second
+        self.frozen = False  # while training runs: weight changes do not re-run the sequence
         if network is not None:
             self.set_network(network)
 
@@ -184,9 +185,18 @@ class PlayerController(QObject):
     def _on_model_event(self, event) -> None:
         self._recheck.start()  # coalesce a burst of events into one re-run
 
+    def set_frozen(self, frozen: bool) -> None:
+        """Freeze re-runs (training is changing the weights many times a second); unfreezing
+        re-runs once on the weights as they are then."""
+        self.frozen = bool(frozen)
+        if not self.frozen:
+            self._recheck.start()
+
     def _on_model_settled(self) -> None:
         net = self._net
         if net is None or self._X is None:
+            return
+        if self.frozen and net.structure_version == self._versions[0]:
             return
         structure, params = net.structure_version, net.param_version
         if (structure, params) == self._versions:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QComboBox, QDockWidget, QHBoxLayout, QLabel, QSlider, QSpinBox,
+from PySide6.QtWidgets import (QComboBox, QDockWidget, QHBoxLayout, QLabel, QSlider, QSpinBox, QStyle,
                                QTableWidget, QTableWidgetItem, QToolButton, QVBoxLayout, QWidget)
 
 from ...model import Network
@@ -87,9 +87,13 @@ class SequenceDock(QDockWidget):
         self.table.verticalHeader().setDefaultSectionSize(20)
         return self.table
 
-    def _tool(self, text: str, tip: str, slot) -> QToolButton:
+    def _tool(self, text: str, tip: str, slot, icon=None) -> QToolButton:
         b = QToolButton()
         b.setText(text)
+        if icon is not None:
+            b.setIcon(self.style().standardIcon(icon))
+        b.setToolButtonStyle(Qt.ToolButtonIconOnly if icon is not None
+                             else Qt.ToolButtonTextOnly)
         b.setToolTip(tip)
         b.clicked.connect(slot)
         return b
@@ -97,11 +101,15 @@ class SequenceDock(QDockWidget):
     def _build_transport(self) -> QHBoxLayout:
         row = QHBoxLayout()
         p = self.player
-        self.reset_button = self._tool("⏮", "Reset to before the first step (Home)", p.reset)
-        self.back_button = self._tool("◀", "Step back (Left)", p.back)
-        self.play_button = self._tool("▶", "Play / pause (Space)", p.toggle_play)
-        self.step_button = self._tool("▶|", "Step (Right)", p.step)
-        self.micro_button = self._tool("·›", "Micro-step: just the next neuron (M)", p.micro_step)
+        sp = QStyle.StandardPixmap
+        self.reset_button = self._tool("Reset", "Reset to before the first step (Home)",
+                                       p.reset, sp.SP_MediaSkipBackward)
+        self.back_button = self._tool("Back", "Step back (Left)", p.back, sp.SP_MediaSeekBackward)
+        self.play_button = self._tool("Play", "Play / pause (Space)", p.toggle_play,
+                                      sp.SP_MediaPlay)
+        self.step_button = self._tool("Step", "Step (Right)", p.step, sp.SP_MediaSeekForward)
+        self.micro_button = self._tool("+1 neuron", "Micro-step: compute just the next neuron "
+                                       "in the ordering (M)", p.micro_step)
         for b in (self.reset_button, self.back_button, self.play_button, self.step_button,
                   self.micro_button):
             row.addWidget(b)
@@ -244,4 +252,7 @@ class SequenceDock(QDockWidget):
             self.table.selectRow(t)
 
     def _on_playing_changed(self, playing: bool) -> None:
-        self.play_button.setText("⏸" if playing else "▶")
+        sp = QStyle.StandardPixmap
+        self.play_button.setIcon(self.style().standardIcon(
+            sp.SP_MediaPause if playing else sp.SP_MediaPlay))
+        self.play_button.setText("Pause" if playing else "Play")

@@ -1,9 +1,8 @@
 """What the player shows: every node's value at every step of one sequence (no Qt).
 
-A `Trajectory` is computed once per sequence and per parameter change by one vectorised engine
-run that keeps every state (the same values the engine's `Simulator` keeps as its history);
-stepping, stepping back, seeking and micro-stepping are then lookups into it, so they are
-instant whatever the length.
+A `Trajectory` is computed once per sequence and per parameter change: the engine's `Simulator`
+runs the whole sequence and its history is kept; stepping, stepping back, seeking and
+micro-stepping are then lookups into it, so they are instant whatever the length.
 """
 
 from __future__ import annotations
@@ -65,16 +64,22 @@ class Trajectory:
 
 
 def compute_trajectory(net: Network, X: np.ndarray, Y: np.ndarray | None = None) -> Trajectory:
-    """Run the network on one sequence X (T, n_inputs) and keep every value."""
-    from ... import engine
+    """Run the network on one sequence X (T, n_inputs) with the engine's `Simulator` and keep
+    its whole history. The order is the inputs, then the neurons in the order micro-steps
+    reveal them (the network's ordering)."""
+    from ...engine import Simulator
 
     X = np.asarray(X, dtype=float).reshape(len(X), len(net.inputs))
-    order = net.ordering()
-    _, states = engine.run(net, X[:, None, :], return_states=True)
-    values = np.stack([np.asarray(states[n], float).reshape(len(X)) for n in order], axis=1) \
-        if order else np.zeros((len(X), 0))
+    sim = Simulator(net, X=X[:, None, :])
+    if len(X):
+        sim.seek(len(X))
+    order = list(net.inputs) + list(sim.order)
+    history = sim.history
+    values = np.stack([history[n][:, 0] for n in order], axis=1).astype(float) \
+        if order and len(X) else np.zeros((len(X), len(order)))
     nodes = net.graph.nodes
-    initial = {n: (0.0 if nodes[n]["kind"] == "input" else nodes[n]["initial"]) for n in order}
+    initial = {n: (0.0 if nodes[n]["kind"] == "input" else float(nodes[n]["initial"]))
+               for n in order}
     reverse = {n for n in order if nodes[n].get("direction") == "reverse"}
     Y = None if Y is None else np.asarray(Y, dtype=float).reshape(len(X), len(net.outputs))
-    return Trajectory(order, values, X, Y, net.outputs, initial, net.delays(), reverse)
+    return Trajectory(order, values, X, Y, list(net.outputs), initial, net.delays(), reverse)

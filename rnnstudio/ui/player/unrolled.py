@@ -9,8 +9,8 @@ Node fills show values on the same diverging scale as the canvas, synced with th
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QTransform
 from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsItem, QGraphicsPathItem,
                                QGraphicsRectItem, QGraphicsScene, QGraphicsSimpleTextItem,
                                QGraphicsView, QWidget)
@@ -62,6 +62,7 @@ class UnrolledView(QGraphicsView):
         self.edge_paths: dict[tuple[bool, bool], QGraphicsPathItem] = {}
         self.edge_count = 0
         self._highlight: QGraphicsRectItem | None = None
+        self.user_zoomed = False  # the wheel zoomed: stop fitting the columns to the view
         player.trajectory_changed.connect(self.rebuild)
         player.cursor_changed.connect(self._on_cursor_changed)
 
@@ -104,6 +105,24 @@ class UnrolledView(QGraphicsView):
         self._add_labels(tr)
         self.recolor()
         scene.setSceneRect(scene.itemsBoundingRect().adjusted(-30, -30, 30, 30))
+        self.fit()
+
+    def fit(self) -> None:
+        """Scale so the drawn steps fill the view (between 60 % and 100 %; wider windows of
+        steps scroll)."""
+        if self.user_zoomed or self.scene().sceneRect().isEmpty():
+            return
+        rect, vp = self.scene().sceneRect(), self.viewport().rect()
+        s = min(vp.width() / rect.width(), vp.height() / rect.height())
+        s = max(0.6, min(1.0, s))
+        self.setTransform(QTransform.fromScale(s, s))
+
+    def sizeHint(self) -> QSize:
+        return QSize(900, 360)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit()
 
     def _add_columns(self, tr) -> None:
         height = len(tr.order) * self._row_height(len(tr.order))
@@ -218,5 +237,6 @@ class UnrolledView(QGraphicsView):
         super().mousePressEvent(event)
 
     def wheelEvent(self, event) -> None:
+        self.user_zoomed = True
         factor = 1.15 if event.angleDelta().y() > 0 else 1 / 1.15
         self.scale(factor, factor)

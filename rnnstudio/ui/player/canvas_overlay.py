@@ -1,0 +1,215 @@
+"""The player on the canvas: node values, the neuron being computed, what its edges read.
+
+`CanvasPlayer` recolours the canvas's node items at every cursor move (items are never
+rebuilt), shows a colour legend in the view's corner, and during a micro-step draws the
+incoming edges of the neuron just computed with what each one read: this step's value
+plainly, a remembered value tagged with the step it comes from (t-1, t-d; t+d for reverse-time
+neurons).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QLinearGradient, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsItem, QWidget
+
+from .. import style
+from ..canvas.items import format_value
+from .controller import PlayerController
+
+_TAG_FONT = QFont("Sans Serif", 8, QFont.Weight.DemiBold)
+
+
+def read_label(delay: int, step: int, t: int, value: float, reverse: bool) -> str:
+    """What a read tag says: "0.420" for this step's value, "t-2: 0.420" for a remembered one
+    ("initial" when the step is before the sequence starts)."""
+    if delay == 0:
+        return format_value(value)
+    sign = "+" if reverse else "-"
+    where = f"t{sign}{delay}"
+    if step < 0:
+        where += " (initial)"
+    return f"{where}: {format_value(value)}"
+
+
+class ReadsItem(QGraphicsItem):
+    """Draws the incoming edges of one neuron, emphasised, with a tag per edge."""
+
+    def __init__(self):
+        super().__init__()
+        self.reads: list[tuple[object, bool, str]] = []  # (EdgeGeom, delayed, label)
+        self._rect = QRectF()
+        self.setZValue(5)  # above the edge layers, below the nodes (10)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+
+    def set_reads(self, reads: list[tuple[object, bool, str]]) -> None:
+        self.prepareGeometryChange()
+        self.reads = reads
+        rect = QRectF()
+        for geom, _, _ in reads:
+            rect = rect.united(geom.rect)
+            rect = rect.united(self._tag_rect(geom, "").adjusted(-80, -10, 80, 10))
+        self._rect = rect
+        self.update()
+
+    def labels(self) -> list[str]:
+        return [label for _, _, label in self.reads]
+
+    @staticmethod
+    def _anchor(geom) -> QPointF:
+        if geom.label_pos is not None:  # over the edge's z^-d tag: one tag per edge
+            return geom.label_pos
+        line = geom.line
+        return QPointF(line.x1() * 0.45 + line.x2() * 0.55, line.y1() * 0.45 + line.y2() * 0.55)
+
+    def _tag_rect(self, geom, text: str) -> QRectF:
+        width = QFontMetricsF(_TAG_FONT).horizontalAdvance(text) + 12
+        c = self._anchor(geom)
+        return QRectF(c.x() - width / 2, c.y() - 9, width, 18)
+
+    def boundingRect(self) -> QRectF:
+        return self._rect
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        for geom, delayed, _ in self.reads:
+            color = style.READ_DELAYED if delayed else style.READ_SAME
+            pen = QPen(color, 3.2, Qt.PenStyle.DashLine if delayed else Qt.PenStyle.SolidLine,
+                       Qt.PenCapStyle.RoundCap)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            if geom.line is not None:
+                painter.drawLine(geom.line)
+            else:
+                painter.drawPath(geom.path)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(color)
+            painter.drawPolygon(geom.arrow)
+        painter.setFont(_TAG_FONT)
+        for geom, delayed, label in self.reads:
+            color = style.READ_DELAYED if delayed else style.READ_SAME
+            rect = self._tag_rect(geom, label)
+            painter.setPen(QPen(color, 1.2))
+            painter.setBrush(QColor("#ffffff"))
+            painter.drawRoundedRect(rect, 5, 5)
+            painter.setPen(color)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
+
+
+class ValueLegend(QWidget):
+    """The colour scale in the canvas's corner: -scale ... 0 ... +scale, and "not computed"."""
+
+    def __init__(self, parent: QWidget):
+        super().__init__(parent)
+        self.scale = 1.0
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.resize(230, 58)
+
+    def set_scale(self, scale: float) -> None:
+        if scale != self.scale:
+            self.scale = scale
+            self.update()
+
+    def paintEvent(self, event) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setPen(QPen(QColor("#c8ccd6")))
+        p.setBrush(QColor(255, 255, 255, 230))
+        p.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
+        bar = QRectF(10, 22, 150, 10)
+        grad = QLinearGradient(bar.topLeft(), bar.topRight())
+        grad.setColorAt(0.0, style.VALUE_NEG)
+        grad.setColorAt(0.5, style.VALUE_MID)
+        grad.setColorAt(1.0, style.VALUE_POS)
+        p.setPen(QPen(QColor("#9aa0ad"), 0.8))
+        p.setBrush(QBrush(grad))
+        p.drawRect(bar)
+        p.setPen(QColor("#2e3440"))
+        p.setFont(QFont("Sans Serif", 8, QFont.Weight.DemiBold))
+        p.drawText(QRectF(10, 3, 200, 16), Qt.AlignmentFlag.AlignLeft, "node value")
+        p.setFont(QFont("Sans Serif", 7))
+        s = format_value(self.scale)
+        for x, text in ((bar.left(), f"-{s}"), (bar.center().x(), "0"), (bar.right(), s)):
+            p.drawText(QRectF(x - 25, 34, 50, 14), Qt.AlignmentFlag.AlignCenter, text)
+        pend = QRectF(172, 20, 14, 14)
+        p.setPen(QPen(style.NODE_OUTLINE, 1))
+        p.setBrush(style.VALUE_PENDING)
+        p.drawEllipse(pend)
+        p.setPen(QColor("#2e3440"))
+        p.drawText(QRectF(160, 34, 68, 14), Qt.AlignmentFlag.AlignCenter, "not yet")
+        p.end()
+
+
+class CanvasPlayer(QObject):
+    """Keeps the canvas (a NetworkScene in a NetworkView) in step with a PlayerController."""
+
+    def __init__(self, player: PlayerController, scene, view, parent: QObject | None = None):
+        super().__init__(parent)
+        self.player, self.scene, self.view = player, scene, view
+        self.reads_item = ReadsItem()
+        self.reads_item.setVisible(False)
+        scene.addItem(self.reads_item)
+        self.legend = ValueLegend(view.viewport())
+        self.legend.hide()
+        view.viewport().installEventFilter(self)
+        self._place_legend()
+        player.cursor_changed.connect(self.refresh)
+        player.trajectory_changed.connect(self.refresh)
+
+    def rebind(self, scene) -> None:
+        """The scene mirrors another network: put the reads item back into it."""
+        if self.reads_item.scene() is not scene:
+            self.reads_item = ReadsItem()
+            scene.addItem(self.reads_item)
+        self.scene = scene
+        self.refresh()
+
+    # ------------------------------------------------------------------ drawing
+    def refresh(self, *_args) -> None:
+        p, tr = self.player, self.player.trajectory
+        if self.reads_item.scene() is not self.scene:  # the scene was cleared (a new network)
+            self.reads_item = ReadsItem()
+            self.scene.addItem(self.reads_item)
+        if tr is None or p.t < 0 or p.network is not self.scene.net:
+            self.scene.set_values(None)
+            self.reads_item.setVisible(False)
+            self.legend.hide()
+            return
+        t, scale = p.t, tr.scale()
+        done = tr.n_inputs + p.k
+        row = tr.values[t]
+        values = {n: float(row[i]) for i, n in enumerate(tr.order[:done])}
+        pending = tr.order[done:]
+        targets = {o: p.target(o) for o in tr.outputs} if tr.Y is not None else None
+        computing = p.computing()
+        self.scene.set_values(values, scale, pending=pending, computing=computing,
+                              targets=targets)
+        self.legend.set_scale(scale)
+        self.legend.show()
+        self._show_reads(computing)
+
+    def _show_reads(self, node: str | None) -> None:
+        if node is None:
+            self.reads_item.setVisible(False)
+            return
+        reverse = node in self.player.trajectory.reverse
+        reads = []
+        for u, delay, step, value in self.player.reads(node):
+            try:
+                geom = self.scene.geom((u, node))
+            except KeyError:
+                continue
+            reads.append((geom, delay > 0, read_label(delay, step, self.player.t, value,
+                                                      reverse)))
+        self.reads_item.set_reads(reads)
+        self.reads_item.setVisible(bool(reads))
+
+    # ------------------------------------------------------------------ legend placement
+    def _place_legend(self) -> None:
+        vp = self.view.viewport()
+        self.legend.move(10, vp.height() - self.legend.height() - 10)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Resize:
+            self._place_legend()
+        return False
