@@ -1,5 +1,6 @@
-"""NetworkView: zoom (wheel, Ctrl +/-), pan (middle or right button, or Space + drag),
-F to fit, rubber band on empty background, drops from the palette, I/N/O/P keys."""
+"""NetworkView: zoom (wheel, Ctrl +/-), pan (middle or right button drag; Space is the
+player's play/pause), F to fit, rubber band on empty background, drops from the palette,
+I/N/O/P keys."""
 
 from __future__ import annotations
 
@@ -27,7 +28,6 @@ class NetworkView(QGraphicsView):
         self.setAcceptDrops(True)
         self.setMouseTracking(True)
         self._pan_from: QPointF | None = None
-        self._space = False
 
     # ---------------------------------------------------------------- zoom
     def zoom(self, factor: float) -> None:
@@ -56,7 +56,7 @@ class NetworkView(QGraphicsView):
     # ---------------------------------------------------------------- pan
     def mousePressEvent(self, event) -> None:
         pan_button = event.button() in (Qt.MouseButton.MiddleButton, Qt.MouseButton.RightButton)
-        if pan_button or (self._space and event.button() == Qt.MouseButton.LeftButton):
+        if pan_button:
             self._pan_from = event.position()
             self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
             event.accept()
@@ -89,8 +89,6 @@ class NetworkView(QGraphicsView):
             self.zoom(0.8)
         elif event.key() == Qt.Key.Key_F and not event.modifiers():
             self.fit()
-        elif event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
-            self._space = True
         elif event.key() in KEY_KINDS and not event.modifiers():
             self.node_drop_requested.emit(KEY_KINDS[event.key()], self.cursor_scene_pos())
         else:
@@ -98,8 +96,7 @@ class NetworkView(QGraphicsView):
 
     def keyReleaseEvent(self, event) -> None:
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
-            self._space = False
-        super().keyReleaseEvent(event)
+            super().keyReleaseEvent(event)
 
     def cursor_scene_pos(self) -> QPointF:
         """The cursor's scene position, or the view's centre if the cursor is elsewhere."""

@@ -27,6 +27,7 @@ class PlayerController(QObject):
         self._Y: np.ndarray | None = None
         self.trajectory: Trajectory | None = None
         self.t, self.k = -1, 0
+        self._micro = False  # the last move was a micro-step
         self._versions = (-1, -1)
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._on_play_tick)
@@ -82,9 +83,9 @@ class PlayerController(QObject):
     def micro_step(self) -> None:
         """Compute just the next neuron in the ordering."""
         if self.k < self.K:
-            self._go(self.t, self.k + 1)
+            self._go(self.t, self.k + 1, micro=True)
         elif self.t < self.T - 1 and self.K:
-            self._go(self.t + 1, 1)
+            self._go(self.t + 1, 1, micro=True)
 
     def back(self) -> None:
         """Back to the previous complete step (from a partial step too)."""
@@ -128,14 +129,14 @@ class PlayerController(QObject):
         else:
             self.step()
 
-    def _go(self, t: int, k: int) -> None:
-        self.t, self.k = t, k
+    def _go(self, t: int, k: int, micro: bool = False) -> None:
+        self.t, self.k, self._micro = t, k, micro
         self.cursor_changed.emit(t, k)
 
     # ------------------------------------------------------------------ what the views read
     def computing(self) -> str | None:
-        """The node the last micro-step computed (None after a full step)."""
-        if self.trajectory is None or self.t < 0 or self.k == self.K or self.k == 0:
+        """The node the last micro-step computed (None after any other move)."""
+        if self.trajectory is None or self.t < 0 or not self._micro or self.k == 0:
             return None
         return self.trajectory.order[self.trajectory.n_inputs + self.k - 1]
 

@@ -61,6 +61,7 @@ class UnrolledView(QGraphicsView):
         self.nodes: dict[tuple[str, int], UnrolledNodeItem] = {}
         self.edge_paths: dict[tuple[bool, bool], QGraphicsPathItem] = {}
         self.edge_count = 0
+        self.drawn_edges: list[tuple[str, int, str, int]] = []  # (u, its step, v, its step)
         self._highlight: QGraphicsRectItem | None = None
         self.user_zoomed = False  # the wheel zoomed: stop fitting the columns to the view
         player.trajectory_changed.connect(self.rebuild)
@@ -91,6 +92,7 @@ class UnrolledView(QGraphicsView):
         self.edge_paths.clear()
         self._highlight = None
         self.edge_count = 0
+        self.drawn_edges = []
         tr, net = self.player.trajectory, self.player.network
         if tr is None or net is None or tr.T == 0:
             return
@@ -161,6 +163,7 @@ class UnrolledView(QGraphicsView):
                 if not first <= src_t <= last:
                     continue
                 self._draw_edge(paths[(d > 0, positive)], u, src_t, v, t, d)
+                self.drawn_edges.append((u, src_t, v, t))
                 self.edge_count += 1
         for (delayed, positive), path in paths.items():
             item = QGraphicsPathItem(path)

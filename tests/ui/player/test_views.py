@@ -1,0 +1,126 @@
+"""The unrolled view and the player's plots hold the engine's values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+import rnnstudio as rs
+from rnnstudio.ui.player.unrolled import MAX_COLUMNS, UnrolledNodeItem
+
+from .conftest import small_net
+
+
+def delayed_net():
+    """x -> h same step, h -> h delay 1 (self-loop), h -> y delay 2 explicitly."""
+    net = small_net()
+    net.set_edge_attrs("h", "y", delay=2)
+    return net
+
+
+def columns(view):
+    return sorted({item.data(0) for item in view.scene().items() if item.data(0) is not None})
+
+
+def test_the_unrolled_view_has_a_column_per_step_and_an_edge_per_edge_and_step(window):
+    net = delayed_net()
+    window.doc.new(net)
+    view, p = window.player.unrolled, window.player.controller
+    T = p.T
+    assert T <= MAX_COLUMNS or view.step_window() == (0, MAX_COLUMNS - 1)
+    first, last = view.step_window()
+    steps = last - first + 1
+    assert columns(view) == list(range(first, last + 1))
+    assert set(view.nodes) == {(n, t) for n in net.graph.nodes for t in range(first, last + 1)}
+    delays = net.delays()
+    expected = sum(max(0, steps - d) for d in delays.values())
+    assert view.edge_count == expected
+    assert delays[("h", "y")] == 2 and delays[("h", "h")] == 1 and delays[("x", "h")] == 0
+
+
+def test_delayed_edges_cross_from_column_t_minus_d_to_t(window):
+    net = delayed_net()
+    net.add_neuron("r", direction="reverse", x=150.0, y=200.0)
+    net.add_edge("x", "r", weight=0.4)
+    net.add_edge("r", "r", weight=0.5)  # a reverse-time neuron reads step t+1
+    window.doc.new(net)
+    view = window.player.unrolled
+    delays = net.delays()
+    first, last = view.step_window()
+    seen = {}
+    for u, su, v, tv in view.drawn_edges:
+        gap = su - tv if v == "r" else tv - su
+        assert gap == delays[(u, v)]
+        assert first <= su <= last and first <= tv <= last
+        seen[(u, v)] = seen.get((u, v), 0) + 1
+    assert seen == {k: (last - first + 1) - d for k, d in delays.items()}
+    a, b = view.position("h", first), view.position("y", first + 2)
+    assert b.x() > a.x()  # columns run left to right in time
+
+
+def test_a_long_sequence_draws_a_window_around_the_cursor(window):
+    window.doc.new(small_net())
+    dock, p, view = window.player.sequence, window.player.controller, window.player.unrolled
+    from rnnstudio.ui.player.sequence_dock import SOURCE_TABLE
+    dock.source.setCurrentText(SOURCE_TABLE)
+    dock.length.setValue(60)
+    p.seek(40)
+    first, last = view.step_window()
+    assert last - first + 1 == MAX_COLUMNS and first <= 40 <= last
+    assert columns(view) == list(range(first, last + 1))
+
+
+def test_unrolled_values_follow_the_cursor_and_clicks_select(window, qtbot):
+    net = small_net()
+    window.doc.new(net)
+    view, p = window.player.unrolled, window.player.controller
+    p.seek(3)
+    tr = p.trajectory
+    for (node, t), item in view.nodes.items():
+        if t <= 3:
+            assert item.toolTip().endswith(f"{tr.values[t, tr.index(node)]:.4g}")
+        else:
+            assert "not computed" in item.toolTip()
+    item = view.nodes[("h", 1)]
+    view.show()
+    qtbot.waitExposed(view)
+    view.ensureVisible(item)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=view.mapFromScene(item.scenePos()))
+    assert p.t == 1
+    assert window.scene.selected_nodes() == ["h"]
+
+
+def test_plots_hold_the_engines_values(window):
+    net = small_net()
+    window.doc.new(net)
+    p, plots = window.player.controller, window.player.plots
+    X = p.trajectory.X
+    out, states = rs.run(net, X[:, None, :], return_states=True)
+    window.scene.select_nodes(["g", "h"])
+    assert plots.selected == ["g", "h"]  # the canvas selection chooses the curves
+    for i, node in enumerate(plots.selected):
+        x, y = plots._state_curves[i].getData()
+        np.testing.assert_allclose(y, states[node][:, 0])
+        np.testing.assert_array_equal(x, np.arange(len(X)))
+    x, y = plots._output_curves[0].getData()
+    np.testing.assert_allclose(y, out[:, 0, 0])
+    image = plots.image.image
+    tr = p.trajectory
+    np.testing.assert_allclose(image, tr.values.T)
+    assert tr.order[: len(net.inputs)] == net.inputs
+    p.seek(4)
+    assert all(line.value() == 4 for line in plots._cursors)
+
+
+def test_plot_curves_are_updated_not_rebuilt(window):
+    window.doc.new(small_net())
+    p, plots = window.player.controller, window.player.plots
+    window.scene.select_nodes(["h"])
+    items_before = list(plots.states.getPlotItem().listDataItems())
+    for _ in range(5):
+        p.step()
+    window.doc.net.set_edge_attrs("x", "h", weight=-0.7)
+    p._on_model_settled()
+    assert plots.states.getPlotItem().listDataItems() == items_before
