@@ -41,13 +41,20 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 # ---------------------------------------------------------------------- settings
-def task_of(training: dict) -> tuple[str, dict] | None:
-    """(name, params) of the training block's task: {"task": {"name", "params"}} or the UI's
-    {"data": {"task": {...}}} (preferred when both are there); None without a task."""
+def _source(training: dict) -> dict:
+    """The training block's data source, {"task": ...} or {"csv": ...}: the canonical top-level
+    key, else the older nested {"data": {...}} form; {} without one."""
+    top = {k: training[k] for k in ("task", "csv") if training.get(k) is not None}
+    if top:
+        return top
     data = training.get("data")
-    task = data.get("task") if isinstance(data, dict) else None
-    if task is None and not (isinstance(data, dict) and "csv" in data):
-        task = training.get("task")
+    return data if isinstance(data, dict) else {}
+
+
+def task_of(training: dict) -> tuple[str, dict] | None:
+    """(name, params) of the training block's task ({"task": {"name", "params"}}, or the older
+    {"data": {"task": {...}}}); None without a task."""
+    task = _source(training).get("task")
     if isinstance(task, str):
         return task, {}
     if isinstance(task, dict) and isinstance(task.get("name"), str):
@@ -56,9 +63,8 @@ def task_of(training: dict) -> tuple[str, dict] | None:
 
 
 def csv_of(training: dict) -> dict | None:
-    data = training.get("data")
-    return dict(data["csv"]) if isinstance(data, dict) and isinstance(data.get("csv"), dict) \
-        else None
+    csv = _source(training).get("csv")
+    return dict(csv) if isinstance(csv, dict) else None
 
 
 def _parse_params(items: list[str]) -> dict[str, Any]:
@@ -249,21 +255,22 @@ def fit(trainer, X, Y, epochs: int, progress: Progress, stopper: _Stopper) -> di
 
 
 def _record_settings(net, s: dict, loss: str, result: dict) -> None:
+    """Write the run's settings into the training block, in the canonical form: exactly one
+    of a top-level "task" or "csv" (an older nested "data" block is replaced)."""
     training = dict(net.training or {})
     for key in OPTIONS:
         if key in s and (s[key] is not None or key in training or key in DEFAULTS):
             training[key] = s[key]
     training["loss"] = loss
-    if s.get("task"):
-        name, params = s["task"]
-        task = {"name": name, "params": params}
-        if isinstance(training.get("data"), dict):
-            training["data"] = {"task": task}
+    if s.get("task") or s.get("csv"):
+        for key in ("data", "task", "csv"):
+            training.pop(key, None)
+        if s.get("task"):
+            name, params = s["task"]
+            source = {"task": {"name": name, "params": params}}
         else:
-            training["task"] = task
-    elif s.get("csv"):
-        training["data"] = {"csv": s["csv"]}
-        training.pop("task", None)
+            source = {"csv": s["csv"]}
+        training = {**source, **training}
     training["last_run"] = {k: result.get(k) for k in ("epochs", "loss", "val_loss", "stopped")}
     net.set_meta(training=training)
 

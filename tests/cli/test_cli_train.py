@@ -72,7 +72,7 @@ def test_ui_style_data_block_is_understood(tmp_path):
     out = tmp_path / "o.rnn.json"
     assert cli.main(["train", str(path), "--quiet", "--out", str(out)]) == 0
     tr = load(out).training
-    assert tr["data"]["task"]["name"] == "adding" and "task" not in tr
+    assert tr["task"]["name"] == "adding" and "data" not in tr  # written in the canonical form
 
 
 def test_train_on_csv(tmp_path):
@@ -85,7 +85,8 @@ def test_train_on_csv(tmp_path):
     assert cli.main(["train", str(path), "--csv", str(csv_path), "--inputs", "u",
                      "--targets", "v", "--window", "10", "--epochs", "2", "--quiet",
                      "--out", str(out)]) == 0
-    assert load(out).training["data"]["csv"]["window"] == 10
+    tr = load(out).training
+    assert tr["csv"]["window"] == 10 and "task" not in tr and "data" not in tr
 
 
 def _error(capsys, argv, fragment):

@@ -1,6 +1,8 @@
 """Undo commands of the training dock: a whole training run, a re-initialisation, settings.
 
-Each command only calls model methods (`set_params`, `set_meta`) with copies it stored.
+Each command only calls model methods (`set_params`, `set_meta`) with copies it stored. A run is
+one undo macro: `RunStartCommand` first, any weight edited by hand while it ran, and a
+`TrainRunCommand` with the final parameters last.
 """
 
 from __future__ import annotations
@@ -45,6 +47,24 @@ class TrainRunCommand(SetParamsCommand):
         text = f"Train {epochs} epoch{'s' if epochs != 1 else ''}"
         super().__init__(network_getter, before, after, text,
                          training_after=training_after, training_before=training_before)
+
+
+class RunStartCommand(QUndoCommand):
+    """The first step inside a training run's undo macro: undoing it puts back the parameters
+    from before the run, after any weight edited by hand during the run was undone (so the
+    whole run undoes to exactly where it started). Redo does nothing: the run's last step sets
+    every parameter."""
+
+    def __init__(self, network_getter: Callable, before: dict):
+        super().__init__("Start training")
+        self._network = network_getter
+        self.before = copy.deepcopy(before)
+
+    def redo(self) -> None:
+        pass
+
+    def undo(self) -> None:
+        self._network().set_params(self.before)
 
 
 class ReinitWeightsCommand(SetParamsCommand):

@@ -2,11 +2,14 @@
 document at a throttled rate, and records the whole run as one undo step.
 
 While a run is active the document's network receives the worker's parameters at most 10 times a
-second through `net.set_params` (no undo step); when the run ends the final parameters are applied
-and one `TrainRunCommand` (parameters before and after) is pushed. Any parameter change that does
-not come from the run (an edit by hand, an undo) pauses the run; resuming first hands the current
-document parameters to the worker. A structural change stops the run and keeps the document as
-the user left it.
+second through `net.set_params` (no undo step). The whole run is one undo macro: it opens with a
+`RunStartCommand` (undo: the parameters from before the run), holds any weight the user edits by
+hand while it runs, and closes with a `TrainRunCommand` that applies the final parameters. A run
+that changed nothing leaves no undo step.
+
+Any parameter change that does not come from the run (an edit by hand) pauses the run; resuming
+first hands the document's parameters (with the edit) to the worker, and stopping keeps them. A
+structural change stops the run and keeps the document as the user left it.
 """
 
 from __future__ import annotations
@@ -19,15 +22,16 @@ from PySide6.QtCore import QObject, QThread, Signal
 
 from rnnstudio.model import events as ev
 
-from .commands import TrainRunCommand
+from .commands import RunStartCommand, TrainRunCommand
 from .data import Dataset, build_dataset
 from .settings import TrainingSettings
 from .worker import RunResult, TrainingWorker
 
 IDLE, RUNNING, PAUSED, STOPPING = "idle", "running", "paused", "stopping"
 PARAM_KEYS = {"weight", "bias", "initial"}
-DIVERGED_ADVICE = ("The last good weights were restored. Try a lower learning rate or turn on "
-                   "gradient clipping.")
+DIVERGED_ADVICE = ("The loss or a gradient became NaN or infinite, so the weights of the last "
+                   "good step were put back. Try a lower learning rate, or turn on gradient "
+                   "clipping (Clip ‖∇‖ in the settings).")
 
 
 class TrainingController(QObject):
@@ -35,6 +39,8 @@ class TrainingController(QObject):
 
     state_changed = Signal(str)          # idle / running / paused / stopping
     training_active = Signal(bool)       # True from start to end: disable structural edits
+    running_changed = Signal(bool)       # True while the worker trains (not paused, not ended):
+                                         # the step-through view freezes while it is True
     records = Signal(object)             # lists of record dicts from the worker
     progress = Signal(int, int, float, float)  # epoch done, epochs, loss, seconds left (nan)
     run_finished = Signal(object)        # RunResult
@@ -60,11 +66,18 @@ class TrainingController(QObject):
         self._paused_total = 0.0
         self._last_loss = math.nan
         self._epochs_seen = 0
+        self._macro: int | None = None   # index of the run's undo macro on the stack
+        self._running = False
 
     # ------------------------------------------------------------------ commands
     @property
     def active(self) -> bool:
         return self.state != IDLE
+
+    @property
+    def worker(self) -> TrainingWorker | None:
+        """The current run's worker (None when idle)."""
+        return self._worker
 
     def start(self, settings: TrainingSettings, dataset: Dataset | None = None) -> None:
         """Validate, build the data and start a run (SettingsError / DataError otherwise)."""
@@ -86,6 +99,7 @@ class TrainingController(QObject):
         self._thread = QThread(self)
         self._worker.moveToThread(self._thread)
         self._connect_worker(self._worker, self._thread)
+        self._open_macro(net)
         net.events.subscribe(self._on_network_event)
         self._set_state(RUNNING)
         self.training_active.emit(True)
@@ -137,6 +151,40 @@ class TrainingController(QObject):
     def _set_state(self, state: str) -> None:
         self.state = state
         self.state_changed.emit(state)
+        running = state in (RUNNING, STOPPING)
+        if running != self._running:
+            self._running = running
+            self.running_changed.emit(running)
+
+    # ------------------------------------------------------------------ the run's undo step
+    def _open_macro(self, net) -> None:
+        stack = self._undo_stack
+        if stack is None:
+            return
+        stack.beginMacro("Train")
+        self._macro = stack.index()
+        stack.push(RunStartCommand(lambda: net, self._before))
+
+    def _close_macro(self, after: dict | None, epochs: int) -> None:
+        """Push the final parameters (if any) and close the macro; a run that changed nothing
+        (no parameters, no edit by hand) is dropped from the stack."""
+        stack, index, self._macro = self._undo_stack, self._macro, None
+        if stack is None or index is None:
+            if after is not None:
+                self._apply(after)
+            return
+        if self._network() is not self._net or index >= stack.count():
+            return  # the document was replaced: the stack was cleared with the macro
+        net = self._net
+        macro = stack.command(index)
+        edits = macro.childCount() - 1  # commands pushed during the run (weights by hand)
+        if after is not None and (after != net.get_params() or after != self._before):
+            stack.push(TrainRunCommand(lambda: net, net.get_params(), after, epochs))
+        macro.setText(f"Train {epochs} epoch{'s' if epochs != 1 else ''}")
+        stack.endMacro()
+        if edits == 0 and (after is None or after == self._before):
+            macro.setObsolete(True)
+            stack.undo()  # an obsolete command is removed without being undone
 
     # ------------------------------------------------------------------ from the worker
     def _on_records_ready(self, records: list) -> None:
@@ -180,16 +228,17 @@ class TrainingController(QObject):
         self.run_finished.emit(result)
 
     def _finish_document(self, result: RunResult) -> None:
-        net = self._net
         if self._structure_changed:
-            return  # the network is no longer the one trained: leave the user's edits alone
-        if result.params is None:
-            self._apply(self._before)
+            # the network is no longer the one trained: leave the user's edits alone
+            self._close_macro(None, result.epochs_done)
             return
-        self._apply(result.params)
-        if self._undo_stack is not None and result.params != self._before:
-            self._undo_stack.push(TrainRunCommand(lambda: net, self._before, result.params,
-                                                  result.epochs_done))
+        if result.params is None:
+            after = self._before       # a failed run keeps the weights from before it
+        elif self._edited:
+            after = self._net.get_params()  # edited by hand and not resumed: keep the edit
+        else:
+            after = result.params
+        self._close_macro(after, result.epochs_done)
 
     def _report(self, result: RunResult) -> None:
         if self._structure_changed:
@@ -200,8 +249,8 @@ class TrainingController(QObject):
                                                  "The weights from before the run were kept.")
             text = "Training failed"
         elif result.diverged:
-            text = f"Training stopped at epoch {result.epochs_done}: {result.diverged}"
-            self.message.emit("Training diverged", f"{text}\n\n{DIVERGED_ADVICE}")
+            text = f"Training diverged and was stopped: {result.diverged}"
+            self.message.emit("Training diverged", f"{text}.\n\n{DIVERGED_ADVICE}")
         else:
             verb = "stopped" if result.stopped else "finished"
             text = (f"Training {verb} after {result.epochs_done} epochs in "

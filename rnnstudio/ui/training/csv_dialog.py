@@ -127,6 +127,11 @@ class CsvImportDialog(QDialog):
             header, rows = tasks.read_csv_table(path, max_rows=PREVIEW_ROWS)
         except tasks.CSVError as exc:
             self._show_preview([], [])
+            for combo in self.input_combos + self.target_combos:
+                combo.blockSignals(True)
+                combo.clear()
+                combo.blockSignals(False)
+            self.import_button.setEnabled(False)
             self._error(str(exc))
             return False
         self._show_preview(header, rows)
@@ -204,7 +209,7 @@ class CsvImportDialog(QDialog):
 
     # ------------------------------------------------------------------ result
     def csv_settings(self) -> dict:
-        """The `data.csv` entry of the training settings for the current choice."""
+        """The `csv` entry of the training settings for the current choice."""
         inputs, targets = self.chosen_columns()
         return {"path": self.path_edit.text(), "inputs": inputs, "targets": targets,
                 "window": self.window_spin.value() or None,

@@ -2,7 +2,9 @@
 
 Integration: `TrainingDock(network_getter, undo_stack, status_callback)` or
 `TrainingDock(document=doc)` (anything with `.net`, `.stack` and a `network_replaced` signal).
-`training_active(bool)` tells the main window to disable structural edits while a run is on.
+`training_active(bool)` tells the main window to disable structural edits while a run is on;
+`running_changed(bool)` is True while the worker trains and False when it pauses or ends (the
+step-through view re-runs on the new weights then: connect it to `PlayerController.set_frozen`).
 """
 
 from __future__ import annotations
@@ -48,7 +50,8 @@ def format_eta(seconds: float) -> str:
 class TrainingDock(QDockWidget):
     """Train the document's network and watch it learn."""
 
-    training_active = Signal(bool)
+    training_active = Signal(bool)   # a run exists (running, paused or stopping)
+    running_changed = Signal(bool)   # the worker is training (False while paused and after)
 
     def __init__(self, network_getter: Callable | None = None, undo_stack=None,
                  status_callback: Callable[[str], None] | None = None, document=None,
@@ -65,6 +68,7 @@ class TrainingDock(QDockWidget):
         self._settings = TrainingSettings()
         self._loading = False
         self._subscribed = None
+        self._last_csv: dict | None = None
         self.last_message: tuple[str, str] | None = None
         self.history = TrainingHistory()
         self.controller = TrainingController(network_getter, undo_stack, self._status, self)
@@ -181,6 +185,7 @@ class TrainingDock(QDockWidget):
         c = self.controller
         c.state_changed.connect(self._on_state_changed)
         c.training_active.connect(self.training_active)
+        c.running_changed.connect(self.running_changed)
         c.records.connect(self.history.add_records)
         c.progress.connect(self._on_progress_changed)
         c.run_finished.connect(self._on_run_finished)
@@ -199,10 +204,16 @@ class TrainingDock(QDockWidget):
 
     def _on_network_replaced(self, *args) -> None:
         """The document's network object changed (file opened): follow the new one."""
+        if self.controller.active:
+            self.controller.shutdown()  # a run never outlives its network
         if self._subscribed is not None:
             self._subscribed.events.unsubscribe(self._on_network_event)
         self._subscribed = self._network()
         self._subscribed.events.subscribe(self._on_network_event)
+        csv_index = self.source_combo.findData(CSV_ITEM)
+        if csv_index >= 0:
+            self.source_combo.removeItem(csv_index)  # CSV data belongs to the old network
+        self._last_csv = None
         self.history.clear()
         self.load_settings()
 
@@ -237,6 +248,7 @@ class TrainingDock(QDockWidget):
     def _select_source(self, s: TrainingSettings) -> None:
         index = self.source_combo.findData(CSV_ITEM)
         if s.csv is not None:
+            self._last_csv = dict(s.csv)
             label = describe_csv(s.csv)
             if index < 0:
                 self.source_combo.addItem(label, CSV_ITEM)
@@ -271,7 +283,7 @@ class TrainingDock(QDockWidget):
         """Write the settings into the network's training dict (undoable, merged)."""
         net = self._network()
         after = s.to_dict()
-        if after == net.training:
+        if after == net.training or _same_settings(net.training, s):
             return
         self._loading = True
         try:
@@ -285,12 +297,18 @@ class TrainingDock(QDockWidget):
 
     def _on_source_changed(self, index: int) -> None:
         key = self.source_combo.itemData(index)
-        s = self.settings()
         if key == CSV_ITEM:
+            if self._settings.csv is None and self._last_csv is not None:
+                self.apply_csv(self._last_csv)  # back to the CSV data imported before
             return
-        if s.task != key or self._settings.csv is not None:
-            s.csv, s.task, s.task_params = None, key, {}
+        previous = self._settings
+        s = previous.copy()
+        self.settings_form.store(s)
+        if previous.task != key or previous.csv is not None:
+            s.csv, s.task, s.task_params = None, key, {}  # a new task starts at its defaults
             s.loss = tasks.TASKS[key].loss
+        else:
+            s.task_params = self.params_form.values()
         self._settings = s
         self._fill_forms(s)
         self._store(s)
@@ -311,9 +329,10 @@ class TrainingDock(QDockWidget):
             self.apply_csv(dialog.csv_settings(), dialog.validation)
 
     def apply_csv(self, csv: dict, validation: float | None = None) -> None:
-        """Use CSV data (the `data.csv` settings) for the next runs."""
+        """Use CSV data (the `csv` entry of the settings) for the next runs."""
         s = self.settings()
         s.csv, s.task, s.task_params = dict(csv), None, {}
+        self._last_csv = dict(csv)
         if validation is not None:
             s.validation = validation
         self._settings = s
@@ -330,14 +349,19 @@ class TrainingDock(QDockWidget):
             return True
         s = self.settings()
         try:
+            s.validate()
             self._network().validate()
+        except (SettingsError, NetworkError) as exc:
+            self._error(str(exc))
+            return False
+        self._settings = s
+        self._store(s)  # the run's settings are saved with the weights it produces
+        self.history.clear()
+        try:
             self.controller.start(s)
         except (SettingsError, DataError, NetworkError, ValueError) as exc:
             self._error(str(exc))
             return False
-        self._settings = s
-        self._store(s)
-        self.history.clear()
         self.plots.set_clip(s.clip)
         self.progress_bar.setRange(0, s.epochs)
         self.progress_bar.setValue(0)
@@ -421,6 +445,28 @@ def fit_problem(s: TrainingSettings, net) -> str | None:
     except (DataError, tasks.TaskError) as exc:
         return str(exc)
     return None
+
+
+def _same_settings(training: dict | None, s: TrainingSettings) -> bool:
+    """Whether the stored block already means `s` (task parameters left at their defaults, or
+    keys missing that take their default values, count as the same)."""
+    try:
+        stored = TrainingSettings.from_dict(training)
+    except SettingsError:
+        return False
+    if not training or "loss" not in training:
+        return False
+    return _normalised(stored) == _normalised(s)
+
+
+def _normalised(s: TrainingSettings) -> dict:
+    d = s.to_dict()
+    if s.csv is None and s.task in tasks.TASKS:
+        try:
+            d["task"]["params"] = tasks.TASKS[s.task].resolve(s.task_params)
+        except tasks.TaskError:
+            pass
+    return d
 
 
 def _csv_note(csv: dict) -> str:

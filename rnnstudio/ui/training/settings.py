@@ -1,16 +1,19 @@
 """Training settings as a plain dataclass (no Qt), round-tripping to `Network.training`.
 
-The network's ``training`` dict is saved in the file, so everything a run needs lives here:
+The network's ``training`` dict is saved in the file, so everything a run needs lives here. The
+one canonical form (the examples, templates, the command line and the step-through view use it)
+has exactly one of ``task`` or ``csv`` at the top level:
 
-    {"data": {"task": {"name": "adding", "params": {"length": 50}}}
-          or {"csv": {"path": ..., "inputs": [...], "targets": [...], "window": 50, "stride": 10}},
+    {"task": {"name": "adding", "params": {"T": 50}},
      "loss": "mse", "optimizer": "adam", "lr": 0.01, "momentum": 0.9, "epochs": 100,
      "batch_size": null, "clip": null, "tbptt": null, "seed": 0, "validation": 0.2}
 
+    {"csv": {"path": ..., "inputs": [...], "targets": [...], "window": 50, "stride": 10}, ...}
+
 `TrainingSettings.from_dict` accepts partial or older dicts (missing keys take defaults, unknown
 keys are kept in `extra` and written back), and `validate()` raises `SettingsError` naming the
-field at fault. The older form with a top-level ``"task": {"name", "params"}`` (as the command
-line and the first examples write it) is read too, and written back as ``"data"``.
+field at fault. An older form that nested the source as ``"data": {"task": ...}`` or
+``"data": {"csv": ...}`` is still read, and written back in the canonical form.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ MAX_EPOCHS = 1_000_000
 
 
 class SettingsError(ValueError):
-    """A bad training setting; `field` names it (e.g. "lr", "data.csv.window")."""
+    """A bad training setting; `field` names it (e.g. "lr", "csv.window")."""
 
     def __init__(self, field_name: str, message: str):
         super().__init__(f"{field_name}: {message}")
@@ -56,15 +59,20 @@ class TrainingSettings:
         return "csv" if self.csv is not None else "task"
 
     def data_dict(self) -> dict[str, Any]:
+        """The data source alone: {"task": {"name", "params"}} or {"csv": {...}}."""
         if self.csv is not None:
             return {"csv": copy.deepcopy(self.csv)}
         return {"task": {"name": self.task, "params": copy.deepcopy(self.task_params)}}
 
     def to_dict(self) -> dict[str, Any]:
-        out = copy.deepcopy(self.extra)
-        out["data"] = self.data_dict()
+        """The canonical training block: the source at the top level, then the settings, then
+        any unknown keys the file had."""
+        out = self.data_dict()
         for name in _SCALARS:
             out[name] = getattr(self, name)
+        for key, value in self.extra.items():
+            if key not in out and key not in ("data", "task", "csv"):
+                out[key] = copy.deepcopy(value)
         return out
 
     @classmethod
@@ -74,10 +82,10 @@ class TrainingSettings:
         if not isinstance(data, dict):
             raise SettingsError("training", f"expected a mapping, got {type(data).__name__}")
         settings = cls(**{k: data.pop(k) for k in _SCALARS if k in data})
-        source = data.pop("data", None)
-        legacy = {k: data.pop(k) for k in ("task", "csv") if k in data}  # older top-level form
-        if source is None and legacy:
-            source = {k: v for k, v in legacy.items() if v is not None} or None
+        top = {k: data.pop(k) for k in ("task", "csv") if k in data}
+        top = {k: v for k, v in top.items() if v is not None}
+        nested = data.pop("data", None)  # the older nested form
+        source = top or nested
         if source is not None:
             settings._read_source(source)
         settings.extra = data
@@ -87,15 +95,16 @@ class TrainingSettings:
         if isinstance(source, dict) and isinstance(source.get("task"), str):
             source = {"task": {"name": source["task"], "params": {}}}
         if not isinstance(source, dict) or len(source) != 1 or not set(source) & {"task", "csv"}:
-            raise SettingsError("data", "expected {'task': {...}} or {'csv': {...}}")
+            raise SettingsError("task", "expected exactly one of 'task': {name, params} or "
+                                        "'csv': {path, inputs, targets, window, stride}")
         if "csv" in source:
             if not isinstance(source["csv"], dict):
-                raise SettingsError("data.csv", "expected a mapping")
+                raise SettingsError("csv", "expected a mapping")
             self.task, self.task_params, self.csv = None, {}, source["csv"]
             return
         task = source["task"]
         if not isinstance(task, dict):
-            raise SettingsError("data.task", "expected a mapping with name and params")
+            raise SettingsError("task", "expected a mapping with name and params")
         self.task, self.task_params, self.csv = task.get("name"), task.get("params") or {}, None
 
     def copy(self) -> "TrainingSettings":
@@ -120,18 +129,19 @@ class TrainingSettings:
     def _check_source(self) -> None:
         if self.csv is None:
             if not isinstance(self.task, str) or not self.task:
-                raise SettingsError("data.task.name", "choose a built-in task or import a CSV")
+                raise SettingsError("task.name", "choose a built-in task or import a CSV")
             if not isinstance(self.task_params, dict):
-                raise SettingsError("data.task.params", "expected a mapping")
+                raise SettingsError("task.params", "expected a mapping")
             return
         for key in ("path", "inputs", "targets"):
             if not self.csv.get(key):
-                raise SettingsError(f"data.csv.{key}", "missing")
+                raise SettingsError(f"csv.{key}", "missing")
         for key in ("inputs", "targets"):
             if not isinstance(self.csv[key], list):
-                raise SettingsError(f"data.csv.{key}", "expected a list of column names")
-        _check_int("data.csv.window", self.csv.get("window"), 1, None)
-        _check_int("data.csv.stride", self.csv.get("stride"), 1, None)
+                raise SettingsError(f"csv.{key}", "expected a list of column names")
+        # window None: the whole file is one sequence; stride None: windows do not overlap
+        _check_int("csv.window", self.csv.get("window"), 1, None, optional=True)
+        _check_int("csv.stride", self.csv.get("stride"), 1, None, optional=True)
 
 
 _SCALARS = tuple(f.name for f in fields(TrainingSettings)

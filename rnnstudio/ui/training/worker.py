@@ -77,6 +77,7 @@ class TrainingWorker(QObject):
         self._outbox: list[dict] = []
         self._last_records_time = 0.0
         self._epochs_done = 0
+        self.batches_done = 0  # optimizer batches finished (read by tests, any thread)
 
     # ------------------------------------------------------------------ thread-safe controls
     def pause(self) -> None:
@@ -143,6 +144,8 @@ class TrainingWorker(QObject):
     def _on_record(self, record: Any) -> bool:
         """The engine's callback (worker thread): forward, throttle params, pause, stop."""
         rec = _copy_record(record)
+        if rec.get("batch") is not None:
+            self.batches_done += 1
         if rec.get("batch") is None:
             self._epochs_done += 1
             rec["epoch"] = self._epochs_done - 1
