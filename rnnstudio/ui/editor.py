@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QMimeData, QObject, QPointF, Signal
+from PySide6.QtCore import QObject, QPointF, Signal
 from PySide6.QtGui import QGuiApplication
 
 from ..model import NetworkError
@@ -161,11 +161,10 @@ class Editor(QObject):
         ids = self.scene.selected_nodes()
         if not ids:
             return False
-        mime = QMimeData()
-        text = subnet.dumps(subnet.extract(self.net, ids))
-        mime.setData(SUBNET_MIME, text.encode())
-        mime.setText(text)
-        QGuiApplication.clipboard().setMimeData(mime)
+        # Plain text only: a QMimeData made in Python and handed to the clipboard crashes the
+        # interpreter at exit (PySide6 6.11, segfault when QGuiApplication is destroyed).
+        # `paste` recognises the text by its "rnnstudio-subnet" format field.
+        QGuiApplication.clipboard().setText(subnet.dumps(subnet.extract(self.net, ids)))
         return True
 
     def cut(self) -> None:
