@@ -18,14 +18,14 @@ import math
 import time
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
 from rnnstudio.model import events as ev
 
 from .commands import RunStartCommand, TrainRunCommand
 from .data import Dataset, build_dataset
 from .settings import TrainingSettings
-from .worker import RunResult, TrainingWorker
+from .worker import RunResult, TrainingWorker, UiGate
 
 IDLE, RUNNING, PAUSED, STOPPING = "idle", "running", "paused", "stopping"
 PARAM_KEYS = {"weight", "bias", "initial"}
@@ -67,6 +67,7 @@ class TrainingController(QObject):
         self._last_loss = math.nan
         self._epochs_seen = 0
         self._macro: int | None = None   # index of the run's undo macro on the stack
+        self.gate = UiGate()             # closed while the UI redraws (the worker waits)
         self._running = False
 
     # ------------------------------------------------------------------ commands
@@ -95,7 +96,8 @@ class TrainingController(QObject):
         self._edited = False
         self._t0, self._paused_total, self._last_loss, self._epochs_seen = \
             time.perf_counter(), 0.0, math.nan, 0
-        self._worker = TrainingWorker(net, settings, dataset)
+        self.gate.release_all()
+        self._worker = TrainingWorker(net, settings, dataset, self.gate)
         self._thread = QThread(self)
         self._worker.moveToThread(self._thread)
         self._connect_worker(self._worker, self._thread)
@@ -134,6 +136,7 @@ class TrainingController(QObject):
     def stop(self) -> None:
         if self.state in (RUNNING, PAUSED) and self._worker is not None:
             self._worker.stop()
+            self.gate.release_all()
             self._set_state(STOPPING)
             self._status("Stopping training…")
 
@@ -208,7 +211,16 @@ class TrainingController(QObject):
 
     def _on_params_ready(self, params: dict) -> None:
         if self.active and not self._structure_changed and not self._edited:
+            self.hold_worker_while_redrawing()
             self._apply(params)
+
+    def hold_worker_while_redrawing(self) -> None:
+        """Close the gate until the redraws queued now (the canvas restyles on a zero timer,
+        then paints) are done: the worker waits at its next batch meanwhile."""
+        if self.state != RUNNING:
+            return
+        self.gate.close()
+        QTimer.singleShot(0, lambda: QTimer.singleShot(0, self.gate.open))
 
     def _apply(self, params: dict) -> None:
         self._applying = True

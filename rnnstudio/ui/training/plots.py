@@ -83,6 +83,7 @@ class TrainingPlotsWidget(QWidget):
         self.history = history
         self._drawn_version = -1
         self._clip: float | None = None
+        self.before_redraw = None  # called before a redraw (the dock holds the worker back)
         self._build()
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
@@ -195,6 +196,8 @@ class TrainingPlotsWidget(QWidget):
         h = self.history
         if h.version == self._drawn_version:
             return
+        if self.before_redraw is not None:
+            self.before_redraw()
         self._drawn_version = h.version
         self._draw_losses(h)
         self._draw_grads(h)

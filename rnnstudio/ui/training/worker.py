@@ -25,6 +25,40 @@ from .settings import TrainingSettings
 
 PARAMS_INTERVAL_S = 0.1  # at most 10 parameter snapshots per second go to the UI
 RECORDS_INTERVAL_S = 0.05  # records go to the UI in bunches, at most 20 times a second
+GATE_TIMEOUT_S = 0.1  # the longest the worker waits for the UI to finish a redraw
+
+
+class UiGate:
+    """Lets the UI thread have the GIL to itself while it redraws.
+
+    Training is many small numpy calls that hold the GIL; a UI redraw is Python code too (the
+    canvas restyling its edges, pyqtgraph setting data), and under contention each GIL hand-over
+    can cost the UI thread a whole switch interval, so a 10 ms redraw could stall the event loop
+    for 40-60 ms. The UI thread `close()`s the gate before such work and `open()`s it after; the
+    worker `wait()`s at the gate between batches (never longer than GATE_TIMEOUT_S), so the UI
+    runs alone for at most the rest of one batch. Closes nest; only the UI thread calls them.
+    """
+
+    def __init__(self) -> None:
+        self._open = threading.Event()
+        self._open.set()
+        self._depth = 0
+
+    def close(self) -> None:
+        self._depth += 1
+        self._open.clear()
+
+    def open(self) -> None:
+        self._depth = max(self._depth - 1, 0)
+        if self._depth == 0:
+            self._open.set()
+
+    def release_all(self) -> None:
+        self._depth = 0
+        self._open.set()
+
+    def wait(self, timeout: float = GATE_TIMEOUT_S) -> bool:
+        return self._open.wait(timeout)
 
 
 @dataclass
@@ -60,8 +94,10 @@ class TrainingWorker(QObject):
     params_ready = Signal(object)  # parameter dict (throttled to PARAMS_INTERVAL_S)
     finished = Signal(object)      # RunResult
 
-    def __init__(self, network, settings: TrainingSettings, dataset: Dataset):
+    def __init__(self, network, settings: TrainingSettings, dataset: Dataset,
+                 gate: UiGate | None = None):
         super().__init__()
+        self.gate = gate or UiGate()
         self._net = network.copy()
         self._settings = settings.copy()
         self._data = dataset
@@ -143,6 +179,7 @@ class TrainingWorker(QObject):
 
     def _on_record(self, record: Any) -> bool:
         """The engine's callback (worker thread): forward, throttle params, pause, stop."""
+        self.gate.wait()  # the UI is redrawing: let it have the GIL
         rec = _copy_record(record)
         if rec.get("batch") is not None:
             self.batches_done += 1
