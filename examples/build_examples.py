@@ -33,9 +33,9 @@ def _describe(net: Network, name: str, text: str, training: dict | None = None) 
 
 
 def elman_sine() -> Network:
-    net = tpl.elman(1, 8, 1, seed=0)
+    net = tpl.elman(1, 4, 1, seed=0)  # the first screen: small enough to read every edge
     return _describe(net, "elman-sine", (
-        "An Elman network (1 input, 8 tanh neurons, 1 output) that learns to predict the next "
+        "An Elman network (1 input, 4 tanh neurons, 1 output) that learns to predict the next "
         "value of noisy sine waves of random frequency. One value alone cannot tell whether the "
         "wave is rising or falling: the hidden state, fed back through the delay-1 edges, "
         "remembers where the wave came from. Train it and watch the loss fall below 0.02 "

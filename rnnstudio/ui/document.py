@@ -44,6 +44,7 @@ class Document(QObject):
         super().__init__(parent)
         self.net = Network()
         self.path: Path | None = None
+        self.example: str | None = None  # the example this untitled copy came from
         self.stack = QUndoStack(self)
         self.stack.cleanChanged.connect(self._on_clean_changed)
         self._recovery = QTimer(self, interval=RECOVERY_INTERVAL_MS)
@@ -56,7 +57,9 @@ class Document(QObject):
         return not self.stack.isClean()
 
     def display_name(self) -> str:
-        return self.path.name if self.path else "untitled"
+        if self.path:
+            return self.path.name
+        return f"{self.example} (example)" if self.example else "untitled"
 
     def title(self) -> str:
         return f"{self.display_name()}{'*' if self.modified else ''} — RNN Studio"
@@ -64,8 +67,8 @@ class Document(QObject):
     def _on_clean_changed(self, clean: bool) -> None:
         self.title_changed.emit(self.title())
 
-    def _replace(self, net: Network, path: Path | None) -> None:
-        self.net, self.path = net, path
+    def _replace(self, net: Network, path: Path | None, example: str | None = None) -> None:
+        self.net, self.path, self.example = net, path, example
         self.stack.clear()
         self.stack.setClean()
         self.network_replaced.emit(net)
@@ -83,15 +86,16 @@ class Document(QObject):
 
     def open_example(self, path) -> None:
         """An example opens as an untitled copy, so Save does not overwrite it."""
-        net = rio.load(Path(path))
-        self._replace(net, None)
+        path = Path(path)
+        net = rio.load(path)
+        self._replace(net, None, path.name.removesuffix(".rnn.json"))
 
     def save(self, path=None) -> None:
         path = Path(path) if path is not None else self.path
         if path is None:
             raise ValueError("no file name")
         rio.save(self.net, path)
-        self.path = path
+        self.path, self.example = path, None
         self.stack.setClean()
         self.title_changed.emit(self.title())
 

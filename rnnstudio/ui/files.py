@@ -116,7 +116,9 @@ class FileController(QObject):
         return True
 
     def export_image(self) -> None:
-        start = str(Path(self._dir()) / f"{Path(self.doc.display_name()).stem}.png")
+        stem = self.doc.path.name.removesuffix(".json").removesuffix(".rnn") if self.doc.path \
+            else (self.doc.net.name or "network")
+        start = str(Path(self._dir()) / f"{stem}.png")
         path, chosen = QFileDialog.getSaveFileName(self.widget, "Export image", start, IMAGE_FILTER)
         if not path:
             return

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 import rnnstudio as rs
 from rnnstudio.ui import app as ui_app
 from rnnstudio.ui.canvas.view import NODE_MIME
+from rnnstudio.ui.document import default_example
 
 from .conftest import small_net
 
@@ -157,7 +158,21 @@ def test_recovery_file_written_and_offered(window, qtbot, monkeypatch):
 
 def test_first_screen_opens_the_default_example(window):
     ui_app.open_initial(window, None)
-    assert len(window.doc.net) > 0
+    net = window.doc.net
+    assert net == rs.load(default_example()) and net.training["task"]["name"]  # it trains
+    assert window.windowTitle().startswith("elman-sine (example) —")
+    assert window.doc.path is None  # Save asks for a name: the example stays as it is
+    hidden = [n for n in net.graph if net.kind(n) == "neuron"]
+    assert 0 < len(hidden) <= 6 and net.backward_edges()  # small enough to read, has memory
+    window.view.fit()  # what the window does once shown
+    shown = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
+    assert all(shown.contains(window.scene.nodes[n].sceneBoundingRect()) for n in net.graph)
+
+
+def test_saving_an_example_copy_names_the_file(window, tmp_path):
+    window.files.open_example(default_example())
+    window.doc.save(tmp_path / "mine.rnn.json")
+    assert window.windowTitle().startswith("mine.rnn.json —")
 
 
 def test_copy_paste_renames_ids_and_keeps_internal_edges(window):
