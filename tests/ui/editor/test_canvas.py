@@ -195,3 +195,32 @@ def test_a_large_network_opens(window, qtbot):
     qtbot.waitExposed(window)
     window.view.fit()
     assert not window.view.viewport().grab().isNull()
+
+
+def test_zoom_keys_wheel_pan_and_fit(window, qtbot):
+    from PySide6.QtGui import QWheelEvent
+    _show(window, qtbot, small_net())
+    view, vp = window.view, window.view.viewport()
+    view.resetTransform()
+    QTest.keyClick(vp, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
+    assert abs(view.transform().m11() - 1.25) < 1e-9
+    QTest.keyClick(vp, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    assert abs(view.transform().m11() - 1.0) < 1e-9
+    centre = QPointF(vp.rect().center())
+    view.wheelEvent(QWheelEvent(centre, view.mapToGlobal(centre.toPoint()).toPointF(),
+                                QPoint(0, 0), QPoint(0, 240), Qt.MouseButton.NoButton,
+                                Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase,
+                                False))
+    assert view.transform().m11() > 1.2  # wheel up zooms in
+    view.zoom(4.0)
+    before = view.mapToScene(vp.rect().center())
+    a, b = QPoint(200, 200), QPoint(120, 150)
+    QTest.mousePress(vp, Qt.MouseButton.MiddleButton, Qt.KeyboardModifier.NoModifier, a)
+    QTest.mouseMove(vp, b)
+    QTest.mouseRelease(vp, Qt.MouseButton.MiddleButton, Qt.KeyboardModifier.NoModifier, b)
+    moved = view.mapToScene(vp.rect().center()) - before
+    assert moved.x() > 5 and moved.y() > 5  # the picture followed the mouse
+    assert window.doc.stack.count() == 0  # panning is not an edit
+    QTest.keyClick(vp, Qt.Key.Key_F)
+    shown = view.mapToScene(vp.rect()).boundingRect()
+    assert all(shown.contains(item.sceneBoundingRect()) for item in window.scene.nodes.values())
