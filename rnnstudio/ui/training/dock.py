@@ -13,9 +13,9 @@ import math
 from typing import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDockWidget, QGroupBox, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QBoxLayout, QComboBox, QDockWidget, QGroupBox, QHBoxLayout, QLabel,
                                QMessageBox, QProgressBar, QPushButton, QScrollArea, QSplitter,
-                               QStyle, QVBoxLayout, QWidget)
+                               QStackedWidget, QStyle, QTabWidget, QVBoxLayout, QWidget)
 
 import rnnstudio as rs
 from rnnstudio import tasks
@@ -35,7 +35,10 @@ from .sync import default_settings_for, settings_of
 CSV_ITEM = "__csv__"
 ERROR_STYLE = "color: #c92a2a;"
 NOTE_STYLE = "color: #5c667a;"
-NARROW = 760  # below this width the plots go under the controls
+NARROW, SHORT = 760, 520  # below this width or height the setup forms and the plots
+                          # become two tabs
+CONTROLS_MAX_WIDTH = 400
+TWO_BOX_WIDTH = 680  # a Setup tab this wide shows the Data and Settings boxes side by side
 
 
 def format_eta(seconds: float) -> str:
@@ -79,35 +82,75 @@ class TrainingDock(QDockWidget):
 
     # ------------------------------------------------------------------ building
     def _build(self) -> None:
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self._build_controls())
+        """The run controls on top (always visible), then the setup forms and the plots: side
+        by side in a wide dock, as two tabs in a narrow one."""
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(4, 4, 4, 0)
+        column.setSpacing(4)
+        column.addWidget(self._build_run_box())
+        self.controls = self._build_controls()
         self.plots = TrainingPlotsWidget(self.history)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.splitter)
+        self.pages.addWidget(self.tabs)
+        column.addWidget(self.pages, 1)
+        self.narrow: bool | None = None
+        self._set_narrow(False)
+        self.setWidget(body)
+        self.source_combo.activated.connect(self._on_source_changed)
+        self.csv_button.clicked.connect(self._on_import_csv_clicked)
+        self.params_form.changed.connect(self._on_settings_changed)
+        self.settings_form.changed.connect(self._on_settings_changed)
+        self._on_state_changed(IDLE)
+
+    def _set_narrow(self, narrow: bool) -> None:
+        """Setup and plots side by side (wide) or as tabs (narrow)."""
+        if narrow == self.narrow:
+            return
+        self.narrow = narrow
+        if narrow:
+            self.controls.setMaximumWidth(16_777_215)
+            self.tabs.addTab(self.controls, "Setup")
+            self.tabs.addTab(self.plots, "Plots")
+            self.pages.setCurrentWidget(self.tabs)
+            return
+        while self.tabs.count():
+            self.tabs.removeTab(0)
+        self.controls.setMaximumWidth(CONTROLS_MAX_WIDTH)
+        self.splitter.addWidget(self.controls)
         self.splitter.addWidget(self.plots)
+        self.controls.show()  # pages taken out of a tab widget stay hidden otherwise
+        self.plots.show()
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setChildrenCollapsible(False)
-        self.setWidget(self.splitter)
+        self.pages.setCurrentWidget(self.splitter)
+
+    def show_plots(self) -> None:
+        """Bring the plots into view (the Plots tab of a narrow dock)."""
+        if self.narrow:
+            self.tabs.setCurrentWidget(self.plots)
 
     def _build_controls(self) -> QWidget:
         inner = QWidget()
-        layout = QVBoxLayout(inner)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self._build_data_box())
-        layout.addWidget(self._build_settings_box())
-        layout.addStretch(1)
+        outer = QVBoxLayout(inner)
+        outer.setContentsMargins(2, 2, 2, 2)
+        self._boxes = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self._boxes.addWidget(self._build_data_box(), 1, Qt.AlignmentFlag.AlignTop)
+        self._boxes.addWidget(self._build_settings_box(), 1, Qt.AlignmentFlag.AlignTop)
+        outer.addLayout(self._boxes)
+        outer.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidget(inner)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        outer = QWidget()
-        column = QVBoxLayout(outer)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(scroll, 1)
-        column.addWidget(self._build_run_box())
-        outer.setMinimumWidth(300)
-        outer.setMaximumWidth(420)
-        return outer
+        scroll.setMinimumWidth(280)
+        return scroll
 
     def _build_data_box(self) -> QGroupBox:
         box = QGroupBox("Data")
@@ -144,7 +187,8 @@ class TrainingDock(QDockWidget):
     def _build_run_box(self) -> QWidget:
         box = QWidget()
         layout = QVBoxLayout(box)
-        layout.setContentsMargins(6, 0, 6, 6)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(3)
         layout.addLayout(self._build_buttons())
         self.progress_bar = QProgressBar()
         self.progress_bar.setTextVisible(True)
@@ -175,11 +219,6 @@ class TrainingDock(QDockWidget):
         self.pause_button.clicked.connect(self.controller.pause)
         self.stop_button.clicked.connect(self.controller.stop)
         self.reinit_button.clicked.connect(self.reinitialise)
-        self.source_combo.activated.connect(self._on_source_changed)
-        self.csv_button.clicked.connect(self._on_import_csv_clicked)
-        self.params_form.changed.connect(self._on_settings_changed)
-        self.settings_form.changed.connect(self._on_settings_changed)
-        self._on_state_changed(IDLE)
         return row
 
     def _connect_controller(self) -> None:
@@ -194,9 +233,11 @@ class TrainingDock(QDockWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
-        narrow = event.size().width() < NARROW
-        self.splitter.setOrientation(Qt.Orientation.Vertical if narrow
-                                     else Qt.Orientation.Horizontal)
+        size = event.size()
+        self._set_narrow(size.width() < NARROW or size.height() < SHORT)
+        side_by_side = self.narrow and size.width() >= TWO_BOX_WIDTH  # Data | Settings
+        self._boxes.setDirection(QBoxLayout.Direction.LeftToRight if side_by_side
+                                 else QBoxLayout.Direction.TopToBottom)
 
     # ------------------------------------------------------------------ the network
     @property
@@ -363,6 +404,7 @@ class TrainingDock(QDockWidget):
         except (SettingsError, DataError, NetworkError, ValueError) as exc:
             self._error(str(exc))
             return False
+        self.show_plots()
         self.plots.set_clip(s.clip)
         self.progress_bar.setRange(0, s.epochs)
         self.progress_bar.setValue(0)

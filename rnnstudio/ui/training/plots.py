@@ -26,6 +26,7 @@ GTT_COLOR = "#7b4fd6"
 SEQ_COLORS = ("#2f6fde", "#2b8a3e", "#e8590c")
 AXIS_COLOR = "#4c566a"
 MAX_SEQS = 3
+FOUR_IN_A_ROW_MIN_WIDTH = 760  # below this the four plots go in two rows
 LEGEND = {"labelTextSize": "8pt", "labelTextColor": "#2e3440", "brush": (255, 255, 255, 200),
           "pen": "#d8dee9"}
 
@@ -98,13 +99,36 @@ class TrainingPlotsWidget(QWidget):
         layout.addLayout(self._build_header())
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground("w")
-        self.graphics.setMinimumHeight(360)
+        self.graphics.setMinimumSize(360, 200)
         layout.addWidget(self.graphics, 1)
         self._build_loss_plot()
         self._build_grad_plot()
-        self.graphics.nextRow()
         self._build_gtt_plot()
         self._build_output_plot()
+        self.columns = 0
+        self._arrange(2)
+
+    def _arrange(self, columns: int) -> None:
+        """Lay the four plots out in `columns` columns (4: one row in a wide, low dock)."""
+        if columns == self.columns:
+            return
+        self.columns = columns
+        plots = (self.loss_plot, self.grad_plot, self.gtt_plot, self.out_plot)
+        layout = self.graphics.ci
+        for plot in plots:
+            if plot in layout.items:
+                layout.removeItem(plot)
+        for i, plot in enumerate(plots):
+            layout.addItem(plot, row=i // columns, col=i % columns)
+        # the widget's minimum is what the plots need, so a narrow dock never clips them
+        need = layout.effectiveSizeHint(Qt.SizeHint.MinimumSize)
+        self.graphics.setMinimumSize(int(math.ceil(need.width())) + 4, 200)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        size = event.size()
+        wide = size.width() > 2.6 * size.height() and size.width() >= FOUR_IN_A_ROW_MIN_WIDTH
+        self._arrange(4 if wide else 2)
 
     def _build_header(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -121,8 +145,8 @@ class TrainingPlotsWidget(QWidget):
 
     def _new_plot(self, title: str, x_label: str, y_label: str) -> pg.PlotItem:
         axes = {name: CompactAxisItem(name) for name in ("left", "bottom")}
-        plot = self.graphics.addPlot(axisItems=axes, title=f"<span style='color:#2e3440;font-size:9pt'>"
-                                           f"<b>{title}</b></span>")
+        plot = pg.PlotItem(axisItems=axes, title=f"<span style='color:#2e3440;font-size:9pt'>"
+                                                 f"<b>{title}</b></span>")
         plot.showGrid(x=True, y=True, alpha=0.15)
         for name in ("left", "bottom"):
             axis = plot.getAxis(name)
@@ -145,8 +169,7 @@ class TrainingPlotsWidget(QWidget):
                                              name="validation", connect="finite")
 
     def _build_grad_plot(self) -> None:
-        self.grad_plot = self._new_plot("Gradient norm per step", "optimizer step",
-                                        "gradient norm")
+        self.grad_plot = self._new_plot("Gradient norm", "optimizer step", "‖∇‖")
         self.grad_plot.setLogMode(y=True)
         self.grad_curve = self.grad_plot.plot(pen=_pen(GRAD_COLOR, 1), connect="finite")
         self.clip_line = pg.InfiniteLine(angle=0, pen=_pen(CLIP_COLOR, 1, dash=True),
@@ -156,13 +179,13 @@ class TrainingPlotsWidget(QWidget):
         self.grad_plot.addItem(self.clip_line, ignoreBounds=True)
 
     def _build_gtt_plot(self) -> None:
-        self.gtt_plot = self._new_plot("Gradient through time (latest batch)",
-                                       "lag from the end of the sequence", "‖∂L/∂y(t)‖")
+        self.gtt_plot = self._new_plot("Gradient through time",
+                                       "lag from the end (latest batch)", "‖∂L/∂y(t)‖")
         self.gtt_plot.setLogMode(y=True)
         self.gtt_curve = self.gtt_plot.plot(pen=_pen(GTT_COLOR, 2), connect="finite")
 
     def _build_output_plot(self) -> None:
-        self.out_plot = self._new_plot("Outputs vs targets (validation)", "time step", "value")
+        self.out_plot = self._new_plot("Outputs vs targets", "time step (validation)", "value")
         self.out_plot.addLegend(offset=(-8, 8), **LEGEND)
         self.out_curves, self.target_curves = [], []
         for k, color in enumerate(SEQ_COLORS):
@@ -175,6 +198,11 @@ class TrainingPlotsWidget(QWidget):
         self.diag_line = self.out_plot.plot(pen=_pen("#adb5bd", 1, dash=True))
         self.scatter = self.out_plot.plot(pen=None, symbol="o", symbolSize=5, symbolPen=None,
                                           symbolBrush=pg.mkBrush(47, 111, 222, 150))
+        self.out_note = pg.TextItem("shown after training", color=AXIS_COLOR,
+                                    anchor=(0.5, 0.5))
+        self.out_note.setPos(0.5, 0.5)
+        self.out_plot.addItem(self.out_note, ignoreBounds=True)
+        self.out_plot.legend.setVisible(False)
 
     # ------------------------------------------------------------------ updates
     def set_clip(self, clip: float | None) -> None:
@@ -211,6 +239,7 @@ class TrainingPlotsWidget(QWidget):
         has_val = bool(np.isfinite(val).any())
         self.val_curve.setData(x if has_val else [], val if has_val else [])
         self.val_curve.setVisible(has_val)
+        self.loss_plot.legend.setVisible(bool(len(x)))
         if len(x):
             text = f"epoch {len(x)}   loss {h.last_loss():.4g}"
             if has_val:
@@ -231,8 +260,12 @@ class TrainingPlotsWidget(QWidget):
         data = h.outputs
         for curve in self.out_curves + self.target_curves + [self.diag_line, self.scatter]:
             curve.setData([], [])
+        self.out_note.setVisible(not data)
+        self.out_plot.legend.setVisible(bool(data) and not data.get("many_to_one"))
         if not data:
+            self.out_plot.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
             return
+        self.out_plot.enableAutoRange()
         if data.get("many_to_one"):
             self._draw_scatter(data)
         else:
@@ -244,7 +277,7 @@ class TrainingPlotsWidget(QWidget):
         for k in range(min(MAX_SEQS, outputs.shape[1])):
             self.out_curves[k].setData(t, outputs[:, k])
             self.target_curves[k].setData(t, _finite_or_nan(targets[:, k]))
-        self.out_plot.setLabel("bottom", "time step", color=AXIS_COLOR)
+        self.out_plot.setLabel("bottom", "time step (validation)", color=AXIS_COLOR)
         self.out_plot.setLabel("left", data.get("label", "value"), color=AXIS_COLOR)
 
     def _draw_scatter(self, data: dict) -> None:
@@ -254,5 +287,5 @@ class TrainingPlotsWidget(QWidget):
         if len(finite):
             lo, hi = float(finite.min()), float(finite.max())
             self.diag_line.setData([lo, hi], [lo, hi])
-        self.out_plot.setLabel("bottom", "target (last step)", color=AXIS_COLOR)
+        self.out_plot.setLabel("bottom", "target (last step, validation)", color=AXIS_COLOR)
         self.out_plot.setLabel("left", "output (last step)", color=AXIS_COLOR)
