@@ -11,9 +11,10 @@ import math
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsItem, QStyle, QStyleOptionGraphicsItem
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from .. import style
+from .values import format_value  # noqa: F401 - re-exported for the player
 
 _ACT_SAMPLES = [i / 6.0 - 2.0 for i in range(25)]
 _ACT_FUNCS = {
@@ -39,16 +40,12 @@ GLYPHS = {name: _activation_glyph(name) for name in _ACT_FUNCS}
 _BADGE_FONT = QFont("Sans Serif", 7, QFont.Weight.Bold)
 _LABEL_FONT = QFont("Sans Serif", 8)
 _INNER_FONT = QFont("Sans Serif", 8, QFont.Weight.DemiBold)
-_VALUE_FONT = QFont("Sans Serif", 7, QFont.Weight.Bold)
-
-
-def format_value(value: float) -> str:
-    """A value short enough to sit inside a node: 0.734, -12.5, 3.1e+04, nan."""
-    if value != value or value in (float("inf"), float("-inf")):
-        return str(value)
-    if value == 0 or 0.001 <= abs(value) < 1000:
-        return f"{value:.3f}" if abs(value) < 10 else f"{value:.4g}"
-    return f"{value:.2g}"
+_OUTLINE_PEN = QPen(style.NODE_OUTLINE, 1.6)
+_R = style.NODE_RADIUS
+_NODE_RECT = QRectF(-_R - 24, -_R - 12, 2 * _R + 48, 2 * _R + 44)  # label and target below
+_COMPUTING_PEN = QPen(style.COMPUTING, 6)
+_KIND_BRUSH = {kind: QBrush(color) for kind, color in style.NODE_FILL.items()}
+_PENDING_BRUSH = QBrush(style.VALUE_PENDING)
 
 
 class NodeItem(QGraphicsItem):
@@ -64,6 +61,8 @@ class NodeItem(QGraphicsItem):
         self.pending = False  # step-through: not computed yet at the current step
         self.computing = False  # step-through: the neuron the last micro-step computed
         self.target: float | None = None  # step-through: an output's target at this step
+        self._fill: QBrush | None = None  # the value's brush (None: the kind's fill)
+        self._vkind: str | None = None
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setAcceptHoverEvents(True)
         self.setZValue(10)
@@ -90,10 +89,32 @@ class NodeItem(QGraphicsItem):
         the neuron just computed (a ring); `target`: an output's target, shown under it.
         `set_value(None)` brings back the editing look."""
         state = (value, scale, pending, computing, target)
-        if state != (self.value, self.value_scale, self.pending, self.computing, self.target):
-            self.value, self.value_scale, self.pending = value, scale, pending
-            self.computing, self.target = computing, target
+        if state == (self.value, self.value_scale, self.pending, self.computing, self.target):
+            return
+        showing = value is not None or pending
+        # the fill, the value and the target are painted by the scene's value layer; the
+        # item itself (outline, badge, label: cached) repaints only when its look changes
+        restyle = showing != self.showing_value or computing != self.computing
+        self.value, self.value_scale, self.pending = value, scale, pending
+        self.computing, self.target = computing, target
+        self._fill = (_PENDING_BRUSH if pending else None if value is None
+                      else style.value_brush(value, scale))
+        if restyle:
             self.update()
+
+    @property
+    def fill_brush(self) -> QBrush:
+        return self._fill if self._fill is not None else _KIND_BRUSH[self.vkind]
+
+    @property
+    def vkind(self) -> str:
+        """The visual kind (cached: the scene calls `forget_look` when the node changes)."""
+        if self._vkind is None:
+            self._vkind = style.visual_kind(self.attrs())
+        return self._vkind
+
+    def forget_look(self) -> None:
+        self._vkind = None
 
     @property
     def showing_value(self) -> bool:
@@ -111,8 +132,7 @@ class NodeItem(QGraphicsItem):
 
     # ---------------------------------------------------------------- geometry
     def boundingRect(self) -> QRectF:
-        r = style.NODE_RADIUS
-        return QRectF(-r - 24, -r - 12, 2 * r + 48, 2 * r + 44)
+        return _NODE_RECT
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -125,13 +145,9 @@ class NodeItem(QGraphicsItem):
         a = self.attrs()
         vkind = style.visual_kind(a)
         shape = style.SHAPES[vkind]
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        if self.pending:
-            fill = style.VALUE_PENDING
-        elif self.value is None:
-            fill = style.NODE_FILL[vkind]
-        else:
-            fill = style.value_color(self.value, self.value_scale)
+        selected = self.isSelected()
+        showing = self.showing_value
+        fill = Qt.BrushStyle.NoBrush if showing else _KIND_BRUSH[vkind]
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         painter.setRenderHint(painter.RenderHint.Antialiasing, lod > 0.3)
         if selected:
@@ -140,46 +156,29 @@ class NodeItem(QGraphicsItem):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawPath(shape)
         if self.computing:
-            painter.setPen(QPen(style.COMPUTING, 6))
+            painter.setPen(_COMPUTING_PEN)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawPath(shape)
-        painter.setPen(QPen(style.NODE_OUTLINE, 1.6))
-        painter.setBrush(QBrush(fill))
+        painter.setPen(_OUTLINE_PEN)
+        painter.setBrush(fill)
         painter.drawPath(shape)
         if lod < 0.45:
             return
-        if self.showing_value:
-            self._paint_value(painter, vkind)
+        if showing:
+            self._paint_value_frame(painter, vkind)
         else:
             self._paint_inside(painter, a, vkind)
         self._paint_badge(painter)
         self._paint_label(painter, a)
-        if self.target is not None:
-            self._paint_target(painter)
 
-    def _paint_value(self, painter, vkind: str) -> None:
-        r = style.NODE_RADIUS
+    def _paint_value_frame(self, painter, vkind: str) -> None:
+        """With a value shown (by the value layer) an output keeps its inner outline."""
         if vkind == "output":
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.setPen(QPen(style.NODE_OUTLINE, 0.9))
             painter.scale(0.8, 0.8)
             painter.drawPath(style.SHAPES["output"])
             painter.scale(1.25, 1.25)
-        text = "…" if self.pending else format_value(self.value)
-        strong = not self.pending and abs(self.value) > 0.6 * self.value_scale
-        painter.setPen(QColor("#ffffff") if strong else style.NODE_OUTLINE)
-        painter.setFont(_VALUE_FONT)
-        painter.drawText(QRectF(-r - 4, -r, 2 * r + 8, 2 * r), Qt.AlignmentFlag.AlignCenter, text)
-
-    def _paint_target(self, painter) -> None:
-        r = style.NODE_RADIUS
-        rect = QRectF(-r - 22, r + 16, 2 * r + 44, 13)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(style.TARGET_FILL)
-        painter.drawRoundedRect(rect, 4, 4)
-        painter.setPen(style.TARGET_TEXT)
-        painter.setFont(_BADGE_FONT)
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, f"target {format_value(self.target)}")
 
     def _paint_inside(self, painter, a: dict, vkind: str) -> None:
         r = style.NODE_RADIUS

@@ -17,6 +17,7 @@ from .geometry import edge_geom
 from .interactions import SceneInteractions
 from .edges import EdgeLayerItem
 from .items import NodeItem
+from .values import ValueLayerItem
 
 CHUNK = 6000  # edges per batch layer
 PIXMAP_CACHE_KB = 256 * 1024  # item caches (edge layers are viewport-sized): Qt's default is 10 MB
@@ -42,6 +43,8 @@ class NetworkScene(QGraphicsScene):
         self._layers: list[EdgeLayerItem] = []
         self._live = EdgeLayerItem(self)
         self._highlight = EdgeLayerItem(self, highlight=True)
+        self._values = ValueLayerItem(self.nodes)
+        self._values_count = 0
         self._dirty_edges: set = set()
         self._dirty_layers: set = set()
         self._delays: dict = {}
@@ -51,7 +54,7 @@ class NetworkScene(QGraphicsScene):
         self._flush_timer.timeout.connect(self.flush)
         self.interactions = SceneInteractions(self)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
-        for layer in (self._live, self._highlight):
+        for layer in (self._live, self._highlight, self._values):
             self.addItem(layer)
         self._highlight.setZValue(-1)
         if net is not None:
@@ -108,6 +111,9 @@ class NetworkScene(QGraphicsScene):
             item.sync_position()
             g = self.net.graph
             self._mark_edges(list(g.in_edges(event.node)) + list(g.out_edges(event.node)))
+            if item.showing_value:
+                self._values.refresh(geometry=True)
+        item.forget_look()
         item.update()
 
     def _on_edge_added(self, event) -> None:
@@ -293,14 +299,18 @@ class NetworkScene(QGraphicsScene):
         `values` {id: value}; ids in `pending` are shown as not computed yet; `computing`
         gets a ring; `targets` {output id: target} are shown under the outputs. Items are
         recoloured, never rebuilt."""
+        geometry = False
         if values is None:
             for item in self.nodes.values():
                 item.set_value(None)
-            return
-        pending, targets = set(pending), targets or {}
-        for n, item in self.nodes.items():
-            item.set_value(values.get(n), scale, pending=n in pending,
-                           computing=n == computing, target=targets.get(n))
+        else:
+            geometry = not any(item.showing_value for item in self.nodes.values())
+            pending, targets = set(pending), targets or {}
+            for n, item in self.nodes.items():
+                item.set_value(values.get(n), scale, pending=n in pending,
+                               computing=n == computing, target=targets.get(n))
+        self._values.refresh(geometry or len(self.nodes) != self._values_count)
+        self._values_count = len(self.nodes)
 
     # ---------------------------------------------------------------- events
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:

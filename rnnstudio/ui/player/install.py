@@ -45,6 +45,7 @@ def install_player(window) -> PlayerPanels:
     unrolled_dock = window.add_dock(unrolled, "Unrolled in time",
                                     Qt.DockWidgetArea.BottomDockWidgetArea)
     plots_dock = window.add_dock(plots, "Plots", Qt.DockWidgetArea.BottomDockWidgetArea)
+    unrolled_dock.visibilityChanged.connect(unrolled.set_on_screen)
     canvas = CanvasPlayer(player, window.scene, window.view, window)
     panels = PlayerPanels(player, sequence, plots, unrolled, canvas, plots_dock, unrolled_dock)
 
@@ -56,6 +57,7 @@ def install_player(window) -> PlayerPanels:
     window.play_menu = menu
 
     def follow_selection() -> None:
+        unrolled.set_focus_nodes(window.scene.selected_nodes())
         tr = player.trajectory
         chosen = [n for n in window.scene.selected_nodes()
                   if tr is not None and n in tr.order[tr.n_inputs:]]

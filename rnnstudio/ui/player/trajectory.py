@@ -40,6 +40,9 @@ class Trajectory:
 
     def __post_init__(self) -> None:
         self._index = {n: i for i, n in enumerate(self.order)}
+        finite = self.values[np.isfinite(self.values)]
+        peak = float(np.abs(finite).max()) if finite.size else 1.0
+        self._scale = 1.0 if peak <= 1.0 else peak
 
     def value(self, node: str, t: int) -> float:
         """y_node(t), or the node's initial value outside the sequence."""
@@ -58,9 +61,7 @@ class Trajectory:
 
     def scale(self) -> float:
         """A symmetric colour range: 1 for squashed values, else the largest magnitude."""
-        finite = self.values[np.isfinite(self.values)]
-        peak = float(np.abs(finite).max()) if finite.size else 1.0
-        return 1.0 if peak <= 1.0 else peak
+        return self._scale
 
 
 def compute_trajectory(net: Network, X: np.ndarray, Y: np.ndarray | None = None) -> Trajectory:

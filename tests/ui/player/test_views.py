@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
 
 import rnnstudio as rs
-from rnnstudio.ui.player.unrolled import MAX_COLUMNS, UnrolledNodeItem
+from rnnstudio.ui.player.unrolled import MAX_COLUMNS
 
 from .conftest import small_net
 
@@ -19,8 +19,17 @@ def delayed_net():
     return net
 
 
+@pytest.fixture
+def window(window, qtbot):
+    """The main window on screen (the unrolled view lays out only while it is visible)."""
+    window.show()
+    qtbot.waitExposed(window)
+    window.player.unrolled_dock.raise_()
+    return window
+
+
 def columns(view):
-    return sorted({item.data(0) for item in view.scene().items() if item.data(0) is not None})
+    return sorted(view.columns)
 
 
 def test_the_unrolled_view_has_a_column_per_step_and_an_edge_per_edge_and_step(window):
@@ -32,7 +41,6 @@ def test_the_unrolled_view_has_a_column_per_step_and_an_edge_per_edge_and_step(w
     first, last = view.step_window()
     steps = last - first + 1
     assert columns(view) == list(range(first, last + 1))
-    assert set(view.nodes) == {(n, t) for n in net.graph.nodes for t in range(first, last + 1)}
     delays = net.delays()
     expected = sum(max(0, steps - d) for d in delays.values())
     assert view.edge_count == expected
@@ -49,7 +57,8 @@ def test_delayed_edges_cross_from_column_t_minus_d_to_t(window):
     delays = net.delays()
     first, last = view.step_window()
     seen = {}
-    for u, su, v, tv in view.drawn_edges:
+    assert len(view.drawn_edges()) == view.edge_count
+    for u, su, v, tv in view.drawn_edges():
         gap = su - tv if v == "r" else tv - su
         assert gap == delays[(u, v)]
         assert first <= su <= last and first <= tv <= last
@@ -77,17 +86,23 @@ def test_unrolled_values_follow_the_cursor_and_clicks_select(window, qtbot):
     view, p = window.player.unrolled, window.player.controller
     p.seek(3)
     tr = p.trajectory
-    for (node, t), item in view.nodes.items():
-        if t <= 3:
-            assert item.toolTip().endswith(f"{tr.values[t, tr.index(node)]:.4g}")
-        else:
-            assert "not computed" in item.toolTip()
-    item = view.nodes[("h", 1)]
+    first, last = view.step_window()
+    for t in range(first, last + 1):
+        for node in net.graph.nodes:
+            shown = view.value_shown(node, t)
+            if t <= 3:
+                assert shown == pytest.approx(tr.values[t, tr.index(node)])
+            else:
+                assert shown is None
+    p.micro_step()  # step 4, first neuron only
+    first_neuron = tr.order[tr.n_inputs]
+    assert view.value_shown(first_neuron, 4) is not None
+    assert view.value_shown(tr.order[-1], 4) is None
     view.show()
     qtbot.waitExposed(view)
-    view.ensureVisible(item)
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
-                     pos=view.mapFromScene(item.scenePos()))
+    target = view.position("h", 1)
+    view.ensureVisible(QRectF(target.x() - 20, target.y() - 20, 40, 40))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.mapFromScene(target))
     assert p.t == 1
     assert window.scene.selected_nodes() == ["h"]
 
@@ -99,7 +114,7 @@ def test_plots_hold_the_engines_values(window):
     X = p.trajectory.X
     out, states = rs.run(net, X[:, None, :], return_states=True)
     window.scene.select_nodes(["g", "h"])
-    assert plots.selected == ["g", "h"]  # the canvas selection chooses the curves
+    assert sorted(plots.selected) == ["g", "h"]  # the canvas selection chooses the curves
     for i, node in enumerate(plots.selected):
         x, y = plots._state_curves[i].getData()
         np.testing.assert_allclose(y, states[node][:, 0])
@@ -124,3 +139,16 @@ def test_plot_curves_are_updated_not_rebuilt(window):
     window.doc.net.set_edge_attrs("x", "h", weight=-0.7)
     p._on_model_settled()
     assert plots.states.getPlotItem().listDataItems() == items_before
+
+
+def test_a_hidden_unrolled_view_catches_up_when_shown(window, qtbot):
+    window.doc.new(small_net())
+    view, p = window.player.unrolled, window.player.controller
+    window.player.plots_dock.raise_()  # the unrolled tab is hidden behind the plots
+    qtbot.waitUntil(lambda: not view.active(), timeout=2000)
+    p.seek(5)
+    assert view.value_shown("h", 5) is None  # not drawn while behind
+    window.player.unrolled_dock.raise_()
+    qtbot.waitUntil(view.active, timeout=2000)
+    assert view.value_shown("h", 5) == pytest.approx(
+        p.trajectory.values[5, p.trajectory.index("h")])
