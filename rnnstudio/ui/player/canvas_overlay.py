@@ -103,7 +103,7 @@ class ValueLegend(QWidget):
         super().__init__(parent)
         self.scale = 1.0
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self.resize(230, 58)
+        self.resize(250, 58)
 
     def set_scale(self, scale: float) -> None:
         if scale != self.scale:
@@ -116,7 +116,7 @@ class ValueLegend(QWidget):
         p.setPen(QPen(QColor("#c8ccd6")))
         p.setBrush(QColor(255, 255, 255, 230))
         p.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
-        bar = QRectF(10, 22, 150, 10)
+        bar = QRectF(24, 22, 150, 10)
         grad = QLinearGradient(bar.topLeft(), bar.topRight())
         grad.setColorAt(0.0, style.VALUE_NEG)
         grad.setColorAt(0.5, style.VALUE_MID)
@@ -131,12 +131,12 @@ class ValueLegend(QWidget):
         s = format_value(self.scale)
         for x, text in ((bar.left(), f"-{s}"), (bar.center().x(), "0"), (bar.right(), s)):
             p.drawText(QRectF(x - 25, 34, 50, 14), Qt.AlignmentFlag.AlignCenter, text)
-        pend = QRectF(172, 20, 14, 14)
+        pend = QRectF(198, 20, 14, 14)
         p.setPen(QPen(style.NODE_OUTLINE, 1))
         p.setBrush(style.VALUE_PENDING)
         p.drawEllipse(pend)
         p.setPen(QColor("#2e3440"))
-        p.drawText(QRectF(160, 34, 68, 14), Qt.AlignmentFlag.AlignCenter, "not yet")
+        p.drawText(QRectF(171, 34, 68, 14), Qt.AlignmentFlag.AlignCenter, "not yet")
         p.end()
 
 

@@ -40,7 +40,8 @@ class PlayerPlotsWidget(QTabWidget):
         super().__init__(parent)
         self.player = player
         self.selected: list[str] = []
-        self.states = _plot("States of the selected neurons", "value")
+        self.states = _plot("States of the selected neurons (click, Ctrl+click nodes on the "
+                            "canvas)", "value")
         self.outputs = _plot("Outputs and targets", "value")
         self.heat = pg.PlotWidget(background="w")
         self._build_heatmap()

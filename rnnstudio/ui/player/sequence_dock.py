@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QComboBox, QDockWidget, QHBoxLayout, QLabel, QSli
 from ...model import Network
 from .controller import PlayerController
 
-SOURCE_TASK, SOURCE_TABLE = "Task sample", "Typed sequence"
+SOURCE_TASK, SOURCE_TABLE = "Training data", "Typed sequence"
 DEFAULT_T = 20
 
 
@@ -24,19 +24,22 @@ def default_sequence(n_inputs: int, T: int = DEFAULT_T) -> np.ndarray:
     return np.round(X, 3)
 
 
-def task_sequences(net: Network) -> tuple[np.ndarray, np.ndarray] | None:
-    """The network's training task data (T, N, dim), when its file names a built-in task."""
-    task = (net.training or {}).get("task")
-    if not isinstance(task, dict) or "name" not in task:
+def task_sequences(net: Network) -> tuple[np.ndarray, np.ndarray, str] | None:
+    """The network's training data (X, Y (T, N, dim), description) from its file's training
+    block: a built-in task or CSV data. None when it has none or it does not fit."""
+    from ..training.data import DataError, load_sequences
+    from ..training.settings import SettingsError, TrainingSettings
+    training = net.training or {}
+    if not training.get("task") and not training.get("csv") and not training.get("data"):
         return None
-    from ... import tasks
     try:
-        X, Y = tasks.make_task(task["name"], **(task.get("params") or {}))
-    except Exception:  # an unknown task or bad parameters: the table source still works
+        settings = TrainingSettings.from_dict(training)
+        X, Y, description = load_sequences(settings, net)
+    except (DataError, SettingsError, OSError, ValueError, TypeError, KeyError):
+        return None  # bad or missing data: the typed table still works
+    if X.ndim != 3 or X.shape[2] != len(net.inputs) or X.shape[1] == 0:
         return None
-    if X.shape[2] != len(net.inputs):
-        return None
-    return X, Y
+    return X, Y, description
 
 
 class SequenceDock(QDockWidget):
@@ -48,7 +51,8 @@ class SequenceDock(QDockWidget):
         super().__init__("Sequence", parent)
         self.setObjectName("SequenceDock")
         self.player = player
-        self._task_data: tuple[np.ndarray, np.ndarray] | None = None
+        self._task_data: tuple[np.ndarray, np.ndarray, str] | None = None
+        self._training_key = None  # the training block the task data was made from
         self._filling = False
         body = QWidget()
         lay = QVBoxLayout(body)
@@ -148,13 +152,36 @@ class SequenceDock(QDockWidget):
 
     # ------------------------------------------------------------------ sources
     def load_network(self, net: Network) -> None:
-        """A new document: pick its task data when it has some, else a typed sequence."""
+        """A new document: pick its training data when it has some, else a typed sequence."""
+        old = self.player.network
+        if old is not None:
+            old.events.unsubscribe(self._on_model_event)
         self.player.set_network(net)
-        self._task_data = task_sequences(net)
+        net.events.subscribe(self._on_model_event)
+        self._load_task_data(net)
         self._filling = True
         self.source.setCurrentText(SOURCE_TASK if self._task_data else SOURCE_TABLE)
         self._filling = False
         self._apply_source()
+
+    def _load_task_data(self, net: Network) -> None:
+        self._training_key = repr(net.training)
+        self._task_data = task_sequences(net)
+        text = ("the network's training data: " + self._task_data[2] if self._task_data
+                else "the network has no training data (set it in the Training dock)")
+        self.source.setItemData(0, text, Qt.ItemDataRole.ToolTipRole)
+
+    def _on_model_event(self, event) -> None:
+        """New training settings (another task or CSV file): play from the new data."""
+        net = self.player.network
+        if event.kind != "meta_changed" or net is None or repr(net.training) == self._training_key:
+            return
+        self._load_task_data(net)
+        if self.source.currentText() == SOURCE_TASK or self._task_data is not None:
+            self._filling = True
+            self.source.setCurrentText(SOURCE_TASK if self._task_data else SOURCE_TABLE)
+            self._filling = False
+            self._apply_source()
 
     def _apply_source(self) -> None:
         net = self.player.network
@@ -164,7 +191,7 @@ class SequenceDock(QDockWidget):
         self.sample.setVisible(task)
         self.length.setVisible(not task)
         if task:
-            X, Y = self._task_data
+            X, Y, _ = self._task_data
             self.sample.setRange(0, X.shape[1] - 1)
             i = self.sample.value()
             self._show_and_play(X[:, i, :], Y[:, i, :])

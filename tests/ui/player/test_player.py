@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 import rnnstudio as rs
 from rnnstudio.engine import Simulator
 from rnnstudio.ui.canvas.items import format_value
-from rnnstudio.ui.player.sequence_dock import SOURCE_TABLE
+from rnnstudio.ui.player.sequence_dock import SOURCE_TABLE, SOURCE_TASK
 
 from .conftest import small_net
 
@@ -196,3 +196,21 @@ def test_a_typed_sequence_plays_and_bad_cells_are_named(window, qtbot):
     dock.table.item(3, 0).setText("abc")
     assert "row 3, column 1" in window.statusBar().currentMessage()
     assert played_X(window)[3, 0] == 0.0
+
+
+def test_the_player_plays_the_networks_csv_data_and_follows_new_settings(window, tmp_path):
+    csv = tmp_path / "series.csv"
+    rows = ["u,target"] + [f"{0.1 * i:.1f},{-0.1 * i:.1f}" for i in range(12)]
+    csv.write_text("\n".join(rows) + "\n")
+    net = small_net()
+    net.set_meta(training={"csv": {"path": str(csv), "inputs": ["u"], "targets": ["target"],
+                                   "window": 4, "stride": 4}})
+    window.doc.new(net)
+    dock, p = window.player.sequence, window.player.controller
+    assert dock.source.currentText() == SOURCE_TASK
+    assert dock.sample.maximum() == 2  # three windows of four rows
+    dock.sample.setValue(1)
+    np.testing.assert_allclose(played_X(window)[:, 0], [0.4, 0.5, 0.6, 0.7])
+    np.testing.assert_allclose(p.trajectory.Y[:, 0], [-0.4, -0.5, -0.6, -0.7])
+    net.set_meta(training={"task": {"name": "echo", "params": {"k": 2, "T": 9}}})
+    assert p.T == 9  # the new training data plays at once
