@@ -69,6 +69,7 @@ def measure(args) -> dict:
     window.files.open_example(Path(args.example))
     dock = window.training  # installed by the main window
     window.show()
+    dock.raise_()  # in front of its tab group: the plots are drawn while it trains
     dock.settings_form.epochs.setValue(args.epochs)
     run_until(app, lambda: False, 0.5)  # settle: first paint, layout
     probe = StallProbe()

@@ -29,6 +29,7 @@ from .worker import RunResult, TrainingWorker, UiGate
 
 IDLE, RUNNING, PAUSED, STOPPING = "idle", "running", "paused", "stopping"
 PARAM_KEYS = {"weight", "bias", "initial"}
+HOLD_LIMIT_MS = 100  # the longest a redraw keeps the worker waiting
 DIVERGED_ADVICE = ("The loss or a gradient became NaN or infinite, so the weights of the last "
                    "good step were put back. Try a lower learning rate, or turn on gradient "
                    "clipping (Clip ‖∇‖ in the settings).")
@@ -217,10 +218,23 @@ class TrainingController(QObject):
     def hold_worker_while_redrawing(self) -> None:
         """Close the gate until the redraws queued now (the canvas restyles on a zero timer,
         then paints) are done: the worker waits at its next batch meanwhile."""
+        release = self.hold_worker()
+        QTimer.singleShot(0, lambda: QTimer.singleShot(0, release))
+
+    def hold_worker(self) -> Callable[[], None]:
+        """Close the gate now; the returned function opens it (once). It opens by itself after
+        HOLD_LIMIT_MS, so a redraw that never comes cannot slow training down for long."""
         if self.state != RUNNING:
-            return
-        self.gate.close()
-        QTimer.singleShot(0, lambda: QTimer.singleShot(0, self.gate.open))
+            return lambda: None
+        gate, released = self.gate, []
+
+        def release() -> None:
+            if not released:
+                released.append(True)
+                gate.open()
+        gate.close()
+        QTimer.singleShot(HOLD_LIMIT_MS, release)
+        return release
 
     def _apply(self, params: dict) -> None:
         self._applying = True
