@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget
+from shiboken6 import isValid
 
 from .canvas_overlay import CanvasPlayer
 from .controller import PlayerController
@@ -57,6 +58,8 @@ def install_player(window) -> PlayerPanels:
     window.play_menu = menu
 
     def follow_selection() -> None:
+        if not (isValid(window.scene) and isValid(unrolled) and isValid(plots)):
+            return  # the window is being torn down
         unrolled.set_focus_nodes(window.scene.selected_nodes())
         tr = player.trajectory
         chosen = [n for n in window.scene.selected_nodes()

@@ -26,6 +26,8 @@ def _plot(title: str, left: str) -> pg.PlotWidget:
     w.showGrid(x=True, y=True, alpha=0.2)
     w.addLegend(offset=(-8, 8), labelTextSize="8pt")
     w.setMouseEnabled(y=False)
+    for axis in ("left", "bottom"):
+        w.getAxis(axis).enableAutoSIPrefix(False)  # values as they are, not "x0.001"
     return w
 
 
