@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QColor, QPainterPath, QPolygonF
+from PySide6.QtGui import QBrush, QColor, QPainterPath, QPolygonF
 
 NODE_RADIUS = 18.0
 RIM_WIDTH = 6.0  # a press this close to a node's outline starts a new edge
@@ -72,6 +72,22 @@ def value_color(value: float, scale: float = 1.0) -> QColor:
         VALUE_MID.redF() + (end.redF() - VALUE_MID.redF()) * t,
         VALUE_MID.greenF() + (end.greenF() - VALUE_MID.greenF()) * t,
         VALUE_MID.blueF() + (end.blueF() - VALUE_MID.blueF()) * t)
+
+
+_BRUSH_LEVELS = 257
+_VALUE_BRUSHES: list = []
+
+
+def value_brush(value: float, scale: float = 1.0):
+    """`value_color` as a shared QBrush, quantised to 257 levels (no new brush per paint)."""
+    if not _VALUE_BRUSHES:
+        n = _BRUSH_LEVELS - 1
+        _VALUE_BRUSHES.extend(QBrush(value_color(2.0 * i / n - 1.0)) for i in range(n + 1))
+    t = value / scale if scale else 0.0
+    if t != t:  # NaN
+        return QBrush(VALUE_PENDING)
+    t = max(-1.0, min(1.0, t))
+    return _VALUE_BRUSHES[int(round((t + 1.0) * 0.5 * (_BRUSH_LEVELS - 1)))]
 
 
 def visual_kind(attrs: dict) -> str:
