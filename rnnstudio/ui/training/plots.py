@@ -308,5 +308,5 @@ class TrainingPlotsWidget(QWidget):
         if len(finite):
             lo, hi = float(finite.min()), float(finite.max())
             self.diag_line.setData([lo, hi], [lo, hi])
-        self.out_plot.setLabel("bottom", "target (last step, validation)", color=AXIS_COLOR)
+        self.out_plot.setLabel("bottom", "target (last step)", color=AXIS_COLOR)
         self.out_plot.setLabel("left", "output (last step)", color=AXIS_COLOR)
