@@ -33,6 +33,7 @@ class StallProbe:
     def __init__(self, interval_ms: int = PROBE_MS):
         self.interval = interval_ms
         self.gaps: list[float] = []
+        self.times: list[float] = []
         self._clock = QElapsedTimer()
         self._timer = QTimer()
         self._timer.setInterval(interval_ms)
@@ -40,6 +41,7 @@ class StallProbe:
 
     def start(self) -> None:
         self.gaps.clear()
+        self.times.clear()
         self._clock.start()
         self._timer.start()
 
@@ -48,10 +50,18 @@ class StallProbe:
 
     def _on_tick(self) -> None:
         self.gaps.append(self._clock.nsecsElapsed() / 1e6)
+        self.times.append(time.perf_counter())
         self._clock.restart()
 
-    def stalls(self) -> np.ndarray:
-        return np.maximum(np.asarray(self.gaps[1:]) - self.interval, 0.0)
+    def stalls(self, until: float | None = None, since: float | None = None) -> np.ndarray:
+        """Stalls of the ticks that came before `until` / after `since` (perf_counter)."""
+        gaps, times = np.asarray(self.gaps[1:]), np.asarray(self.times[1:])
+        keep = np.ones(len(gaps), bool)
+        if until is not None:
+            keep &= times <= until
+        if since is not None:
+            keep &= times > since
+        return np.maximum(gaps[keep] - self.interval, 0.0)
 
 
 def run_until(app, done, timeout_s: float) -> None:
@@ -78,14 +88,19 @@ def measure(args) -> dict:
     idle = probe.stalls()
     probe.start()
     started = time.perf_counter()
+    ended = []  # when the worker's result arrived: what follows is the end of the run
     assert dock.train(), dock.status_label.text()
+    dock.controller.worker.finished.connect(lambda *_: ended.append(time.perf_counter()))
     run_until(app, lambda: not dock.controller.active, args.timeout)
+    run_until(app, lambda: False, 0.3)  # the end of the run: final weights, step-through
     seconds = time.perf_counter() - started
     probe.stop()
-    training = probe.stalls()
+    end = ended[0] if ended else None
+    training = probe.stalls(until=end)
+    after = probe.stalls(since=end)
     window.doc.stack.setClean()
     window.close()
-    return {"idle": idle, "training": training, "seconds": seconds,
+    return {"idle": idle, "training": training, "end of run": after, "seconds": seconds,
             "epochs": dock.history.n_epochs, "steps": len(dock.history.steps)}
 
 
@@ -96,10 +111,12 @@ def main(argv=None) -> int:
     p.add_argument("--timeout", type=float, default=300.0)
     args = p.parse_args(argv)
     r = measure(args)
-    for name in ("idle", "training"):
+    for name in ("idle", "training", "end of run"):
         s = r[name]
+        if not len(s):
+            continue
         p50, p90, p99, p999 = np.percentile(s, [50, 90, 99, 99.9])
-        print(f"{name:9s} ticks {len(s):6d}  worst stall {s.max():6.1f} ms  p99.9 {p999:5.1f}  "
+        print(f"{name:10s} ticks {len(s):6d}  worst stall {s.max():6.1f} ms  p99.9 {p999:5.1f}  "
               f"p99 {p99:5.1f}  p90 {p90:4.1f}  median {p50:4.1f} ms")
     print(f"trained {r['epochs']} epochs ({r['steps']} steps) in {r['seconds']:.1f} s")
     worst = float(r["training"].max())

@@ -244,6 +244,9 @@ class TrainingController(QObject):
             self._applying = False
 
     def _on_worker_finished(self, result: RunResult) -> None:
+        if self._thread is not None:
+            self._thread.quit()
+            self._thread.wait(2000)  # the worker has returned: its thread ends at once
         net = self._net
         net.events.unsubscribe(self._on_network_event)
         self._finish_document(result)
