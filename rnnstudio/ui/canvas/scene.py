@@ -45,7 +45,8 @@ class NetworkScene(QGraphicsScene):
         self._highlight = EdgeLayerItem(self, highlight=True)
         self._values = ValueLayerItem(self.nodes)
         self._values_count = 0
-        self._dirty_edges: set = set()
+        self._dirty_edges: set = set()  # geometry and look to compute again
+        self._restyle_edges: set = set()  # look only (weights changed)
         self._dirty_layers: set = set()
         self._delays: dict = {}
         self._ordering_pending = False
@@ -141,7 +142,10 @@ class NetworkScene(QGraphicsScene):
         self._schedule()
 
     def _on_params_changed(self, event) -> None:
-        self._mark_edges(list(self._geoms))
+        """Weights changed (training, re-initialising): widths and colours only, the
+        geometry stays."""
+        self._restyle_edges.update(self._geoms)
+        self._schedule()
         for item in self.nodes.values():
             item.update()
 
@@ -192,6 +196,15 @@ class NetworkScene(QGraphicsScene):
                     self._highlight.mark(key)
                     self._dirty_layers.add(self._highlight)
         self._dirty_edges.clear()
+        for key in self._restyle_edges:
+            layer = self._layer_of.get(key)
+            if layer is not None and key in self._geoms:
+                layer.mark(key)
+                self._dirty_layers.add(layer)
+                if key in self.selected_edges:
+                    self._highlight.mark(key)
+                    self._dirty_layers.add(self._highlight)
+        self._restyle_edges.clear()
         for layer in self._dirty_layers:
             layer.rebuild()
         self._dirty_layers.clear()
