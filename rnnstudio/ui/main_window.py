@@ -108,10 +108,10 @@ class MainWindow(QMainWindow):
         if "Sequence" in d:
             self.resizeDocks([d["Sequence"]], [max(360, self.width() // 3)],
                              Qt.Orientation.Horizontal)
-            self.resizeDocks([d["Sequence"]], [max(300, int(self.height() * 0.38))],
+            self.resizeDocks([d["Sequence"]], [max(260, int(self.height() * 0.34))],
                              Qt.Orientation.Vertical)
         if "Ordering" in d:
-            self.resizeDocks([d["Ordering"]], [90], Qt.Orientation.Vertical)
+            self.resizeDocks([d["Ordering"]], [60], Qt.Orientation.Vertical)
         self._docks_sized = True
 
     def showEvent(self, event) -> None:

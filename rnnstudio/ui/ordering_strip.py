@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListWidget,
-                               QListWidgetItem, QVBoxLayout, QWidget)
+                               QListWidgetItem, QWidget)
 
 from ..model import events as ev
 from . import style
@@ -27,10 +27,12 @@ class OrderingStripWidget(QWidget):
         self._icons = {k: kind_icon(k, 22) for k in style.SHAPES}
         self.info = QLabel()
         self.info.setStyleSheet("color: #5e6472;")
+        self.info.setWordWrap(True)
+        self.info.setFixedWidth(300)
         self.list = QListWidget()
         self.list.setFlow(QListWidget.Flow.LeftToRight)
         self.list.setWrapping(False)
-        self.list.setFixedHeight(58)
+        self.list.setFixedHeight(46)
         self.list.setIconSize(QSize(22, 22))
         self.list.setSpacing(2)
         self.list.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
@@ -41,12 +43,10 @@ class OrderingStripWidget(QWidget):
         self.list.itemSelectionChanged.connect(self._on_list_selection_changed)
         self._timer = QTimer(self, singleShot=True, interval=0)
         self._timer.timeout.connect(self.refresh)
-        top = QHBoxLayout()
-        top.addWidget(self.info, 1)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(4, 2, 4, 4)
-        lay.addLayout(top)
-        lay.addWidget(self.list)
+        lay = QHBoxLayout(self)  # one row: the summary beside the strip (saves canvas height)
+        lay.setContentsMargins(4, 2, 4, 2)
+        lay.addWidget(self.info)
+        lay.addWidget(self.list, 1)
         self._updating = False
 
     def set_network(self, net) -> None:

@@ -115,7 +115,7 @@ class TrainingPlotsWidget(QWidget):
         layout.addLayout(self._build_header())
         self.graphics = _PlotCanvas(self._on_painted)
         self.graphics.setBackground("w")
-        self.graphics.setMinimumSize(360, 200)
+        self.graphics.setMinimumSize(360, 150)
         layout.addWidget(self.graphics, 1)
         self._build_loss_plot()
         self._build_grad_plot()
@@ -138,7 +138,7 @@ class TrainingPlotsWidget(QWidget):
             layout.addItem(plot, row=i // columns, col=i % columns)
         # the widget's minimum is what the plots need, so a narrow dock never clips them
         need = layout.effectiveSizeHint(Qt.SizeHint.MinimumSize)
-        self.graphics.setMinimumSize(int(math.ceil(need.width())) + 4, 200)
+        self.graphics.setMinimumSize(int(math.ceil(need.width())) + 4, 150)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
