@@ -48,6 +48,15 @@ _KIND_BRUSH = {kind: QBrush(color) for kind, color in style.NODE_FILL.items()}
 _PENDING_BRUSH = QBrush(style.VALUE_PENDING)
 
 
+def _paint_output_frame(painter) -> None:
+    """The inner hexagon that tells an output apart."""
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.setPen(QPen(style.NODE_OUTLINE, 0.9))
+    painter.scale(0.8, 0.8)
+    painter.drawPath(style.SHAPES["output"])
+    painter.scale(1.25, 1.25)
+
+
 class NodeItem(QGraphicsItem):
     """A node, drawn from the model's attributes; its position mirrors the model's x, y."""
 
@@ -171,23 +180,16 @@ class NodeItem(QGraphicsItem):
         self._paint_badge(painter)
         self._paint_label(painter, a)
 
-    def _paint_value_frame(self, painter, vkind: str) -> None:
+    @staticmethod
+    def _paint_value_frame(painter, vkind: str) -> None:
         """With a value shown (by the value layer) an output keeps its inner outline."""
         if vkind == "output":
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.setPen(QPen(style.NODE_OUTLINE, 0.9))
-            painter.scale(0.8, 0.8)
-            painter.drawPath(style.SHAPES["output"])
-            painter.scale(1.25, 1.25)
+            _paint_output_frame(painter)
 
     def _paint_inside(self, painter, a: dict, vkind: str) -> None:
         r = style.NODE_RADIUS
         if vkind == "output":
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.setPen(QPen(style.NODE_OUTLINE, 0.9))
-            painter.scale(0.8, 0.8)
-            painter.drawPath(style.SHAPES["output"])
-            painter.scale(1.25, 1.25)
+            _paint_output_frame(painter)
         if vkind == "input":
             painter.setPen(style.NODE_OUTLINE)
             painter.setFont(_INNER_FONT)

@@ -189,25 +189,24 @@ class NetworkScene(QGraphicsScene):
         for key in self._dirty_edges:
             if key in self._layer_of and g.has_edge(*key):
                 self._geoms[key] = self._compute_geom(key)
-                layer = self._layer_of[key]
-                layer.mark(key)
-                self._dirty_layers.add(layer)
-                if key in self.selected_edges:
-                    self._highlight.mark(key)
-                    self._dirty_layers.add(self._highlight)
+                self._mark_drawn(key)
         self._dirty_edges.clear()
         for key in self._restyle_edges:
-            layer = self._layer_of.get(key)
-            if layer is not None and key in self._geoms:
-                layer.mark(key)
-                self._dirty_layers.add(layer)
-                if key in self.selected_edges:
-                    self._highlight.mark(key)
-                    self._dirty_layers.add(self._highlight)
+            if key in self._layer_of and key in self._geoms:
+                self._mark_drawn(key)
         self._restyle_edges.clear()
         for layer in self._dirty_layers:
             layer.rebuild()
         self._dirty_layers.clear()
+
+    def _mark_drawn(self, key) -> None:
+        """The layer drawing `key` (and the selection highlight) must re-assemble it."""
+        layer = self._layer_of[key]
+        layer.mark(key)
+        self._dirty_layers.add(layer)
+        if key in self.selected_edges:
+            self._highlight.mark(key)
+            self._dirty_layers.add(self._highlight)
 
     def _restyle_ordering(self) -> None:
         self._ordering_pending = False

@@ -1,27 +1,10 @@
-"""UI fixtures: a main window on an isolated settings/data folder, dialogs never block."""
+"""Editor fixtures: a main window (tests/ui/conftest.py isolates its settings and data)."""
 
 from __future__ import annotations
 
 import pytest
 
-from PySide6.QtCore import QSettings, QStandardPaths
-from PySide6.QtWidgets import QMessageBox
-
 import rnnstudio as rs
-
-
-@pytest.fixture(autouse=True)
-def isolated_paths(tmp_path, monkeypatch):
-    """Recovery files and QSettings go to a temporary folder; message boxes answer No."""
-    QStandardPaths.setTestModeEnabled(True)
-    data = tmp_path / "appdata"
-    monkeypatch.setattr("rnnstudio.ui.document.recovery_dir", lambda: data)
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "ini"))
-    for name in ("question", "critical", "warning", "information"):
-        monkeypatch.setattr(QMessageBox, name, staticmethod(
-            lambda *a, **k: QMessageBox.StandardButton.No))
-    yield
 
 
 @pytest.fixture

@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-from tests.ui.editor.conftest import isolated_paths, small_net, window  # noqa: F401
+from tests.ui.editor.conftest import small_net, window  # noqa: F401
