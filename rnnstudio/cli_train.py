@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+from .timefmt import format_duration
 
 DEFAULTS: dict[str, Any] = {
     "optimizer": "adam", "lr": 0.01, "epochs": 100, "batch_size": None, "clip": None,
@@ -140,15 +141,6 @@ def _check_width(net, n_in: int, n_out: int) -> None:
 
 
 # ---------------------------------------------------------------------- progress
-def _duration(seconds: float) -> str:
-    if not math.isfinite(seconds):
-        return "?"
-    seconds = int(round(seconds))
-    m, s = divmod(seconds, 60)
-    h, m = divmod(m, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
-
-
 class Progress:
     """A one-line progress bar on a terminal; on a pipe, a line every tenth of the run."""
 
@@ -167,7 +159,7 @@ class Progress:
         bar = "#" * filled + "." * (self.width - filled)
         val = f" val {val_loss:.5g}" if val_loss is not None and math.isfinite(val_loss) else ""
         return (f"epoch {self.done}/{self.total} [{bar}] loss {loss:.5g}{val} "
-                f"{_duration(elapsed)} elapsed, ETA {_duration(eta)}")
+                f"{format_duration(elapsed)} elapsed, ETA {format_duration(eta)}")
 
     def update(self, loss: float, val_loss: float | None = None) -> None:
         self.done += 1

@@ -20,7 +20,7 @@ from .controller import PlayerController
 _TAG_FONT = QFont("Sans Serif", 8, QFont.Weight.DemiBold)
 
 
-def read_label(delay: int, step: int, t: int, value: float, reverse: bool) -> str:
+def read_label(delay: int, step: int, value: float, reverse: bool) -> str:
     """What a read tag says: "0.420" for this step's value, "t-2: 0.420" for a remembered one
     ("initial" when the step is before the sequence starts)."""
     if delay == 0:
@@ -199,8 +199,7 @@ class CanvasPlayer(QObject):
                 geom = self.scene.geom((u, node))
             except KeyError:
                 continue
-            reads.append((geom, delay > 0, read_label(delay, step, self.player.t, value,
-                                                      reverse)))
+            reads.append((geom, delay > 0, read_label(delay, step, value, reverse)))
         self.reads_item.set_reads(reads)
         self.reads_item.setVisible(bool(reads))
 

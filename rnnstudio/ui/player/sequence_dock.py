@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QComboBox, QDockWidget, QHBoxLayout, QLabel, QSli
                                QTableWidget, QTableWidgetItem, QToolButton, QVBoxLayout, QWidget)
 
 from ...model import Network
+from ...model import events as ev
 from .controller import PlayerController
 
 SOURCE_TASK, SOURCE_TABLE = "Training data", "Typed sequence"
@@ -174,7 +175,7 @@ class SequenceDock(QDockWidget):
     def _on_model_event(self, event) -> None:
         """New training settings (another task or CSV file): play from the new data."""
         net = self.player.network
-        if event.kind != "meta_changed" or net is None or repr(net.training) == self._training_key:
+        if event.kind != ev.META_CHANGED or net is None or repr(net.training) == self._training_key:
             return
         self._load_task_data(net)
         if self.source.currentText() == SOURCE_TASK or self._task_data is not None:

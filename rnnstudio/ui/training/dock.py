@@ -9,7 +9,6 @@ step-through view re-runs on the new weights then: connect it to `PlayerControll
 
 from __future__ import annotations
 
-import math
 from typing import Callable
 
 from PySide6.QtCore import Qt, Signal
@@ -21,6 +20,7 @@ import rnnstudio as rs
 from rnnstudio import tasks
 from rnnstudio.model import NetworkError
 from rnnstudio.model import events as ev
+from rnnstudio.timefmt import format_duration
 
 from .commands import ReinitWeightsCommand, SetTrainingSettingsCommand
 from .controller import IDLE, PAUSED, RUNNING, TrainingController
@@ -39,15 +39,6 @@ NARROW, SHORT = 760, 520  # below this width or height the setup forms and the p
                           # become two tabs
 CONTROLS_MAX_WIDTH = 400
 TWO_BOX_WIDTH = 680  # a Setup tab this wide shows the Data and Settings boxes side by side
-
-
-def format_eta(seconds: float) -> str:
-    if not math.isfinite(seconds):
-        return "—"
-    seconds = int(round(seconds))
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
 class TrainingDock(QDockWidget):
@@ -444,7 +435,7 @@ class TrainingDock(QDockWidget):
         self.progress_bar.setRange(0, epochs)
         self.progress_bar.setValue(min(epoch, epochs))
         self.progress_bar.setFormat(f"Epoch {epoch}/{epochs}  ·  loss {loss:.4g}  ·  "
-                                    f"{format_eta(left)} left")
+                                    f"{format_duration(left, '—')} left")
 
     def _on_run_finished(self, result) -> None:
         self.history.set_outputs(result.outputs)
