@@ -6,16 +6,18 @@ weight, bias and initial arrays are updated in place instead of recompiling.
 
 from __future__ import annotations
 
-import numpy as np
-
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain
 from operator import itemgetter
 
+import numpy as np
+
 from . import blas
 from .blocks import ProdGroup, SumBlock
-from .program import Level, Phase, Program
-from .structure import generations, split_phases
+from .program import Level, Phase, Program, field_values
+from .structure import EdgeIndex, generations, split_phases
 
 DENSE_MIN = 4096        # a block with at most this many weight slots is always dense
 DENSE_DENSITY = 0.05    # larger blocks are dense when at least this fraction are edges
@@ -47,12 +49,20 @@ class _Graph:
     """The network as plain arrays, nodes numbered by their place in the ordering."""
     names: list            # ordering (inputs first)
     n_in: int
-    attrs: list            # node attribute dicts, in ordering order
     edges: list            # (u, v) in graph order
     eu: np.ndarray         # source number of each edge
     ev: np.ndarray         # target number
     shift: np.ndarray      # read t - shift (reverse-time targets: t + delay)
     edge_attrs: list
+    reverse: np.ndarray    # per node: a reverse-time neuron
+    product: np.ndarray    # per node: a product neuron
+    act: np.ndarray        # per node: its activation's index in act_names (-1: an input)
+    act_names: list
+    bias: np.ndarray       # per node (0 for inputs), and the same for the fields below
+    initial: np.ndarray
+    trainable: np.ndarray  # the bias is trainable
+    initial_trainable: np.ndarray
+    columns: np.ndarray | None = None  # node numbers in column order (after the inputs)
 
 
 def _extract(net) -> _Graph:
@@ -62,18 +72,46 @@ def _extract(net) -> _Graph:
     attrs = [nodes[n] for n in names]
     delays = net.delays()
     adjacency = list(net.graph.adjacency())  # (u, {v: edge data}), the order of graph.edges
-    data = [d for _, nbrs in adjacency for d in nbrs.values()]
+    targets = [nbrs for _, nbrs in adjacency]
+    data = list(chain.from_iterable(map(dict.values, targets)))
     E = len(data)
-    counts = np.fromiter((len(nbrs) for _, nbrs in adjacency), dtype=np.intp,
-                         count=len(adjacency))
-    eu = np.repeat(np.fromiter((index[u] for u, _ in adjacency), dtype=np.intp,
-                               count=len(adjacency)), counts)
-    ev = np.fromiter(map(index.__getitem__, (v for _, nbrs in adjacency for v in nbrs)),
-                     dtype=np.intp, count=E)
+    counts = np.fromiter(map(len, targets), dtype=np.intp, count=len(targets))
+    eu = np.repeat(np.fromiter(map(index.__getitem__, (u for u, _ in adjacency)),
+                               dtype=np.intp, count=len(adjacency)), counts)
+    ev = np.fromiter(map(index.__getitem__, chain.from_iterable(targets)), dtype=np.intp,
+                     count=E)
     edges, d = _edges_and_delays(delays, adjacency, E)
-    rev = np.array([a.get("direction") == "reverse" for a in attrs], dtype=bool)
-    shift = np.where(rev[ev], -d, d) if E else d
-    return _Graph(names, len(net.inputs), attrs, edges, eu, ev, shift, data)
+    n_in = len(net.inputs)
+    table = _node_table(attrs[n_in:], n_in)
+    shift = np.where(table["reverse"][ev], -d, d) if E else d
+    return _Graph(names, n_in, edges, eu, ev, shift, data, **table)
+
+
+NODE_FIELDS = ("direction", "aggregate", "activation", "bias", "initial", "trainable",
+               "initial_trainable")
+
+
+def _node_table(neurons: list[dict], n_in: int) -> dict:
+    """Per-node arrays of the neuron attributes the engine needs (inputs first, with defaults),
+    read from the node dicts in one pass."""
+    n = n_in + len(neurons)
+    cols = dict(zip(NODE_FIELDS, zip(*map(itemgetter(*NODE_FIELDS), neurons)))) \
+        if neurons else dict.fromkeys(NODE_FIELDS, ())
+
+    def column(values, dtype, fill) -> np.ndarray:
+        out = np.full(n, fill, dtype=dtype)
+        out[n_in:] = np.fromiter(values, dtype=dtype, count=n - n_in)
+        return out
+    codes: dict[str, int] = {}
+    return {"reverse": column(map("reverse".__eq__, cols["direction"]), bool, False),
+            "product": column(map("product".__eq__, cols["aggregate"]), bool, False),
+            "act": column((codes.setdefault(a, len(codes)) for a in cols["activation"]),
+                          np.intp, -1),
+            "act_names": list(codes),
+            "bias": column(cols["bias"], np.float64, 0.0),
+            "initial": column(cols["initial"], np.float64, 0.0),
+            "trainable": column(cols["trainable"], bool, False),
+            "initial_trainable": column(cols["initial_trainable"], bool, False)}
 
 
 def _edges_and_delays(delays: dict, adjacency: list, E: int) -> tuple[list, np.ndarray]:
@@ -94,6 +132,25 @@ def build(net, dtype="float64", validate: bool = False) -> Program:
     blas.warm_up()
     if validate:
         net.validate()
+    with _gc_paused():
+        return _build(net, np.dtype(dtype))
+
+
+@contextmanager
+def _gc_paused():
+    """Building allocates many small objects (tuples, levels, blocks), which lets the cyclic
+    garbage collector start a full pass over the whole heap (the network's 50,000 edge dicts and
+    more: ~10 ms) in the middle of the build; nothing built here is cyclic garbage."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _build(net, dtype: np.dtype) -> Program:
     gr = _extract(net)
     prog = Program(dtype)
     prog.inputs, prog.outputs, prog.n_in = net.inputs, net.outputs, gr.n_in
@@ -110,23 +167,20 @@ def build(net, dtype="float64", validate: bool = False) -> Program:
 
 def _plan_phases(gr: _Graph) -> list[tuple[str, bool, list]]:
     """[(kind, reverse, levels as arrays of node numbers)] in evaluation order."""
-    n, attrs = len(gr.names), gr.attrs
-    rev = np.array([a.get("direction") == "reverse" for a in attrs], dtype=bool)
+    n, rev, prod, act = len(gr.names), gr.reverse, gr.product, gr.act
     is_node = np.arange(n) >= gr.n_in
-    prod = np.array([a.get("aggregate") == "product" for a in attrs], dtype=bool)
-    codes: dict[str, int] = {}
-    act = np.array([codes.setdefault(a.get("activation", ""), len(codes)) for a in attrs],
-                   dtype=np.intp)
     same_step = gr.shift == 0
+    everything = np.ones(len(gr.eu), dtype=bool)
+    index = EdgeIndex(n, gr.eu, gr.ev)
     plan = []
     for reverse in (True, False):
         members = is_node & (rev == reverse)
-        pre, loop, post = split_phases(n, gr.eu, gr.ev, members)
+        pre, loop, post = split_phases(index, members)
         for kind, mask in (("parallel", pre), ("sequential", loop), ("parallel", post)):
             if not mask.any():
                 continue
-            sel = same_step if kind == "sequential" else slice(None)
-            level = generations(n, gr.eu[sel], gr.ev[sel], mask, gr.names)
+            keep = same_step if kind == "sequential" else everything
+            level = generations(index, keep, mask, gr.names)
             nodes = np.flatnonzero(mask)
             nodes = nodes[np.lexsort((nodes, act[nodes], prod[nodes], level[nodes]))]
             cuts = np.flatnonzero(np.diff(level[nodes])) + 1
@@ -135,33 +189,41 @@ def _plan_phases(gr: _Graph) -> list[tuple[str, bool, list]]:
 
 
 def _assign_columns(prog: Program, gr: _Graph, plan) -> None:
+    """Columns: the inputs, then the plan's levels in order. Within a level the sum neurons
+    come first and neurons of one activation are adjacent (the plan sorts them so), so a
+    level's activations are a few column ranges."""
+    members = [m for _, _, lvs in plan for m in lvs]
+    order = np.concatenate(members) if members else np.zeros(0, dtype=np.intp)
+    gr.columns = order
+    n_in = prog.n_in
+    prog.nodes = [gr.names[i] for i in order.tolist()]
     prog.col = {n: j for j, n in enumerate(prog.inputs)}
-    c = prog.n_in
+    prog.col.update(zip(prog.nodes, range(n_in, n_in + len(order))))
+    sizes = np.fromiter(map(len, members), dtype=np.intp, count=len(members))
+    starts = np.cumsum(sizes) - sizes                 # each level's first column - n_in
+    prod, act = gr.product[order], gr.act[order]
+    run = np.ones(len(order), dtype=bool)             # where a run of one activation starts
+    run[1:] = (act[1:] != act[:-1]) | (prod[1:] != prod[:-1])
+    run[starts] = True
+    run_lo = np.flatnonzero(run)
+    run_hi = np.append(run_lo[1:], len(order))
+    runs = list(zip(run_lo.tolist(), run_hi.tolist(),
+                    [gr.act_names[a] for a in act[run_lo].tolist()]))
+    first_run = np.searchsorted(run_lo, starts).tolist() + [len(runs)]
+    n_sum = np.add.reduceat(~prod, starts).tolist() if len(order) else []
+    k = 0
     for kind, reverse, lvs in plan:
-        phase = Phase(kind, reverse, [], c, c)
-        for members in lvs:
-            phase.levels.append(_empty_level(prog, [gr.attrs[i] for i in members], c))
-            for i in members:
-                prog.col[gr.names[i]] = c
-                prog.nodes.append(gr.names[i])
-                c += 1
-        phase.c1 = c
+        phase = Phase(kind, reverse, [], n_in + int(starts[k]), 0)
+        for _ in lvs:
+            lo = int(starts[k])
+            acts = [(a - lo, b - lo, name) for a, b, name in runs[first_run[k]:first_run[k + 1]]]
+            phase.levels.append(Level(n_in + lo, n_in + lo + int(sizes[k]), int(n_sum[k]), acts,
+                                      np.zeros(n_sum[k], dtype=prog.dtype)))
+            k += 1
+        phase.c1 = phase.levels[-1].c1
         prog.phases.append(phase)
     prog.init_row = np.zeros(prog.C, dtype=prog.dtype)
     prog.init_row[prog.one] = 1.0
-
-
-def _empty_level(prog: Program, attrs: list[dict], c0: int) -> Level:
-    n_sum = sum(1 for a in attrs if a["aggregate"] == "sum")
-    acts = []
-    for i, a in enumerate(attrs):
-        key = (a["aggregate"], a["activation"])
-        if acts and acts[-1][3] == key and i != n_sum:
-            acts[-1][1] = i + 1
-        else:
-            acts.append([i, i + 1, key[1], key])
-    return Level(c0, c0 + len(attrs), n_sum, [(a, b, name) for a, b, name, _ in acts],
-                 np.zeros(n_sum, dtype=prog.dtype))
 
 
 def _fold_tanh_levels(prog: Program) -> None:
@@ -178,20 +240,13 @@ def _fold_tanh_levels(prog: Program) -> None:
 
 def _parameters(prog: Program, gr: _Graph) -> None:
     """The trainable mask and the parameter values (theta) from the network."""
-    by_name = dict(zip(gr.names, gr.attrs))
-    attrs = [by_name[n] for n in prog.nodes]
-    prog.has_bias = np.array([a["aggregate"] == "sum" for a in attrs], dtype=bool)
-    # one pass over the edge records (50,000 scattered dicts: each pass costs cache misses)
-    pairs = list(map(itemgetter("weight", "trainable"), gr.edge_attrs))
-    edge = np.fromiter(chain.from_iterable(pairs), dtype=np.float64,
-                       count=2 * len(pairs)).reshape(-1, 2)
-    b = [a["bias"] if s else 0.0 for a, s in zip(attrs, prog.has_bias)]
-    init = [a["initial"] for a in attrs]
-    prog.set_theta(np.concatenate([edge[:, 0], np.array(b + init, dtype=np.float64)]))
-    prog.trainable = np.concatenate([
-        edge[:, 1] != 0.0,
-        np.array([bool(a["trainable"]) and s for a, s in zip(attrs, prog.has_bias)]
-                 + [bool(a["initial_trainable"]) for a in attrs], dtype=bool)])
+    cols = gr.columns
+    prog.has_bias = ~gr.product[cols]
+    weights, trainable = field_values(gr.edge_attrs, {"weight": np.float64, "trainable": bool})
+    prog.set_theta(np.concatenate([weights, np.where(prog.has_bias, gr.bias[cols], 0.0),
+                                   gr.initial[cols]]))
+    prog.trainable = np.concatenate([trainable, gr.trainable[cols] & prog.has_bias,
+                                     gr.initial_trainable[cols]])
 
 
 # ---------------------------------------------------------------------- edges -> blocks
@@ -202,8 +257,7 @@ def _build_blocks(prog: Program, gr: _Graph) -> None:
     prog.P = max(0, int(shift.max(initial=0)))
     prog.Q = max(0, int(-shift.min(initial=0)))
     lid = level_of[tgt]
-    is_prod = np.array([a.get("aggregate") == "product" for a in gr.attrs],
-                       dtype=bool)[gr.ev]
+    is_prod = gr.product[gr.ev]
     internal = _internal(prog, phase_of, src, tgt)
     all_levels = [lv for ph in prog.phases for lv in ph.levels]
     _sum_blocks(prog, all_levels, src, tgt, shift, lid, internal, ~is_prod)
@@ -243,29 +297,36 @@ def _sum_blocks(prog, all_levels, src, tgt, shift, lid, internal, mask) -> None:
     new_src[1:] |= s[1:] != s[:-1]
     rank = np.cumsum(new_src) - 1                   # distinct-source number, over all groups
     starts = np.flatnonzero(new_group)
-    for a, b in zip(starts, list(starts[1:]) + [len(eids)]):
+    ends = np.append(starts[1:], len(eids))
+    gid = np.cumsum(new_group) - 1                  # each edge's group
+    # per group: level, width, distinct sources, their range, edges; then the block's kind
+    g_lid = lid[eids[starts]]
+    c0 = np.array([lv.c0 for lv in all_levels], dtype=np.intp)
+    n_sum = np.array([lv.n_sum for lv in all_levels], dtype=np.intp)[g_lid]
+    first, last = s[starts], s[ends - 1]
+    k, nnz, span = rank[ends - 1] - rank[starts] + 1, ends - starts, last - first + 1
+    coo = (k * n_sum > DENSE_MIN) & (nnz < DENSE_DENSITY * k * n_sum)
+    sliced = ~coo & (span <= SLICE_SLACK[0] * k + SLICE_SLACK[1])
+    t_local = tgt[eids] - c0[lid[eids]]
+    row = np.where(sliced[gid], s - first[gid], rank - rank[starts][gid])
+    fpos = row * n_sum[gid] + t_local
+    groups = zip(starts.tolist(), ends.tolist(), g_lid.tolist(), shift[eids[starts]].tolist(),
+                 internal[eids[starts]].tolist(), (last >= prog.n_in).tolist(), coo.tolist(),
+                 sliced.tolist(), first.tolist(), last.tolist(), k.tolist(), n_sum.tolist())
+    for a, b, g, sh, inside, grad, is_coo, is_slice, lo, hi, kk, width in groups:
         part = eids[a:b]
-        lv = all_levels[lid[part[0]]]
-        block = _make_block(prog, s[a:b], tgt[part] - lv.c0, part, lv.n_sum,
-                            int(shift[part[0]]), rank[a:b] - rank[a], s[a:b][new_src[a:b]])
-        block.internal = bool(internal[part[0]])
-        lv.blocks.append(block)
-
-
-def _make_block(prog: Program, srcs, tgts, eids, n_sum: int, s: int, ranks,
-                uniq) -> SumBlock:
-    """srcs sorted; ranks: each edge's source number among the distinct sources `uniq`."""
-    k, nnz = len(uniq), len(eids)
-    needs_grad = bool(uniq[-1] >= prog.n_in)
-    if k * n_sum > DENSE_MIN and nnz < DENSE_DENSITY * k * n_sum:
-        return _coo_block(prog, srcs, tgts, eids, s, needs_grad)
-    span = int(uniq[-1] - uniq[0] + 1)
-    if span <= SLICE_SLACK[0] * k + SLICE_SLACK[1]:
-        rows, src, kk, mode = srcs - uniq[0], slice(int(uniq[0]), int(uniq[-1]) + 1), span, "slice"
-    else:
-        rows, src, kk, mode = ranks, uniq, k, "gather"
-    W = np.zeros((kk, n_sum), dtype=prog.dtype)
-    return SumBlock(s, mode, src, W, eids, rows * n_sum + tgts, needs_grad=needs_grad)
+        if is_coo:
+            block = _coo_block(prog, s[a:b], t_local[a:b], part, sh, grad)
+        elif is_slice:
+            block = SumBlock(sh, "slice", slice(lo, hi + 1),
+                             np.zeros((hi - lo + 1, width), dtype=prog.dtype), part, fpos[a:b],
+                             needs_grad=grad)
+        else:
+            block = SumBlock(sh, "gather", s[a:b][new_src[a:b]],
+                             np.zeros((kk, width), dtype=prog.dtype), part, fpos[a:b],
+                             needs_grad=grad)
+        block.internal = inside
+        all_levels[g].blocks.append(block)
 
 
 def _coo_block(prog: Program, srcs, tgts, eids, s: int, needs_grad: bool) -> SumBlock:

@@ -38,29 +38,47 @@ def _edges_of(csr, nodes: np.ndarray) -> np.ndarray:
     return order[offsets + np.arange(total)]
 
 
-def split_phases(n: int, eu: np.ndarray, ev: np.ndarray, members: np.ndarray):
-    """Boolean masks (pre, loop, post) over n nodes for the nodes in `members`."""
+class EdgeIndex:
+    """The edges eu[i] -> ev[i] among n nodes, indexed by source and by target once per
+    compile; the walks below take a mask of the edges they may use."""
+
+    def __init__(self, n: int, eu: np.ndarray, ev: np.ndarray):
+        self.n, self.eu, self.ev = n, eu, ev
+        self.by_source = _csr(eu, n)
+        self.by_target = _csr(ev, n)
+
+    def heads(self, nodes: np.ndarray, keep: np.ndarray) -> np.ndarray:
+        """Targets of the kept edges leaving `nodes` (with repeats)."""
+        ids = _edges_of(self.by_source, nodes)
+        return self.ev[ids[keep[ids]]]
+
+    def tails(self, nodes: np.ndarray, keep: np.ndarray) -> np.ndarray:
+        """Sources of the kept edges entering `nodes` (with repeats)."""
+        ids = _edges_of(self.by_target, nodes)
+        return self.eu[ids[keep[ids]]]
+
+
+def split_phases(index: EdgeIndex, members: np.ndarray):
+    """Boolean masks (pre, loop, post) over the nodes for the nodes in `members`."""
     if not members.any():
         return members, members, members
-    keep = members[eu] & members[ev]
-    eu, ev = eu[keep], ev[keep]
-    loop = _trim(n, eu, ev, members)
-    post = _reach(n, eu, ev, loop) & ~loop
+    keep = members[index.eu] & members[index.ev]
+    loop = _trim(index, keep, members)
+    post = _reach(index, keep, loop) & ~loop
     return members & ~loop & ~post, loop, post
 
 
-def _trim(n: int, eu, ev, alive: np.ndarray) -> np.ndarray:
+def _trim(index: EdgeIndex, keep: np.ndarray, alive: np.ndarray) -> np.ndarray:
     """Repeatedly drop nodes without in-edges or without out-edges: what stays is every node on
     a cycle or on a path between cycles."""
     alive = alive.copy()
-    indeg = np.bincount(ev, minlength=n)
-    outdeg = np.bincount(eu, minlength=n)
-    out_csr, in_csr = _csr(eu, n), _csr(ev, n)
+    indeg = np.bincount(index.ev[keep], minlength=index.n)
+    outdeg = np.bincount(index.eu[keep], minlength=index.n)
     frontier = np.flatnonzero(alive & ((indeg == 0) | (outdeg == 0)))
     while frontier.size:
         alive[frontier] = False
-        heads = ev[_edges_of(out_csr, frontier)]
-        tails = eu[_edges_of(in_csr, frontier)]
+        heads = index.heads(frontier, keep)
+        tails = index.tails(frontier, keep)
         np.subtract.at(indeg, heads, 1)
         np.subtract.at(outdeg, tails, 1)
         cand = np.concatenate([heads, tails])
@@ -69,31 +87,29 @@ def _trim(n: int, eu, ev, alive: np.ndarray) -> np.ndarray:
     return alive
 
 
-def _reach(n: int, eu, ev, start: np.ndarray) -> np.ndarray:
-    """`start` and every node reachable from it."""
+def _reach(index: EdgeIndex, keep: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """`start` and every node reachable from it over the kept edges."""
     seen = start.copy()
-    csr = _csr(eu, n)
     frontier = np.flatnonzero(start)
     while frontier.size:
-        heads = ev[_edges_of(csr, frontier)]
+        heads = index.heads(frontier, keep)
         frontier = np.unique(heads[~seen[heads]])
         seen[frontier] = True
     return seen
 
 
-def generations(n: int, eu: np.ndarray, ev: np.ndarray, members: np.ndarray,
+def generations(index: EdgeIndex, keep: np.ndarray, members: np.ndarray,
                 names: list[str]) -> np.ndarray:
-    """Longest-path level of each member over the given edges among members (-1 elsewhere)."""
-    keep = members[eu] & members[ev] & (eu != ev)
-    eu, ev = eu[keep], ev[keep]
-    indeg = np.bincount(ev, minlength=n)
-    csr = _csr(eu, n)
-    level = np.full(n, -1, dtype=np.intp)
+    """Longest-path level of each member over the kept edges among members (-1 elsewhere)."""
+    eu, ev = index.eu, index.ev
+    keep = keep & members[eu] & members[ev] & (eu != ev)
+    indeg = np.bincount(ev[keep], minlength=index.n)
+    level = np.full(index.n, -1, dtype=np.intp)
     frontier = np.flatnonzero(members & (indeg == 0))
     k = 0
     while frontier.size:
         level[frontier] = k
-        heads = ev[_edges_of(csr, frontier)]
+        heads = index.heads(frontier, keep)
         np.subtract.at(indeg, heads, 1)
         frontier = np.unique(heads[indeg[heads] == 0])
         k += 1
