@@ -1,4 +1,5 @@
-"""Training in the app: settings, a worker thread, the training dock, CSV import.
+"""Training in the app: settings, a worker relaying a training process, the training dock,
+CSV import.
 
 `settings`, `data`, `history` and `sync` have no Qt; the rest is Qt. Names are imported lazily
 so that `rnnstudio.ui.training.settings` can be used without loading Qt.

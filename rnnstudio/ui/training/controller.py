@@ -1,5 +1,6 @@
-"""The UI-thread side of a training run: starts the worker thread, mirrors its progress into the
-document at a throttled rate, and records the whole run as one undo step.
+"""The UI-thread side of a training run: starts the worker (a thread relaying a child process
+that trains), mirrors its progress into the document at a throttled rate, and records the whole
+run as one undo step.
 
 While a run is active the document's network receives the worker's parameters at most 10 times a
 second through `net.set_params` (no undo step). The whole run is one undo macro: it opens with a
@@ -16,20 +17,20 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Any, Callable
+from typing import Callable
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal
+from PySide6.QtCore import QObject, QThread, Signal
 
+from rnnstudio.engine import background
 from rnnstudio.model import events as ev
 
 from .commands import RunStartCommand, TrainRunCommand
 from .data import Dataset, build_dataset
 from .settings import TrainingSettings
-from .worker import RunResult, TrainingWorker, UiGate
+from .worker import RunResult, TrainingWorker
 
 IDLE, RUNNING, PAUSED, STOPPING = "idle", "running", "paused", "stopping"
 PARAM_KEYS = {"weight", "bias", "initial"}
-HOLD_LIMIT_MS = 100  # the longest a redraw keeps the worker waiting
 DIVERGED_ADVICE = ("The loss or a gradient became NaN or infinite, so the weights of the last "
                    "good step were put back. Try a lower learning rate, or turn on gradient "
                    "clipping (Clip ‖∇‖ in the settings).")
@@ -68,8 +69,8 @@ class TrainingController(QObject):
         self._last_loss = math.nan
         self._epochs_seen = 0
         self._macro: int | None = None   # index of the run's undo macro on the stack
-        self.gate = UiGate()             # closed while the UI redraws (the worker waits)
         self._running = False
+        background.warm_up()  # start the training fork server now: the first run starts fast
 
     # ------------------------------------------------------------------ commands
     @property
@@ -97,8 +98,7 @@ class TrainingController(QObject):
         self._edited = False
         self._t0, self._paused_total, self._last_loss, self._epochs_seen = \
             time.perf_counter(), 0.0, math.nan, 0
-        self.gate.release_all()
-        self._worker = TrainingWorker(net, settings, dataset, self.gate)
+        self._worker = TrainingWorker(net, settings, dataset)
         self._thread = QThread(self)
         self._worker.moveToThread(self._thread)
         self._connect_worker(self._worker, self._thread)
@@ -137,7 +137,6 @@ class TrainingController(QObject):
     def stop(self) -> None:
         if self.state in (RUNNING, PAUSED) and self._worker is not None:
             self._worker.stop()
-            self.gate.release_all()
             self._set_state(STOPPING)
             self._status("Stopping training…")
 
@@ -146,8 +145,12 @@ class TrainingController(QObject):
         return self._thread is None or self._thread.wait(msecs)
 
     def shutdown(self) -> None:
-        """Stop any run and wait for its thread (call when the window closes)."""
+        """Stop any run and wait for its thread (call when the window closes); a training
+        process that does not stop within STOP_TIMEOUT_S is terminated (the run then reports
+        an error and the weights from before it are kept)."""
         self.stop()
+        if self._worker is not None:
+            self._worker.shutdown()
         if self._thread is not None:
             self._thread.quit()
             self._thread.wait(5000)
@@ -212,29 +215,7 @@ class TrainingController(QObject):
 
     def _on_params_ready(self, params: dict) -> None:
         if self.active and not self._structure_changed and not self._edited:
-            self.hold_worker_while_redrawing()
             self._apply(params)
-
-    def hold_worker_while_redrawing(self) -> None:
-        """Close the gate until the redraws queued now (the canvas restyles on a zero timer,
-        then paints) are done: the worker waits at its next batch meanwhile."""
-        release = self.hold_worker()
-        QTimer.singleShot(0, lambda: QTimer.singleShot(0, release))
-
-    def hold_worker(self) -> Callable[[], None]:
-        """Close the gate now; the returned function opens it (once). It opens by itself after
-        HOLD_LIMIT_MS, so a redraw that never comes cannot slow training down for long."""
-        if self.state != RUNNING:
-            return lambda: None
-        gate, released = self.gate, []
-
-        def release() -> None:
-            if not released:
-                released.append(True)
-                gate.open()
-        gate.close()
-        QTimer.singleShot(HOLD_LIMIT_MS, release)
-        return release
 
     def _apply(self, params: dict) -> None:
         self._applying = True

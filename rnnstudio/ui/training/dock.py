@@ -67,7 +67,6 @@ class TrainingDock(QDockWidget):
         self.history = TrainingHistory()
         self.controller = TrainingController(network_getter, undo_stack, self._status, self)
         self._build()
-        self.plots.hold_worker = self.controller.hold_worker
         self._connect_controller()
         self._on_network_replaced()
 

@@ -77,18 +77,6 @@ class CompactAxisItem(pg.AxisItem):
                 for v in values]
 
 
-class _PlotCanvas(pg.GraphicsLayoutWidget):
-    """The plots' view; tells its owner when a paint is done."""
-
-    def __init__(self, on_painted, parent=None):
-        super().__init__(parent)
-        self._on_painted = on_painted
-
-    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
-        super().paintEvent(event)
-        self._on_painted()
-
-
 class TrainingPlotsWidget(QWidget):
     """The four live plots of the training dock, fed from a `TrainingHistory`."""
 
@@ -97,10 +85,6 @@ class TrainingPlotsWidget(QWidget):
         self.history = history
         self._drawn_version = -1
         self._clip: float | None = None
-        # hold_worker() -> release: called before a redraw, release after its paint (the dock
-        # passes the controller's, which makes the training worker wait meanwhile)
-        self.hold_worker = None
-        self._release = None
         self._build()
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
@@ -113,7 +97,7 @@ class TrainingPlotsWidget(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addLayout(self._build_header())
-        self.graphics = _PlotCanvas(self._on_painted)
+        self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground("w")
         self.graphics.setMinimumSize(360, 150)
         layout.addWidget(self.graphics, 1)
@@ -220,11 +204,6 @@ class TrainingPlotsWidget(QWidget):
         self.out_plot.addItem(self.out_note, ignoreBounds=True)
         self.out_plot.legend.setVisible(False)
 
-    def _on_painted(self) -> None:
-        release, self._release = self._release, None
-        if release is not None:
-            release()
-
     # ------------------------------------------------------------------ updates
     def set_clip(self, clip: float | None) -> None:
         """Draw the clipping threshold on the gradient-norm plot (None hides it)."""
@@ -245,8 +224,6 @@ class TrainingPlotsWidget(QWidget):
         h = self.history
         if h.version == self._drawn_version:
             return
-        if self.hold_worker is not None and self._release is None:
-            self._release = self.hold_worker()
         self._drawn_version = h.version
         self._draw_losses(h)
         self._draw_grads(h)

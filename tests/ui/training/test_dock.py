@@ -4,8 +4,12 @@ structural edits, hand edits during a run, re-initialisation, settings in the fi
 from __future__ import annotations
 
 import math
+import os
+import signal
+import sys
 
 import numpy as np
+import pytest
 
 import rnnstudio as rs
 from rnnstudio.ui.training.controller import IDLE, PAUSED
@@ -68,6 +72,26 @@ def test_stop_stops_within_one_batch(qtbot, window, dock):
     assert result.epochs_done < 100_000
     assert dock.controller.state == IDLE and dock.train_button.isEnabled()
     assert "stopped" in dock.status_label.text()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_a_training_process_that_dies_fails_the_run_and_keeps_the_weights(qtbot, window, dock):
+    net, stack = window.doc.net, window.doc.stack
+    dock.settings_form.epochs.setValue(100_000)
+    before, count = net.get_params(), stack.count()
+    assert dock.train()
+    worker = dock.controller.worker
+    qtbot.waitUntil(lambda: net.get_params() != before, timeout=RUN_TIMEOUT_MS)  # it trains
+    with qtbot.waitSignal(dock.controller.run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
+        os.kill(worker.pid, signal.SIGKILL)
+    result = blocker.args[0]
+    assert "training process was killed by signal SIGKILL" in result.error
+    assert net.get_params() == before
+    assert stack.count() == count  # the failed run left no undo step
+    title, text = dock.last_message
+    assert title == "Training failed"
+    assert "killed by signal SIGKILL" in text and "weights from before the run were kept" in text
+    assert dock.controller.state == IDLE and dock.train_button.isEnabled()
 
 
 def test_a_run_is_one_undo_step(qtbot, window, dock):
