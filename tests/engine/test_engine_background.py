@@ -1,7 +1,7 @@
 """Training in a child process (rnnstudio.engine.background), headless: a run trains and reports,
 Stop within one batch, pause and resume with new parameters, failures and deaths of the child
-end the run with an error, shutdown ends a child that does not answer, and the child dies with
-its parent."""
+end the run with an error, shutdown ends a child that does not answer, and the child runs at a
+lower priority and dies with its parent."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ import numpy as np
 import pytest
 
 from rnnstudio import tasks, templates
-from rnnstudio.engine.background import (PARAMS, RECORDS, RESULT, BackgroundRun, RunResult,
-                                         TrainingJob)
+from rnnstudio.engine.background import (CHILD_NICENESS, PARAMS, RECORDS, RESULT,
+                                         BackgroundRun, RunResult, TrainingJob)
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT_S = 20.0  # generous: the runs here take a fraction of a second
@@ -98,6 +98,17 @@ def test_stop_takes_effect_within_one_batch():
     assert result.stopped and result.error is None and result.diverged is None
     assert run.batches_done <= at_stop + 1
     assert result.params is not None and result.epochs_done < 100_000
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="POSIX priorities")
+def test_the_child_runs_at_a_lower_priority_than_its_parent():
+    run = BackgroundRun(small_job(epochs=100_000))
+    collected = Collector(run)
+    wait_until(lambda: run.batches_done >= 1)
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+    assert os.getpriority(os.PRIO_PROCESS, run.pid) == min(mine + CHILD_NICENESS, 19)
+    run.stop()
+    assert collected.result().stopped
 
 
 def test_pause_then_resume_with_new_parameters_trains_on_from_them():
