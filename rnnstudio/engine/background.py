@@ -185,12 +185,6 @@ class BackgroundRun:
         self.controls.stop.set()
         self.controls.running.set()
 
-    def terminate(self) -> None:
-        """End the child at once (its run then reports an error)."""
-        process = self._process
-        if process is not None:
-            process.terminate()
-
     def shutdown(self, timeout: float = STOP_TIMEOUT_S) -> bool:
         """Stop, and terminate the child if it has not ended within `timeout` seconds (then
         kill it if it ignores that too). True when the child has ended (or never started)."""
