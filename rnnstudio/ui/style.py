@@ -75,19 +75,32 @@ def value_color(value: float, scale: float = 1.0) -> QColor:
 
 
 _BRUSH_LEVELS = 257
+NAN_LEVEL = _BRUSH_LEVELS       # a value that is not a number
+PENDING_LEVEL = _BRUSH_LEVELS + 1  # not computed yet at the current step
 _VALUE_BRUSHES: list = []
+
+
+def value_level(value: float, scale: float = 1.0) -> int:
+    """`value` quantised to one of 257 colour levels of `value_color` (NAN_LEVEL for NaN)."""
+    t = value / scale if scale else 0.0
+    if t != t:
+        return NAN_LEVEL
+    t = max(-1.0, min(1.0, t))
+    return int(round((t + 1.0) * 0.5 * (_BRUSH_LEVELS - 1)))
+
+
+def level_brush(level: int):
+    """The shared QBrush of a colour level (value_level, NAN_LEVEL or PENDING_LEVEL)."""
+    if not _VALUE_BRUSHES:
+        n = _BRUSH_LEVELS - 1
+        _VALUE_BRUSHES.extend(QBrush(value_color(2.0 * i / n - 1.0)) for i in range(n + 1))
+        _VALUE_BRUSHES.extend((QBrush(VALUE_PENDING), QBrush(VALUE_PENDING)))
+    return _VALUE_BRUSHES[level]
 
 
 def value_brush(value: float, scale: float = 1.0):
     """`value_color` as a shared QBrush, quantised to 257 levels (no new brush per paint)."""
-    if not _VALUE_BRUSHES:
-        n = _BRUSH_LEVELS - 1
-        _VALUE_BRUSHES.extend(QBrush(value_color(2.0 * i / n - 1.0)) for i in range(n + 1))
-    t = value / scale if scale else 0.0
-    if t != t:  # NaN
-        return QBrush(VALUE_PENDING)
-    t = max(-1.0, min(1.0, t))
-    return _VALUE_BRUSHES[int(round((t + 1.0) * 0.5 * (_BRUSH_LEVELS - 1)))]
+    return level_brush(value_level(value, scale))
 
 
 def visual_kind(attrs: dict) -> str:

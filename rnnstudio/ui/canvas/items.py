@@ -11,7 +11,7 @@ import math
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QStyleOptionGraphicsItem
 
 from .. import style
 from .values import format_value  # noqa: F401 - re-exported for the player
@@ -45,7 +45,6 @@ _R = style.NODE_RADIUS
 _NODE_RECT = QRectF(-_R - 24, -_R - 12, 2 * _R + 48, 2 * _R + 44)  # label and target below
 _COMPUTING_PEN = QPen(style.COMPUTING, 6)
 _KIND_BRUSH = {kind: QBrush(color) for kind, color in style.NODE_FILL.items()}
-_PENDING_BRUSH = QBrush(style.VALUE_PENDING)
 
 
 def _paint_output_frame(painter) -> None:
@@ -57,11 +56,16 @@ def _paint_output_frame(painter) -> None:
     painter.scale(1.25, 1.25)
 
 
-class NodeItem(QGraphicsItem):
-    """A node, drawn from the model's attributes; its position mirrors the model's x, y."""
+class NodeItem(QGraphicsRectItem):
+    """A node, drawn from the model's attributes; its position mirrors the model's x, y.
+
+    A rect item for its C++ bounding rect (the fixed `_NODE_RECT`, no pen): a repaint asks each
+    of a thousand items for it several times, and a Python `boundingRect` made that cost as
+    much as drawing them."""
 
     def __init__(self, net, node_id: str):
-        super().__init__()
+        super().__init__(_NODE_RECT)
+        self.setPen(Qt.PenStyle.NoPen)
         self._net = net
         self.node_id = node_id
         self.badge: int | None = None  # 1-based position in the ordering
@@ -70,7 +74,7 @@ class NodeItem(QGraphicsItem):
         self.pending = False  # step-through: not computed yet at the current step
         self.computing = False  # step-through: the neuron the last micro-step computed
         self.target: float | None = None  # step-through: an output's target at this step
-        self._fill: QBrush | None = None  # the value's brush (None: the kind's fill)
+        self.fill_level = -1  # the value's colour (style.value_level); -1: the kind's fill
         self._vkind: str | None = None
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setAcceptHoverEvents(True)
@@ -92,28 +96,34 @@ class NodeItem(QGraphicsItem):
             self.update()
 
     def set_value(self, value: float | None, scale: float = 1.0, *, pending: bool = False,
-                  computing: bool = False, target: float | None = None) -> None:
+                  computing: bool = False, target: float | None = None) -> bool:
         """Show a step-through value: the fill on a diverging scale of half range `scale` and
         the value as text. `pending`: not computed yet at this step (grey, "…"); `computing`:
         the neuron just computed (a ring); `target`: an output's target, shown under it.
-        `set_value(None)` brings back the editing look."""
+        `set_value(None)` brings back the editing look. True when the node started or stopped
+        showing a value."""
         state = (value, scale, pending, computing, target)
         if state == (self.value, self.value_scale, self.pending, self.computing, self.target):
-            return
+            return False
         showing = value is not None or pending
+        toggled = showing != self.showing_value
         # the fill, the value and the target are painted by the scene's value layer; the
         # item itself (outline, badge, label: cached) repaints only when its look changes
-        restyle = showing != self.showing_value or computing != self.computing
+        restyle = toggled or computing != self.computing
         self.value, self.value_scale, self.pending = value, scale, pending
         self.computing, self.target = computing, target
-        self._fill = (_PENDING_BRUSH if pending else None if value is None
-                      else style.value_brush(value, scale))
+        self.fill_level = (style.PENDING_LEVEL if pending else -1 if value is None
+                           else style.value_level(value, scale))
         if restyle:
             self.update()
+        return toggled
 
     @property
     def fill_brush(self) -> QBrush:
-        return self._fill if self._fill is not None else _KIND_BRUSH[self.vkind]
+        """The value's colour, or the kind's fill when no value is shown."""
+        if self.fill_level < 0:
+            return _KIND_BRUSH[self.vkind]
+        return style.level_brush(self.fill_level)
 
     @property
     def vkind(self) -> str:
@@ -140,9 +150,6 @@ class NodeItem(QGraphicsItem):
         return style.NODE_RADIUS - style.RIM_WIDTH <= d <= style.NODE_RADIUS + style.RIM_WIDTH
 
     # ---------------------------------------------------------------- geometry
-    def boundingRect(self) -> QRectF:
-        return _NODE_RECT
-
     def shape(self) -> QPainterPath:
         path = QPainterPath()
         path.addEllipse(QPointF(0, 0), style.NODE_RADIUS + style.RIM_WIDTH,

@@ -44,7 +44,6 @@ class NetworkScene(QGraphicsScene):
         self._live = EdgeLayerItem(self)
         self._highlight = EdgeLayerItem(self, highlight=True)
         self._values = ValueLayerItem(self.nodes)
-        self._values_count = 0
         self._dirty_edges: set = set()  # geometry and look to compute again
         self._restyle_edges: set = set()  # look only (weights changed)
         self._dirty_layers: set = set()
@@ -90,6 +89,7 @@ class NetworkScene(QGraphicsScene):
         for layer in (self._live, self._highlight):
             layer.clear()
             layer.rebuild()
+        self._values.refresh(geometry=True)  # its nodes are gone
 
     def _on_model_changed(self, event: ev.Event) -> None:
         handler = _HANDLERS.get(event.kind)
@@ -103,6 +103,8 @@ class NetworkScene(QGraphicsScene):
         item = self.nodes.pop(event.node, None)
         if item is not None:
             self.removeItem(item)
+            if item.showing_value:
+                self._values.refresh(geometry=True)
 
     def _on_node_changed(self, event) -> None:
         item = self.nodes.get(event.node)
@@ -112,10 +114,10 @@ class NetworkScene(QGraphicsScene):
             item.sync_position()
             g = self.net.graph
             self._mark_edges(list(g.in_edges(event.node)) + list(g.out_edges(event.node)))
-            if item.showing_value:
-                self._values.refresh(geometry=True)
         item.forget_look()
         item.update()
+        if item.showing_value:  # moved or reshaped under the value layer
+            self._values.refresh(geometry=True)
 
     def _on_edge_added(self, event) -> None:
         self._add_edge(event.edge)
@@ -311,18 +313,16 @@ class NetworkScene(QGraphicsScene):
         `values` {id: value}; ids in `pending` are shown as not computed yet; `computing`
         gets a ring; `targets` {output id: target} are shown under the outputs. Items are
         recoloured, never rebuilt."""
-        geometry = False
+        toggled = False
         if values is None:
             for item in self.nodes.values():
-                item.set_value(None)
+                toggled |= item.set_value(None)
         else:
-            geometry = not any(item.showing_value for item in self.nodes.values())
             pending, targets = set(pending), targets or {}
             for n, item in self.nodes.items():
-                item.set_value(values.get(n), scale, pending=n in pending,
-                               computing=n == computing, target=targets.get(n))
-        self._values.refresh(geometry or len(self.nodes) != self._values_count)
-        self._values_count = len(self.nodes)
+                toggled |= item.set_value(values.get(n), scale, pending=n in pending,
+                                          computing=n == computing, target=targets.get(n))
+        self._values.refresh(geometry=toggled)
 
     # ---------------------------------------------------------------- events
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:

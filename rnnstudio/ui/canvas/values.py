@@ -3,16 +3,21 @@
 While the player shows values, a node item draws only its outline, badge and label (and keeps
 them in its pixmap cache); the fills, the values as text and the outputs' targets change at
 every step and are painted by one `ValueLayerItem` under the nodes. A step is then one paint
-call that loops over the visible nodes, instead of a thousand item repaints.
+call that draws the visible nodes' fills a colour at a time, instead of a thousand item
+repaints.
 """
 
 from __future__ import annotations
 
+from operator import attrgetter
+
+import numpy as np
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QGraphicsItem
 
 from .. import style
+from .sprites import Fragments, SpriteAtlas
 
 TEXT_LOD = 0.45  # below this zoom the values are not written (as node items skip their text)
 _VALUE_FONT = QFont("Sans Serif", 7, QFont.Weight.Bold)
@@ -29,72 +34,125 @@ def format_value(value: float) -> str:
     return f"{value:.2g}"
 
 
+SHAPE_NAMES = tuple(style.SHAPES)
+_LEVEL = attrgetter("fill_level")
+
+
 class ValueLayerItem(QGraphicsItem):
-    """Fills, values and targets of every node item that shows a value."""
+    """Fills, values and targets of every node item that shows a value.
+
+    Zoomed out, the fills are copies of sprites (each colour and shape rendered once at the
+    view's scale) drawn by one `drawPixmapFragments` call, with the positions kept in arrays
+    (taken again only when nodes move, appear or go): a step costs one painter call instead of
+    six per node."""
 
     def __init__(self, nodes: dict):
         super().__init__()
         self._nodes = nodes  # the scene's {id: NodeItem}, read when painting
         self._rect = QRectF()
+        self._items: list = []  # the items showing a value, and their positions
+        self._xs = self._ys = np.zeros(0)
+        self._shape_of = np.zeros(0, dtype=np.intp)  # index in SHAPE_NAMES
+        self._sprites = SpriteAtlas([style.SHAPES[k] for k in SHAPE_NAMES], style.level_brush,
+                                    style.PENDING_LEVEL + 1)
+        self._fragments = Fragments()
+        self._stale = True  # positions and bounds to be taken again
         self.setZValue(9)  # over the edges, under the node items (10)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
 
     def refresh(self, geometry: bool = False) -> None:
-        """Values changed: repaint. `geometry`: nodes moved, appeared or went, so the
-        bounds are computed again."""
-        if geometry or self._rect.isEmpty():
-            rect = QRectF()
-            for item in self._nodes.values():
-                if item.showing_value:
-                    rect = rect.united(item.sceneBoundingRect())
-            if rect != self._rect:
-                self.prepareGeometryChange()
-                self._rect = rect
+        """Values changed: repaint. `geometry`: nodes moved, appeared, went, changed shape or
+        started or stopped showing a value, so positions and bounds are taken again (once,
+        however many nodes changed, when the layer is next measured or painted)."""
+        if geometry or self._stale:
+            self._stale = True
+            self.prepareGeometryChange()
         self.update()
 
+    def _measure(self) -> None:
+        self._stale = False
+        self._items = [item for item in self._nodes.values() if item.showing_value]
+        pos = [item.pos() for item in self._items]
+        self._xs = np.array([p.x() for p in pos], dtype=float)
+        self._ys = np.array([p.y() for p in pos], dtype=float)
+        self._shape_of = np.array([SHAPE_NAMES.index(item.vkind) for item in self._items],
+                                  dtype=np.intp)
+        rect = QRectF()
+        for item in self._items:
+            rect = rect.united(item.sceneBoundingRect())
+        self._rect = rect
+
     def boundingRect(self) -> QRectF:
+        if self._stale:
+            self._measure()
         return self._rect
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
+        if self._stale:
+            self._measure()
+        if not self._items:
+            return
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, lod > 0.3)
-        exposed = option.exposedRect.adjusted(-40, -40, 40, 40)
-        shapes = style.SHAPES
-        painter.setPen(Qt.PenStyle.NoPen)
-        visible = []
-        for item in self._nodes.values():
-            if not item.showing_value:
-                continue
-            pos = item.pos()
-            if not exposed.contains(pos):
-                continue
-            visible.append((item, pos))
-            painter.setBrush(item.fill_brush)
-            painter.translate(pos)
-            painter.drawPath(shapes[item.vkind])
-            painter.translate(-pos)
+        ex = option.exposedRect.adjusted(-40, -40, 40, 40)
+        xs, ys = self._xs, self._ys
+        visible = np.flatnonzero((xs >= ex.left()) & (xs <= ex.right())
+                                 & (ys >= ex.top()) & (ys <= ex.bottom()))
+        self._paint_fills(painter, visible, widget)
         if lod < TEXT_LOD:
             return
-        r = style.NODE_RADIUS
+        items, r = self._items, style.NODE_RADIUS
         painter.setFont(_VALUE_FONT)
-        for item, pos in visible:
+        for i in visible.tolist():
+            item, x, y = items[i], xs[i], ys[i]
             if item.pending:
                 text, strong = "…", False
             else:
                 text = format_value(item.value)
                 strong = abs(item.value) > 0.6 * item.value_scale
             painter.setPen(_WHITE if strong else style.NODE_OUTLINE)
-            painter.drawText(QRectF(pos.x() - r - 4, pos.y() - r, 2 * r + 8, 2 * r),
+            painter.drawText(QRectF(x - r - 4, y - r, 2 * r + 8, 2 * r),
                              Qt.AlignmentFlag.AlignCenter, text)
         painter.setFont(_TAG_FONT)
-        for item, pos in visible:
+        for i in visible.tolist():
+            item = items[i]
             if item.target is None:
                 continue
-            rect = QRectF(pos.x() - r - 22, pos.y() + r + 16, 2 * r + 44, 13)
+            rect = QRectF(xs[i] - r - 22, ys[i] + r + 16, 2 * r + 44, 13)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(style.TARGET_FILL)
             painter.drawRoundedRect(rect, 4, 4)
             painter.setPen(style.TARGET_TEXT)
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter,
                              f"target {format_value(item.target)}")
+
+    def _paint_fills(self, painter: QPainter, visible: np.ndarray, widget) -> None:
+        """The fills of the visible nodes: copies of pre-rendered sprites in one call when the
+        view is zoomed out (where a thousand nodes are on screen), else shape by shape."""
+        items, xs, ys = self._items, self._xs[visible], self._ys[visible]
+        t = painter.worldTransform()
+        dpr = widget.devicePixelRatioF() if widget is not None else 1.0
+        if not self._sprites.prepare(t.m11(), dpr):
+            painter.setPen(Qt.PenStyle.NoPen)
+            for i, x, y in zip(visible.tolist(), xs.tolist(), ys.tolist()):
+                item = items[i]
+                painter.setBrush(item.fill_brush)
+                painter.translate(x, y)
+                painter.drawPath(style.SHAPES[item.vkind])
+                painter.translate(-x, -y)
+            return
+        levels = np.fromiter(map(_LEVEL, map(items.__getitem__, visible.tolist())),
+                             dtype=np.intp, count=len(visible))
+        cells = self._sprites.cells(levels, self._shape_of[visible])
+        self._fragments.resize(len(cells))
+        frag = self._fragments.array
+        frag[:, 0] = t.m11() * xs + t.m21() * ys + t.dx()
+        frag[:, 1] = t.m12() * xs + t.m22() * ys + t.dy()
+        frag[:, 2:6] = cells
+        frag[:, 6:8] = 1.0 / dpr
+        frag[:, 8:10] = (0.0, 1.0)
+        painter.save()
+        painter.resetTransform()
+        self._fragments.draw(painter, self._sprites.pixmap)
+        painter.restore()

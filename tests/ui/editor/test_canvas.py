@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 import random
 
-from PySide6.QtCore import QPoint, QPointF, Qt
+import pytest
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtTest import QTest
 
 import rnnstudio as rs
@@ -164,6 +166,44 @@ def test_values_colour_nodes(window):
     assert window.scene.nodes["a"].value == 0.7 and window.scene.nodes["b"].value is None
     window.scene.set_values(None)
     assert window.scene.nodes["a"].value is None
+
+
+def _pixel(scene, at: QPointF, zoom: float) -> QColor:
+    """The colour the scene paints at a scene point when drawn at `zoom`."""
+    size = 200
+    image = QImage(size, size, QImage.Format.Format_ARGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    half = size / 2 / zoom
+    scene.render(painter, QRectF(0, 0, size, size),
+                 QRectF(at.x() - half, at.y() - half, 2 * half, 2 * half))
+    painter.end()
+    return image.pixelColor(size // 2, size // 2)
+
+
+def _near(a: QColor, b: QColor, tol: int = 10) -> bool:
+    return all(abs(x - y) <= tol for x, y in zip(a.getRgb()[:3], b.getRgb()[:3]))
+
+
+@pytest.mark.parametrize("zoom", [0.3, 2.5])  # sprites, one call (zoomed out); shape by shape
+def test_value_fills_are_painted_at_the_nodes_and_follow_them(window, zoom):
+    net = window.doc.net
+    net.add_neuron("a", x=0.0, y=0.0)
+    net.add_output("y", x=300.0, y=0.0)
+    window.scene.set_values({"a": 0.9, "y": -0.5})
+    inside = QPointF(0, -0.6 * style.NODE_RADIUS)  # in the fill, clear of the value's text
+    assert _near(_pixel(window.scene, inside, zoom), style.value_color(0.9))
+    assert _near(_pixel(window.scene, QPointF(300, 0) + inside, zoom), style.value_color(-0.5))
+    net.move_node("a", 100.0, 200.0)
+    assert _near(_pixel(window.scene, QPointF(100, 200) + inside, zoom), style.value_color(0.9))
+    assert _near(_pixel(window.scene, inside, zoom), style.BACKGROUND, tol=30)
+    window.scene.set_values(None)
+    assert _near(_pixel(window.scene, QPointF(100, 200) + inside, zoom),
+                 style.NODE_FILL["neuron"])
+    window.scene.set_values({"a": 0.9})
+    window.doc.new(rs.Network("other"))  # the nodes are gone, and so are their fills
+    assert _near(_pixel(window.scene, QPointF(100, 200) + inside, zoom), style.BACKGROUND,
+                 tol=30)
 
 
 def random_network(n_nodes: int, n_edges: int, seed: int = 0) -> rs.Network:
