@@ -57,6 +57,7 @@ class TrainingController(QObject):
         self.state = IDLE
         self._thread: QThread | None = None
         self._worker: TrainingWorker | None = None
+        self.dataset: Dataset | None = None  # the data of the current (or last) run
         self._net = None                 # the network being trained (document's object)
         self._before: dict | None = None
         self._applying = False
@@ -92,6 +93,7 @@ class TrainingController(QObject):
         self._begin(net, settings, dataset)
 
     def _begin(self, net, settings: TrainingSettings, dataset: Dataset) -> None:
+        self.dataset = dataset
         self._net, self._settings = net, settings
         self._before = net.get_params()
         self._structure_changed = False

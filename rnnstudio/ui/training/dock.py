@@ -9,9 +9,10 @@ step-through view re-runs on the new weights then: connect it to `PlayerControll
 
 from __future__ import annotations
 
+import math
 from typing import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (QBoxLayout, QComboBox, QDockWidget, QGroupBox, QHBoxLayout, QLabel,
                                QMessageBox, QProgressBar, QPushButton, QScrollArea, QSplitter,
                                QStackedWidget, QStyle, QTabWidget, QVBoxLayout, QWidget)
@@ -25,7 +26,7 @@ from rnnstudio.timefmt import format_duration
 from .commands import ReinitWeightsCommand, SetTrainingSettingsCommand
 from .controller import IDLE, PAUSED, RUNNING, TrainingController
 from .csv_dialog import CsvImportDialog, describe_csv
-from .data import DataError
+from .data import DataError, Dataset
 from .forms import TaskParamsWidget, TrainingSettingsWidget
 from .history import TrainingHistory
 from .plots import TrainingPlotsWidget
@@ -91,6 +92,7 @@ class TrainingDock(QDockWidget):
         column.addWidget(self.pages, 1)
         self.narrow: bool | None = None
         self._set_narrow(False)
+        self.controls.installEventFilter(self)
         self.setWidget(body)
         self.source_combo.activated.connect(self._on_source_changed)
         self.csv_button.clicked.connect(self._on_import_csv_clicked)
@@ -220,6 +222,14 @@ class TrainingDock(QDockWidget):
         c.progress.connect(self._on_progress_changed)
         c.run_finished.connect(self._on_run_finished)
         c.message.connect(self._show_message)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
+        """The Setup page resized in a narrow dock: the Plots tab will have its size, so
+        lay the plots out for it now rather than when Train brings them into view (~30 ms)."""
+        if obj is self.controls and event.type() == QEvent.Type.Resize and self.narrow \
+                and self.tabs.currentWidget() is self.controls:
+            self.plots.fit_columns(event.size())
+        return False
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
@@ -396,6 +406,8 @@ class TrainingDock(QDockWidget):
             return False
         self.show_plots()
         self.plots.set_clip(s.clip)
+        self.plots.expect_run(s.epochs, s.epochs * steps_per_epoch(s, self.controller.dataset),
+                              self.controller.dataset.X_train.shape[0] - 1)
         self.progress_bar.setRange(0, s.epochs)
         self.progress_bar.setValue(0)
         self.progress_bar.setFormat(f"Epoch 0/{s.epochs}")
@@ -507,3 +519,10 @@ def _csv_note(csv: dict) -> str:
     stride = csv.get("stride") or "= window"
     return (f"{csv.get('path')}\ninputs {', '.join(csv.get('inputs') or [])} → targets "
             f"{', '.join(csv.get('targets') or [])}; window {window}, stride {stride}")
+
+
+def steps_per_epoch(s: TrainingSettings, data: Dataset) -> int:
+    """Optimizer steps plotted per epoch: one per batch (its truncated-BPTT windows are one
+    record)."""
+    n = data.n_train
+    return math.ceil(n / min(s.batch_size or n, n)) if n else 0

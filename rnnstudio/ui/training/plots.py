@@ -26,6 +26,8 @@ GTT_COLOR = "#7b4fd6"
 SEQ_COLORS = ("#2f6fde", "#2b8a3e", "#e8590c")
 AXIS_COLOR = "#4c566a"
 MAX_SEQS = 3
+LEFT_AXIS_WIDTH = 58  # fixed: a y axis sized to its labels made every new label width lay the
+                      # whole row out again (and redraw all eight axes: 10-30 ms)
 FOUR_IN_A_ROW_MIN_WIDTH = 760  # below this the four plots go in two rows
 LEGEND = {"labelTextSize": "8pt", "labelTextColor": "#2e3440", "brush": (255, 255, 255, 200),
           "pen": "#d8dee9"}
@@ -77,6 +79,75 @@ class CompactAxisItem(pg.AxisItem):
                 for v in values]
 
 
+def nice_ceiling(value: float) -> float:
+    """The smallest of 1, 2, 5 times a power of ten that is >= value (value > 0)."""
+    exponent = math.floor(math.log10(value))
+    for mantissa in (1, 2, 5, 10):
+        bound = mantissa * 10.0 ** exponent
+        if bound >= value * (1 - 1e-12):
+            return bound
+    return 10.0 ** (exponent + 1)
+
+
+def snapped_bounds(lo: float, hi: float, log: bool) -> tuple[float, float]:
+    """Round bounds around [lo, hi]: whole decades for a log axis (values in log10, as
+    pyqtgraph keeps them), multiples of a 1-2-5 step otherwise."""
+    if log:
+        low, high = math.floor(lo), math.ceil(hi)
+        return (low, high) if high > low else (low - 0.5, high + 0.5)
+    span = hi - lo if hi > lo else max(abs(hi), 1e-12)
+    step = nice_ceiling(span) / 5
+    low, high = math.floor(lo / step) * step, math.ceil(hi / step) * step
+    return (low, high) if high > low else (low - step, high + step)
+
+
+class SnappedRange:
+    """Keeps a live plot's range on round bounds that contain its data: x from 0 to the run's
+    length (or a 1-2-5 number beyond it), y over whole decades (log) or 1-2-5 steps. A user's zoom or pan takes over until
+    the plot's auto-range button is pressed."""
+
+    def __init__(self, plot: pg.PlotItem, log_y: bool):
+        self.log_y = log_y
+        self.x_extent = 1.0  # the x range reaches at least this far (the run's length)
+        self.managed = True
+        self._last: tuple | None = None
+        box = plot.getViewBox()
+        box.disableAutoRange()
+        box.sigRangeChangedManually.connect(self._on_user_range)
+
+    def _on_user_range(self, *_args) -> None:
+        self.managed = False
+
+    def update(self, plot: pg.PlotItem) -> None:
+        box = plot.getViewBox()
+        if any(box.autoRangeEnabled()):  # the "A" button: ours again
+            box.disableAutoRange()
+            self.managed, self._last = True, None
+        if not self.managed:
+            return
+        xs, ys = [], []
+        for item in plot.listDataItems():
+            if item.isVisible():
+                x, y = item.getOriginalDataset()
+                if x is not None and len(x):
+                    xs.append(np.asarray(x, dtype=float))
+                    ys.append(np.asarray(y, dtype=float))
+        x = np.concatenate(xs) if xs else np.zeros(0)
+        y = np.concatenate(ys) if ys else np.zeros(0)
+        keep = np.isfinite(x) & np.isfinite(y) & ((y > 0) if self.log_y else True)
+        if not keep.any():
+            return
+        x, y = x[keep], y[keep]
+        if self.log_y:
+            y = np.log10(y)
+        x_max = float(x.max())
+        x_hi = self.x_extent if x_max <= self.x_extent else nice_ceiling(max(x_max, 1.0))
+        bounds = (0.0, x_hi) + snapped_bounds(float(y.min()), float(y.max()), self.log_y)
+        if bounds != self._last:
+            self._last = bounds
+            box.setRange(xRange=bounds[:2], yRange=bounds[2:], padding=0.02)
+
+
 class TrainingPlotsWidget(QWidget):
     """The four live plots of the training dock, fed from a `TrainingHistory`."""
 
@@ -84,8 +155,14 @@ class TrainingPlotsWidget(QWidget):
         super().__init__(parent)
         self.history = history
         self._drawn_version = -1
+        self._drawn_outputs: dict | None = None
         self._clip: float | None = None
         self._build()
+        # the live plots' ranges snap to round bounds, so their axes are laid out again only
+        # when the data outgrow them (pyqtgraph's auto-range moved them, and re-measured every
+        # tick label, at every refresh: 10-40 ms)
+        self._ranges = {plot: SnappedRange(plot, log_y=True)
+                        for plot in (self.loss_plot, self.grad_plot, self.gtt_plot)}
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self.refresh)
@@ -126,7 +203,11 @@ class TrainingPlotsWidget(QWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
-        size = event.size()
+        self.fit_columns(event.size())
+
+    def fit_columns(self, size) -> None:
+        """Four plots in a row when `size` is wide and low, else two rows (the dock calls this
+        ahead of showing the plots, so laying them out again does not delay that)."""
         wide = size.width() > 2.6 * size.height() and size.width() >= FOUR_IN_A_ROW_MIN_WIDTH
         self._arrange(4 if wide else 2)
 
@@ -154,6 +235,7 @@ class TrainingPlotsWidget(QWidget):
             axis.setTextPen(pg.mkPen(AXIS_COLOR))
         plot.setLabel("bottom", x_label, color=AXIS_COLOR)
         plot.setLabel("left", y_label, color=AXIS_COLOR)
+        plot.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
         plot.setDownsampling(auto=True, mode="peak")
         plot.setClipToView(True)
         plot.setMenuEnabled(False)
@@ -205,6 +287,13 @@ class TrainingPlotsWidget(QWidget):
         self.out_plot.legend.setVisible(False)
 
     # ------------------------------------------------------------------ updates
+    def expect_run(self, epochs: int, steps: int, lags: int) -> None:
+        """A run of `epochs` epochs and `steps` optimizer steps on sequences with `lags` lags
+        starts: the x axes span it from the start and stay put while it runs."""
+        for plot, extent in ((self.loss_plot, epochs), (self.grad_plot, steps),
+                             (self.gtt_plot, lags)):
+            self._ranges[plot].x_extent = float(max(extent, 1))
+
     def set_clip(self, clip: float | None) -> None:
         """Draw the clipping threshold on the gradient-norm plot (None hides it)."""
         self._clip = clip
@@ -216,6 +305,7 @@ class TrainingPlotsWidget(QWidget):
 
     def _on_log_scale_changed(self, checked: bool) -> None:
         self.loss_plot.setLogMode(y=checked)
+        self._ranges[self.loss_plot].log_y = checked
         self._drawn_version = -1
         self.refresh()
 
@@ -227,7 +317,11 @@ class TrainingPlotsWidget(QWidget):
         self._drawn_version = h.version
         self._draw_losses(h)
         self._draw_grads(h)
-        self._draw_outputs(h)
+        if h.outputs is not self._drawn_outputs:  # set once, after training
+            self._drawn_outputs = h.outputs
+            self._draw_outputs(h)
+        for plot, ranges in self._ranges.items():
+            ranges.update(plot)
 
     def _draw_losses(self, h: TrainingHistory) -> None:
         log = self.log_check.isChecked()

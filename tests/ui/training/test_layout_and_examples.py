@@ -46,6 +46,38 @@ def test_plots_go_in_one_row_only_when_wide_and_never_clip(qtbot):
         assert plots.graphics.minimumWidth() >= need
 
 
+def _view(plot):
+    (x0, x1), (y0, y1) = plot.getViewBox().viewRange()
+    return x0, x1, y0, y1
+
+
+def test_live_plot_ranges_hold_the_data_and_move_only_when_outgrown(qtbot):
+    from rnnstudio.ui.training.history import TrainingHistory
+    from rnnstudio.ui.training.plots import TrainingPlotsWidget
+    history = TrainingHistory()
+    plots = TrainingPlotsWidget(history)
+    qtbot.addWidget(plots)
+    plots.timer.stop()
+    plots.show()
+    plots.expect_run(epochs=6, steps=6, lags=1)
+    views = []
+    for epoch, loss in enumerate((0.9, 0.7, 0.6, 0.5, 0.45, 0.04), start=1):
+        history.add_batch({"batch": 0, "grad_norm": 3.0 / epoch})
+        history.add_epoch({"loss": loss, "val_loss": loss * 1.2})
+        plots.refresh()
+        x0, x1, y0, y1 = _view(plots.loss_plot)
+        assert x0 <= 1 and x1 >= 6  # the whole run's epochs are in view (y in log10 units)
+        assert y0 <= np.log10(loss) and y1 >= np.log10(1.2 * 0.9)
+        views.append(_view(plots.loss_plot))
+    assert views[0] == views[1] == views[4]  # the data stayed inside: the axes stay put
+    assert views[5] != views[4]  # the loss fell below a decade: the range grew
+    plots.loss_plot.getViewBox().setRange(xRange=(2, 3), yRange=(-1, 0), padding=0)
+    plots.loss_plot.getViewBox().sigRangeChangedManually.emit([True, True])
+    history.add_epoch({"loss": 0.03})  # a seventh epoch: beyond the expected run
+    plots.refresh()
+    assert np.allclose(_view(plots.loss_plot), (2, 3, -1, 0))  # the user's zoom is kept
+
+
 def test_the_outputs_plot_waits_for_the_end_of_training(qtbot, window, dock):
     dock.plots.refresh()
     assert dock.plots.out_note.isVisible()
