@@ -11,6 +11,10 @@ from ..model import ACTIVATIONS, AGGREGATES, DIRECTIONS, KINDS
 
 MIXED = "(mixed)"
 NEURON_ONLY = ("activation", "bias", "initial", "aggregate", "direction", "trainable")
+# fields that change what the engine compiles (locked while training runs); weights, biases,
+# initial values and labels stay editable
+STRUCTURAL_NODE_FIELDS = ("kind", "activation", "aggregate", "direction", "trainable")
+STRUCTURAL_EDGE_FIELDS = ("delay", "trainable")
 
 
 def _common(values: list):
@@ -42,6 +46,7 @@ class InspectorWidget(QWidget):
         self._updating = False
         self.nodes: list[str] = []
         self.edges: list[tuple] = []
+        self.lock_reason: str | None = None  # why structural fields are locked (training)
         self.pages = QStackedWidget(self)
         self.empty = QLabel("Nothing selected.\n\nClick a node or an edge to edit it; "
                             "drag a rubber band to select several.")
@@ -112,6 +117,17 @@ class InspectorWidget(QWidget):
         return page
 
     # ---------------------------------------------------------------- showing
+    def lock_structure(self, reason: str | None) -> None:
+        """Disable the structural fields (kind, activation, delay, trainable...) and say
+        `reason` on them; None unlocks."""
+        self.lock_reason = reason
+        self.refresh()
+
+    def _lock(self, widget, structural: bool, enabled: bool = True) -> None:
+        locked = structural and self.lock_reason is not None
+        widget.setEnabled(enabled and not locked)
+        widget.setToolTip(self.lock_reason if locked else "")
+
     def show_selection(self, nodes: list[str], edges: list[tuple]) -> None:
         self.nodes, self.edges = list(nodes), list(edges)
         self.refresh()
@@ -140,7 +156,8 @@ class InspectorWidget(QWidget):
         has_input = any(d["kind"] == "input" for d in data)
         for key, widget in self.f.items():
             value = _common([d.get(key) for d in data])
-            widget.setEnabled(not (has_input and key in NEURON_ONLY))
+            self._lock(widget, key in STRUCTURAL_NODE_FIELDS,
+                       enabled=not (has_input and key in NEURON_ONLY))
             self._put(widget, value)
 
     def _show_edges(self, net) -> None:
@@ -153,6 +170,7 @@ class InspectorWidget(QWidget):
             self.edge_title.setText(f"{len(self.edges)} edges")
             self.reason.setText("")
         for key, widget in self.e.items():
+            self._lock(widget, key in STRUCTURAL_EDGE_FIELDS)
             self._put(widget, _common([d[key] for d in data]))
 
     def _put(self, widget, value) -> None:

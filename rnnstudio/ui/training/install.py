@@ -3,7 +3,8 @@
 `install_training(main_window)` adds a `TrainingDock` for `main_window.doc`, reports to the
 status bar, and while a run is active disables every structural edit: the structural actions,
 the Insert menu, the palette, the ordering controls, mouse editing and node keys on the canvas
-(the canvas still shows the weights changing), with a status message saying why. Undo and redo
+(the canvas still shows the weights changing) and the inspector's structural fields (weights,
+biases and initial values stay editable), with a status message saying why. Undo and redo
 are disabled too, so the run stays one undo step. Closing the window stops a run first and
 keeps its weights.
 """
@@ -113,6 +114,9 @@ def _set_locked(main_window, lock: _CanvasLock | None, active: bool) -> None:
         view.setInteractive(not active)
     if lock is not None:
         lock.locked = active
+    inspector = getattr(main_window, "inspector", None)
+    if inspector is not None:  # kind, activation, delay... locked; weights stay editable
+        inspector.lock_structure(LOCK_MESSAGE if active else None)
     for item in structural_widgets(main_window):
         if hasattr(item, "setStatusTip"):
             item.setStatusTip(LOCK_MESSAGE if active else "")

@@ -130,9 +130,18 @@ def test_structural_edits_are_disabled_while_training(qtbot, window, dock):
     structural = [window.actions[n] for n in ("delete", "paste", "add_layer", "undo")]
     structural += [window.palette, window.examples_menu.menuAction()]
     assert all(item.isEnabled() for item in structural[:3] + structural[4:])
+    window.inspector.show_selection(["h0"], [])
+    assert window.inspector.f["activation"].isEnabled()
     assert dock.train()
     assert not any(item.isEnabled() for item in structural)
     assert not window.view.isInteractive()
+    # the inspector: structure locked (saying why), parameters editable (an edit pauses)
+    assert not window.inspector.f["activation"].isEnabled()
+    assert window.inspector.f["activation"].toolTip() == LOCK_MESSAGE
+    assert window.inspector.f["bias"].isEnabled()
+    window.inspector.show_selection([], [("x0", "h0")])
+    assert not window.inspector.e["delay"].isEnabled()
+    assert window.inspector.e["weight"].isEnabled()
     assert window.actions["delete"].statusTip() == LOCK_MESSAGE
     assert "Structural edits are off" in window.statusBar().currentMessage()
     assert not dock.train_button.isEnabled() and dock.stop_button.isEnabled()
@@ -141,6 +150,7 @@ def test_structural_edits_are_disabled_while_training(qtbot, window, dock):
     assert all(item.isEnabled() for item in structural)
     assert window.view.isInteractive()
     assert window.actions["delete"].statusTip() == ""
+    assert window.inspector.e["delay"].isEnabled()
 
 
 def test_a_hand_edit_pauses_the_run_and_the_whole_run_still_undoes(qtbot, window, dock):
