@@ -91,7 +91,7 @@ def resolve_settings(net, args: argparse.Namespace) -> dict[str, Any]:
     s.update({k: getattr(args, k) for k in OPTIONS if getattr(args, k) is not None})
     s["csv"] = csv_of(training)
     if args.csv:
-        s["csv"] = {"path": args.csv, "inputs": _split(args.inputs),
+        s["csv"] = {"path": os.path.abspath(args.csv), "inputs": _split(args.inputs),
                     "targets": _split(args.targets), "window": args.window,
                     "stride": args.stride}
     task = task_of(training)
@@ -107,15 +107,10 @@ def resolve_settings(net, args: argparse.Namespace) -> dict[str, Any]:
     return s
 
 
-def _csv_path(path: str, net_path: str) -> str:
-    if os.path.isabs(path) or os.path.exists(path):
-        return path
-    beside = os.path.join(os.path.dirname(os.path.abspath(net_path)), path)
-    return beside if os.path.exists(beside) else path
-
-
-def load_data(net, s: dict, net_path: str):
-    """(X, Y) and the loss for the settings; checks the network fits."""
+def load_data(net, s: dict):
+    """(X, Y) and the loss for the settings; checks the network fits. A CSV path from the
+    network file is absolute once loaded; one from --csv is as typed (from the current
+    folder)."""
     from .tasks import from_csv, get_task
     if s.get("task"):
         name, params = s["task"]
@@ -128,7 +123,7 @@ def load_data(net, s: dict, net_path: str):
     if not c:
         raise ValueError("no task: the file's training block names none; give --task NAME "
                          "(python -m rnnstudio tasks lists them) or --csv")
-    X, Y = from_csv(_csv_path(c["path"], net_path), inputs=c.get("inputs"),
+    X, Y = from_csv(c["path"], inputs=c.get("inputs"),
                     targets=c.get("targets"), window=c.get("window"), stride=c.get("stride"))
     _check_width(net, X.shape[-1], Y.shape[-1])
     return (X, Y), s.get("loss") or "mse"
@@ -278,7 +273,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     from .io import save
     net = load_net(args.net)
     s = resolve_settings(net, args)
-    (X, Y), loss = load_data(net, s, args.net)
+    (X, Y), loss = load_data(net, s)
     if s["epochs"] < 1:
         raise ValueError(f"epochs must be at least 1, got {s['epochs']}")
     trainer = make_trainer(net, s, loss)

@@ -10,6 +10,7 @@ import stat
 from typing import Any
 
 from ..model import Network
+from .datapaths import absolute_data_paths, portable_data_paths
 from .errors import FileFormatError
 from .jsontext import decode_bytes, dumps_stable, parse
 from .records import from_record, to_record
@@ -22,14 +23,18 @@ def dumps(net: Network) -> str:
     return dumps_stable(to_record(net))
 
 
-def loads(text: str | bytes, source: str = "<string>") -> Network:
-    """A network from the file's text (or bytes); errors name `source`."""
+def loads(text: str | bytes, source: str = "<string>", folder: str | None = None) -> Network:
+    """A network from the file's text (or bytes); errors name `source`. `folder`: where the
+    file lies, to find data files named relative to it (see datapaths)."""
     try:
         if isinstance(text, (bytes, bytearray)):
             text = decode_bytes(bytes(text))
         elif not isinstance(text, str):
             raise FileFormatError(f"expected text or bytes, got {type(text).__name__}")
-        return _build(parse(text))
+        record = parse(text)
+        if folder is not None and isinstance(record, dict) and "training" in record:
+            record["training"] = absolute_data_paths(record["training"], folder)
+        return _build(record)
     except FileFormatError as exc:
         raise exc.located(source) from None
 
@@ -38,14 +43,19 @@ def load(path: str | os.PathLike) -> Network:
     """Read a `.rnn.json` file; a FileFormatError names the file and the place at fault."""
     name = _name(path)
     data = _read_bytes(path, name)
-    return loads(data, source=name)
+    return loads(data, source=name, folder=os.path.dirname(os.path.abspath(path)))
 
 
 def save(net: Network, path: str | os.PathLike) -> None:
-    """Write the network atomically: the old file stays whole until the new one is complete."""
+    """Write the network atomically: the old file stays whole until the new one is complete.
+    A CSV named by the training block is written relative to the file when it lies beside it
+    or below."""
     name = _name(path)
     try:
-        data = dumps(net).encode("utf-8")
+        record = to_record(net)
+        record["training"] = portable_data_paths(record["training"],
+                                                 os.path.dirname(os.path.abspath(path)))
+        data = dumps_stable(record).encode("utf-8")
     except FileFormatError as exc:
         raise exc.located(name) from None
     try:

@@ -89,6 +89,24 @@ def test_train_on_csv(tmp_path):
     assert tr["csv"]["window"] == 10 and "task" not in tr and "data" not in tr
 
 
+def test_train_finds_the_files_csv_beside_it_from_any_folder(tmp_path, monkeypatch):
+    project = tmp_path / "project"
+    project.mkdir()
+    rows = ["u,v"] + [f"{i % 5},{(i + 1) % 5}" for i in range(40)]
+    (project / "series.csv").write_text("\n".join(rows) + "\n")
+    net = tpl.elman(1, 3, 1)
+    net.set_meta(training={"csv": {"path": str(project / "series.csv"), "inputs": ["u"],
+                                   "targets": ["v"], "window": 10, "stride": None},
+                           "epochs": 2})
+    save(net, project / "n.rnn.json")  # written as "series.csv", relative to the file
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    out = project / "o.rnn.json"
+    assert cli.main(["train", str(project / "n.rnn.json"), "--quiet", "--out", str(out)]) == 0
+    assert json.loads(out.read_text())["training"]["csv"]["path"] == "series.csv"
+
+
 def _error(capsys, argv, fragment):
     assert cli.main(argv) == 2
     err = capsys.readouterr().err.strip()
