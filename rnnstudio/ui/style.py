@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QBrush, QColor, QPainterPath, QPolygonF
 
@@ -87,6 +88,13 @@ def value_level(value: float, scale: float = 1.0) -> int:
         return NAN_LEVEL
     t = max(-1.0, min(1.0, t))
     return int(round((t + 1.0) * 0.5 * (_BRUSH_LEVELS - 1)))
+
+
+def value_levels(values: np.ndarray, scale: float = 1.0) -> np.ndarray:
+    """`value_level` of many values at once (the same levels: both round half to even)."""
+    t = np.asarray(values, dtype=float) / scale if scale else np.zeros(len(values))
+    levels = np.rint((np.clip(t, -1.0, 1.0) + 1.0) * 0.5 * (_BRUSH_LEVELS - 1))
+    return np.where(np.isnan(t), NAN_LEVEL, np.nan_to_num(levels)).astype(np.intp)
 
 
 def level_brush(level: int):

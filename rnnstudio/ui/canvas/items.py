@@ -135,6 +135,12 @@ class NodeItem(QGraphicsRectItem):
     def forget_look(self) -> None:
         self._vkind = None
 
+    def plain_value(self) -> bool:
+        """Showing a computed value and nothing else (not pending, no ring, no target): a new
+        value then needs no restyle."""
+        return (self.value is not None and not self.pending and not self.computing
+                and self.target is None)
+
     @property
     def showing_value(self) -> bool:
         return self.value is not None or self.pending

@@ -7,6 +7,7 @@ Ordering restyles are coalesced: bulk edits emit many events, the scene redraws 
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
 from PySide6.QtGui import QBrush, QPainter, QPen, QPixmapCache
 from PySide6.QtWidgets import QGraphicsScene
@@ -317,10 +318,23 @@ class NetworkScene(QGraphicsScene):
         if values is None:
             for item in self.nodes.values():
                 toggled |= item.set_value(None)
-        else:
-            pending, targets = set(pending), targets or {}
-            for n, item in self.nodes.items():
-                toggled |= item.set_value(values.get(n), scale, pending=n in pending,
+            self._values.refresh(geometry=toggled)
+            return
+        pending, targets, nodes = set(pending), targets or {}, self.nodes
+        special = pending | set(targets) | {computing}
+        levels = style.value_levels(np.fromiter(values.values(), dtype=float,
+                                                count=len(values)), scale).tolist()
+        for (n, value), level in zip(values.items(), levels):
+            item = nodes.get(n)
+            if item is None:
+                continue
+            if n in special or not item.plain_value():
+                toggled |= item.set_value(value, scale, pending=n in pending,
+                                          computing=n == computing, target=targets.get(n))
+            else:  # the common case at a step: only the value and its colour change
+                item.value, item.value_scale, item.fill_level = value, scale, level
+        for n in nodes.keys() - values.keys():
+            toggled |= nodes[n].set_value(None, scale, pending=n in pending,
                                           computing=n == computing, target=targets.get(n))
         self._values.refresh(geometry=toggled)
 

@@ -113,6 +113,7 @@ class UnrolledView(QGraphicsView):
         self._stale = True  # rebuild when next shown
         self._on_screen = True  # False while its dock's tab is behind another
         self.focus_nodes: set[str] = set()  # whose edges are drawn in a big network
+        self._focus_edges: tuple = (None, frozenset(), [])  # trajectory, focus, their edges
         self.edges_limited = False  # True when only the focus nodes' edges are drawn
         player.trajectory_changed.connect(self.rebuild)
         player.cursor_changed.connect(self._on_cursor_changed)
@@ -197,8 +198,12 @@ class UnrolledView(QGraphicsView):
         self.edges_limited = len(tr.delays) > EDGE_BUDGET
         if not self.edges_limited:
             return list(tr.delays)
-        f = self.focus_nodes
-        return [(u, v) for (u, v) in tr.delays if u in f or v in f]
+        made_for, focus, edges = self._focus_edges
+        if made_for is not tr or focus != self.focus_nodes:  # a page turn: the same edges
+            focus = frozenset(self.focus_nodes)
+            edges = [(u, v) for (u, v) in tr.delays if u in focus or v in focus]
+            self._focus_edges = (tr, focus, edges)
+        return list(edges)
 
     def active(self) -> bool:
         """Shown on screen (a dock tab behind another is "visible" to Qt but not seen)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import random
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
@@ -204,6 +205,34 @@ def test_value_fills_are_painted_at_the_nodes_and_follow_them(window, zoom):
     window.doc.new(rs.Network("other"))  # the nodes are gone, and so are their fills
     assert _near(_pixel(window.scene, QPointF(100, 200) + inside, zoom), style.BACKGROUND,
                  tol=30)
+
+
+def test_value_levels_match_the_scalar_level_everywhere():
+    values = [0.0, 1.0, -1.0, 0.5, -0.3, 3.0, -7.0, 1 / 256, 3 / 256, float("nan"),
+              float("inf"), float("-inf"), 1e-300]
+    values += [2.0 * i / 256 - 1.0 + d for i in range(0, 257, 16) for d in (0.0, 1 / 512)]
+    for scale in (1.0, 0.25, 7.0, 0.0):
+        assert style.value_levels(np.array(values), scale).tolist() == \
+            [style.value_level(v, scale) for v in values]
+
+
+def test_stepping_values_recolours_nodes_and_keeps_rings_pending_and_targets(window):
+    net = window.doc.net
+    for n in ("a", "b", "c"):
+        net.add_neuron(n)
+    net.add_output("y")
+    scene = window.scene
+    scene.set_values({"a": 0.5, "b": -0.5}, pending=["c"], computing="b", targets={"y": 0.1})
+    assert scene.nodes["c"].pending and scene.nodes["b"].computing
+    assert scene.nodes["y"].target == 0.1 and scene.nodes["y"].value is None
+    scene.set_values({"a": 0.25, "b": 0.75, "c": -1.0, "y": 0.3})  # the next step
+    a, b, c, y = (scene.nodes[n] for n in "abcy")
+    assert (a.value, b.value, c.value, y.value) == (0.25, 0.75, -1.0, 0.3)
+    assert not c.pending and not b.computing and y.target is None
+    assert [n.fill_level for n in (a, b, c)] == [style.value_level(v) for v in (0.25, 0.75, -1)]
+    scene.set_values({"a": 0.5}, scale=2.0)  # b, c and y have no value at this step
+    assert a.fill_level == style.value_level(0.5, 2.0) and b.value is None
+    assert not b.showing_value and not y.showing_value
 
 
 def random_network(n_nodes: int, n_edges: int, seed: int = 0) -> rs.Network:

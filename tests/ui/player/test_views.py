@@ -80,6 +80,27 @@ def test_a_long_sequence_draws_a_window_around_the_cursor(window):
     assert columns(view) == list(range(first, last + 1))
 
 
+def test_a_big_network_draws_the_selected_neurons_edges_on_every_page(window, monkeypatch):
+    import rnnstudio.ui.player.unrolled as unrolled
+    monkeypatch.setattr(unrolled, "EDGE_BUDGET", 2)  # small_net has more edges than this
+    window.doc.new(delayed_net())
+    dock, p, view = window.player.sequence, window.player.controller, window.player.unrolled
+    from rnnstudio.ui.player.sequence_dock import SOURCE_TABLE
+    dock.source.setCurrentText(SOURCE_TABLE)
+    dock.length.setValue(60)
+
+    def drawn():
+        return {(u, v) for u, _, v, _ in view.drawn_edges()}
+    view.set_focus_nodes({"y"})
+    assert view.edges_limited and drawn() == {("h", "y")}
+    for t in (5, 40, 55):  # page turns keep the focus' edges
+        p.seek(t)
+        first, last = view.step_window()
+        assert first <= t <= last and drawn() == {("h", "y")}
+    view.set_focus_nodes({"x"})
+    assert drawn() == {("x", "h")}
+
+
 def test_unrolled_values_follow_the_cursor_and_clicks_select(window, qtbot):
     net = small_net()
     window.doc.new(net)
