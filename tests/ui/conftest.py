@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QSettings, QStandardPaths
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 
 @pytest.fixture(autouse=True)
@@ -17,7 +18,16 @@ def isolated_paths(tmp_path, monkeypatch):
     for name in ("question", "critical", "warning", "information"):
         monkeypatch.setattr(QMessageBox, name, staticmethod(
             lambda *a, **k: QMessageBox.StandardButton.No))
+    opened = []  # boxes shown without blocking (box.open()), closed after the test
+    original_open = QMessageBox.open
+
+    def open_and_remember(box, *args):
+        opened.append(box)
+        return original_open(box, *args)
+    monkeypatch.setattr(QMessageBox, "open", open_and_remember)
     yield
-    for widget in QApplication.topLevelWidgets():
-        if isinstance(widget, QMessageBox):
-            widget.close()
+    # only the boxes still alive: walking QApplication.topLevelWidgets() here could meet a
+    # widget deleted a moment ago and crash the interpreter
+    for box in opened:
+        if shiboken6.isValid(box):
+            box.close()
