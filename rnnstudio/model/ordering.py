@@ -24,6 +24,7 @@ from bisect import bisect_left
 from typing import Iterable
 
 SIFT_LIMIT = 400  # sift nodes one by one up to this many; adjacent swaps beyond
+EXACT_LIMIT = 10  # up to this many nodes, an exact search (2^n subsets) checks the heuristic
 
 Pairs = list[tuple[int, int]]
 
@@ -71,6 +72,10 @@ def auto_order(nodes: list[str], edges: list[tuple[str, str]],
     creation = _respect_forced(list(range(n)), fixed)
     if _count_backward(creation, free) < _count_backward(greedy, free):
         greedy = creation
+    if n <= EXACT_LIMIT and _count_backward(greedy, free):
+        exact = _fewest_backward(n, free, fixed)  # the heuristic can stop at a local best
+        if _count_backward(exact, free) < _count_backward(greedy, free):
+            greedy = exact
     return [nodes[i] for i in greedy]
 
 
@@ -171,6 +176,38 @@ def _respect_forced(order: list[int], forced: Pairs) -> list[int]:
     if len(out) != len(order):
         raise ValueError("forced (delay-0) edges form a cycle")
     return out
+
+
+def _fewest_backward(n: int, edges: Pairs, forced: Pairs) -> list[int]:
+    """An order with the fewest backward `edges` and every `forced` edge forward, by dynamic
+    programming over the sets of nodes already placed (2^n states: small n only). Placing v
+    after the set S makes v's edges into S backward."""
+    into = [0] * n    # bit u set: an edge v -> u (backward if u is placed before v)
+    needs = [0] * n   # bit u set: a forced edge u -> v (u must be placed before v)
+    for u, v in edges:
+        into[u] |= 1 << v
+    for u, v in forced:
+        needs[v] |= 1 << u
+    full = (1 << n) - 1
+    cost = [n * n + 1] * (full + 1)
+    last = [-1] * (full + 1)
+    cost[0] = 0
+    for placed in range(full + 1):
+        c = cost[placed]
+        if c > n * n:
+            continue
+        for v in range(n):
+            bit = 1 << v
+            if placed & bit or needs[v] & ~placed:
+                continue
+            nxt, nc = placed | bit, c + (into[v] & placed).bit_count()
+            if nc < cost[nxt]:
+                cost[nxt], last[nxt] = nc, v
+    order, placed = [], full
+    while placed:
+        order.append(last[placed])
+        placed &= ~(1 << last[placed])
+    return order[::-1]
 
 
 def _sift(order: list[int], edges: Pairs, forced: Pairs) -> list[int]:
