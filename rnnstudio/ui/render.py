@@ -8,6 +8,7 @@ Qt is imported only when rendering, so the command line stays quick for other co
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 MARGIN = 30.0
@@ -64,8 +65,23 @@ def _render_svg(scene, path: Path) -> None:
     gen.setTitle("RNN Studio network")
     painter = QPainter(gen)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    scene.render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
+    with _uncached(scene):  # cached items would go into the SVG as their pixmaps
+        scene.render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
     painter.end()
+
+
+@contextmanager
+def _uncached(scene):
+    """Every item paints itself (no pixmap cache) while the scene is rendered."""
+    from PySide6.QtWidgets import QGraphicsItem
+    modes = [(item, item.cacheMode()) for item in scene.items()]
+    for item, _ in modes:
+        item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+    try:
+        yield
+    finally:
+        for item, mode in modes:
+            item.setCacheMode(mode)
 
 
 def render_file(net_path, out_path, scale: float = 2.0) -> Path:

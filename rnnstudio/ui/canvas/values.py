@@ -13,7 +13,7 @@ from operator import attrgetter
 
 import numpy as np
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEngine
 from PySide6.QtWidgets import QGraphicsItem
 
 from .. import style
@@ -35,6 +35,14 @@ def format_value(value: float) -> str:
 
 
 SHAPE_NAMES = tuple(style.SHAPES)
+_PIXEL_ENGINES = (QPaintEngine.Type.Raster, QPaintEngine.Type.OpenGL2)
+
+
+def _pixels(painter: QPainter) -> bool:
+    """Painting pixels (the screen, an image), where sprites are exact; a vector export (SVG,
+    PDF) gets the shapes themselves."""
+    engine = painter.paintEngine()
+    return engine is not None and engine.type() in _PIXEL_ENGINES
 _LEVEL = attrgetter("fill_level")
 
 
@@ -129,11 +137,12 @@ class ValueLayerItem(QGraphicsItem):
 
     def _paint_fills(self, painter: QPainter, visible: np.ndarray, widget) -> None:
         """The fills of the visible nodes: copies of pre-rendered sprites in one call when the
-        view is zoomed out (where a thousand nodes are on screen), else shape by shape."""
+        view is zoomed out (where a thousand nodes are on screen), else shape by shape (also
+        into a vector export)."""
         items, xs, ys = self._items, self._xs[visible], self._ys[visible]
         t = painter.worldTransform()
         dpr = widget.devicePixelRatioF() if widget is not None else 1.0
-        if not self._sprites.prepare(t.m11(), dpr):
+        if not (_pixels(painter) and self._sprites.prepare(t.m11(), dpr)):
             painter.setPen(Qt.PenStyle.NoPen)
             for i, x, y in zip(visible.tolist(), xs.tolist(), ys.tolist()):
                 item = items[i]

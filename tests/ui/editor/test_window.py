@@ -205,6 +205,7 @@ def test_connect_selection_to_selection(window, monkeypatch):
 
 def test_export_and_render_command(window, tmp_path, monkeypatch):
     window.doc.new(small_net())
+    window.scene.set_values({n: 0.5 for n in window.doc.net.graph.nodes})  # a step's values
     png, svg = tmp_path / "a.png", tmp_path / "a.svg"
     for path in (png, svg):
         monkeypatch.setattr(QFileDialog, "getSaveFileName",
@@ -212,6 +213,7 @@ def test_export_and_render_command(window, tmp_path, monkeypatch):
         window.actions["export"].trigger()
         assert path.exists() and path.stat().st_size > 500
     assert svg.read_text().lstrip().startswith("<?xml")
+    assert "<image" not in svg.read_text()  # vector: no item went in as its cached pixmap
     from rnnstudio import cli
     src = tmp_path / "n.rnn.json"
     rs.save(small_net(), src)
