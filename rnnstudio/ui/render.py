@@ -31,10 +31,11 @@ def scene_rect(scene):
 def render_scene(scene, path, scale: float = 2.0) -> Path:
     """Write the whole canvas picture to `path` (.svg: vector; anything else: raster)."""
     path = Path(path)
-    if path.suffix.lower() == ".svg":
-        _render_svg(scene, path)
-    else:
-        _render_raster(scene, path, scale)
+    with _items_painting(scene):  # the items draw the nodes at the export's scale
+        if path.suffix.lower() == ".svg":
+            _render_svg(scene, path)
+        else:
+            _render_raster(scene, path, scale)
     return path
 
 
@@ -68,6 +69,20 @@ def _render_svg(scene, path: Path) -> None:
     with _uncached(scene):  # cached items would go into the SVG as their pixmaps
         scene.render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
     painter.end()
+
+
+@contextmanager
+def _items_painting(scene):
+    """The node items draw the nodes while the scene is rendered (a zoomed-out canvas leaves
+    them to the value layer's sprites, made for the screen's scale)."""
+    layered = getattr(scene, "bodies_in_layer", False)
+    if layered:
+        scene.draw_bodies_in_layer(False)
+    try:
+        yield
+    finally:
+        if layered:
+            scene.draw_bodies_in_layer(True)
 
 
 @contextmanager

@@ -9,6 +9,7 @@ from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QBrush, QColor, QPainterPath, QPolygonF
 
 NODE_RADIUS = 18.0
+DETAIL_LOD = 0.45  # zoomed out below this, nodes show no text (label, badge, value, glyph)
 RIM_WIDTH = 6.0  # a press this close to a node's outline starts a new edge
 GRID = 20.0
 

@@ -14,6 +14,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QStyleOptionGraphicsItem
 
 from .. import style
+from .body import KIND_BRUSH, paint_body
 from .values import format_value  # noqa: F401 - re-exported for the player
 
 _ACT_SAMPLES = [i / 6.0 - 2.0 for i in range(25)]
@@ -40,11 +41,8 @@ GLYPHS = {name: _activation_glyph(name) for name in _ACT_FUNCS}
 _BADGE_FONT = QFont("Sans Serif", 7, QFont.Weight.Bold)
 _LABEL_FONT = QFont("Sans Serif", 8)
 _INNER_FONT = QFont("Sans Serif", 8, QFont.Weight.DemiBold)
-_OUTLINE_PEN = QPen(style.NODE_OUTLINE, 1.6)
 _R = style.NODE_RADIUS
 _NODE_RECT = QRectF(-_R - 24, -_R - 12, 2 * _R + 48, 2 * _R + 44)  # label and target below
-_COMPUTING_PEN = QPen(style.COMPUTING, 6)
-_KIND_BRUSH = {kind: QBrush(color) for kind, color in style.NODE_FILL.items()}
 
 
 def _paint_output_frame(painter) -> None:
@@ -122,7 +120,7 @@ class NodeItem(QGraphicsRectItem):
     def fill_brush(self) -> QBrush:
         """The value's colour, or the kind's fill when no value is shown."""
         if self.fill_level < 0:
-            return _KIND_BRUSH[self.vkind]
+            return KIND_BRUSH[self.vkind]
         return style.level_brush(self.fill_level)
 
     @property
@@ -166,25 +164,11 @@ class NodeItem(QGraphicsRectItem):
     def paint(self, painter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         a = self.attrs()
         vkind = style.visual_kind(a)
-        shape = style.SHAPES[vkind]
-        selected = self.isSelected()
         showing = self.showing_value
-        fill = Qt.BrushStyle.NoBrush if showing else _KIND_BRUSH[vkind]
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         painter.setRenderHint(painter.RenderHint.Antialiasing, lod > 0.3)
-        if selected:
-            painter.setPen(QPen(style.SELECTION, 7, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
-                                Qt.PenJoinStyle.RoundJoin))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawPath(shape)
-        if self.computing:
-            painter.setPen(_COMPUTING_PEN)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawPath(shape)
-        painter.setPen(_OUTLINE_PEN)
-        painter.setBrush(fill)
-        painter.drawPath(shape)
-        if lod < 0.45:
+        paint_body(painter, vkind, self.isSelected(), self.computing, showing)
+        if lod < style.DETAIL_LOD:
             return
         if showing:
             self._paint_value_frame(painter, vkind)

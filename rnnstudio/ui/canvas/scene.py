@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
 from PySide6.QtGui import QBrush, QPainter, QPen, QPixmapCache
-from PySide6.QtWidgets import QGraphicsScene
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from ...model import events as ev
 from .. import style
@@ -57,6 +57,7 @@ class NetworkScene(QGraphicsScene):
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         for layer in (self._live, self._highlight, self._values):
             self.addItem(layer)
+        self.selectionChanged.connect(self._on_selection_changed)
         self._highlight.setZValue(-1)
         if net is not None:
             self.set_network(net)
@@ -104,7 +105,7 @@ class NetworkScene(QGraphicsScene):
         item = self.nodes.pop(event.node, None)
         if item is not None:
             self.removeItem(item)
-            if item.showing_value:
+            if item.showing_value or self._values.bodies:
                 self._values.refresh(geometry=True)
 
     def _on_node_changed(self, event) -> None:
@@ -117,7 +118,7 @@ class NetworkScene(QGraphicsScene):
             self._mark_edges(list(g.in_edges(event.node)) + list(g.out_edges(event.node)))
         item.forget_look()
         item.update()
-        if item.showing_value:  # moved or reshaped under the value layer
+        if item.showing_value or self._values.bodies:  # moved or reshaped under the layer
             self._values.refresh(geometry=True)
 
     def _on_edge_added(self, event) -> None:
@@ -162,6 +163,29 @@ class NetworkScene(QGraphicsScene):
         item = NodeItem(self.net, node)
         self.nodes[node] = item
         self.addItem(item)
+        if self._values.bodies:
+            item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
+            self._values.refresh(geometry=True)
+
+    def draw_bodies_in_layer(self, on: bool) -> None:
+        """Zoomed out (the view says so before it paints), the value layer draws every node's
+        body as sprites and the node items paint nothing; they stay for clicks, drags and
+        rubber bands. A repaint after a zoom then no longer renders 2,000 item caches anew."""
+        if on == self._values.bodies:
+            return
+        self._values.bodies = on
+        for item in self.nodes.values():
+            item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, on)
+            item.update()
+        self._values.refresh(geometry=True)
+
+    @property
+    def bodies_in_layer(self) -> bool:
+        return self._values.bodies
+
+    def _on_selection_changed(self) -> None:
+        if self._values.bodies:  # the halos are in the layer
+            self._values.update()
 
     def _add_edge(self, key) -> None:
         if not self._layers or len(self._layers[-1]) >= CHUNK:

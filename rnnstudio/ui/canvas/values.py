@@ -17,9 +17,9 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPaintEngine
 from PySide6.QtWidgets import QGraphicsItem
 
 from .. import style
-from .sprites import Fragments, SpriteAtlas
+from .body import BODY_HALF, paint_body
+from .sprites import Fragments, SpriteAtlas, half_extent
 
-TEXT_LOD = 0.45  # below this zoom the values are not written (as node items skip their text)
 _VALUE_FONT = QFont("Sans Serif", 7, QFont.Weight.Bold)
 _TAG_FONT = QFont("Sans Serif", 7, QFont.Weight.Bold)
 _WHITE = QColor("#ffffff")
@@ -36,6 +36,8 @@ def format_value(value: float) -> str:
 
 SHAPE_NAMES = tuple(style.SHAPES)
 _PIXEL_ENGINES = (QPaintEngine.Type.Raster, QPaintEngine.Type.OpenGL2)
+_LEVEL = attrgetter("fill_level")
+SHOWING, SELECTED, COMPUTING = 1, 2, 4  # the bits of a node body's sprite state
 
 
 def _pixels(painter: QPainter) -> bool:
@@ -43,26 +45,40 @@ def _pixels(painter: QPainter) -> bool:
     PDF) gets the shapes themselves."""
     engine = painter.paintEngine()
     return engine is not None and engine.type() in _PIXEL_ENGINES
-_LEVEL = attrgetter("fill_level")
+
+
+def _draw_fill(painter: QPainter, level: int, shape: int) -> None:
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(style.level_brush(level))
+    painter.drawPath(style.SHAPES[SHAPE_NAMES[shape]])
+
+
+def _draw_body(painter: QPainter, state: int, shape: int) -> None:
+    paint_body(painter, SHAPE_NAMES[shape], bool(state & SELECTED), bool(state & COMPUTING),
+               bool(state & SHOWING))
 
 
 class ValueLayerItem(QGraphicsItem):
-    """Fills, values and targets of every node item that shows a value.
+    """Fills, values and targets of the nodes that show a value; and, while the view is
+    zoomed out (`bodies`), every node's body (outline, fill, selection, ring) in place of the
+    node items, which then paint nothing.
 
-    Zoomed out, the fills are copies of sprites (each colour and shape rendered once at the
-    view's scale) drawn by one `drawPixmapFragments` call, with the positions kept in arrays
-    (taken again only when nodes move, appear or go): a step costs one painter call instead of
-    six per node."""
+    Zoomed out, fills and bodies are copies of sprites (each colour, state and shape rendered
+    once at the view's scale) drawn by one `drawPixmapFragments` call each, with the positions
+    kept in arrays (taken again only when nodes move, appear or go): a step, or a repaint of
+    2,000 nodes after a zoom, costs a few painter calls instead of several per node."""
 
     def __init__(self, nodes: dict):
         super().__init__()
         self._nodes = nodes  # the scene's {id: NodeItem}, read when painting
+        self.bodies = False  # zoomed out: this layer draws every node's body
         self._rect = QRectF()
-        self._items: list = []  # the items showing a value, and their positions
+        self._items: list = []  # the items drawn here, and their positions and shapes
         self._xs = self._ys = np.zeros(0)
         self._shape_of = np.zeros(0, dtype=np.intp)  # index in SHAPE_NAMES
-        self._sprites = SpriteAtlas([style.SHAPES[k] for k in SHAPE_NAMES], style.level_brush,
-                                    style.PENDING_LEVEL + 1)
+        self._fills = SpriteAtlas(_draw_fill, style.PENDING_LEVEL + 1, len(SHAPE_NAMES),
+                                  half_extent(style.SHAPES.values()))
+        self._bodies = SpriteAtlas(_draw_body, 8, len(SHAPE_NAMES), BODY_HALF)
         self._fragments = Fragments()
         self._stale = True  # positions and bounds to be taken again
         self.setZValue(9)  # over the edges, under the node items (10)
@@ -80,7 +96,8 @@ class ValueLayerItem(QGraphicsItem):
 
     def _measure(self) -> None:
         self._stale = False
-        self._items = [item for item in self._nodes.values() if item.showing_value]
+        self._items = [item for item in self._nodes.values()
+                       if self.bodies or item.showing_value]
         pos = [item.pos() for item in self._items]
         self._xs = np.array([p.x() for p in pos], dtype=float)
         self._ys = np.array([p.y() for p in pos], dtype=float)
@@ -104,15 +121,27 @@ class ValueLayerItem(QGraphicsItem):
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, lod > 0.3)
         ex = option.exposedRect.adjusted(-40, -40, 40, 40)
-        xs, ys = self._xs, self._ys
+        xs, ys, items = self._xs, self._ys, self._items
         visible = np.flatnonzero((xs >= ex.left()) & (xs <= ex.right())
                                  & (ys >= ex.top()) & (ys <= ex.bottom()))
-        self._paint_fills(painter, visible, widget)
-        if lod < TEXT_LOD:
-            return
-        items, r = self._items, style.NODE_RADIUS
+        levels = np.fromiter(map(_LEVEL, map(items.__getitem__, visible.tolist())),
+                             dtype=np.intp, count=len(visible))
+        showing = visible[levels >= 0]
+        self._paint_sprites(painter, widget, self._fills, showing, levels[levels >= 0])
+        if self.bodies:
+            states = np.fromiter(((SHOWING * (items[i].fill_level >= 0)
+                                   + SELECTED * items[i].isSelected()
+                                   + COMPUTING * items[i].computing)
+                                  for i in visible.tolist()), dtype=np.intp, count=len(visible))
+            self._paint_sprites(painter, widget, self._bodies, visible, states)
+        if lod >= style.DETAIL_LOD:
+            self._paint_texts(painter, showing)
+
+    def _paint_texts(self, painter: QPainter, showing: np.ndarray) -> None:
+        """The values, and the outputs' targets under them."""
+        items, xs, ys, r = self._items, self._xs, self._ys, style.NODE_RADIUS
         painter.setFont(_VALUE_FONT)
-        for i in visible.tolist():
+        for i in showing.tolist():
             item, x, y = items[i], xs[i], ys[i]
             if item.pending:
                 text, strong = "…", False
@@ -123,7 +152,7 @@ class ValueLayerItem(QGraphicsItem):
             painter.drawText(QRectF(x - r - 4, y - r, 2 * r + 8, 2 * r),
                              Qt.AlignmentFlag.AlignCenter, text)
         painter.setFont(_TAG_FONT)
-        for i in visible.tolist():
+        for i in showing.tolist():
             item = items[i]
             if item.target is None:
                 continue
@@ -135,25 +164,23 @@ class ValueLayerItem(QGraphicsItem):
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter,
                              f"target {format_value(item.target)}")
 
-    def _paint_fills(self, painter: QPainter, visible: np.ndarray, widget) -> None:
-        """The fills of the visible nodes: copies of pre-rendered sprites in one call when the
-        view is zoomed out (where a thousand nodes are on screen), else shape by shape (also
-        into a vector export)."""
-        items, xs, ys = self._items, self._xs[visible], self._ys[visible]
+    def _paint_sprites(self, painter: QPainter, widget, atlas: SpriteAtlas,
+                       which: np.ndarray, levels: np.ndarray) -> None:
+        """atlas's picture (levels[i], shape) at each node `which[i]`: copies of pre-rendered
+        sprites in one call when the view is zoomed out (where a thousand nodes are on screen),
+        else picture by picture (also into a vector export)."""
+        xs, ys = self._xs[which], self._ys[which]
+        shapes = self._shape_of[which]
         t = painter.worldTransform()
         dpr = widget.devicePixelRatioF() if widget is not None else 1.0
-        if not (_pixels(painter) and self._sprites.prepare(t.m11(), dpr)):
-            painter.setPen(Qt.PenStyle.NoPen)
-            for i, x, y in zip(visible.tolist(), xs.tolist(), ys.tolist()):
-                item = items[i]
-                painter.setBrush(item.fill_brush)
+        if not (_pixels(painter) and atlas.prepare(t.m11(), dpr)):
+            for x, y, level, shape in zip(xs.tolist(), ys.tolist(), levels.tolist(),
+                                          shapes.tolist()):
                 painter.translate(x, y)
-                painter.drawPath(style.SHAPES[item.vkind])
+                atlas.draw(painter, level, shape)
                 painter.translate(-x, -y)
             return
-        levels = np.fromiter(map(_LEVEL, map(items.__getitem__, visible.tolist())),
-                             dtype=np.intp, count=len(visible))
-        cells = self._sprites.cells(levels, self._shape_of[visible])
+        cells = atlas.cells(levels, shapes)
         self._fragments.resize(len(cells))
         frag = self._fragments.array
         frag[:, 0] = t.m11() * xs + t.m21() * ys + t.dx()
@@ -163,5 +190,5 @@ class ValueLayerItem(QGraphicsItem):
         frag[:, 8:10] = (0.0, 1.0)
         painter.save()
         painter.resetTransform()
-        self._fragments.draw(painter, self._sprites.pixmap)
+        self._fragments.draw(painter, atlas.pixmap)
         painter.restore()

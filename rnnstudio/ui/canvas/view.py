@@ -8,6 +8,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QCursor, QKeySequence, QPainter
 from PySide6.QtWidgets import QGraphicsView
 
+from .. import style
+
 NODE_MIME = "application/x-rnnstudio-node-kind"
 KEY_KINDS = {Qt.Key.Key_I: "input", Qt.Key.Key_N: "neuron", Qt.Key.Key_O: "output",
              Qt.Key.Key_P: "product"}
@@ -28,6 +30,12 @@ class NetworkView(QGraphicsView):
         self.setAcceptDrops(True)
         self.setMouseTracking(True)
         self._pan_from: QPointF | None = None
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+        scene = self.scene()
+        if hasattr(scene, "draw_bodies_in_layer"):  # zoomed out: nodes as sprites (see scene)
+            scene.draw_bodies_in_layer(self.transform().m11() < style.DETAIL_LOD)
+        super().paintEvent(event)
 
     # ---------------------------------------------------------------- zoom
     def zoom(self, factor: float) -> None:

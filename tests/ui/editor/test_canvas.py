@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtWidgets import QGraphicsItem
 from PySide6.QtTest import QTest
 
 import rnnstudio as rs
@@ -205,6 +206,45 @@ def test_value_fills_are_painted_at_the_nodes_and_follow_them(window, zoom):
     window.doc.new(rs.Network("other"))  # the nodes are gone, and so are their fills
     assert _near(_pixel(window.scene, QPointF(100, 200) + inside, zoom), style.BACKGROUND,
                  tol=30)
+
+
+def _view_pixel(window, qtbot, at: QPointF) -> QColor:
+    image = window.view.viewport().grab().toImage()
+    return image.pixelColor(window.view.mapFromScene(at))
+
+
+def test_zoomed_out_the_layer_draws_every_node_and_zooming_in_gives_them_back(window, qtbot):
+    net = window.doc.net
+    net.add_neuron("a", x=0.0, y=0.0)
+    net.add_output("y", x=300.0, y=0.0)
+    window.show()
+    qtbot.waitExposed(window)
+    view, scene = window.view, window.scene
+    view.resetTransform()
+    view.scale(0.3, 0.3)
+    view.centerOn(150, 0)
+    inside = QPointF(0, -0.5 * style.NODE_RADIUS)
+    assert _near(_view_pixel(window, qtbot, inside), style.NODE_FILL["neuron"], tol=16)
+    assert scene.bodies_in_layer  # drawn as sprites: the items paint nothing
+    assert scene.nodes["a"].flags() & QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
+    rim = QPointF(0, -style.NODE_RADIUS - 2)
+
+    def orange(colour: QColor) -> bool:  # the selection halo's hue
+        return colour.redF() - colour.blueF() > 0.25
+    assert not orange(_view_pixel(window, qtbot, rim))
+    scene.nodes["a"].setSelected(True)  # the halo comes from the layer too
+    assert orange(_view_pixel(window, qtbot, rim))
+    scene.set_values({"a": 0.9, "y": -0.9})
+    assert _near(_view_pixel(window, qtbot, inside), style.value_color(0.9), tol=16)
+    net.move_node("a", 100.0, 60.0)  # the bodies follow the model
+    assert _near(_view_pixel(window, qtbot, QPointF(100, 60) + inside), style.value_color(0.9),
+                 tol=16)
+    view.scale(4.0, 4.0)  # zoomed in: the items paint themselves again
+    view.centerOn(100, 60)
+    assert _near(_view_pixel(window, qtbot, QPointF(100, 60) + inside), style.value_color(0.9),
+                 tol=16)
+    assert not scene.bodies_in_layer
+    assert not scene.nodes["a"].flags() & QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
 
 
 def test_value_levels_match_the_scalar_level_everywhere():
