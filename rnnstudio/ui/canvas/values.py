@@ -3,8 +3,8 @@
 While the player shows values, a node item draws only its outline, badge and label (and keeps
 them in its pixmap cache); the fills, the values as text and the outputs' targets change at
 every step and are painted by one `ValueLayerItem` under the nodes. A step is then one paint
-call that draws the visible nodes' fills a colour at a time, instead of a thousand item
-repaints.
+call that draws the visible nodes' fills as sprites, instead of a thousand item repaints.
+Zoomed out, the same layer also draws every node's body (see `NetworkScene.draw_bodies_in_layer`).
 """
 
 from __future__ import annotations
