@@ -19,7 +19,7 @@ from PySide6.QtGui import QPainter, QPixmap
 
 MAX_SPRITE_PX = 48   # larger nodes on screen (zoomed in: few of them) are painted directly
 COLUMNS = 40         # cells per atlas row; rows are added as colours appear
-FRAGMENT_FIELDS = 10  # x, y, sourceLeft, sourceTop, width, height, scaleX, scaleY, rotation, opacity
+FRAGMENT_FIELDS = 10  # x, y, source left, top, width, height, scale x, y, rotation, opacity
 
 
 class SpriteAtlas:

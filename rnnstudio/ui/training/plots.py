@@ -103,8 +103,8 @@ def snapped_bounds(lo: float, hi: float, log: bool) -> tuple[float, float]:
 
 class SnappedRange:
     """Keeps a live plot's range on round bounds that contain its data: x from 0 to the run's
-    length (or a 1-2-5 number beyond it), y over whole decades (log) or 1-2-5 steps. A user's zoom or pan takes over until
-    the plot's auto-range button is pressed."""
+    length (or a 1-2-5 number beyond it), y over whole decades (log) or 1-2-5 steps. A user's
+    zoom or pan takes over until the plot's auto-range button is pressed."""
 
     def __init__(self, plot: pg.PlotItem, log_y: bool):
         self.log_y = log_y
