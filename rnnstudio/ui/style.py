@@ -107,11 +107,6 @@ def level_brush(level: int):
     return _VALUE_BRUSHES[level]
 
 
-def value_brush(value: float, scale: float = 1.0):
-    """`value_color` as a shared QBrush, quantised to 257 levels (no new brush per paint)."""
-    return level_brush(value_level(value, scale))
-
-
 def visual_kind(attrs: dict) -> str:
     """input / neuron / product / output: what shape a node is drawn with."""
     kind = attrs.get("kind", "neuron")

@@ -10,11 +10,11 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFont, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QStyleOptionGraphicsItem
 
 from .. import style
-from .body import KIND_BRUSH, paint_body
+from .body import paint_body
 from .values import format_value  # noqa: F401 - re-exported for the player
 
 _ACT_SAMPLES = [i / 6.0 - 2.0 for i in range(25)]
@@ -115,13 +115,6 @@ class NodeItem(QGraphicsRectItem):
         if restyle:
             self.update()
         return toggled
-
-    @property
-    def fill_brush(self) -> QBrush:
-        """The value's colour, or the kind's fill when no value is shown."""
-        if self.fill_level < 0:
-            return KIND_BRUSH[self.vkind]
-        return style.level_brush(self.fill_level)
 
     @property
     def vkind(self) -> str:
