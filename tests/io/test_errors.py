@@ -7,21 +7,13 @@ import pytest
 
 from rnnstudio.io import FileFormatError, dumps, load, loads
 from rnnstudio.model import Network
+from tests.model.helpers import loop_network
 
 NAME = "net.rnn.json"
 
 
 def small_network() -> Network:
-    net = Network(name="small")
-    net.add_input("x")
-    net.add_neuron("h")
-    net.add_neuron("g")
-    net.add_output("y")
-    net.add_edge("x", "h", weight=0.5)
-    net.add_edge("h", "g")
-    net.add_edge("g", "h", weight=-1)
-    net.add_edge("g", "y")
-    return net
+    return loop_network("small")
 
 
 def record() -> dict:

@@ -52,3 +52,17 @@ def chain(*ids: str, **edge) -> Network:
     for u, v in zip(ids, ids[1:]):
         net.add_edge(u, v, **edge)
     return net
+
+
+def loop_network(name: str = "small") -> Network:
+    """x -> h <-> g -> y: an input, two neurons in a loop, an output."""
+    net = Network(name=name)
+    net.add_input("x")
+    net.add_neuron("h")
+    net.add_neuron("g")
+    net.add_output("y")
+    net.add_edge("x", "h", weight=0.5)
+    net.add_edge("h", "g")
+    net.add_edge("g", "h", weight=-1.0)
+    net.add_edge("g", "y")
+    return net

@@ -5,21 +5,12 @@ import math
 import pytest
 
 from rnnstudio.model import Network, NetworkError
-from tests.model.helpers import Recorder, chain, refused
+from tests.model.helpers import Recorder, chain, loop_network, refused
 
 
 @pytest.fixture
 def net() -> Network:
-    net = Network(name="t")
-    net.add_input("x")
-    net.add_neuron("h")
-    net.add_neuron("g")
-    net.add_output("y")
-    net.add_edge("x", "h", weight=0.5)
-    net.add_edge("h", "g")
-    net.add_edge("g", "h", weight=-1.0)
-    net.add_edge("g", "y")
-    return net
+    return loop_network("t")
 
 
 def test_a_good_network_validates(net):
