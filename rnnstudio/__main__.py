@@ -1,4 +1,4 @@
-"""``python -m rnnstudio``: the command line (see rnnstudio/cli.py)."""
+"""``python -m rnnstudio``: the command line (see rnnstudio/cli/)."""
 
 import sys
 

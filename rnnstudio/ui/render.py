@@ -1,6 +1,6 @@
 """Render a network's canvas picture to PNG or SVG, in the app or headless:
 
-    python -m rnnstudio render NET out.png [--scale 2] [--width PX]
+    python -m rnnstudio render NET out.png [--scale 2]    (rnnstudio/cli/render.py)
 
 Qt is imported only when rendering, so the command line stays quick for other commands.
 """
@@ -107,32 +107,3 @@ def render_file(net_path, out_path, scale: float = 2.0) -> Path:
     from .canvas.scene import NetworkScene
     scene = NetworkScene(net)
     return render_scene(scene, out_path, scale)
-
-
-# ---------------------------------------------------------------- command line
-def _add_arguments(parser) -> None:
-    parser.add_argument("net", help="a network file (.rnn.json)")
-    parser.add_argument("out", help="the picture to write: .png (or another raster format) "
-                                    "or .svg")
-    parser.add_argument("--scale", type=float, default=2.0,
-                        help="pixels per canvas unit for raster output (default 2)")
-
-
-def _run(args) -> int:
-    out = render_file(args.net, args.out, args.scale)
-    print(out)
-    return 0
-
-
-HELP = "draw a network's canvas picture to PNG or SVG (headless)"
-
-
-def add_subcommand(target) -> None:
-    """Register `render`: with the CLI's register(name, help, add_arguments, handler), or with
-    an argparse subparsers object."""
-    if hasattr(target, "add_parser"):
-        parser = target.add_parser("render", help=HELP, description=HELP)
-        _add_arguments(parser)
-        parser.set_defaults(_handler=_run, func=_run)
-    else:
-        target("render", HELP, _add_arguments, _run)

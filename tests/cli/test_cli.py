@@ -85,7 +85,7 @@ def test_errors_are_one_line_exit_2(elman_file, tmp_path, capsys):
     _one_line_error(capsys, ["run", str(elman_file), "--csv", str(csv_path)],
                     "data.csv: row 3, column 'b': 'abc' is not a number")
     _one_line_error(capsys, ["run", str(elman_file), "--csv", str(csv_path), "--inputs", "a"],
-                    "1 input columns chosen; the network has 2 inputs")
+                    "1 input column chosen; the network has 2 inputs")
     _one_line_error(capsys, ["info"], "required")
     _one_line_error(capsys, ["frobnicate"], "invalid choice")
 
@@ -128,7 +128,52 @@ def test_internal_errors_are_one_line(monkeypatch, elman_file, capsys):
     def boom(args):
         raise RuntimeError("kaput")
 
-    monkeypatch.setattr(cli, "cmd_info", boom)
+    from rnnstudio.cli import info
+    monkeypatch.setattr(info, "run", boom)
     monkeypatch.setattr(cli, "SUBCOMMANDS", {})
     err = _one_line_error(capsys, ["info", str(elman_file)], "internal error", "kaput")
     assert "Traceback" not in err
+
+
+def test_info_counts_in_words_and_levels_add_up(capsys):
+    """Issue 11 #10: "1 inputs", and "levels per step: 0" above three listed levels."""
+    assert cli.main(["info", str(ROOT / "examples" / "echo-memory.rnn.json")]) == 0
+    out = capsys.readouterr().out
+    head = out.splitlines()[0]
+    assert "1 input," in head and "1 output," in head and "3 edges" in head
+    assert "1 inputs" not in out and "1 outputs" not in out
+    listed = sum(1 for line in out.splitlines() if line.strip().startswith("level "))
+    levels = next(line for line in out.splitlines() if line.startswith("levels per step"))
+    assert levels == ("levels per step: 0 in the time loop, 3 levels computed for all steps "
+                      "at once") and listed == 3
+
+
+def test_info_headline_counts_loop_and_hoisted_levels(elman_file, capsys):
+    assert cli.main(["info", str(elman_file)]) == 0
+    out = capsys.readouterr().out
+    assert "levels per step: 1 in the time loop, 1 level computed for all steps at once" in out
+    assert "  step by step: 1 level\n    level 1: h0, h1, h2\n" in out
+
+
+def test_command_modules_do_not_import_each_other():
+    """One module per command; they share rnnstudio.cli.common only."""
+    import ast
+    import importlib
+    for name in cli.COMMANDS:
+        mod = importlib.import_module(f"rnnstudio.cli.{name}")
+        assert mod.NAME and mod.HELP and callable(mod.add_arguments) and callable(mod.run)
+        tree = ast.parse(Path(mod.__file__).read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                assert node.module == "common", f"{name} imports .{node.module}"
+
+
+def test_entry_point_and_module_run(tmp_path):
+    text = (ROOT / "pyproject.toml").read_text()
+    assert 'rnnstudio-cli = "rnnstudio.cli:main"' in text
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.run([sys.executable, "-m", "rnnstudio", "--help"], capture_output=True,
+                          text=True, env=env, timeout=120)
+    assert proc.returncode == 0
+    for name in ("info", "train", "run", "tasks", "render"):
+        assert f"    {name}" in proc.stdout

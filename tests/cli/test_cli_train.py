@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from rnnstudio import cli, templates as tpl
-from rnnstudio.cli_train import Progress, default_out
+from rnnstudio.cli.train import Progress, default_out
 from rnnstudio.io import load, save
 
 engine = pytest.importorskip("rnnstudio.engine")

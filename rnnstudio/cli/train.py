@@ -1,4 +1,4 @@
-"""``python -m rnnstudio train``: settings from the file's training block, overridable from the
+"""``python -m rnnstudio train NET``: settings from the file's training block, overridable from the
 command line; a progress bar on stderr; Ctrl-C stops after the current epoch and still saves."""
 
 from __future__ import annotations
@@ -12,7 +12,11 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
-from .timefmt import format_duration
+from ..timefmt import format_duration
+from .common import csv_of, load_net, names, task_of
+
+NAME = "train"
+HELP = "Train a network on a task (settings default to the file's training block) and save it."
 
 DEFAULTS: dict[str, Any] = {
     "optimizer": "adam", "lr": 0.01, "epochs": 100, "batch_size": None, "clip": None,
@@ -42,32 +46,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 # ---------------------------------------------------------------------- settings
-def _source(training: dict) -> dict:
-    """The training block's data source, {"task": ...} or {"csv": ...}: the canonical top-level
-    key, else the older nested {"data": {...}} form; {} without one."""
-    top = {k: training[k] for k in ("task", "csv") if training.get(k) is not None}
-    if top:
-        return top
-    data = training.get("data")
-    return data if isinstance(data, dict) else {}
-
-
-def task_of(training: dict) -> tuple[str, dict] | None:
-    """(name, params) of the training block's task ({"task": {"name", "params"}}, or the older
-    {"data": {"task": {...}}}); None without a task."""
-    task = _source(training).get("task")
-    if isinstance(task, str):
-        return task, {}
-    if isinstance(task, dict) and isinstance(task.get("name"), str):
-        return task["name"], dict(task.get("params") or {})
-    return None
-
-
-def csv_of(training: dict) -> dict | None:
-    csv = _source(training).get("csv")
-    return dict(csv) if isinstance(csv, dict) else None
-
-
 def _parse_params(items: list[str]) -> dict[str, Any]:
     out = {}
     for item in items:
@@ -78,11 +56,6 @@ def _parse_params(items: list[str]) -> dict[str, Any]:
     return out
 
 
-def _split(text: str | None) -> list | None:
-    from .cli import _names
-    return _names(text)
-
-
 def resolve_settings(net, args: argparse.Namespace) -> dict[str, Any]:
     """The settings of this run: defaults < the file's training block < the command line."""
     training = dict(net.training or {})
@@ -91,8 +64,8 @@ def resolve_settings(net, args: argparse.Namespace) -> dict[str, Any]:
     s.update({k: getattr(args, k) for k in OPTIONS if getattr(args, k) is not None})
     s["csv"] = csv_of(training)
     if args.csv:
-        s["csv"] = {"path": os.path.abspath(args.csv), "inputs": _split(args.inputs),
-                    "targets": _split(args.targets), "window": args.window,
+        s["csv"] = {"path": os.path.abspath(args.csv), "inputs": names(args.inputs),
+                    "targets": names(args.targets), "window": args.window,
                     "stride": args.stride}
     task = task_of(training)
     if args.task:
@@ -111,7 +84,7 @@ def load_data(net, s: dict):
     """(X, Y) and the loss for the settings; checks the network fits. A CSV path from the
     network file is absolute once loaded; one from --csv is as typed (from the current
     folder)."""
-    from .tasks import from_csv, get_task
+    from ..tasks import from_csv, get_task
     if s.get("task"):
         name, params = s["task"]
         info = get_task(name)
@@ -174,7 +147,7 @@ class Progress:
 
 # ---------------------------------------------------------------------- training
 def make_trainer(net, s: dict, loss: str):
-    from .engine import Trainer
+    from ..engine import Trainer
     wanted = {"loss": loss, "optimizer": s["optimizer"], "lr": s["lr"], "clip": s["clip"],
               "tbptt": s["tbptt"], "batch_size": s["batch_size"], "seed": s["seed"],
               "validation": s["validation"], "momentum": s.get("momentum")}
@@ -268,9 +241,8 @@ def default_out(path: str) -> str:
     return str(p.with_name(f"{stem}-trained.rnn.json"))
 
 
-def cmd_train(args: argparse.Namespace) -> int:
-    from .cli import load_net
-    from .io import save
+def run(args: argparse.Namespace) -> int:
+    from ..io import save
     net = load_net(args.net)
     s = resolve_settings(net, args)
     (X, Y), loss = load_data(net, s)
