@@ -67,6 +67,7 @@ def echo_memory(k: int = 3) -> Network:
         net.add_output("y", x=120.0 * k, y=0.0, activation="identity", label="y (output)")
         for u, v in zip(chain, chain[1:]):
             net.add_edge(u, v, weight=1.0, delay=1)
+        net.add_group("delay_line", chain[1:-1], label="delay line")
     return _describe(net, "echo-memory", (
         f"A delay line built by hand: the input x passes through memory neurons, one step per "
         f"edge (each edge has an explicit delay of 1), and comes out at y {k} steps later: "

@@ -1,7 +1,9 @@
 """Format versions and the migrations between them.
 
-`MIGRATIONS[v]` turns a version-v record (a plain dict) into a version v+1 record. Version 1 is
-the first, so the table is empty; a change to the format adds an entry here and bumps `VERSION`.
+`MIGRATIONS[v]` turns a version-v record (a plain dict) into a version v+1 record; a change to
+the format adds an entry here and bumps `VERSION`.
+
+- 1 -> 2: groups of nodes (a top-level "groups" list); version-1 files have none.
 """
 
 from __future__ import annotations
@@ -12,10 +14,21 @@ from .errors import FileFormatError
 from .jsontext import describe
 
 FORMAT = "rnnstudio-network"
-VERSION = 1
+VERSION = 2
 
 Record = dict[str, Any]
-MIGRATIONS: dict[int, Callable[[Record], Record]] = {}
+
+
+def _add_groups(record: Record) -> Record:
+    """1 -> 2: groups came in version 2; a version-1 file has none."""
+    if "groups" in record:
+        raise FileFormatError("a version-1 file cannot have groups (they came in version 2)",
+                              where="groups")
+    record["groups"] = []
+    return record
+
+
+MIGRATIONS: dict[int, Callable[[Record], Record]] = {1: _add_groups}
 
 
 def check_header(record: Any) -> int:

@@ -17,17 +17,19 @@ from .migrations import FORMAT, VERSION, check_header, migrate
 Record = dict[str, Any]
 
 TOP_KEYS = ("format", "version", "name", "description", "inputs", "outputs", "ordering",
-            "nodes", "edges", "training", "view")
+            "nodes", "edges", "groups", "training", "view")
 NODE_KEYS = ("id", "kind", "label", "x", "y", "activation", "bias", "initial", "aggregate",
              "direction", "trainable", "initial_trainable")
 EDGE_KEYS = ("source", "target", "weight", "delay", "trainable")
 ORDERING_KEYS = ("mode", "manual")
+GROUP_KEYS = ("id", "label", "members", "collapsed")
 # the JSON type each field must have (values are checked by the model)
 NUMBER, TEXT, BOOL = (int, float), (str,), (bool,)
 FIELD_TYPES = {"id": TEXT, "kind": TEXT, "label": TEXT, "x": NUMBER, "y": NUMBER,
                "activation": TEXT, "bias": NUMBER, "initial": NUMBER, "aggregate": TEXT,
                "direction": TEXT, "trainable": BOOL, "initial_trainable": BOOL,
-               "source": TEXT, "target": TEXT, "weight": NUMBER, "mode": TEXT}
+               "source": TEXT, "target": TEXT, "weight": NUMBER, "mode": TEXT,
+               "collapsed": BOOL}
 
 
 # ---------------------------------------------------------------------- writing
@@ -51,6 +53,8 @@ def to_record(net: Network) -> Record:
         "ordering": {"mode": net.ordering_mode, "manual": net.manual_order},
         "nodes": [_node_record(n, d) for n, d in net.graph.nodes(data=True)],
         "edges": [_edge_record(u, v, d) for u, v, d in net.graph.edges(data=True)],
+        "groups": [{"id": g, "label": r["label"], "members": r["members"],
+                    "collapsed": r["collapsed"]} for g, r in net.groups.items()],
         "training": _plain(net.training), "view": _plain(net.view),
     }
 
@@ -91,6 +95,7 @@ def from_record(record: Any) -> Network:
           description=_get(record, "description", TEXT, ""))
     ids = _add_nodes(net, _get_list(record, "nodes"))
     _add_edges(net, _get_list(record, "edges"), ids)
+    _add_groups(net, _get_list(record, "groups") if "groups" in record else [])
     _set_io_order(net, record)
     _set_ordering(net, _get(record, "ordering", (dict,), {"mode": "auto"}))
     _call(net.set_meta, None, training=_get(record, "training", (dict,), {}),
@@ -133,6 +138,18 @@ def _add_edges(net: Network, edges: list, ids: dict[str, int]) -> None:
         attrs = {k: _field(rec, k, where) for k in ("weight", "delay", "trainable") if k in rec}
         _call(net.add_edge, where, u, v, **attrs)
         seen[u, v] = i
+
+
+def _add_groups(net: Network, groups: list) -> None:
+    for i, rec in enumerate(groups):
+        where = f"groups[{i}]"
+        _check_keys(rec, where, GROUP_KEYS, required=("id", "members"))
+        gid = _field(rec, "id", where)
+        if gid in net.groups:
+            raise FileFormatError(f"duplicate group id {gid!r}", where=join(where, "id"))
+        members = _get_text_list(rec, "members", [], where=join(where, "members"))
+        attrs = {k: _field(rec, k, where) for k in ("label", "collapsed") if k in rec}
+        _call(net.add_group, where, gid, members, **attrs)
 
 
 def _set_io_order(net: Network, record: Record) -> None:

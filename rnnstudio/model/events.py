@@ -16,6 +16,7 @@ ORDERING_CHANGED = "ordering_changed"  # the resolved ordering (and so the delay
 IO_CHANGED = "io_changed"  # the order of inputs or outputs changed
 PARAMS_CHANGED = "params_changed"  # many weights/biases/initials at once (training, re-init)
 META_CHANGED = "meta_changed"  # name, description, training settings, view state
+GROUP_CHANGED = "group_changed"  # a group added, removed or edited (group=None: all of them)
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class Event:
     kind: str
     node: str | None = None
     edge: tuple[str, str] | None = None
+    group: str | None = None
     changed: dict[str, Any] = field(default_factory=dict)  # attribute -> new value
 
 

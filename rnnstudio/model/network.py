@@ -17,6 +17,7 @@ import networkx as nx
 
 from . import events as ev
 from .errors import NetworkError
+from .groups import GroupsMixin
 from .ordering import auto_order
 
 KINDS = ("input", "neuron", "output")
@@ -82,7 +83,7 @@ def edge_name(u: str, v: str) -> str:
     return f"edge {u} -> {v}"
 
 
-class Network:
+class Network(GroupsMixin):
     """A recurrent network as a directed graph; see SEMANTICS.md and API.md."""
 
     def __init__(self, name: str = "untitled", description: str = ""):
@@ -95,6 +96,8 @@ class Network:
         self._outputs: list[str] = []
         self._mode = "auto"
         self._manual: list[str] = []  # non-input nodes, in manual mode
+        self._groups: dict[str, dict[str, Any]] = {}  # gid -> label, members, collapsed
+        self._group_of: dict[str, str] = {}  # node -> gid
         self._order_cache: list[str] | None = None
         self._delay_cache: dict[tuple[str, str], int] | None = None
         self.events = ev.EventSource()
@@ -248,6 +251,7 @@ class Network:
             self._outputs.remove(node)
         if node in self._manual:
             self._manual.remove(node)
+        self._drop_from_group(node)
         self._structure_changed()
         self.events.emit(ev.Event(ev.NODE_REMOVED, node=node, changed={"kind": kind}))
         if kind in ("input", "output"):
@@ -707,6 +711,7 @@ class Network:
                 raise NetworkError("ordering: the manual ordering must list every non-input node "
                                    "exactly once")
         self._check_forced_forward(self._mode, self._manual)
+        self._validate_groups()
 
     def _check_new_id_format(self, n: Any) -> None:
         if not isinstance(n, str) or not _ID_RE.match(n):
@@ -770,7 +775,7 @@ class Network:
             "edges": [(u, v, dict(d)) for u, v, d in self.graph.edges(data=True)],
             "inputs": self._inputs, "outputs": self._outputs, "mode": self._mode,
             "manual": self._manual, "name": self.name, "description": self.description,
-            "training": self.training, "view": self.view,
+            "training": self.training, "view": self.view, "groups": self._groups,
         })
 
     def restore(self, snap: dict[str, Any]) -> None:
@@ -787,6 +792,8 @@ class Network:
         self._mode, self._manual = snap["mode"], snap["manual"]
         self.name, self.description = snap["name"], snap["description"]
         self.training, self.view = snap["training"], snap["view"]
+        self._groups = snap.get("groups", {})
+        self._group_of = {n: g for g, rec in self._groups.items() for n in rec["members"]}
         self._structure_changed()
         self.param_version += 1
         for n, d in self.graph.nodes(data=True):
@@ -795,6 +802,7 @@ class Network:
             self.events.emit(ev.Event(ev.EDGE_ADDED, edge=(u, v), changed=dict(d)))
         self.events.emit(ev.Event(ev.IO_CHANGED))
         self.events.emit(ev.Event(ev.META_CHANGED))
+        self.events.emit(ev.Event(ev.GROUP_CHANGED))
         self._ordering_changed()
 
     def __eq__(self, other: object) -> bool:
@@ -803,6 +811,7 @@ class Network:
         a, b = self.snapshot(), other.snapshot()
         a["nodes"], b["nodes"] = sorted(a["nodes"]), sorted(b["nodes"])
         a["edges"], b["edges"] = sorted(a["edges"]), sorted(b["edges"])
+        a["groups"], b["groups"] = list(a["groups"].items()), list(b["groups"].items())
         return a == b
 
     __hash__ = None  # mutable

@@ -26,6 +26,7 @@ def elman(n_in: int, n_hidden: int, n_out: int, activation: str = "tanh",
         b.dense(xs, hs)
         b.dense(hs, hs, delay=1)
         b.dense(hs, ys)
+        b.groups(("inputs", "inputs", xs), ("hidden", "hidden", hs), ("outputs", "outputs", ys))
         init_weights(net, seed)
     set_natural_training(net, n_in, n_out, out_activation)
     return net
@@ -49,6 +50,7 @@ def jordan(n_in: int, n_hidden: int, n_out: int, activation: str = "tanh",
         b.dense(xs, hs)
         b.dense(hs, ys)
         b.dense(ys, hs, delay=1)
+        b.groups(("inputs", "inputs", xs), ("hidden", "hidden", hs), ("outputs", "outputs", ys))
         init_weights(net, seed)
     set_natural_training(net, n_in, n_out, out_activation)
     return net
@@ -98,6 +100,8 @@ def windowed(n_in: int, window: int, n_hidden: int, n_out: int, activation: str 
         b.outputs(ys, activation=out_activation)
         b.dense([n for x in xs for n in [x] + taps[x]], hs)
         b.dense(hs, ys)
+        b.groups(("inputs", "inputs", xs), ("taps", "taps (x(t-1) ...)", tap_ids),
+                 ("hidden", "hidden", hs), ("outputs", "outputs", ys))
         init_weights(net, seed)
     set_natural_training(net, n_in, n_out, out_activation)
     return net
@@ -140,6 +144,8 @@ def bidirectional(n_in: int, n_hidden: int, n_out: int, activation: str = "tanh"
             b.dense(xs, layer)
             b.dense(layer, layer, delay=1)
         b.dense(fs + bs, ys)
+        b.groups(("inputs", "inputs", xs), ("forward", "forward layer", fs),
+                 ("backward", "backward layer (reverse time)", bs), ("outputs", "outputs", ys))
         init_weights(net, seed)
     if (n_in, n_out, out_activation) == (1, 1, "identity"):
         net.set_meta(training=training_block("echo", {"k": -2}))

@@ -58,6 +58,12 @@ class Builder:
             for u in sources:
                 self.net.add_edge(u, v, weight=0.0, delay=delay)
 
+    def groups(self, *groups: tuple[str, str, Sequence[str]]) -> None:
+        """Groups (gid, label, members), in reading order; empty ones are skipped."""
+        for gid, label, members in groups:
+            if members:
+                self.net.add_group(gid, members, label=label)
+
     def fixed(self, u: str, v: str, weight: float = 1.0, delay="auto") -> None:
         """A non-trainable wiring edge (gates, products, relays)."""
         self.net.add_edge(u, v, weight=weight, delay=delay, trainable=False)

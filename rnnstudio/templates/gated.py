@@ -23,8 +23,27 @@ _FIXED = {"activation": "identity", "trainable": False}
 _PRODUCT = {"activation": "identity", "aggregate": "product", "trainable": False}
 
 
+# Gate families, one group each: (group id, label, node-id prefix), in the order of the cell.
+LSTM_GROUPS = [
+    ("input_gate", "input gate i", "i"), ("forget_gate", "forget gate f", "f"),
+    ("candidate", "candidate g", "g"), ("output_gate", "output gate o", "o"),
+    ("i_times_g", "i · g", "ig"), ("f_times_c", "f · c(t-1)", "fc"), ("cell", "cell c", "c"),
+    ("tanh_c", "tanh(c)", "tc"), ("hidden", "hidden h", "h"),
+]
+GRU_GROUPS = [
+    ("reset_gate", "reset gate r", "r"), ("update_gate", "update gate z", "z"),
+    ("recurrent_n", "U_n h(t-1) + b", "hn"), ("r_times_u", "r · (U_n h(t-1) + b)", "rh"),
+    ("candidate", "candidate n", "n"), ("h_minus_n", "h(t-1) - n", "d"),
+    ("z_times_d", "z · (h(t-1) - n)", "zd"), ("hidden", "hidden h", "h"),
+]
+
+
 def _cells(prefix: str, n: int) -> list[str]:
     return ids(prefix, n)
+
+
+def _families(table, n: int) -> list[tuple[str, str, list[str]]]:
+    return [(gid, label, _cells(prefix, n)) for gid, label, prefix in table]
 
 
 def _rows(n: int, band: float) -> list[float]:
@@ -98,6 +117,8 @@ def lstm(n_in: int, n_cells: int, n_out: int, out_activation: str = "identity",
         for j in range(n_cells):
             _lstm_cell(b, j, xs, hs)
         b.dense(hs, ys)
+        b.groups(("inputs", "inputs x", xs), *_families(LSTM_GROUPS, n_cells),
+                 ("outputs", "outputs y", ys))
         init_weights(net, seed)
         net.set_params({"biases": {f"f{j}": float(forget_bias) for j in range(n_cells)}})
     set_natural_training(net, n_in, n_out, out_activation, lr=0.01, epochs=300)
@@ -153,6 +174,8 @@ def gru(n_in: int, n_cells: int, n_out: int, out_activation: str = "identity",
         for j in range(n_cells):
             _gru_cell(b, j, xs, hs)
         b.dense(hs, ys)
+        b.groups(("inputs", "inputs x", xs), *_families(GRU_GROUPS, n_cells),
+                 ("outputs", "outputs y", ys))
         init_weights(net, seed)
     set_natural_training(net, n_in, n_out, out_activation, lr=0.01, epochs=300)
     return net

@@ -20,11 +20,13 @@ def push(stack, command: "ModelCommand") -> None:
 
 
 def _io_state(net) -> tuple:
-    return net.inputs, net.outputs, net.ordering_mode, net.manual_order
+    return net.inputs, net.outputs, net.ordering_mode, net.manual_order, net.groups
 
 
 def _restore_io_state(net, state: tuple) -> None:
-    inputs, outputs, mode, manual = state
+    inputs, outputs, mode, manual, groups = state
+    if list(net.groups.items()) != list(groups.items()):
+        net.set_groups(groups)  # after the nodes are back: a removed node's group membership
     if (net.inputs, net.outputs) != (inputs, outputs):
         net.set_io_order(inputs, outputs)
     if mode == "manual":
@@ -78,13 +80,16 @@ class ModelCommand(QUndoCommand):
 
 
 class AddSubnetCommand(ModelCommand):
-    """Add nodes [(id, kind, attrs)] and edges [(u, v, attrs)]: a palette drop, a pasted or
-    inserted sub-network, a new layer, the edges of "connect"."""
+    """Add nodes [(id, kind, attrs)], edges [(u, v, attrs)] and groups [(gid, label, members,
+    collapsed)]: a palette drop, a pasted or inserted sub-network, a new layer, the edges of
+    "connect"."""
 
-    def __init__(self, net, nodes=(), edges=(), text: str = "Add"):
+    def __init__(self, net, nodes=(), edges=(), text: str = "Add", groups=()):
         super().__init__(net, text)
         self.nodes = [(n, k, dict(a)) for n, k, a in nodes]
         self.edges = [(u, v, dict(a)) for u, v, a in edges]
+        self.groups = [(g, label, list(members), collapsed)
+                       for g, label, members, collapsed in groups]
 
     def _steps(self) -> list:
         net = self.net
@@ -92,6 +97,9 @@ class AddSubnetCommand(ModelCommand):
                  for n, k, a in self.nodes]
         steps += [(lambda u=u, v=v, a=a: net.add_edge(u, v, **a),
                    lambda u=u, v=v: net.remove_edge(u, v)) for u, v, a in self.edges]
+        steps += [(lambda g=g, l=l, m=m, c=c: net.add_group(g, m, label=l, collapsed=c),
+                   lambda: None)  # undo: removing the nodes removes their groups
+                  for g, l, m, c in self.groups]
         return steps
 
 
@@ -175,6 +183,18 @@ class OrderingCommand(ModelCommand):
         else:
             do = lambda: net.set_ordering_mode(self.mode)  # noqa: E731
         return [(do, lambda: None)]  # undo: the saved io/ordering state is put back
+
+
+class GroupCommand(ModelCommand):
+    """Any change of groups (group, ungroup, rename, collapse, expand): the groups after it,
+    {gid: {"label", "members", "collapsed"}} in order; undo puts back the groups before."""
+
+    def __init__(self, net, groups: dict, text: str):
+        super().__init__(net, text)
+        self.after = {g: dict(r) for g, r in groups.items()}
+
+    def _steps(self) -> list:
+        return [(lambda: self.net.set_groups(self.after), lambda: None)]  # undo: _before
 
 
 class SnapshotCommand(ModelCommand):

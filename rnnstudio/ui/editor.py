@@ -13,8 +13,8 @@ from PySide6.QtGui import QGuiApplication
 
 from ..model import NetworkError
 from . import layout, subnet
-from .commands import (AddSubnetCommand, OrderingCommand, RemoveCommand, SetEdgeAttrsCommand,
-                       SetNodeAttrsCommand, push)
+from .commands import (AddSubnetCommand, GroupCommand, OrderingCommand, RemoveCommand,
+                       SetEdgeAttrsCommand, SetNodeAttrsCommand, push)
 
 SUBNET_MIME = "application/x-rnnstudio-subnet+json"
 SNAP = 10.0
@@ -24,6 +24,12 @@ FREE_SPACE_GAP = 160.0
 
 def _snap(v: float) -> float:
     return round(v / SNAP) * SNAP
+
+
+def _group_id(label: str) -> str:
+    """An id made from a group's label: spaces and control characters become '_'."""
+    gid = "".join(c if c.isprintable() and not c.isspace() else "_" for c in label)[:60]
+    return gid or "group"
 
 
 class Editor(QObject):
@@ -111,12 +117,14 @@ class Editor(QObject):
             self.run(SetNodeAttrsCommand(self.net, changes, "Arrange"))
 
     # ---------------------------------------------------------------- sub-networks
-    def insert_record(self, record: dict, text: str, at: tuple | None = None) -> list[str]:
-        """Insert a sub-network with fresh ids at `at` (its top-left), or in free space."""
+    def insert_record(self, record: dict, text: str, at: tuple | None = None,
+                      keep_ids: bool = False) -> list[str]:
+        """Insert a sub-network at `at` (its top-left), or in free space: with fresh ids, or
+        with `keep_ids` its own ids (suffixed where taken)."""
         x0, y0, _, _ = subnet.bounds(record)
         tx, ty = at if at is not None else self._free_spot(record)
-        nodes, edges = subnet.renamed(self.net, record, tx - x0, ty - y0)
-        if self.run(AddSubnetCommand(self.net, nodes, edges, text)):
+        nodes, edges, groups = subnet.renamed(self.net, record, tx - x0, ty - y0, keep_ids)
+        if self.run(AddSubnetCommand(self.net, nodes, edges, text, groups)):
             self.scene.select_nodes([n for n, _, _ in nodes])
             return [n for n, _, _ in nodes]
         return []
@@ -132,7 +140,7 @@ class Editor(QObject):
         return _snap(right + FREE_SPACE_GAP), _snap(top)
 
     def insert_template(self, name: str, net) -> list[str]:
-        return self.insert_record(subnet.from_network(net), f"Insert {name}")
+        return self.insert_record(subnet.from_network(net), f"Insert {name}", keep_ids=True)
 
     def add_layer(self, k: int, activation: str = "tanh", kind: str = "neuron") -> list[str]:
         nodes = [[f"n{i}", kind, {"activation": activation, "x": 0.0, "y": i * 70.0}]
@@ -155,6 +163,39 @@ class Editor(QObject):
                  for u, v in pairs]
         return self.run(AddSubnetCommand(self.net, edges=edges,
                                          text=f"Connect {len(edges)} edge(s)"))
+
+    # ---------------------------------------------------------------- groups
+    def group_nodes(self, ids, label: str) -> str | None:
+        """Make `ids` a new group called `label` (taking them out of the groups they were in);
+        returns the group's id."""
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            self.message.emit("Select the nodes to group first")
+            return None
+        label = label.strip() or "group"
+        gid = subnet.free_id(_group_id(label), set(self.net.groups))
+        groups = {}
+        for g, rec in self.net.groups.items():
+            members = [n for n in rec["members"] if n not in ids]
+            if members:
+                groups[g] = {**rec, "members": members}
+        groups[gid] = {"label": label, "members": ids, "collapsed": False}
+        ok = self.run(GroupCommand(self.net, groups, f"Group {len(ids)} node(s) as {label}"))
+        return gid if ok else None
+
+    def ungroup(self, gid: str) -> bool:
+        groups = self.net.groups
+        label = groups.pop(gid)["label"]
+        return self.run(GroupCommand(self.net, groups, f"Ungroup {label}"))
+
+    def set_group_attrs(self, gid: str, text: str | None = None, **attrs) -> bool:
+        """Rename (label=...), collapse or expand (collapsed=...) a group."""
+        groups = self.net.groups
+        groups[gid].update(attrs)
+        if text is None:
+            verb = {True: "Collapse", False: "Expand"}.get(attrs.get("collapsed"), "Rename")
+            text = f"{verb} {groups[gid]['label']}"
+        return self.run(GroupCommand(self.net, groups, text))
 
     # ---------------------------------------------------------------- clipboard
     def copy(self) -> bool:

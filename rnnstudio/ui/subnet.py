@@ -1,7 +1,8 @@
 """Sub-networks as plain records: copy/paste, template insertion. No Qt.
 
-A sub-network record is {"nodes": [[id, kind, attrs]], "edges": [[u, v, attrs]]}, the edges
-being those with both ends inside. `renamed` gives the records fresh ids for a target network.
+A sub-network record is {"nodes": [[id, kind, attrs]], "edges": [[u, v, attrs]], "groups":
+[[gid, label, members, collapsed]]}, the edges being those with both ends inside and the groups
+those with every member inside. `renamed` gives the records ids free in a target network.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ def extract(net, ids) -> dict:
              for n in ids]
     inside = set(ids)
     edges = [[u, v, dict(d)] for u, v, d in g.edges(data=True) if u in inside and v in inside]
-    return {"format": FORMAT, "nodes": nodes, "edges": edges}
+    groups = [[gid, r["label"], r["members"], r["collapsed"]] for gid, r in net.groups.items()
+              if inside.issuperset(r["members"])]
+    return {"format": FORMAT, "nodes": nodes, "edges": edges, "groups": groups}
 
 
 def from_network(net) -> dict:
@@ -56,14 +59,30 @@ def bounds(record: dict) -> tuple[float, float, float, float]:
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def renamed(net, record: dict, dx: float, dy: float) -> tuple[list, list]:
-    """Nodes [(id, kind, attrs)] and edges [(u, v, attrs)] with ids fresh in `net`, moved by
-    (dx, dy). Labels equal to the old id follow the new id."""
+def free_id(old: str, taken) -> str:
+    """`old` if it is not `taken`, else `old_2`, `old_3`, ... (the first one free)."""
+    if old not in taken:
+        return old
+    k = 2
+    while f"{old}_{k}" in taken:
+        k += 1
+    return f"{old}_{k}"
+
+
+def renamed(net, record: dict, dx: float, dy: float,
+            keep_ids: bool = False) -> tuple[list, list, list]:
+    """Nodes [(id, kind, attrs)], edges [(u, v, attrs)] and groups [(gid, label, members,
+    collapsed)] with ids free in `net`, moved by (dx, dy): fresh ids of each kind (h7, ...), or
+    with `keep_ids` the record's own ids, suffixed only where `net` has them (a template's
+    i0, f0, ... stay). Labels equal to the old id follow the new id."""
     mapping, nodes = {}, []
     for old, kind, attrs in record["nodes"]:
-        new = net.new_id(kind)
-        while new in mapping.values():
+        if keep_ids:
+            new = free_id(old, set(net.graph) | set(mapping.values()))
+        else:
             new = net.new_id(kind)
+            while new in mapping.values():
+                new = net.new_id(kind)
         mapping[old] = new
         attrs = dict(attrs)
         attrs["x"] = float(attrs.get("x", 0.0)) + dx
@@ -73,4 +92,9 @@ def renamed(net, record: dict, dx: float, dy: float) -> tuple[list, list]:
         nodes.append((new, kind, attrs))
     edges = [(mapping[u], mapping[v], dict(a)) for u, v, a in record["edges"]
              if u in mapping and v in mapping]
-    return nodes, edges
+    groups, gids = [], set(net.groups)
+    for gid, label, members, collapsed in record.get("groups", []):
+        new_gid = free_id(gid, gids)
+        gids.add(new_gid)
+        groups.append((new_gid, label, [mapping[n] for n in members], collapsed))
+    return nodes, edges, groups

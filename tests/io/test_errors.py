@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from rnnstudio.io import FileFormatError, dumps, load, loads
+from rnnstudio.io import VERSION, FileFormatError, dumps, load, loads
 from rnnstudio.model import Network
 from tests.model.helpers import loop_network
 
@@ -100,9 +100,9 @@ def test_message_format_matches_the_issue():
 
 
 def test_newer_version_says_so():
-    err = error_of(edited(lambda r: r.update(version=3)))
-    assert str(err) == ("net.rnn.json: version: written by a newer RNN Studio: format version 3;"
-                        " this version reads up to 1")
+    err = error_of(edited(lambda r: r.update(version=VERSION + 1)))
+    assert str(err) == ("net.rnn.json: version: written by a newer RNN Studio: format version "
+                        f"{VERSION + 1}; this version reads up to {VERSION}")
 
 
 def test_network_error_from_validation_names_the_edges():

@@ -22,11 +22,26 @@ def v0_to_v1(record: dict) -> dict:
             "edges": [{"source": u, "target": v, "weight": w} for u, v, w in record["edges"]]}
 
 
-def test_version_1_is_the_first():
-    assert VERSION == 1 and MIGRATIONS == {}
+def test_version_1_files_open_with_no_groups_and_save_as_the_current_version():
+    assert VERSION == 2 and set(MIGRATIONS) == {1}
+    v1 = json.dumps({"format": "rnnstudio-network", "version": 1, "name": "v1",
+                     "nodes": [{"id": "x", "kind": "input"}, {"id": "h", "kind": "neuron"}],
+                     "edges": [{"source": "x", "target": "h", "weight": 0.5}]})
+    net = loads(v1)
+    assert net.groups == {} and net.has_edge("x", "h")
+    saved = json.loads(dumps(net))
+    assert saved["version"] == VERSION and saved["groups"] == []
+
+
+def test_a_version_1_file_with_groups_is_refused_naming_the_key():
+    v1 = {"format": "rnnstudio-network", "version": 1, "nodes": [], "edges": [],
+          "groups": []}
+    with pytest.raises(FileFormatError, match="groups: a version-1 file cannot have groups"):
+        loads(json.dumps(v1))
 
 
 def test_a_registered_migration_upgrades_old_files(monkeypatch):
+    # version 0 -> 1 made up here, then the real 1 -> 2
     monkeypatch.setitem(migrations.MIGRATIONS, 0, v0_to_v1)
     net = loads(v0_text())
     expected = Network(name="old")
@@ -34,7 +49,7 @@ def test_a_registered_migration_upgrades_old_files(monkeypatch):
     expected.add_neuron("h", bias=0.5)
     expected.add_edge("x", "h", weight=2.0)
     assert net == expected
-    assert json.loads(dumps(net))["version"] == 1  # saved in the current version
+    assert json.loads(dumps(net))["version"] == VERSION  # saved in the current version
 
 
 def test_migrations_chain_in_order(monkeypatch):

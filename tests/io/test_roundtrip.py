@@ -58,14 +58,17 @@ def test_file_layout_is_stable_and_diff_friendly(tmp_path):
     net.add_edge("x", "h", weight=1 / 3)
     net.add_edge("h", "h", weight=0.9, delay=2)
     net.add_edge("h", "y", weight=-0.0)
+    net.add_group("hidden", ["h"], label="hidden layer", collapsed=True)
     net.set_meta(training={"loss": "mse", "lr": 0.01, "tbptt": None,
                            "task": {"name": "sine", "params": {"T": 50}}},
                  view={"zoom": 1.25})
     text = dumps(net)
     record = json.loads(text)
     assert list(record) == ["format", "version", "name", "description", "inputs", "outputs",
-                            "ordering", "nodes", "edges", "training", "view"]
-    assert record["format"] == FORMAT and record["version"] == VERSION == 1
+                            "ordering", "nodes", "edges", "groups", "training", "view"]
+    assert record["format"] == FORMAT and record["version"] == VERSION == 2
+    assert record["groups"] == [{"id": "hidden", "label": "hidden layer", "members": ["h"],
+                                 "collapsed": True}]
     assert list(record["nodes"][1]) == ["id", "kind", "label", "x", "y", "activation", "bias",
                                         "initial", "aggregate", "direction", "trainable",
                                         "initial_trainable"]

@@ -50,6 +50,7 @@ def networks(draw, max_inputs: int = 3, max_neurons: int = 7, max_outputs: int =
                          **draw(neuron_attrs(reverse_ok=reverse)))
     _add_random_edges(draw, net, node_ids, explicit_delays)
     _set_random_ordering(draw, net, modes)
+    _add_random_groups(draw, net, node_ids)
     net.set_meta(training=draw(json_objects), view=draw(json_objects))
     net.validate()
     return net
@@ -64,6 +65,18 @@ def _add_random_edges(draw, net: Network, node_ids: list[str], explicit: bool) -
             net.add_edge(u, v, weight=draw(small), delay=delay, trainable=draw(st.booleans()))
         except NetworkError:
             pass  # an edge into an input, a duplicate, an algebraic loop, a reverse rule
+
+
+def _add_random_groups(draw, net: Network, node_ids: list[str]) -> None:
+    """Up to three disjoint groups of random members, labels and collapsed flags."""
+    free = list(node_ids)
+    for gid in draw(st.lists(ids, max_size=3, unique=True)):
+        if not free:
+            return
+        members = draw(st.lists(st.sampled_from(free), min_size=1, max_size=4, unique=True))
+        free = [n for n in free if n not in members]
+        net.add_group(gid, members, label=draw(st.text(max_size=10)),
+                      collapsed=draw(st.booleans()))
 
 
 def _set_random_ordering(draw, net: Network, modes) -> None:

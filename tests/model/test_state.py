@@ -42,7 +42,7 @@ def test_restore_emits_a_rebuild_and_copy_has_no_subscribers():
     net.restore(snap)
     assert rec.kinds == ["edge_removed", "node_removed", "node_removed", "node_removed",
                          "node_added", "node_added", "edge_added", "io_changed", "meta_changed",
-                         "ordering_changed"]
+                         "group_changed", "ordering_changed"]
     rec.clear()
     twin = net.copy()
     twin.add_neuron("k")

@@ -10,6 +10,8 @@ import rnnstudio as rs
 from rnnstudio.ui.commands import (AddSubnetCommand, OrderingCommand, RemoveCommand,
                                    SetEdgeAttrsCommand, SetNodeAttrsCommand, push)
 
+from rnnstudio.ui.insert import TEMPLATE_ENTRIES, build_template
+
 from .conftest import small_net
 
 
@@ -102,7 +104,70 @@ def test_ordering_command_undo_returns_to_auto():
     assert net.ordering()[1:] == ["y", "g", "h"]
 
 
-def test_template_insertion_is_one_step_with_fresh_ids(window):
+def test_template_insertion_keeps_names_and_groups_suffixing_only_taken_ids(window):
+    net = window.doc.net
+    net.add_neuron("h0", x=0.0, y=0.0)
+    window.doc.stack.clear()
+    before = net.copy()
+    entry = next(i for i, e in enumerate(TEMPLATE_ENTRIES) if e[1] == "lstm")
+    ids = window.insert.insert_template(entry)
+    template = build_template(*TEMPLATE_ENTRIES[entry][1:])
+    expected = [n if n != "h0" else "h0_2" for n in template.graph]
+    assert sorted(ids) == sorted(expected)  # i0, f0, g0, o0 ... stay; only h0 is taken
+    assert {"i0", "f0", "g0", "o0", "c0", "h1", "h0_2"} <= set(net.graph)
+    assert list(net.groups) == list(template.groups)
+    assert net.groups["hidden"]["members"] == ["h0_2", "h1"]
+    assert net.has_edge("h0_2", "i0") and net.has_edge("x0", "i0")
+    window.insert.insert_template(entry)  # a second one: every id and group suffixed
+    assert "i0_2" in net and "hidden_2" in net.groups
+    assert net.groups["hidden_2"]["members"] == ["h0_3", "h1_2"]
+    window.doc.stack.undo()
+    window.doc.stack.undo()
+    assert net == before
+
+
+def test_group_ungroup_rename_collapse_are_undoable(window):
+    ed, net, stack = window.editor, window.doc.net, window.doc.stack
+    net.restore(small_net().snapshot())
+    stack.clear()
+    states = [net.copy()]
+
+    def step(fn, *args, **kw):
+        fn(*args, **kw)
+        states.append(net.copy())
+
+    step(ed.group_nodes, ["h", "g"], "hidden layer")
+    gid = "hidden_layer"
+    assert net.groups[gid]["members"] == ["h", "g"] and net.groups[gid]["label"] == \
+        "hidden layer"
+    step(ed.set_group_attrs, gid, collapsed=True)
+    step(ed.set_group_attrs, gid, label="state")
+    step(ed.group_nodes, ["g", "y"], "mixed")  # takes g out of the first group
+    assert net.groups[gid]["members"] == ["h"] and net.groups["mixed"]["members"] == ["g", "y"]
+    step(ed.ungroup, "mixed")
+    assert [stack.text(i) for i in range(stack.count())] == [
+        "Group 2 node(s) as hidden layer", "Collapse hidden layer", "Rename state",
+        "Group 2 node(s) as mixed", "Ungroup mixed"]
+    _walk(stack, net, states)
+
+
+def test_undoing_a_delete_gives_back_group_membership_in_place(window):
+    ed, net, stack = window.editor, window.doc.net, window.doc.stack
+    net.restore(small_net().snapshot())
+    net.add_group("layer", ["h", "g"], collapsed=True)
+    net.add_group("out", ["y"])
+    stack.clear()
+    before = net.copy()
+    push(stack, RemoveCommand(net, ["h", "y"]))
+    assert net.groups == {"layer": {"label": "layer", "members": ["g"], "collapsed": True}}
+    stack.undo()
+    assert net == before and list(net.groups) == ["layer", "out"]
+    stack.redo()
+    stack.undo()
+    assert net == before
+
+
+def test_template_insertion_is_one_step_placed_in_free_space(window):
     net = window.doc.net
     net.add_neuron("h0", x=0.0, y=0.0)
     window.doc.stack.clear()

@@ -190,6 +190,21 @@ def test_copy_paste_renames_ids_and_keeps_internal_edges(window):
     assert net == small_net()
 
 
+def test_copy_paste_carries_the_groups_wholly_inside_the_selection(window):
+    net = small_net()
+    net.add_group("layer", ["h", "g"], label="layer", collapsed=True)
+    net.add_group("io", ["x", "y"])
+    window.doc.new(net)
+    window.scene.select_nodes(["h", "g", "y"])
+    assert window.editor.copy()
+    new = window.editor.paste()
+    net = window.doc.net
+    assert list(net.groups) == ["layer", "io", "layer_2"]  # io was cut in two: not copied
+    assert sorted(net.groups["layer_2"]["members"]) == sorted(
+        n for n in new if net.kind(n) == "neuron")
+    assert net.groups["layer_2"]["collapsed"] is True
+
+
 def test_connect_selection_to_selection(window, monkeypatch):
     window.doc.new(small_net())
     monkeypatch.setattr("rnnstudio.ui.insert.QInputDialog.getItem",
