@@ -1,4 +1,4 @@
-"""Build a `Network` from a golden case of ../shared/spec/golden (a different, smaller schema).
+"""Build a `Network` from a golden case (tests/data/golden: a different, smaller schema).
 
 A case's network has nodes {id, kind, activation, bias, initial, aggregate?}, edges {source,
 target, weight, delay} and an `ordering` (inputs first) used as the manual ordering; the case

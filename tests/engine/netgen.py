@@ -9,11 +9,7 @@ import numpy as np
 
 from rnnstudio.model import Network, NetworkError
 
-GOLDEN = Path(__file__).resolve().parents[3] / "shared" / "spec" / "golden"
-
-
-def golden_cases() -> list[Path]:
-    return sorted(GOLDEN.glob("*.json"))
+from ..data import golden_cases  # noqa: F401 - re-exported for the engine tests
 
 
 def nan_array(data) -> np.ndarray:

@@ -1,15 +1,15 @@
-"""Every golden case of ../shared/spec/golden builds a network with its listed backward edges."""
+"""Every golden case (tests/data/golden) builds a network with its listed backward edges."""
 
 import json
-from pathlib import Path
 
 import pytest
 
 from rnnstudio.io import dumps, loads
 from rnnstudio.io.golden import case_to_record, network_from_case
 
-GOLDEN = Path(__file__).resolve().parents[3] / "shared" / "spec" / "golden"
-CASES = sorted(GOLDEN.glob("*.json"))
+from ..data import golden_cases
+
+CASES = golden_cases()
 
 
 def test_the_golden_cases_are_there():

@@ -2,17 +2,15 @@
 sequences of edits: each either succeeds and leaves a valid network, or changes nothing."""
 
 import json
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
 from rnnstudio.io.golden import network_from_case
 from rnnstudio.model import ACTIVATIONS, Network, NetworkError
+from tests.data import golden_cases
 from tests.model.helpers import Recorder, refused
 from tests.model.strategies import networks
-
-GOLDEN = Path(__file__).resolve().parents[3] / "shared" / "spec" / "golden"
 
 
 # ---------------------------------------------------------------------- snapshot, copy, equality
@@ -196,7 +194,7 @@ def test_reverse_to_reverse_edges_follow_the_ordering():
 
 
 # ---------------------------------------------------------------------- golden cases
-@pytest.mark.parametrize("path", sorted(GOLDEN.glob("*.json")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", golden_cases(), ids=lambda p: p.stem)
 def test_golden_backward_edges(path):
     case = json.loads(path.read_text())
     net = network_from_case(case)

@@ -2,17 +2,16 @@
 templates)."""
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from rnnstudio import Network
 
+from ..data import golden_cases
 from .reference import run
 
-GOLDEN = Path(__file__).resolve().parents[3] / "shared" / "spec" / "golden"
-CASES = sorted(GOLDEN.glob("*.json")) if GOLDEN.is_dir() else []
+CASES = golden_cases()
 
 
 def _build(case):
