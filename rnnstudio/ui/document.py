@@ -31,6 +31,18 @@ def default_example() -> Path:
     return examples_dir() / "elman-sine.rnn.json"
 
 
+def shipped_examples() -> list[Path]:
+    """The examples that ship with RNN Studio, in teaching order: those named by
+    examples/index.json. Other files in the folder (a trained copy written beside its example,
+    the user's own work) are not examples."""
+    try:
+        names = json.loads((examples_dir() / "index.json").read_text(encoding="utf-8"))["examples"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    paths = [examples_dir() / f"{name}.rnn.json" for name in names if isinstance(name, str)]
+    return [p for p in paths if p.is_file()]
+
+
 def recovery_dir() -> Path:
     base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
     return Path(base or Path.home() / ".rnnstudio")

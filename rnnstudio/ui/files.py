@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from ..io import FileFormatError
 from ..model import NetworkError
 from . import render
-from .document import examples_dir
+from .document import shipped_examples
 
 FILTER = "RNN Studio networks (*.rnn.json *.json);;All files (*)"
 IMAGE_FILTER = "PNG image (*.png);;SVG drawing (*.svg)"
@@ -79,7 +79,7 @@ class FileController(QObject):
         return True
 
     def examples(self) -> list[Path]:
-        return sorted(examples_dir().glob("*.rnn.json"))
+        return shipped_examples()
 
     def revert(self) -> None:
         if self.doc.path is None or not self.doc.modified:

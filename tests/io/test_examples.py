@@ -1,16 +1,37 @@
 """The example networks load, run, and show what their descriptions promise."""
 
+import json
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from rnnstudio.io import dumps, load
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
+def shipped() -> list[Path]:
+    names = json.loads((EXAMPLES / "index.json").read_text("utf-8"))["examples"]
+    return [EXAMPLES / f"{name}.rnn.json" for name in names]
+
+
+def test_the_index_lists_every_shipped_example_once():
+    """examples/index.json is what File > Open Example offers: every network file the
+    repository ships is in it (a git checkout says which files ship), and nothing else."""
+    names = [p.name for p in shipped()]
+    assert len(set(names)) == len(names) and all((EXAMPLES / n).is_file() for n in names)
+    try:
+        tracked = subprocess.run(["git", "ls-files", "*.rnn.json"], cwd=EXAMPLES, text=True,
+                                 capture_output=True, check=True).stdout.split()
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("not a git checkout")
+    assert sorted(names) == sorted(tracked)
+
+
 def test_every_example_loads_and_validates():
-    paths = sorted(EXAMPLES.glob("*.rnn.json"))
+    paths = shipped()
     assert paths
     for path in paths:
         net = load(path)

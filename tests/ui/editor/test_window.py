@@ -138,6 +138,20 @@ def test_examples_menu_lists_examples_and_opens_one(window):
     assert len(window.doc.net) > 0 and window.doc.path is None
 
 
+def test_open_example_lists_the_shipped_examples_only(window, tmp_path, monkeypatch):
+    """A trained copy written beside an example (the CLI's default) is not an example."""
+    examples = tmp_path / "examples"
+    examples.mkdir()
+    source = default_example().parent
+    for name in ("index.json", "elman-sine.rnn.json", "echo-memory.rnn.json"):
+        (examples / name).write_bytes((source / name).read_bytes())
+    (examples / "echo-memory-trained.rnn.json").write_bytes((source / "echo-memory.rnn.json")
+                                                            .read_bytes())
+    monkeypatch.setattr("rnnstudio.ui.document.examples_dir", lambda: examples)
+    window._fill_examples()
+    assert [a.text() for a in window.examples_menu.actions()] == ["elman-sine", "echo-memory"]
+
+
 def test_recovery_file_written_and_offered(window, qtbot, monkeypatch):
     window.editor.add_node_at("neuron", QPointF(10, 20))
     assert window.doc.write_recovery()
