@@ -1,6 +1,6 @@
 """RNN Studio: build recurrent neural networks neuron by neuron, run and train them.
 
-The public API (see README and ../shared/spec/API.md) is importable from here:
+The public API (see README and docs/api.md) is importable from here:
 ``import rnnstudio as rs``.
 """
 

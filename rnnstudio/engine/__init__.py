@@ -1,6 +1,6 @@
 """The engine: compile a network to frozen numpy arrays, run it, BPTT, step-through, training.
 
-numpy only (no Qt). See ../shared/spec/SEMANTICS.md for what a network computes.
+numpy only (no Qt). See docs/semantics.md for what a network computes.
 """
 
 from .api import Grads, gradients, run
