@@ -7,6 +7,8 @@ nothing is half-applied and the undo stack only holds edits that happened.
 
 from __future__ import annotations
 
+import copy
+
 from PySide6.QtGui import QUndoCommand
 
 from ..model import NetworkError
@@ -195,6 +197,18 @@ class GroupCommand(ModelCommand):
 
     def _steps(self) -> list:
         return [(lambda: self.net.set_groups(self.after), lambda: None)]  # undo: _before
+
+
+class SetMetaCommand(ModelCommand):
+    """Change the network's name and/or description (`Network.set_meta`)."""
+
+    def __init__(self, net, meta: dict, text: str = "Edit description"):
+        super().__init__(net, text)
+        self.meta = copy.deepcopy(meta)
+        self.old = {k: copy.deepcopy(getattr(net, k)) for k in self.meta}
+
+    def _steps(self) -> list:
+        return [(lambda: self.net.set_meta(**self.meta), lambda: self.net.set_meta(**self.old))]
 
 
 class SnapshotCommand(ModelCommand):

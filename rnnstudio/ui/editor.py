@@ -14,7 +14,7 @@ from PySide6.QtGui import QGuiApplication
 from ..model import NetworkError
 from . import layout, subnet
 from .commands import (AddSubnetCommand, GroupCommand, OrderingCommand, RemoveCommand,
-                       SetEdgeAttrsCommand, SetNodeAttrsCommand, push)
+                       SetEdgeAttrsCommand, SetMetaCommand, SetNodeAttrsCommand, push)
 
 SUBNET_MIME = "application/x-rnnstudio-subnet+json"
 SNAP = 10.0
@@ -97,6 +97,11 @@ class Editor(QObject):
     def set_edge_attrs(self, keys, **attrs) -> bool:
         changes = {tuple(k): dict(attrs) for k in keys}
         return self.run(SetEdgeAttrsCommand(self.net, changes, f"Set edge {', '.join(attrs)}"))
+
+    def set_meta(self, text: str = "Edit description", **meta) -> bool:
+        """Change the network's name or description (one undo step; nothing if unchanged)."""
+        meta = {k: v for k, v in meta.items() if getattr(self.net, k) != v}
+        return not meta or self.run(SetMetaCommand(self.net, meta, text))
 
     # ---------------------------------------------------------------- ordering
     def set_ordering_mode(self, mode: str) -> bool:

@@ -79,8 +79,10 @@ class MainWindow(QMainWindow):
         """The step-through player (Sequence, Unrolled and Plots docks, Play menu) and the
         training dock (with its lock on structural edits while a run is active), laid out
         under the canvas: Sequence on the left, then Unrolled / Plots / Training as tabs."""
+        from .about_network import install_about_network
         from .player.install import follow_training, install_player
         from .training.install import install_training
+        self.about_network = install_about_network(self)
         self.player = install_player(self)
         self.training = install_training(self)
         follow_training(self.player, self.training)
