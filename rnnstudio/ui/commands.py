@@ -199,6 +199,18 @@ class GroupCommand(ModelCommand):
         return [(lambda: self.net.set_groups(self.after), lambda: None)]  # undo: _before
 
 
+class CompositeCommand(ModelCommand):
+    """Several commands as one undo step (their steps in order), e.g. remove an edge and add
+    a neuron with two edges in its place."""
+
+    def __init__(self, net, parts: list, text: str):
+        super().__init__(net, text)
+        self.parts = list(parts)
+
+    def _steps(self) -> list:
+        return [step for part in self.parts for step in part._steps()]
+
+
 class SetMetaCommand(ModelCommand):
     """Change the network's name and/or description (`Network.set_meta`)."""
 

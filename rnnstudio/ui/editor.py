@@ -13,8 +13,9 @@ from PySide6.QtGui import QGuiApplication
 
 from ..model import NetworkError
 from . import layout, subnet
-from .commands import (AddSubnetCommand, GroupCommand, OrderingCommand, RemoveCommand,
-                       SetEdgeAttrsCommand, SetMetaCommand, SetNodeAttrsCommand, push)
+from .commands import (AddSubnetCommand, CompositeCommand, GroupCommand, OrderingCommand,
+                       RemoveCommand, SetEdgeAttrsCommand, SetMetaCommand, SetNodeAttrsCommand,
+                       push)
 
 SUBNET_MIME = "application/x-rnnstudio-subnet+json"
 SNAP = 10.0
@@ -72,6 +73,25 @@ class Editor(QObject):
         return self.run(AddSubnetCommand(self.net, edges=[(u, v, {"weight": weight,
                                                                    "delay": delay})], text=text))
 
+    def insert_neuron_on_edge(self, u: str, v: str) -> str | None:
+        """Replace u -> v by u -> n -> v through a new identity neuron n halfway between them:
+        u -> n keeps the weight and the delay setting, n -> v has weight 1 (auto delay), so a
+        same-step edge computes the same as before. One undo step."""
+        g = self.net.graph
+        if u == v or not g.has_edge(u, v):
+            return None
+        a, mid = g.edges[u, v], self.net.new_id("neuron")
+        x = _snap((g.nodes[u]["x"] + g.nodes[v]["x"]) / 2)
+        y = _snap((g.nodes[u]["y"] + g.nodes[v]["y"]) / 2)
+        add = AddSubnetCommand(self.net, [(mid, "neuron", {"x": x, "y": y,
+                                                           "activation": "identity"})],
+                               [(u, mid, {"weight": a["weight"], "delay": a["delay"],
+                                          "trainable": a["trainable"]}),
+                                (mid, v, {"weight": 1.0, "delay": "auto"})])
+        text = f"Insert neuron {mid} on {u} → {v}"
+        parts = [RemoveCommand(self.net, edges=[(u, v)]), add]
+        return mid if self.run(CompositeCommand(self.net, parts, text)) else None
+
     def record_move(self, before: dict, after: dict) -> None:
         """A drag already moved the nodes live: record it as one step."""
         old = {n: {"x": x, "y": y} for n, (x, y) in before.items() if n in after}
@@ -102,6 +122,11 @@ class Editor(QObject):
         """Change the network's name or description (one undo step; nothing if unchanged)."""
         meta = {k: v for k, v in meta.items() if getattr(self.net, k) != v}
         return not meta or self.run(SetMetaCommand(self.net, meta, text))
+
+    def set_edge_weights(self, weights: dict, text: str = "Set weights") -> bool:
+        """A weight per edge {(u, v): w}, as one undo step."""
+        changes = {tuple(k): {"weight": float(w)} for k, w in weights.items()}
+        return self.run(SetEdgeAttrsCommand(self.net, changes, text))
 
     # ---------------------------------------------------------------- ordering
     def set_ordering_mode(self, mode: str) -> bool:
@@ -144,8 +169,8 @@ class Editor(QObject):
         top = min(d["y"] for _, d in g.nodes(data=True))
         return _snap(right + FREE_SPACE_GAP), _snap(top)
 
-    def insert_template(self, name: str, net) -> list[str]:
-        return self.insert_record(subnet.from_network(net), f"Insert {name}", keep_ids=True)
+    def insert_template(self, name: str, net, at: tuple | None = None) -> list[str]:
+        return self.insert_record(subnet.from_network(net), f"Insert {name}", at, keep_ids=True)
 
     def add_layer(self, k: int, activation: str = "tanh", kind: str = "neuron") -> list[str]:
         nodes = [[f"n{i}", kind, {"activation": activation, "x": 0.0, "y": i * 70.0}]
@@ -217,7 +242,8 @@ class Editor(QObject):
         if self.copy():
             self.delete_selection()
 
-    def paste(self) -> list[str]:
+    def paste(self, at: tuple | None = None) -> list[str]:
+        """Insert the clipboard's nodes: at `at` (their top-left), else beside the originals."""
         mime = QGuiApplication.clipboard().mimeData()
         text = bytes(mime.data(SUBNET_MIME)).decode() if mime.hasFormat(SUBNET_MIME) \
             else mime.text()
@@ -226,4 +252,6 @@ class Editor(QObject):
             self.message.emit("The clipboard holds no RNN Studio nodes")
             return []
         x0, y0, _, _ = subnet.bounds(record)
-        return self.insert_record(record, "Paste", (x0 + PASTE_OFFSET, y0 + PASTE_OFFSET))
+        if at is None:
+            at = (x0 + PASTE_OFFSET, y0 + PASTE_OFFSET)
+        return self.insert_record(record, "Paste", (_snap(at[0]), _snap(at[1])))

@@ -54,14 +54,15 @@ class InsertController(QObject):
         self.editor, self.widget = editor, parent_widget
         self.sources: list[str] = []
 
-    def insert_template(self, entry: int) -> list[str]:
+    def insert_template(self, entry: int, at: tuple | None = None) -> list[str]:
+        """Insert template `entry` with its top-left at `at` (scene), else in free space."""
         text, name, kwargs = TEMPLATE_ENTRIES[entry]
         try:
             net = build_template(name, kwargs)
         except (ImportError, AttributeError, ValueError) as exc:
             self.editor.message.emit(f"Template {text}: {exc}")
             return []
-        return self.editor.insert_template(text, net)
+        return self.editor.insert_template(text, net, at)
 
     def add_layer(self) -> list[str]:
         dialog = AddLayerDialog(self.widget)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QComboBox, QDockWidget, QLabel, QMainWindow, QMenu
 from ..model import ORDERING_MODES
 from .canvas.scene import NetworkScene
 from .canvas.view import NetworkView
+from .context_menus import CanvasMenus
 from .document import Document
 from .editor import Editor
 from .files import FileController
@@ -239,6 +240,8 @@ class MainWindow(QMainWindow):
         self.files.message.connect(self._show_message)
         self.files.recent_changed.connect(self._fill_recent)
         self.view.node_drop_requested.connect(self.editor.add_node_at)
+        self.canvas_menus = CanvasMenus(self.editor, self.insert, self.view, self.actions, self)
+        self.view.context_menu_requested.connect(self.canvas_menus.open)
         self.palette.kind_clicked.connect(
             lambda k: self.editor.add_node_at(k, self.view.mapToScene(
                 self.view.viewport().rect().center())))

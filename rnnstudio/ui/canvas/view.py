@@ -1,10 +1,11 @@
 """NetworkView: zoom (wheel, Ctrl +/-), pan (middle or right button drag; Space is the
 player's play/pause), F to fit, rubber band on empty background, drops from the palette,
-I/N/O/P keys."""
+I/N/O/P keys. A right click that does not drag (or the Menu key) asks for a context menu:
+`context_menu_requested(scene position, global position)`."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QCursor, QKeySequence, QPainter
 from PySide6.QtWidgets import QGraphicsView
 
@@ -14,10 +15,13 @@ NODE_MIME = "application/x-rnnstudio-node-kind"
 KEY_KINDS = {Qt.Key.Key_I: "input", Qt.Key.Key_N: "neuron", Qt.Key.Key_O: "output",
              Qt.Key.Key_P: "product"}
 MIN_SCALE, MAX_SCALE = 0.05, 6.0
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+CLICK_SLOP = 4  # a right press that moves less than this (pixels) is a click, not a pan
 
 
 class NetworkView(QGraphicsView):
     node_drop_requested = Signal(str, QPointF)  # palette kind, scene position
+    context_menu_requested = Signal(QPointF, QPoint)  # scene position, global position
 
     def __init__(self, scene=None, parent=None):
         super().__init__(scene, parent)
@@ -29,7 +33,11 @@ class NetworkView(QGraphicsView):
         self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState)
         self.setAcceptDrops(True)
         self.setMouseTracking(True)
+        # right-button events all come here (no platform context-menu event on press): a
+        # right drag pans, a right click opens the menu on release
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.PreventContextMenu)
         self._pan_from: QPointF | None = None
+        self._right_click_at: QPointF | None = None  # a right press that has not dragged yet
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
         scene = self.scene()
@@ -66,13 +74,22 @@ class NetworkView(QGraphicsView):
         pan_button = event.button() in (Qt.MouseButton.MiddleButton, Qt.MouseButton.RightButton)
         if pan_button:
             self._pan_from = event.position()
-            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+            right = event.button() == Qt.MouseButton.RightButton
+            self._right_click_at = event.position() if right else None
+            if not right:
+                self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
             event.accept()
             return
         super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event) -> None:
         if self._pan_from is not None:
+            if self._right_click_at is not None:
+                if (event.position() - self._right_click_at).manhattanLength() < CLICK_SLOP:
+                    event.accept()
+                    return
+                self._right_click_at = None  # it drags: a pan from where it was pressed
+                self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
             d = event.position() - self._pan_from
             self._pan_from = event.position()
             self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - int(d.x()))
@@ -83,9 +100,12 @@ class NetworkView(QGraphicsView):
 
     def mouseReleaseEvent(self, event) -> None:
         if self._pan_from is not None:
-            self._pan_from = None
+            click_at, self._pan_from, self._right_click_at = self._right_click_at, None, None
             self.viewport().unsetCursor()
             event.accept()
+            if click_at is not None and event.button() == Qt.MouseButton.RightButton:
+                self.context_menu_requested.emit(self.mapToScene(click_at.toPoint()),
+                                                 event.globalPosition().toPoint())
             return
         super().mouseReleaseEvent(event)
 
@@ -99,6 +119,11 @@ class NetworkView(QGraphicsView):
             self.fit()
         elif event.key() in KEY_KINDS and not event.modifiers():
             self.node_drop_requested.emit(KEY_KINDS[event.key()], self.cursor_scene_pos())
+        elif event.key() == Qt.Key.Key_Menu or (event.key() == Qt.Key.Key_F10 and
+                                                event.modifiers() == SHIFT):
+            pos = self.cursor_scene_pos()
+            self.context_menu_requested.emit(pos, self.viewport().mapToGlobal(
+                self.mapFromScene(pos)))
         else:
             super().keyPressEvent(event)
 
