@@ -134,8 +134,46 @@ class CanvasMenus(QObject):
         self._add(menu, "&Rename…", lambda: self._rename(ids[0]), structural=False,
                   enabled=len(ids) == 1)
         menu.addSeparator()
+        self._group_entries(menu, ids)
+        menu.addSeparator()
         self._shared(menu, "cut", "copy", "delete")
         return menu
+
+    # ---------------------------------------------------------------- groups
+    def _group_entries(self, menu: QMenu, ids: list[str]) -> None:
+        """Group the nodes; and for each group they are in, its own submenu."""
+        text = "&Group selection…" if len(ids) > 1 else "&Group…"
+        self._add(menu, text, lambda: self._group(ids), structural=False)
+        gids = list(dict.fromkeys(g for g in map(self.net.group_of, ids) if g is not None))
+        for gid in gids:
+            self.group_menu(gid, menu.addMenu(f"Group '{self.net.groups[gid]['label']}'"))
+
+    def group_menu(self, gid: str, menu: QMenu | None = None) -> QMenu:
+        """Rename, collapse or expand, select and ungroup a group (also the menu of a group's
+        block on the canvas)."""
+        if menu is None:
+            menu = self._menu(f"Group '{self.net.groups[gid]['label']}'")
+        record = self.net.groups[gid]
+        self._add(menu, "&Rename group…", lambda: self._rename_group(gid), structural=False)
+        collapse = "E&xpand" if record["collapsed"] else "C&ollapse"
+        self._add(menu, collapse, lambda: self.editor.set_group_attrs(
+            gid, collapsed=not record["collapsed"]), structural=False)
+        self._add(menu, "&Select members", lambda: self.scene.select_nodes(record["members"]),
+                  structural=False)
+        self._add(menu, "&Ungroup", lambda: self.editor.ungroup(gid), structural=False)
+        return menu
+
+    def _group(self, ids: list[str]) -> None:
+        label, ok = QInputDialog.getText(self.view, "Group", f"Name of the group of "
+                                         f"{_plural(len(ids), 'node')}", text="group")
+        if ok:
+            self.editor.group_nodes(ids, label)
+
+    def _rename_group(self, gid: str) -> None:
+        old = self.net.groups[gid]["label"]
+        label, ok = QInputDialog.getText(self.view, "Rename group", "Name", text=old)
+        if ok and label.strip() and label.strip() != old:
+            self.editor.set_group_attrs(gid, label=label.strip())
 
     def _rename(self, node: str) -> None:
         old = self.net.graph.nodes[node].get("label", node)

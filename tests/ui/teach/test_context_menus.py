@@ -179,3 +179,30 @@ def test_while_training_runs_structural_entries_are_off(window):
     assert find(menu, "Set weight…").isEnabled()  # weights stay editable
     menu = window.canvas_menus.menu_for(QPointF(400, 300))
     assert not find(menu, "Add neuron here").isEnabled()
+
+
+def test_node_menu_groups_renames_collapses_and_ungroups(window, monkeypatch):
+    window.doc.new(small_net())
+    net = window.doc.net
+    window.scene.select_nodes(["h", "g"])
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("hidden", True)))
+    menu = window.canvas_menus.menu_for(QPointF(150, 0))
+    find(menu, "Group selection…").trigger()
+    assert net.groups == {"hidden": {"label": "hidden", "members": ["h", "g"],
+                                     "collapsed": False}}
+    menu = window.canvas_menus.menu_for(QPointF(150, 100))
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("state", True)))
+    find(menu, "Group 'hidden'", "Rename group…").trigger()
+    assert net.groups["hidden"]["label"] == "state"
+    find(menu, "Group 'hidden'", "Collapse").trigger()
+    assert net.groups["hidden"]["collapsed"] is True
+    window.scene.select_nodes([])
+    find(menu, "Group 'hidden'", "Select members").trigger()
+    assert sorted(window.scene.selected_nodes()) == ["g", "h"]
+    find(menu, "Group 'hidden'", "Ungroup").trigger()
+    assert net.groups == {} and window.doc.stack.count() == 4
+    while window.doc.stack.canUndo():
+        window.doc.stack.undo()
+    assert net.groups == {}
+    window.doc.stack.redo()
+    assert list(net.groups) == ["hidden"]
