@@ -14,6 +14,7 @@ from .datapaths import absolute_data_paths, portable_data_paths
 from .errors import FileFormatError
 from .jsontext import decode_bytes, dumps_stable, parse
 from .records import from_record, to_record
+from .safefile import UnreadableFile, read_regular
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
 
@@ -37,6 +38,9 @@ def loads(text: str | bytes, source: str = "<string>", folder: str | None = None
         return _build(record)
     except FileFormatError as exc:
         raise exc.located(source) from None
+    except (RecursionError, MemoryError) as exc:  # the promise: FileFormatError, nothing else
+        raise FileFormatError(f"too large or too deeply nested ({type(exc).__name__})",
+                              source) from None
 
 
 def load(path: str | os.PathLike) -> Network:
@@ -85,19 +89,9 @@ def _name(path: Any) -> str:
 
 def _read_bytes(path: str | os.PathLike, name: str) -> bytes:
     try:
-        with open(path, "rb") as f:
-            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
-                raise FileFormatError("not a regular file", name)
-            data = f.read(MAX_FILE_BYTES + 1)
-    except FileFormatError:
-        raise
-    except OSError as exc:
-        raise FileFormatError(f"cannot read: {exc.strerror or exc}", name) from None
-    except ValueError as exc:  # such as an embedded null byte in the path
-        raise FileFormatError(f"cannot read: {exc}", name) from None
-    if len(data) > MAX_FILE_BYTES:
-        raise FileFormatError(f"the file is larger than {MAX_FILE_BYTES // 2**20} MB", name)
-    return data
+        return read_regular(path, MAX_FILE_BYTES, "network file")
+    except UnreadableFile as exc:
+        raise FileFormatError(str(exc), name) from None
 
 
 # ---------------------------------------------------------------------- atomic write

@@ -7,6 +7,7 @@ import pytest
 
 from rnnstudio.io import VERSION, FileFormatError, dumps, load, loads
 from rnnstudio.model import Network
+from tests.hostile import make_fifo, release_fifo, within
 from tests.model.helpers import loop_network
 
 NAME = "net.rnn.json"
@@ -174,13 +175,31 @@ def test_load_not_a_regular_file():
         load("/dev/zero")
 
 
+def test_load_of_a_fifo_is_refused_at_once(tmp_path):
+    """open() of a named pipe waits for a writer: the file is opened non-blocking and
+    checked before anything is read (issue 14, item 6)."""
+    fifo = make_fifo(tmp_path / "pipe.rnn.json")
+    with pytest.raises(FileFormatError, match="pipe.rnn.json: not a regular file: it is a "
+                                              "named pipe"):
+        within(5.0, load, fifo, release=lambda: release_fifo(fifo))
+
+
+def test_load_refuses_a_file_too_large_before_reading_it(tmp_path, monkeypatch):
+    path = tmp_path / "big.rnn.json"
+    path.write_text(dumps(small_network()))
+    monkeypatch.setattr("rnnstudio.io.netfile.MAX_FILE_BYTES", 100)
+    with pytest.raises(FileFormatError, match="big.rnn.json: the network file is .* at most 100 "
+                                              "bytes can be read"):
+        load(path)
+
+
 def test_load_permission_error(tmp_path, monkeypatch):
     path = tmp_path / "locked.rnn.json"
     path.write_text(dumps(small_network()))
 
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied", str(path))
-    monkeypatch.setattr("builtins.open", refuse)
+    monkeypatch.setattr("os.open", refuse)
     with pytest.raises(FileFormatError, match="locked.rnn.json: cannot read: Permission denied"):
         load(path)
 
