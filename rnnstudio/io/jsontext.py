@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from .errors import FileFormatError
@@ -16,6 +17,7 @@ from .errors import FileFormatError
 MAX_DEPTH = 64  # nesting of arrays and objects; a network file needs 4, training settings a few
 MAX_INT_DIGITS = 64
 MAX_INT_BITS = 212  # about 64 decimal digits
+MAX_VALUES = 5_000_000  # numbers, texts, objects... in a file: ~250 MB parsed, ~800,000 edges
 
 
 class _BadNumber:
@@ -67,18 +69,24 @@ def decode_bytes(data: bytes) -> str:
 
 
 def parse(text: str) -> Any:
-    """Plain values (dict, list, str, int, float, bool, None) checked by `check_value`."""
-    if not text.strip():
+    """Plain values (dict, list, str, int, float, bool, None), not yet checked (`check_value`
+    does that, naming the place). A text of more than MAX_VALUES values is refused before it is
+    parsed: parsing costs about 50 bytes of memory per value."""
+    if not text or text.isspace():
         raise FileFormatError("the file is empty")
+    count = text.count(",") + 1  # at least the number of values, less the containers
+    if count > MAX_VALUES:
+        raise FileFormatError(f"the file holds about {count:,} values; at most {MAX_VALUES:,} "
+                              "can be read")
     try:
-        value = _DECODER.decode(text)
+        return _DECODER.decode(text)
     except json.JSONDecodeError as exc:
         raise FileFormatError(_decode_message(exc.msg), where=f"line {exc.lineno}, "
                                                              f"column {exc.colno}") from None
     except RecursionError:
         raise FileFormatError(f"nested too deeply (more than {MAX_DEPTH} levels)") from None
-    check_value(value, "")
-    return value
+    except MemoryError:
+        raise FileFormatError("too large: there is not enough memory to read it") from None
 
 
 def _decode_message(msg: str) -> str:
@@ -97,58 +105,134 @@ def join(path: str, key: str | int) -> str:
     return f"{path}[{json.dumps(key)}]"
 
 
-def check_value(value: Any, path: str) -> None:
-    """Raise FileFormatError at the first value that is not plain, finite, well-formed JSON.
+@dataclass(frozen=True)
+class Limits:
+    """What a value may hold: nesting depth, number of values (containers included) and
+    characters of text (keys included). `name` says whose limits they are in messages."""
 
-    Iterative (no recursion), so any depth is safe to check."""
-    stack = [(value, path, 0)]
-    while stack:
-        value, path, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            raise FileFormatError(f"nested too deeply (more than {MAX_DEPTH} levels)", where=path)
-        if isinstance(value, dict):
-            children = _object_children(value, path)
-        elif isinstance(value, (list, tuple)):
-            children = [(item, join(path, i)) for i, item in enumerate(value)]
+    depth: int = MAX_DEPTH
+    values: int | None = None
+    text: int | None = None
+    name: str = "the file"
+
+
+def check_value(value: Any, path: str, limits: Limits = Limits()) -> None:
+    """Raise FileFormatError at the first value that is not plain, finite, well-formed JSON
+    (or that exceeds `limits`), naming its place below `path`.
+
+    Iterative (any depth is safe), and the place is only spelled out for the one value at
+    fault, so checking a million numbers costs a million type tests and nothing more."""
+    problem = _scan(value, limits)
+    if problem is not None:
+        trail, message = problem
+        where = path
+        for key in trail:
+            where = join(where, key)
+        raise FileFormatError(message, where=where or None)
+
+
+_CONTAINERS = (dict, list, tuple)
+
+
+def _scan(root: Any, limits: Limits) -> tuple[list, str] | None:
+    """(trail of keys, message) of the first problem, or None. Containers are visited in
+    document order; each remembers its parent and key, so a trail costs nothing until needed."""
+    if not isinstance(root, _CONTAINERS):
+        message = _scalar_problem(root)
+        return None if message is None else ([], message)
+    parents: list[tuple[int, Any]] = [(-1, None)]  # per container: (parent's index, key)
+    todo = [(root, 0, 1)]  # container, its index in parents, its depth
+    values = chars = 0
+    while todo:
+        obj, index, depth = todo.pop()
+        if depth > limits.depth:
+            return _trail(parents, index), f"nested too deeply (more than {limits.depth} levels)"
+        values += len(obj)
+        if limits.values is not None and values > limits.values:
+            return _trail(parents, index), (f"{limits.name} holds more than {limits.values:,} "
+                                            "values")
+        if isinstance(obj, dict):
+            problem = _key_problem(obj)
+            if problem is not None:
+                return _trail(parents, index), problem
+            chars += sum(map(len, obj))
+            items = obj.items()
         else:
-            _check_scalar(value, path)
-            continue
-        stack.extend((v, p, depth + 1) for v, p in reversed(children))
+            items = enumerate(obj)
+        children = []
+        for key, item in items:
+            kind = type(item)
+            if kind is float:
+                if item - item == 0.0:  # finite (inf - inf and nan - nan are nan)
+                    continue
+            elif kind is str:
+                chars += len(item)
+                if item.isascii() or _valid_text(item):
+                    continue
+            elif kind is dict or kind is list or kind is tuple:
+                children.append((key, item))
+                continue
+            elif kind is int:
+                if item.bit_length() <= MAX_INT_BITS:
+                    continue
+            elif kind is bool or item is None:
+                continue
+            message = _scalar_problem(item)
+            if message is not None:
+                return _trail(parents, index) + [key], message
+        if limits.text is not None and chars > limits.text:
+            return _trail(parents, index), (f"{limits.name} holds more than {limits.text:,} "
+                                            "characters of text")
+        for key, child in reversed(children):
+            parents.append((index, key))
+            todo.append((child, len(parents) - 1, depth + 1))
+    return None
 
 
-def _object_children(obj: dict, path: str) -> list[tuple[Any, str]]:
+def _trail(parents: list[tuple[int, Any]], index: int) -> list:
+    keys = []
+    while index > 0:
+        index, key = parents[index]
+        keys.append(key)
+    return keys[::-1]
+
+
+def _key_problem(obj: dict) -> str | None:
     for key in obj:
+        if type(key) is str:
+            if key.isascii() or _valid_text(key):
+                continue
+            return "text with an unpaired surrogate (\\ud800-\\udfff) is not valid Unicode"
         if isinstance(key, _Duplicate):
-            raise FileFormatError(f"duplicate key {key.key!r}", where=path or None)
-        if not isinstance(key, str):
-            raise FileFormatError(f"key {key!r} is not text", where=path or None)
-        _check_text(key, path)
-    return [(v, join(path, k)) for k, v in obj.items()]
+            return f"duplicate key {key.key!r}"
+        return f"key {key!r} is not text"
+    return None
 
 
-def _check_scalar(value: Any, path: str) -> None:
-    where = path or None
+def _scalar_problem(value: Any) -> str | None:
+    """Why a value that is not a container cannot be in a file, or None."""
     if isinstance(value, _BadNumber):
-        raise FileFormatError(f"the number {value.token} is not allowed (numbers must be "
-                              "finite and of sensible size)", where=where)
+        return (f"the number {value.token} is not allowed (numbers must be finite and of "
+                "sensible size)")
     if isinstance(value, float) and not math.isfinite(value):
-        raise FileFormatError(f"the number {value!r} is not allowed (numbers must be finite)",
-                              where=where)
+        return f"the number {value!r} is not allowed (numbers must be finite)"
     if isinstance(value, int) and not isinstance(value, bool) and \
             value.bit_length() > MAX_INT_BITS:
-        raise FileFormatError("the whole number is too large", where=where)
+        return "the whole number is too large"
     if isinstance(value, str):
-        _check_text(value, path)
-    elif value is not None and not isinstance(value, (bool, int, float)):
-        raise FileFormatError(f"{type(value).__name__} is not a JSON value", where=where)
+        return None if _valid_text(value) else \
+            "text with an unpaired surrogate (\\ud800-\\udfff) is not valid Unicode"
+    if value is not None and not isinstance(value, (bool, int, float)):
+        return f"{type(value).__name__} is not a JSON value"
+    return None
 
 
-def _check_text(text: str, path: str) -> None:
+def _valid_text(text: str) -> bool:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raise FileFormatError("text with an unpaired surrogate (\\ud800-\\udfff) is not valid "
-                              "Unicode", where=path or None) from None
+        return False
+    return True
 
 
 def dumps_stable(value: Any) -> str:

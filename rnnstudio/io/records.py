@@ -11,7 +11,7 @@ from typing import Any
 
 from ..model import KINDS, Network, NetworkError
 from .errors import FileFormatError
-from .jsontext import check_value, describe, join
+from .jsontext import Limits, check_value, describe, join
 from .migrations import FORMAT, VERSION, check_header, migrate
 
 Record = dict[str, Any]
@@ -23,6 +23,10 @@ NODE_KEYS = ("id", "kind", "label", "x", "y", "activation", "bias", "initial", "
 EDGE_KEYS = ("source", "target", "weight", "delay", "trainable")
 ORDERING_KEYS = ("mode", "manual")
 GROUP_KEYS = ("id", "label", "members", "collapsed")
+# the free-form blocks (training settings, view state) are small: what they may hold
+FREE_FORM = ("training", "view")
+FREE_FORM_LIMITS = {key: Limits(depth=16, values=100_000, text=1_000_000,
+                                name=f"the {key} block") for key in FREE_FORM}
 # the JSON type each field must have (values are checked by the model)
 NUMBER, TEXT, BOOL = (int, float), (str,), (bool,)
 FIELD_TYPES = {"id": TEXT, "kind": TEXT, "label": TEXT, "x": NUMBER, "y": NUMBER,
@@ -40,11 +44,11 @@ def to_record(net: Network) -> Record:
         net.validate()
     except NetworkError as exc:
         raise FileFormatError(f"cannot save an invalid network: {exc}") from None
-    for key in ("training", "view"):
+    for key in FREE_FORM:
         if not isinstance(getattr(net, key), dict):
             raise FileFormatError(f"expected an object, got {describe(getattr(net, key))}",
                                   where=key)
-        check_value(getattr(net, key), key)
+        check_value(getattr(net, key), key, FREE_FORM_LIMITS[key])
     for key in ("name", "description"):
         check_value(getattr(net, key), key)
     return {
@@ -86,6 +90,10 @@ def _plain(value: Any) -> Any:
 def from_record(record: Any) -> Network:
     """Check, migrate and validate a record, then build the network. Problems raise
     FileFormatError with the place (``where``) but no path; `load` adds the path."""
+    if isinstance(record, dict):  # the free-form blocks first: their limits fail fast
+        for key in FREE_FORM:
+            if isinstance(record.get(key), dict):
+                check_value(record[key], key, FREE_FORM_LIMITS[key])
     check_value(record, "")
     version = check_header(record)
     record = migrate(dict(record), version)
