@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ["model", "io", "engine", "tasks", "templates"]
+PACKAGES = ["model", "io", "engine", "tasks", "templates", "interop"]
 QT_NAMES = ("PySide6", "shiboken6", "pyqtgraph", "PyQt5", "PyQt6")
 
 
