@@ -10,10 +10,11 @@ import os
 import signal
 import sys
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 from ..timefmt import format_duration
-from .common import csv_of, load_net, names, task_of
+from .common import CLIError, csv_of, load_net, names, task_of
 
 NAME = "train"
 HELP = "Train a network on a task (settings default to the file's training block) and save it."
@@ -37,10 +38,16 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--csv", help="train on a CSV time series instead of a task")
     p.add_argument("--inputs", help="CSV input columns, comma-separated")
     p.add_argument("--targets", help="CSV target columns, comma-separated")
+    p.add_argument("--pat", help="train on an SNNS pattern file (.pat): one sequence in file "
+                   "order, its input units feeding the inputs and its output units the targets")
     p.add_argument("--window", type=int, help="CSV sequence length (rows per sequence)")
     p.add_argument("--stride", type=int, help="CSV rows between sequence starts")
     for name, typ in OPTIONS.items():
         p.add_argument(f"--{name.replace('_', '-')}", dest=name, type=typ, default=None)
+    p.add_argument("--backend", choices=("numpy", "torch"), default="numpy",
+                   help="numpy (the engine) or torch (extra [torch]; data-parallel under "
+                   "torchrun)")
+    p.add_argument("--device", default="cpu", help="torch device for --backend torch, e.g. cuda")
     p.add_argument("--out", help="where to save (default: NET-trained.rnn.json)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -63,6 +70,9 @@ def resolve_settings(net, args: argparse.Namespace) -> dict[str, Any]:
     s.update({k: v for k, v in training.items() if k in OPTIONS})
     s.update({k: getattr(args, k) for k in OPTIONS if getattr(args, k) is not None})
     s["csv"] = csv_of(training)
+    if args.pat:
+        args.csv, args.inputs, args.targets = args.pat, args.inputs, args.targets or ",".join(
+            f"out{j + 1}" for j in range(len(net.outputs)))
     if args.csv:
         s["csv"] = {"path": os.path.abspath(args.csv), "inputs": names(args.inputs),
                     "targets": names(args.targets), "window": args.window,
@@ -146,8 +156,18 @@ class Progress:
 
 
 # ---------------------------------------------------------------------- training
-def make_trainer(net, s: dict, loss: str):
-    from ..engine import Trainer
+def make_trainer(net, s: dict, loss: str, backend: str = "numpy", device: str = "cpu"):
+    if backend == "torch":
+        try:
+            from ..interop.torch_train import TorchTrainer
+        except ImportError as exc:
+            raise CLIError(f"--backend torch needs PyTorch (pip install 'rnnstudio[torch]'): "
+                           f"{exc}") from None
+        Trainer = partial(TorchTrainer, device=device)
+    elif device != "cpu":
+        raise CLIError("--device is for --backend torch")
+    else:
+        from ..engine import Trainer
     wanted = {"loss": loss, "optimizer": s["optimizer"], "lr": s["lr"], "clip": s["clip"],
               "tbptt": s["tbptt"], "batch_size": s["batch_size"], "seed": s["seed"],
               "validation": s["validation"], "momentum": s.get("momentum")}
@@ -248,13 +268,19 @@ def run(args: argparse.Namespace) -> int:
     (X, Y), loss = load_data(net, s)
     if s["epochs"] < 1:
         raise ValueError(f"epochs must be at least 1, got {s['epochs']}")
-    trainer = make_trainer(net, s, loss)
-    progress = Progress(s["epochs"], quiet=args.quiet)
+    trainer = make_trainer(net, s, loss, args.backend, args.device)
+    main_rank = getattr(trainer, "is_main", True)  # under torchrun, rank 0 reports and saves
+    progress = Progress(s["epochs"], quiet=args.quiet or not main_rank)
     with _Stopper(trainer, sys.stderr) as stopper:
         try:
             result = fit(trainer, X, Y, s["epochs"], progress, stopper)
         finally:
             progress.finish()
+            if args.backend == "torch":
+                from ..interop.torch_train import finish
+                finish()
+    if not main_rank:
+        return 0
     _record_settings(net, s, loss, result)
     out = args.out or default_out(args.net)
     save(net, out)

@@ -312,7 +312,23 @@ def _check_acyclic(src, numbers, conns, je, ids) -> None:
 def load_patterns(path) -> tuple[np.ndarray, np.ndarray]:
     """The patterns of an SNNS .pat file as one sequence in file order: X (P, 1, n_in) and
     Y (P, 1, n_out) (n_out may be 0)."""
+    data, n_in, _ = _patterns(_Lines(path))
+    return data[:, None, :n_in].copy(), data[:, None, n_in:].copy()
+
+
+def pattern_table(path) -> tuple[list[str], list[list[str]], list[int]]:
+    """A .pat file as a table for the CSV reader: header in1.. inN, out1.. outM, one row per
+    pattern (the numbers as text) and the line each pattern starts on."""
     src = _Lines(path)
+    data, n_in, lines = _patterns(src)
+    n_out = data.shape[1] - n_in
+    header = [f"in{j + 1}" for j in range(n_in)] + [f"out{j + 1}" for j in range(n_out)]
+    width = max(data.shape[1], 1)
+    return header, [[repr(float(v)) for v in row] for row in data], lines[::width]
+
+
+def _patterns(src) -> tuple[np.ndarray, int, list[int]]:
+    """(values (P, n_in + n_out), n_in, the line of every value)."""
     if not src.lines or not src.lines[0].startswith("SNNS pattern definition file"):
         raise src.error(1, "not an SNNS pattern definition file")
     head = _header(src)
@@ -333,8 +349,7 @@ def load_patterns(path) -> tuple[np.ndarray, np.ndarray]:
         where = lines[min(len(lines), need) - 1] if lines else None
         raise src.error(where, f"{P} patterns of {n_in} inputs and {n_out} outputs need "
                                f"{need} numbers; the file has {len(values)}")
-    data = np.array(values, dtype=np.float64).reshape(P, n_in + n_out)
-    return data[:, None, :n_in].copy(), data[:, None, n_in:].copy()
+    return np.array(values, dtype=np.float64).reshape(P, n_in + n_out), n_in, lines
 
 
 def _pattern_values(src) -> tuple[list[float], list[int]]:

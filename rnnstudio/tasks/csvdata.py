@@ -1,4 +1,4 @@
-"""Sequences from a CSV time series.
+"""Sequences from a CSV time series (or an SNNS .pat file, read as columns in1.., out1..).
 
 The file has a header row of column names, then one row per time step. Errors are `CSVError`s
 that name the file, the row and the column at fault. Rows are counted as lines of the file (the
@@ -62,6 +62,8 @@ def _sniff(text: str, delimiter: str | None) -> str:
 
 def _parse(path, delimiter: str | None, max_rows: int | None) -> _Table:
     name = Path(path).name
+    if name.lower().endswith(".pat"):  # SNNS patterns: columns in1.. inN, out1.. outM
+        return _pattern_table(path, name, max_rows)
     text = _decode(path, name)
     if not text.strip():
         raise CSVError(f"{name}: the file is empty (expected a header row of column names)",
@@ -88,6 +90,15 @@ def _parse(path, delimiter: str | None, max_rows: int | None) -> _Table:
         raise CSVError(f"{name}: row {reader.line_num}: {exc}", path=path,
                        row=reader.line_num) from None
     return _Table(name, header or [], rows, lines)
+
+
+def _pattern_table(path, name: str, max_rows: int | None) -> _Table:
+    from ..interop.snns import pattern_table
+    try:
+        header, rows, lines = pattern_table(path)
+    except ValueError as exc:  # FileFormatError: names the file and the line
+        raise CSVError(str(exc), path=path) from None
+    return _Table(name, header, rows[:max_rows], lines[:max_rows])
 
 
 def _check_header(name: str, path, cells: list[str], line: int) -> list[str]:

@@ -226,3 +226,35 @@ def test_xor_feedforward_and_an_unmappable_update_function():
     with pytest.raises(rs.FileFormatError, match="xor_rec.net: line 13: update function "
                                                  "'BPTT_Order'"):
         snns.load_network(SHARED / "xor_rec.net")
+
+
+PAT = """SNNS pattern definition file V3.2
+generated at Mon Apr 25 17:47:01 1994
+
+
+No. of patterns : 6
+No. of input units : 2
+No. of output units : 1
+
+""" + "".join(f"# Input pattern {p + 1}:\n{p % 2} {(p // 2) % 2}\n# Output pattern {p + 1}:\n"
+              f"{(p + 1) % 2}\n" for p in range(6))
+
+
+def test_patterns_are_training_data_for_the_cli_and_the_csv_reader(tmp_path):
+    from rnnstudio import cli, tasks
+    pat = write(tmp_path, PAT, "seq.pat")
+    header, rows = tasks.read_csv_table(pat, max_rows=2)
+    assert header == ["in1", "in2", "out1"] and rows[1] == ["1.0", "0.0", "0.0"]
+    X, Y = tasks.from_csv(pat, targets=["out1"])
+    X2, Y2 = snns.load_patterns(pat)
+    assert np.array_equal(X, X2) and np.array_equal(Y, Y2)
+    net_path = tmp_path / "n.rnn.json"
+    rs.save(snns.load_network(write(tmp_path, net_text(ELMAN_UNITS, ELMAN_CONNS))), net_path)
+    out = tmp_path / "trained.rnn.json"
+    assert cli.main(["train", str(net_path), "--pat", str(pat), "--epochs", "3",
+                     "--validation", "0", "--quiet", "--out", str(out)]) == 0
+    block = rs.load(out).training["csv"]
+    assert block["path"].endswith("seq.pat") and block["targets"] == ["out1"]
+    bad = write(tmp_path, PAT.replace("No. of patterns : 6", "No. of patterns : 7"), "bad.pat")
+    with pytest.raises(tasks.CSVError, match="bad.pat: line"):
+        tasks.from_csv(bad)
