@@ -10,6 +10,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from ..plot_export import install_plot_export
 from .colors import colormap_stops, lookup_table
 from .controller import PlayerController
 
@@ -56,6 +57,9 @@ class PlayerPlotsWidget(QTabWidget):
         self.addTab(self._wrap(self.states), "States")
         self.addTab(self._wrap(self.outputs), "Outputs")
         self.addTab(self._wrap(self.heat), "Heatmap")
+        self.heat.getPlotItem().export_row_names = self._heat_rows  # rows of the CSV export
+        for w in (self.states, self.outputs, self.heat):
+            install_plot_export(w)
         player.trajectory_changed.connect(self._on_trajectory_changed)
         player.cursor_changed.connect(self._on_cursor_changed)
 
@@ -79,6 +83,10 @@ class PlayerPlotsWidget(QTabWidget):
             np.linspace(0, 1, 3), colormap_stops()),
             interactive=False, width=12)
         self.colorbar.setImageItem(self.image, insert_in=self.heat.getPlotItem())
+
+    def _heat_rows(self) -> list[str]:
+        tr = self.player.trajectory
+        return list(tr.order) if tr is not None else []
 
     # ------------------------------------------------------------------ selection
     def set_selected(self, nodes: list[str]) -> None:

@@ -15,6 +15,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from ..plot_export import install_plot_export
 from .history import TrainingHistory
 
 REFRESH_MS = 100  # 10 Hz, like the canvas; a repaint of the four plots costs a few ms
@@ -184,6 +185,7 @@ class TrainingPlotsWidget(QWidget):
         self._build_output_plot()
         self.columns = 0
         self._arrange(2)
+        install_plot_export(self.graphics)  # right click: PNG, SVG, CSV, copy data
 
     def _arrange(self, columns: int) -> None:
         """Lay the four plots out in `columns` columns (4: one row in a wide, low dock)."""
