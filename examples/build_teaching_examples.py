@@ -84,7 +84,7 @@ def exploding_gradients() -> rs.Network:
         "with the lag: the error signal from the end is thousands of times larger 99 steps "
         "back than at the end. The file trains with plain SGD (lr 0.3) and clip 1: whenever "
         "the gradient's norm is above 1 it is scaled down to 1 (the dashed line in the "
-        "'Gradient norm' plot), and the loss falls to about 0.02. Now set Clip to none and "
+        "'Gradient norm' plot), and the loss falls to about 0.02. Now set 'Clip' to off (0) and "
         "train again: in the first epochs one huge step throws the weights far away, the loss "
         "jumps by many orders of magnitude, and the run either stops as diverged or ends far "
         "worse than with clipping. Undo (Ctrl+Z) takes a run back. Compare "
@@ -103,7 +103,7 @@ def truncation() -> rs.Network:
         "steps, the state still flows forward from piece to piece, but the error of a step is "
         "sent back at most to the start of its piece. The input that matters lies 4 steps "
         "back, where no error ever arrives: press Train and the loss stays near 0.33, no "
-        "better than always answering the mean. Set Truncation to none (full BPTT) and train "
+        "better than always answering the mean. Set 'TBPTT window' to full (0) and train "
         "again: the loss falls below 0.001 within 150 epochs. Truncation makes long "
         "sequences cheap, at the price of every dependency longer than the window."),
         training=training_block("echo", {"k": 4}, lr=0.02, epochs=150, batch_size=16,

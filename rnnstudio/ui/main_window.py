@@ -87,6 +87,8 @@ class MainWindow(QMainWindow):
         self.player = install_player(self)
         self.training = install_training(self)
         follow_training(self.player, self.training)
+        from .help import install_help
+        self.help = install_help(self)  # last: Help is the menu bar's last menu
         self._arrange_docks()
 
     def _arrange_docks(self) -> None:
