@@ -5,6 +5,8 @@
     run NET --csv data.csv        outputs for a CSV time series, as CSV
     tasks                         the built-in tasks and their parameters
     render NET out.png            the canvas picture (needs Qt)
+    export NET --to torch|onnx|graphml OUT    a network for another tool
+    import FILE OUT.rnn.json      an SNNS .net, GraphML or PyTorch .pt file as a network
 
 One module per command in this package, each with ``NAME``, ``HELP``, ``add_arguments(parser)``
 and ``run(args)`` (an exit status; None means 0); `COMMANDS` lists them in the order of
@@ -28,7 +30,7 @@ from typing import Callable
 from .common import EXIT_ERROR, PROG, CLIError
 
 # the command modules of this package, in the order --help lists them
-COMMANDS = ("info", "train", "run", "tasks", "render")
+COMMANDS = ("info", "train", "run", "tasks", "render", "export", "importing")
 PLUGIN_MODULES: tuple[str, ...] = ()
 
 __all__ = ["main", "build_parser", "register", "SUBCOMMANDS", "COMMANDS", "PLUGIN_MODULES",

@@ -175,5 +175,52 @@ def test_entry_point_and_module_run(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "rnnstudio", "--help"], capture_output=True,
                           text=True, env=env, timeout=120)
     assert proc.returncode == 0
-    for name in ("info", "train", "run", "tasks", "render"):
+    for name in ("info", "train", "run", "tasks", "render", "export", "import"):
         assert f"    {name}" in proc.stdout
+
+
+def test_export_and_import_round_trips(elman_file, tmp_path, capsys):
+    from rnnstudio.io import load
+    graph = tmp_path / "net.graphml"
+    assert cli.main(["export", str(elman_file), "--to", "graphml", str(graph)]) == 0
+    back = tmp_path / "back.rnn.json"
+    assert cli.main(["import", str(graph), str(back)]) == 0
+    assert load(back) == load(elman_file)
+    assert "2 inputs, 1 output, 6 nodes, 18 edges" in capsys.readouterr().out
+    _one_line_error(capsys, ["import", str(elman_file), str(back)], "cannot import .json files")
+    _one_line_error(capsys, ["export", str(elman_file), "--to", "excel", str(back)],
+                    "invalid choice")
+
+
+def test_export_torch_and_onnx_files(elman_file, tmp_path):
+    torch = pytest.importorskip("torch")
+    from rnnstudio.io import load
+    pt = tmp_path / "net.pt"
+    assert cli.main(["export", str(elman_file), "--to", "torch", str(pt)]) == 0
+    data = torch.load(pt, weights_only=True)
+    assert set(data) == {"rnnstudio_network", "state_dict"}
+    back = tmp_path / "back.rnn.json"
+    assert cli.main(["import", str(pt), str(back)]) == 0
+    assert load(back).get_params() == load(elman_file).get_params()
+    pytest.importorskip("onnxruntime")
+    import onnxruntime as ort
+    path = tmp_path / "net.onnx"
+    assert cli.main(["export", str(elman_file), "--to", "onnx", "--dtype", "float64",
+                     str(path)]) == 0
+    X = np.random.default_rng(0).normal(size=(5, 2, 2))
+    sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    from rnnstudio.engine import run
+    np.testing.assert_allclose(sess.run(None, {"X": X})[0], run(load(elman_file), X),
+                               atol=1e-12)
+
+
+def test_import_torch_state_dict_is_laid_out(tmp_path):
+    torch = pytest.importorskip("torch")
+    from rnnstudio.io import load
+    pt = tmp_path / "gru.pt"
+    torch.save(torch.nn.GRU(2, 3).state_dict(), pt)
+    out = tmp_path / "gru.rnn.json"
+    assert cli.main(["import", str(pt), str(out)]) == 0
+    net = load(out)
+    xs = {n: d["x"] for n, d in net.graph.nodes(data=True)}
+    assert xs["x0"] < xs["r0"] < xs["h0"]  # left to right by the ordering
