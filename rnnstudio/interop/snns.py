@@ -35,7 +35,7 @@ ACTIVATIONS = {"Act_Logistic": ("sigmoid", True), "Act_TanH": ("tanh", True),
 UNIT_TYPES = {"i": "input", "o": "output", "h": "neuron", "sh": "context"}
 IGNORED_SECTIONS = ("subnet definition section", "layer definition section",
                     "3D translation section")
-GRID = 70.0  # canvas units per SNNS grid step
+GRID = (100.0, 70.0)  # canvas units per SNNS grid step (x, y): room for labels and badges
 _ID_BAD = re.compile(r"[\s\x00-\x1f\x7f]+")
 
 
@@ -285,7 +285,7 @@ def _add_unit(net, u, uid, je) -> None:
 def _position(text: str) -> tuple[float, float]:
     parts = [p.strip() for p in text.split(",")]
     try:
-        return float(parts[0]) * GRID, float(parts[1]) * GRID
+        return float(parts[0]) * GRID[0], float(parts[1]) * GRID[1]
     except (IndexError, ValueError):
         return 0.0, 0.0
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from ..io import FileFormatError
 from ..model import NetworkError
+from ..interop import files as interop_files
 from . import render
 from .document import shipped_examples
 
@@ -116,9 +117,7 @@ class FileController(QObject):
         return True
 
     def export_image(self) -> None:
-        stem = self.doc.path.name.removesuffix(".json").removesuffix(".rnn") if self.doc.path \
-            else (self.doc.net.name or "network")
-        start = str(Path(self._dir()) / f"{stem}.png")
+        start = str(Path(self._dir()) / f"{self._stem()}.png")
         path, chosen = QFileDialog.getSaveFileName(self.widget, "Export image", start, IMAGE_FILTER)
         if not path:
             return
@@ -130,6 +129,52 @@ class FileController(QObject):
             self._error("Could not export the image", exc)
             return
         self.message.emit(f"Exported {path}")
+
+    # ---------------------------------------------------------------- other tools
+    def import_network(self) -> None:
+        """File › Import…: an SNNS, GraphML or PyTorch network as a new untitled document."""
+        if not self.maybe_save():
+            return
+        path, _ = QFileDialog.getOpenFileName(self.widget, "Import network", self._dir(),
+                                              interop_files.IMPORT_FILTER)
+        if path:
+            self.import_path(path)
+
+    def import_path(self, path) -> bool:
+        try:
+            net = interop_files.import_network(path)
+        except (FileFormatError, NetworkError, ValueError, OSError, ImportError) as exc:
+            self._error("Could not import the file", _extra_hint(exc, "torch"))
+            return False
+        self.doc.new(net)
+        self.message.emit(f"Imported {path}: save it to keep it as an RNN Studio network")
+        return True
+
+    def export_network(self) -> None:
+        """File › Export…: the network for PyTorch, ONNX or GraphML."""
+        start = str(Path(self._dir()) / f"{self._stem()}.onnx")
+        filters = ";;".join(interop_files.EXPORT_FILTERS.values())
+        path, chosen = QFileDialog.getSaveFileName(self.widget, "Export network", start, filters)
+        if path:
+            self.export_path(path, next((k for k, f in interop_files.EXPORT_FILTERS.items()
+                                         if f == chosen), None))
+
+    def export_path(self, path, to: str | None = None) -> bool:
+        by_suffix = {v: k for k, v in interop_files.EXPORT_TYPES.items()}
+        to = by_suffix.get(Path(path).suffix.lower(), to or "onnx")
+        if Path(path).suffix.lower() != interop_files.EXPORT_TYPES[to]:
+            path = str(path) + interop_files.EXPORT_TYPES[to]
+        try:
+            interop_files.export_network(self.doc.net, path, to)
+        except (FileFormatError, NetworkError, ValueError, OSError, ImportError) as exc:
+            self._error("Could not export the network", _extra_hint(exc, to))
+            return False
+        self.message.emit(f"Exported {path}")
+        return True
+
+    def _stem(self) -> str:
+        return self.doc.path.name.removesuffix(".json").removesuffix(".rnn") if self.doc.path \
+            else (self.doc.net.name or "network")
 
     # ---------------------------------------------------------------- recent files
     def recent(self) -> list[str]:
@@ -164,3 +209,12 @@ class FileController(QObject):
             self._error("Could not restore", exc)
             return False
         return True
+
+
+def _extra_hint(exc: Exception, extra: str) -> Exception:
+    """A missing optional library, said as what to install."""
+    if isinstance(exc, ImportError):
+        name = "torch" if extra == "torch" else "onnx"
+        return ImportError(f"This needs the optional [{name}] extra: pip install "
+                           f"'rnnstudio[{name}]' ({exc})")
+    return exc

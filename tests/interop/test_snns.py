@@ -99,8 +99,8 @@ def test_je_order_elman_equals_snns(tmp_path):
     assert net.resolved_delay("con1", "hid") == 1 and net.resolved_delay("hid", "con1") == 0
     assert not net.edge_attrs("hid", "con1")["trainable"]  # context wiring stays fixed
     assert net.node_attrs("con2")["initial"] == 0.25 and net.node_attrs("con2")["bias"] == 0
-    assert (net.node_attrs("hid")["x"], net.node_attrs("hid")["y"]) == (5 * snns.GRID,
-                                                                        snns.GRID)
+    assert (net.node_attrs("hid")["x"], net.node_attrs("hid")["y"]) == (5 * snns.GRID[0],
+                                                                        snns.GRID[1])
 
 
 def test_topological_order_types_and_defaults(tmp_path):
