@@ -101,12 +101,7 @@ class Trainer:
         return self._batch(X, Y)[0]
 
     def _split(self, n: int) -> tuple[np.ndarray, np.ndarray]:
-        """Training and validation sequence indices (the split depends only on the seed)."""
-        order = np.random.default_rng([self.seed, 1]).permutation(n)
-        n_val = int(round(self.validation * n)) if n > 1 else 0
-        if self.validation > 0 and n > 1:
-            n_val = min(max(n_val, 1), n - 1)
-        return np.sort(order[n_val:]), np.sort(order[:n_val])
+        return validation_split(n, self.validation, self.seed)
 
     def _epoch(self, epoch, X, Y, train, val, callback, history) -> bool:
         """One pass over the training sequences; False when training must stop."""
@@ -199,6 +194,16 @@ class Trainer:
     def _restore(self) -> None:
         self.theta = self._last_good.copy()
         self.program.set_theta(self.theta)
+
+
+def validation_split(n: int, validation: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Training and validation sequence indices of n sequences (the split depends only on the
+    seed; the torch backend uses it too, so both train on the same sequences)."""
+    order = np.random.default_rng([seed, 1]).permutation(n)
+    n_val = int(round(validation * n)) if n > 1 else 0
+    if validation > 0 and n > 1:
+        n_val = min(max(n_val, 1), n - 1)
+    return np.sort(order[n_val:]), np.sort(order[:n_val])
 
 
 def _check_settings(loss, optimizer, lr, clip, tbptt, batch_size, validation) -> None:

@@ -106,12 +106,8 @@ class TorchTrainer:
         return history
 
     def _split(self, n: int) -> tuple[np.ndarray, np.ndarray]:
-        """The engine Trainer's split: the same sequences for the same seed."""
-        order = np.random.default_rng([self.seed, 1]).permutation(n)
-        n_val = int(round(self.validation * n)) if n > 1 else 0
-        if self.validation > 0 and n > 1:
-            n_val = min(max(n_val, 1), n - 1)
-        return np.sort(order[n_val:]), np.sort(order[:n_val])
+        from ..engine.trainer import validation_split
+        return validation_split(n, self.validation, self.seed)
 
     def _epoch(self, epoch, X, Y, train, val, callback, history) -> bool:
         perm = self.rng.permutation(train)
