@@ -57,9 +57,10 @@ class Editor(QObject):
 
     # ---------------------------------------------------------------- nodes and edges
     def add_node_at(self, kind: str, pos: QPointF) -> str | None:
-        """Add an input, neuron, output or product neuron at a scene position."""
+        """Add an input, neuron, output or product neuron exactly at a scene position (the
+        cursor's for the I/N/O/P keys, the drop point of a palette drag)."""
         model_kind = "neuron" if kind == "product" else kind
-        attrs = {"x": _snap(pos.x()), "y": _snap(pos.y())}
+        attrs = {"x": round(pos.x(), 1), "y": round(pos.y(), 1)}
         if kind == "product":
             attrs["aggregate"] = "product"
         node = self.net.new_id(model_kind)
@@ -67,6 +68,11 @@ class Editor(QObject):
         ok = self.run(AddSubnetCommand(self.net, [(node, model_kind, attrs)],
                                        text=f"Add {names.get(kind, kind)} {node}"))
         return node if ok else None
+
+    def add_node_near(self, kind: str, centre: QPointF, within=None) -> str | None:
+        """Add a node at the free spot nearest `centre` (a click on a palette entry: near the
+        middle of the view, never on top of another node), inside `within` if it fits."""
+        return self.add_node_at(kind, self.scene.free_spot(centre, within))
 
     def add_edge(self, u: str, v: str, weight: float = 0.5, delay="auto") -> bool:
         text = f"Add self-loop {u}" if u == v else f"Add edge {u} → {v}"

@@ -247,8 +247,7 @@ class MainWindow(QMainWindow):
         self.canvas_menus = CanvasMenus(self.editor, self.insert, self.view, self.actions, self)
         self.view.context_menu_requested.connect(self.canvas_menus.open)
         self.palette.kind_clicked.connect(
-            lambda k: self.editor.add_node_at(k, self.view.mapToScene(
-                self.view.viewport().rect().center())))
+            lambda k: self.editor.add_node_near(k, self.view.centre(), self.view.visible_rect()))
         self.strip.reorder_requested.connect(self.editor.set_manual_order)
         self.strip.nodes_clicked.connect(s.select_nodes)
         self.mode_box.activated.connect(

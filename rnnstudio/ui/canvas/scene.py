@@ -7,6 +7,8 @@ Ordering restyles are coalesced: bulk edits emit many events, the scene redraws 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
 from PySide6.QtGui import QBrush, QPainter, QPen, QPixmapCache
@@ -23,6 +25,7 @@ from .values import ValueLayerItem
 CHUNK = 6000  # edges per batch layer
 PIXMAP_CACHE_KB = 256 * 1024  # item caches (edge layers are viewport-sized): Qt's default is 10 MB
 EDGE_HIT_TOLERANCE = 5.0
+FREE_GAP = 78.0  # free_spot: no node's shape within this of a new node's centre, either axis
 
 
 class NetworkScene(QGraphicsScene):
@@ -321,6 +324,29 @@ class NetworkScene(QGraphicsScene):
             if n in self.nodes:
                 self.nodes[n].setSelected(True)
 
+    def free_spot(self, centre: QPointF, within: QRectF | None = None) -> QPointF:
+        """The grid point nearest `centre` where a new node covers no node (nor its label):
+        rings of grid points outwards, those inside `within` (the visible area) first."""
+        step = style.GRID
+        cx, cy = round(centre.x() / step) * step, round(centre.y() / step) * step
+        outside = None
+        for ring in range(0, 200):
+            for dx, dy in _ring(ring):
+                p = QPointF(cx + dx * step, cy + dy * step)
+                if not self._spot_free(p):
+                    continue
+                if within is None or within.adjusted(40, 40, -40, -60).contains(p):
+                    return p
+                outside = outside or p
+            if outside is not None and ring * step > 2 * max(
+                    within.width(), within.height(), 1.0):
+                return outside
+        return outside or QPointF(cx, cy)
+
+    def _spot_free(self, p: QPointF) -> bool:
+        rect = QRectF(p.x() - FREE_GAP, p.y() - FREE_GAP, 2 * FREE_GAP, 2 * FREE_GAP)
+        return not any(isinstance(i, NodeItem) for i in self.items(rect))
+
     def items_rect(self) -> QRectF:
         rect = QRectF()
         for item in self.nodes.values():
@@ -396,6 +422,16 @@ class NetworkScene(QGraphicsScene):
 
     def helpEvent(self, event) -> None:
         self.interactions.tooltip(event)
+
+
+def _ring(k: int) -> list[tuple[int, int]]:
+    """Grid offsets at Chebyshev distance k, nearest to the centre first (ties: by angle, so
+    the order never depends on anything but k)."""
+    if k == 0:
+        return [(0, 0)]
+    pts = [(dx, dy) for dx in range(-k, k + 1) for dy in range(-k, k + 1)
+           if max(abs(dx), abs(dy)) == k]
+    return sorted(pts, key=lambda d: (d[0] * d[0] + d[1] * d[1], math.atan2(d[1], d[0])))
 
 
 _HANDLERS = {

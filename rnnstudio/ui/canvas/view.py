@@ -38,6 +38,42 @@ class NetworkView(QGraphicsView):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.PreventContextMenu)
         self._pan_from: QPointF | None = None
         self._right_click_at: QPointF | None = None  # a right press that has not dragged yet
+        self._sizing = False
+        if scene is not None:
+            scene.sceneRectChanged.connect(self._update_scene_rect)
+
+    def setScene(self, scene) -> None:  # noqa: N802 - Qt override
+        super().setScene(scene)
+        if scene is not None:
+            scene.sceneRectChanged.connect(self._update_scene_rect)
+        self._update_scene_rect()
+
+    # ---------------------------------------------------------------- scene rect
+    def _update_scene_rect(self, *_args) -> None:
+        """The view's scrollable area: the items, a screen's worth of margin around them, and
+        always what is on screen now. Qt's default (the items' bounds only) re-centres the
+        view whenever an insertion grows them while they are smaller than the viewport, so
+        a node added at the cursor would jump away from it; this way nothing moves."""
+        scene = self.scene()
+        if scene is None or self._sizing:
+            return
+        self._sizing = True
+        try:
+            visible = self.mapToScene(self.viewport().rect()).boundingRect()
+            mx, my = visible.width(), visible.height()
+            rect = scene.sceneRect().adjusted(-mx, -my, mx, my).united(visible)
+            if rect != self.sceneRect():
+                self.setSceneRect(rect)
+        finally:
+            self._sizing = False
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802 - Qt override
+        super().scrollContentsBy(dx, dy)
+        self._update_scene_rect()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._update_scene_rect()
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
         scene = self.scene()
@@ -50,6 +86,7 @@ class NetworkView(QGraphicsView):
         scale = self.transform().m11() * factor
         if MIN_SCALE <= scale <= MAX_SCALE:
             self.scale(factor, factor)
+            self._update_scene_rect()
 
     def fit(self) -> None:
         scene = self.scene()
@@ -57,11 +94,13 @@ class NetworkView(QGraphicsView):
         if rect.isEmpty():
             rect = QRectF(-200, -150, 400, 300)
         rect = rect.adjusted(-40, -40, 40, 40)
+        self.setSceneRect(self.sceneRect().united(rect))
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
         if self.transform().m11() > 1.6:
             self.resetTransform()
             self.scale(1.6, 1.6)
             self.centerOn(rect.center())
+        self._update_scene_rect()
 
     def wheelEvent(self, event) -> None:
         delta = event.angleDelta().y()
@@ -130,6 +169,13 @@ class NetworkView(QGraphicsView):
     def keyReleaseEvent(self, event) -> None:
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
             super().keyReleaseEvent(event)
+
+    def centre(self) -> QPointF:
+        """The scene point in the middle of the view."""
+        return self.mapToScene(self.viewport().rect().center())
+
+    def visible_rect(self) -> QRectF:
+        return self.mapToScene(self.viewport().rect()).boundingRect()
 
     def cursor_scene_pos(self) -> QPointF:
         """The cursor's scene position, or the view's centre if the cursor is elsewhere."""
