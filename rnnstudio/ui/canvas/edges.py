@@ -15,9 +15,9 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from .. import style
 from .geometry import delay_tag
+from .tags import TAG_H, TAG_W
 
 BIN_SIZE = 48
-TAG_CELL = 30.0
 DETAIL_LOD = 0.5  # below this zoom edges are thin solid lines, without antialiasing
 ARROW_LOD = 0.3
 TAG_LOD = 0.55
@@ -41,7 +41,7 @@ class _Bin:
     __slots__ = ("keys", "groups", "arrows", "tags", "rect", "segs", "owners", "dirty")
 
     def __init__(self):
-        self.keys: set = set()
+        self.keys: dict = {}  # ordered: the picture never depends on hashing
         self.groups: dict = {}
         self.arrows: dict = {}
         self.tags: list = []
@@ -111,14 +111,14 @@ class EdgeLayerItem(QGraphicsItem):
         if b is None:
             b = _Bin()
             self._bins.append(b)
-        b.keys.add(key)
+        b.keys[key] = None
         b.dirty = True
         self._bin_of[key] = b
 
     def discard(self, key) -> None:
         b = self._bin_of.pop(key, None)
         if b is not None:
-            b.keys.discard(key)
+            b.keys.pop(key, None)
             b.dirty = True
 
     def mark(self, key) -> None:
@@ -204,27 +204,17 @@ class EdgeLayerItem(QGraphicsItem):
 
     def _paint_tags(self, painter, bins, exposed: QRectF) -> None:
         painter.setFont(_TAG_FONT)
-        taken: set = set()
         frame = QPen(style.EDGE_COLOR[(True, True)], 0.8)
         for b in bins:
             for pos, text in b.tags:
-                rect = QRectF(pos.x() - 13, pos.y() - 7, 26, 14)
-                if not exposed.intersects(rect) or not _tag_free(taken, pos):
+                rect = QRectF(pos.x() - TAG_W / 2, pos.y() - TAG_H / 2, TAG_W, TAG_H)
+                if not exposed.intersects(rect):
                     continue
                 painter.setPen(frame)
                 painter.setBrush(style.DELAY_TAG_FILL)
                 painter.drawRoundedRect(rect, 7, 7)
                 painter.setPen(style.DELAY_TAG_TEXT)
                 painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
-
-
-def _tag_free(taken: set, pos: QPointF) -> bool:
-    """Keep delay tags from piling up: at most one per 30 x 30 cell (and its neighbours)."""
-    cx, cy = int(pos.x() // TAG_CELL), int(pos.y() // TAG_CELL)
-    if any((cx + i, cy + j) in taken for i in (-1, 0, 1) for j in (-1, 0, 1)):
-        return False
-    taken.add((cx, cy))
-    return True
 
 
 def _seg_distance(segs: np.ndarray, x: float, y: float) -> np.ndarray:

@@ -20,6 +20,7 @@ from .geometry import edge_geom
 from .interactions import SceneInteractions
 from .edges import EdgeLayerItem
 from .items import NodeItem
+from .tags import TagPlacer, node_obstacle
 from .values import ValueLayerItem
 
 CHUNK = 6000  # edges per batch layer
@@ -48,8 +49,11 @@ class NetworkScene(QGraphicsScene):
         self._live = EdgeLayerItem(self)
         self._highlight = EdgeLayerItem(self, highlight=True)
         self._values = ValueLayerItem(self.nodes)
-        self._dirty_edges: set = set()  # geometry and look to compute again
-        self._restyle_edges: set = set()  # look only (weights changed)
+        # edges whose geometry and look to compute again / look only (weights changed); dicts,
+        # not sets: edges are laid out (and their tags placed) in the order of the edits
+        self._dirty_edges: dict = {}
+        self._restyle_edges: dict = {}
+        self._tags = TagPlacer()
         self._dirty_layers: set = set()
         self._delays: dict = {}
         self._ordering_pending = False
@@ -89,6 +93,7 @@ class NetworkScene(QGraphicsScene):
         self._layer_of.clear()
         self._dirty_edges.clear()
         self._dirty_layers.clear()
+        self._tags.clear()
         self._delays = {}
         self.selected_edges = set()
         for layer in (self._live, self._highlight):
@@ -106,6 +111,7 @@ class NetworkScene(QGraphicsScene):
 
     def _on_node_removed(self, event) -> None:
         item = self.nodes.pop(event.node, None)
+        self._tags.set_obstacle(event.node, None)
         if item is not None:
             self.removeItem(item)
             if item.showing_value or self._values.bodies:
@@ -119,6 +125,7 @@ class NetworkScene(QGraphicsScene):
             item.sync_position()
             g = self.net.graph
             self._mark_edges(list(g.in_edges(event.node)) + list(g.out_edges(event.node)))
+            self._place_obstacle(event.node, item)
         item.forget_look()
         item.update()
         if item.showing_value or self._values.bodies:  # moved or reshaped under the layer
@@ -131,7 +138,8 @@ class NetworkScene(QGraphicsScene):
         key = event.edge
         self._geoms.pop(key, None)
         self._delays.pop(key, None)
-        self._dirty_edges.discard(key)
+        self._dirty_edges.pop(key, None)
+        self._tags.remove(key)
         self.selected_edges.discard(key)
         self._highlight.discard(key)
         layer = self._layer_of.pop(key, None)
@@ -151,7 +159,7 @@ class NetworkScene(QGraphicsScene):
     def _on_params_changed(self, event) -> None:
         """Weights changed (training, re-initialising): widths and colours only, the
         geometry stays."""
-        self._restyle_edges.update(self._geoms)
+        self._restyle_edges.update(dict.fromkeys(self._geoms))
         self._schedule()
         for item in self.nodes.values():
             item.update()
@@ -166,6 +174,7 @@ class NetworkScene(QGraphicsScene):
         item = NodeItem(self.net, node)
         self.nodes[node] = item
         self.addItem(item)
+        self._place_obstacle(node, item)
         if self._values.bodies:
             item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
             self._values.refresh(geometry=True)
@@ -200,8 +209,15 @@ class NetworkScene(QGraphicsScene):
         self._layer_of[key] = layer
         self._mark_edges([key])
 
+    def _place_obstacle(self, node: str, item: NodeItem) -> None:
+        """The node's area keeps edge labels off it: labels it now covers move."""
+        p = item.pos()
+        covered = self._tags.set_obstacle(node, node_obstacle(p.x(), p.y()))
+        if covered:
+            self._mark_edges(covered)
+
     def _mark_edges(self, keys) -> None:
-        self._dirty_edges.update(keys)
+        self._dirty_edges.update(dict.fromkeys(keys))
         self._schedule()
 
     def _schedule(self) -> None:
@@ -220,6 +236,8 @@ class NetworkScene(QGraphicsScene):
             if key in self._layer_of and g.has_edge(*key):
                 self._geoms[key] = self._compute_geom(key)
                 self._mark_drawn(key)
+            else:
+                self._tags.remove(key)
         self._dirty_edges.clear()
         for key in self._restyle_edges:
             if key in self._layer_of and key in self._geoms:
@@ -247,12 +265,17 @@ class NetworkScene(QGraphicsScene):
         delays = self.net.delays()
         changed = [k for k, d in delays.items() if self._delays.get(k) != d]
         self._delays = delays
-        self._dirty_edges.update(changed)
+        self._dirty_edges.update(dict.fromkeys(changed))
 
     def _compute_geom(self, key):
         u, v = key
         p, q = self.nodes[u].pos(), self.nodes[v].pos()
-        return edge_geom(p, q, self._delays.get(key, 0) >= 1, u == v)
+        geom = edge_geom(p, q, self._delays.get(key, 0) >= 1, u == v)
+        if geom.label_pos is None:
+            self._tags.remove(key)
+        else:  # a z^-d tag: on the edge, off every node and every other tag
+            geom.label_pos = self._tags.place(key, geom.samples)
+        return geom
 
     def geom(self, key):
         return self._geoms[key]

@@ -13,7 +13,9 @@ def _shown(window, qtbot) -> None:
     window.resize(1600, 1000)
     window.show()
     qtbot.waitExposed(window)
-    qtbot.wait(20)  # the docks take their sizes (a zero timer after show)
+    # the docks take their sizes (a zero timer after show), then the canvas keeps its size
+    qtbot.waitUntil(lambda: window._docks_sized and window.view.viewport().height() > 440)
+    qtbot.wait(10)
 
 
 def _press_at(window, qtbot, key, view_point: QPoint) -> None:
