@@ -370,6 +370,10 @@ class NetworkScene(QGraphicsScene):
         rect = QRectF(p.x() - FREE_GAP, p.y() - FREE_GAP, 2 * FREE_GAP, 2 * FREE_GAP)
         return not any(isinstance(i, NodeItem) for i in self.items(rect))
 
+    def covers_node(self, box: tuple) -> bool:
+        """Does a box (x0, y0, x1, y1) cover a node, its ordering badge or its name?"""
+        return self._tags.obstacles.any_hit(box)
+
     def items_rect(self) -> QRectF:
         rect = QRectF()
         for item in self.nodes.values():

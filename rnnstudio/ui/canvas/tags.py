@@ -8,6 +8,7 @@ and in the order of the edits, so the same file always gives the same picture.
 
 from __future__ import annotations
 
+import math
 from typing import Callable, Hashable
 
 from PySide6.QtCore import QPointF, QRectF
@@ -25,23 +26,31 @@ def node_obstacle(x: float, y: float) -> QRectF:
     return QRectF(x - r - 12, y - r - 8, 2 * r + 24, 2 * r + 24)
 
 
-def along(samples: list[tuple[float, float]], f: float) -> tuple[float, float]:
+def along(samples: list[tuple[float, float]], f: float) -> tuple[float, float, float, float]:
     """The point a fraction `f` along a polyline (by sample index: the samples are spread
-    evenly enough along an edge for this)."""
+    evenly enough along an edge for this), and the unit normal there."""
     if len(samples) == 1:
-        return samples[0]
+        return samples[0][0], samples[0][1], 0.0, -1.0
     s = f * (len(samples) - 1)
     i = min(int(s), len(samples) - 2)
     t = s - i
     (ax, ay), (bx, by) = samples[i], samples[i + 1]
-    return ax + (bx - ax) * t, ay + (by - ay) * t
+    dx, dy = bx - ax, by - ay
+    n = math.hypot(dx, dy) or 1.0
+    return ax + dx * t, ay + dy * t, dy / n, -dx / n
 
 
 def candidates(samples, w: float, h: float, fractions=FRACTIONS):
-    """Boxes (x0, y0, x1, y1) of a w x h label centred at points along the edge."""
-    for f in fractions:
-        x, y = along(samples, f)
+    """Boxes (x0, y0, x1, y1) of a w x h label centred at points along the edge; then, where
+    the edge is crowded, beside it (the label's near side just off the line)."""
+    points = [along(samples, f) for f in fractions]
+    for x, y, _, _ in points:
         yield (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+    for side in (1.0, -1.0):
+        for x, y, nx, ny in points:
+            lift = side * (abs(nx) * w / 2 + abs(ny) * h / 2 + 3)
+            cx, cy = x + nx * lift, y + ny * lift
+            yield (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
 
 
 def first_free(samples, w: float, h: float, blocked: Callable[[tuple], bool],

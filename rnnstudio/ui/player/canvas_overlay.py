@@ -15,9 +15,12 @@ from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 from .. import style
 from ..canvas.items import format_value
+from ..canvas.tags import first_free
 from .controller import PlayerController
 
 _TAG_FONT = QFont("Sans Serif", 8, QFont.Weight.DemiBold)
+# where along its edge a read tag may sit: the middle first, never on the arrowhead
+READ_FRACTIONS = (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15)
 
 
 def read_label(delay: int, step: int, value: float, reverse: bool) -> str:
@@ -33,39 +36,34 @@ def read_label(delay: int, step: int, value: float, reverse: bool) -> str:
 
 
 class ReadsItem(QGraphicsItem):
-    """Draws the incoming edges of one neuron, emphasised, with a tag per edge."""
+    """Draws the incoming edges of one neuron, emphasised, with a tag per edge. Each tag is
+    placed when the reads are set: along its edge, where it covers no node (nor the node's
+    ordering badge or name) and no other read tag."""
 
     def __init__(self):
         super().__init__()
         self.reads: list[tuple[object, bool, str]] = []  # (EdgeGeom, delayed, label)
+        self.tag_rects: list[QRectF | None] = []  # where each tag is drawn (None: nowhere)
         self._rect = QRectF()
         self.setZValue(5)  # above the edge layers, below the nodes (10)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
 
-    def set_reads(self, reads: list[tuple[object, bool, str]]) -> None:
+    def set_reads(self, reads: list[tuple[object, bool, str]],
+                  covers_node=lambda box: False) -> None:
+        """`covers_node(box)`: does a box (x0, y0, x1, y1) cover a node of the canvas?"""
         self.prepareGeometryChange()
         self.reads = reads
+        self.tag_rects = _place_tags(reads, covers_node)
         rect = QRectF()
-        for geom, _, _ in reads:
+        for (geom, _, _), tag in zip(reads, self.tag_rects):
             rect = rect.united(geom.rect)
-            rect = rect.united(self._tag_rect(geom, "").adjusted(-80, -10, 80, 10))
+            if tag is not None:
+                rect = rect.united(tag.adjusted(-2, -2, 2, 2))
         self._rect = rect
         self.update()
 
     def labels(self) -> list[str]:
         return [label for _, _, label in self.reads]
-
-    @staticmethod
-    def _anchor(geom) -> QPointF:
-        if geom.label_pos is not None:  # over the edge's z^-d tag: one tag per edge
-            return geom.label_pos
-        line = geom.line
-        return QPointF(line.x1() * 0.45 + line.x2() * 0.55, line.y1() * 0.45 + line.y2() * 0.55)
-
-    def _tag_rect(self, geom, text: str) -> QRectF:
-        width = QFontMetricsF(_TAG_FONT).horizontalAdvance(text) + 12
-        c = self._anchor(geom)
-        return QRectF(c.x() - width / 2, c.y() - 9, width, 18)
 
     def boundingRect(self) -> QRectF:
         return self._rect
@@ -86,14 +84,35 @@ class ReadsItem(QGraphicsItem):
             painter.setBrush(color)
             painter.drawPolygon(geom.arrow)
         painter.setFont(_TAG_FONT)
-        for geom, delayed, label in self.reads:
+        for (geom, delayed, label), rect in zip(self.reads, self.tag_rects):
+            if rect is None:
+                continue
             color = style.READ_DELAYED if delayed else style.READ_SAME
-            rect = self._tag_rect(geom, label)
             painter.setPen(QPen(color, 1.2))
             painter.setBrush(QColor("#ffffff"))
             painter.drawRoundedRect(rect, 5, 5)
             painter.setPen(color)
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
+
+
+def _place_tags(reads, covers_node) -> list[QRectF | None]:
+    """A spot on each read's edge that covers no node and no tag placed before it."""
+    metrics = QFontMetricsF(_TAG_FONT)
+    taken: list[tuple] = []
+
+    def blocked(box) -> bool:
+        return covers_node(box) or any(
+            box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in taken)
+
+    out = []
+    for geom, _, label in reads:
+        box = first_free(geom.samples, metrics.horizontalAdvance(label) + 12, 18, blocked,
+                         READ_FRACTIONS)
+        if box is not None:
+            taken.append(box)
+        out.append(None if box is None else QRectF(box[0], box[1], box[2] - box[0],
+                                                   box[3] - box[1]))
+    return out
 
 
 class ValueLegend(QWidget):
@@ -200,7 +219,7 @@ class CanvasPlayer(QObject):
             except KeyError:
                 continue
             reads.append((geom, delay > 0, read_label(delay, step, value, reverse)))
-        self.reads_item.set_reads(reads)
+        self.reads_item.set_reads(reads, self.scene.covers_node)
         self.reads_item.setVisible(bool(reads))
 
     # ------------------------------------------------------------------ legend placement

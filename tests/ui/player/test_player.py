@@ -214,3 +214,22 @@ def test_the_player_plays_the_networks_csv_data_and_follows_new_settings(window,
     np.testing.assert_allclose(p.trajectory.Y[:, 0], [-0.4, -0.5, -0.6, -0.7])
     net.set_meta(training={"task": {"name": "echo", "params": {"k": 2, "T": 9}}})
     assert p.T == 9  # the new training data plays at once
+
+
+@pytest.mark.parametrize("name", ["elman-sine", "lstm-adding", "echo-memory"])
+def test_read_tags_cover_no_node_nor_its_ordering_badge(window, name):
+    from rnnstudio.ui.canvas.tags import node_obstacle
+    assert window.files.open_example(ECHO.parent / f"{name}.rnn.json")
+    p, g = window.player.controller, window.doc.net.graph
+    obstacles = [node_obstacle(d["x"], d["y"]) for _, d in g.nodes(data=True)]
+    item = window.player.canvas.reads_item
+    p.seek(2)
+    shown = 0
+    for _ in range(min(p.K, 12)):
+        p.micro_step()
+        placed = [r for r in item.tag_rects if r is not None]
+        shown += len(placed)
+        for i, rect in enumerate(placed):
+            assert not any(rect.intersects(o) for o in obstacles)
+            assert not any(rect.intersects(r) for r in placed[:i])
+    assert shown
