@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QDockWidget, QLabel, QMainWindow, QMenu
 
@@ -20,6 +20,7 @@ from .context_menus import CanvasMenus
 from .document import Document
 from .editor import Editor
 from .files import FileController
+from .group_actions import GroupActions
 from .insert import TEMPLATE_ENTRIES, InsertController
 from .inspector import InspectorWidget
 from .ordering_strip import OrderingStripWidget
@@ -39,6 +40,7 @@ class MainWindow(QMainWindow):
         self.editor = Editor(self.doc, self.scene, self)
         self.files = FileController(self.doc, self.scene, self)
         self.insert = InsertController(self.editor, self)
+        self.groups = GroupActions(self.editor, self)
         self.setCentralWidget(self.view)
         self.resize(1400, 860)
         self.docks: dict[str, QDockWidget] = {}
@@ -184,6 +186,8 @@ class MainWindow(QMainWindow):
         edit.addActions([a["undo"], a["redo"]])
         edit.addSeparator()
         edit.addActions([a["cut"], a["copy"], a["paste"], a["delete"], a["select_all"]])
+        edit.addSeparator()
+        edit.addActions(self.groups.actions)
         insert = bar.addMenu("&Insert")
         templates = insert.addMenu("&Templates")
         for i, (text, _, _) in enumerate(TEMPLATE_ENTRIES):

@@ -113,3 +113,17 @@ def delay_tag(d: int) -> str:
     """z⁻¹, z⁻², ... for a delay of d steps."""
     sup = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
     return "z⁻" + str(d).translate(sup)
+
+
+def arrow_head(tip: QPointF, dx: float, dy: float, length: float = ARROW_LEN,
+               half: float = ARROW_HALF) -> QPolygonF:
+    """An arrowhead of a given size at `tip`, pointing along (dx, dy) (bundles: bigger)."""
+    n = math.hypot(dx, dy) or 1.0
+    ux, uy = dx / n, dy / n
+    bx, by = tip.x() - ux * length, tip.y() - uy * length
+    return QPolygonF([tip, QPointF(bx - uy * half, by + ux * half),
+                      QPointF(bx + uy * half, by - ux * half)])
+
+
+bounds = _bounds  # for the bundles' geometry
+quad_point = _quad_point

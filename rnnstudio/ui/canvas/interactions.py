@@ -93,6 +93,11 @@ class SceneInteractions:
             self._press_node(node, pos, event.modifiers())
             event.accept()
             return True
+        block = self.scene.groups.block_at(pos)
+        if block is not None:
+            self._press_selectable(block, pos, event.modifiers())
+            event.accept()
+            return True
         edge = self.scene.edge_at(pos)
         toggle = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
         if edge is not None:
@@ -110,11 +115,16 @@ class SceneInteractions:
             self.gesture = NewEdgeGesture(self.scene, node.node_id)
             self.gesture.move(pos)
             return
+        self._press_selectable(node, pos, modifiers)
+
+    def _press_selectable(self, item, pos: QPointF, modifiers) -> None:
+        """Select a node or a block (Ctrl toggles) and get ready to move the selection (a
+        block moves its members)."""
         if modifiers & Qt.KeyboardModifier.ControlModifier:
-            node.setSelected(not node.isSelected())
-        elif not node.isSelected():
+            item.setSelected(not item.isSelected())
+        elif not item.isSelected():
             self.scene.clearSelection()
-            node.setSelected(True)
+            item.setSelected(True)
         if self.scene.selected_edges and not modifiers & Qt.KeyboardModifier.ControlModifier:
             self.scene.select_edges(set(), clear_nodes=False)
         ids = self.scene.selected_nodes()
@@ -146,6 +156,9 @@ class SceneInteractions:
         node = self.scene.node_at(pos)
         if node is not None:
             return _node_tooltip(net, node.node_id)
+        group_text = self.scene.groups.tooltip_text(pos)
+        if group_text:
+            return group_text
         edge = self.scene.edge_at(pos)
         if edge is None:
             return ""

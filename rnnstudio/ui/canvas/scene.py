@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QPainter, QPen, QPixmapCache
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
@@ -19,6 +19,9 @@ from .. import style
 from .geometry import edge_geom
 from .interactions import SceneInteractions
 from .edges import EdgeLayerItem
+from .blocks import GroupBlockItem
+from .bundles import collapsed_of
+from .group_layer import SceneGroups
 from .items import NodeItem
 from .tags import TagPlacer, node_obstacle
 from .values import ValueLayerItem
@@ -36,6 +39,7 @@ class NetworkScene(QGraphicsScene):
     edge_requested = Signal(str, str)          # source, target (target may equal source)
     nodes_moved = Signal(dict, dict)           # {id: (x, y)} before, after a drag
     edge_selection_changed = Signal()
+    group_collapse_requested = Signal(str, bool)  # gid, collapse (double-click)
     message = Signal(str)
 
     def __init__(self, net=None, parent=None):
@@ -54,6 +58,7 @@ class NetworkScene(QGraphicsScene):
         self._dirty_edges: dict = {}
         self._restyle_edges: dict = {}
         self._tags = TagPlacer()
+        self.groups = SceneGroups(self)  # blocks, frames and bundles of the groups
         self._dirty_layers: set = set()
         self._delays: dict = {}
         self._ordering_pending = False
@@ -77,16 +82,21 @@ class NetworkScene(QGraphicsScene):
         self._clear()
         self.net = net
         net.events.subscribe(self._on_model_changed)
+        self.groups.reset()
+        hidden = self.groups.hidden  # members of collapsed groups get no items
         for n in net.graph.nodes:
-            self._add_node_item(n)
+            if n not in hidden:
+                self._add_node_item(n)
         for key in net.graph.edges:
-            self._add_edge(key)
+            if not self.groups.bundled(*key):
+                self._add_edge(key)
         self._ordering_pending = True
         self.flush()
 
     def _clear(self) -> None:
         for item in list(self.nodes.values()) + self._layers:
             self.removeItem(item)
+        self.groups.clear()
         self.nodes.clear()
         self._layers.clear()
         self._geoms.clear()
@@ -110,8 +120,11 @@ class NetworkScene(QGraphicsScene):
         self._add_node_item(event.node)
 
     def _on_node_removed(self, event) -> None:
-        item = self.nodes.pop(event.node, None)
-        self._tags.set_obstacle(event.node, None)
+        self._remove_node_item(event.node)
+
+    def _remove_node_item(self, node: str) -> None:
+        item = self.nodes.pop(node, None)
+        self._tags.set_obstacle(node, None)
         if item is not None:
             self.removeItem(item)
             if item.showing_value or self._values.bodies:
@@ -119,8 +132,12 @@ class NetworkScene(QGraphicsScene):
 
     def _on_node_changed(self, event) -> None:
         item = self.nodes.get(event.node)
-        if item is None:
+        if item is None:  # in a collapsed group: its block may move or change caption
+            if event.node in self.groups.hidden:
+                self.groups.mark_geometry()
             return
+        if self.groups.frames or self.groups.bundle_items:
+            self.groups.mark_geometry()
         if "x" in event.changed or "y" in event.changed:
             item.sync_position()
             g = self.net.graph
@@ -132,12 +149,20 @@ class NetworkScene(QGraphicsScene):
             self._values.refresh(geometry=True)
 
     def _on_edge_added(self, event) -> None:
-        self._add_edge(event.edge)
+        if self.groups.bundled(*event.edge):
+            self.groups.mark_structure()
+        else:
+            self._add_edge(event.edge)
 
     def _on_edge_removed(self, event) -> None:
-        key = event.edge
+        if self.groups.hidden:
+            self.groups.mark_structure()
+        self._delays.pop(event.edge, None)
+        self._drop_edge(event.edge)
+
+    def _drop_edge(self, key) -> None:
+        """Stop drawing an edge on its own (it went, or went into a bundle)."""
         self._geoms.pop(key, None)
-        self._delays.pop(key, None)
         self._dirty_edges.pop(key, None)
         self._tags.remove(key)
         self.selected_edges.discard(key)
@@ -150,7 +175,10 @@ class NetworkScene(QGraphicsScene):
         self._schedule()
 
     def _on_edge_changed(self, event) -> None:
-        self._mark_edges([event.edge])
+        if self.groups.bundled(*event.edge):
+            self.groups.mark_structure()  # a weight's sign colours its bundle
+        else:
+            self._mark_edges([event.edge])
 
     def _on_ordering_changed(self, event=None) -> None:
         self._ordering_pending = True
@@ -160,6 +188,8 @@ class NetworkScene(QGraphicsScene):
         """Weights changed (training, re-initialising): widths and colours only, the
         geometry stays."""
         self._restyle_edges.update(dict.fromkeys(self._geoms))
+        if self.groups.hidden:
+            self.groups.mark_structure()
         self._schedule()
         for item in self.nodes.values():
             item.update()
@@ -168,6 +198,28 @@ class NetworkScene(QGraphicsScene):
         for n in self.net.inputs:
             if n in self.nodes:
                 self.nodes[n].update()
+
+    def _on_group_changed(self, event) -> None:
+        """Collapsing hides the members (their items go, their edges join bundles), expanding
+        shows them again; blocks, frames and bundles follow in `flush`."""
+        old = self.groups.hidden
+        new = self.groups.hidden = collapsed_of(self.net)
+        g = self.net.graph
+        shown = [n for n in old if n not in new and n in g]
+        hidden = [n for n in new if n not in old]
+        for n in shown:
+            self._add_node_item(n)
+        for n in hidden:
+            self._remove_node_item(n)
+        keys = dict.fromkeys(k for n in shown + hidden
+                             for k in [*g.in_edges(n), *g.out_edges(n)])
+        for key in keys:
+            if self.groups.bundled(*key):
+                self._drop_edge(key)
+            elif key not in self._layer_of:
+                self._add_edge(key)
+        self._ordering_pending = self._ordering_pending or bool(shown)  # their badges
+        self.groups.mark_structure()
 
     # ---------------------------------------------------------------- edges
     def _add_node_item(self, node: str) -> None:
@@ -231,6 +283,7 @@ class NetworkScene(QGraphicsScene):
             return
         if self._ordering_pending:
             self._restyle_ordering()
+        self.groups.flush()  # blocks first: edge tags keep off them
         g = self.net.graph
         for key in self._dirty_edges:
             if key in self._layer_of and g.has_edge(*key):
@@ -266,6 +319,8 @@ class NetworkScene(QGraphicsScene):
         changed = [k for k, d in delays.items() if self._delays.get(k) != d]
         self._delays = delays
         self._dirty_edges.update(dict.fromkeys(changed))
+        if changed and self.groups.hidden:
+            self.groups.mark_structure()
 
     def _compute_geom(self, key):
         u, v = key
@@ -329,7 +384,13 @@ class NetworkScene(QGraphicsScene):
         return best
 
     def selected_nodes(self) -> list[str]:
-        return [i.node_id for i in self.selectedItems() if isinstance(i, NodeItem)]
+        """The selected nodes, with the members of the selected blocks, in the network's
+        order (Qt's selection order changes from run to run)."""
+        chosen = {i.node_id for i in self.selectedItems() if isinstance(i, NodeItem)}
+        chosen.update(self.groups.selected_members())
+        if len(chosen) < 2:
+            return list(chosen)
+        return [n for n in self.net.graph if n in chosen]
 
     def select_edges(self, keys, clear_nodes: bool = True) -> None:
         if clear_nodes:
@@ -342,10 +403,13 @@ class NetworkScene(QGraphicsScene):
         self.edge_selection_changed.emit()
 
     def select_nodes(self, ids) -> None:
+        self.flush()  # blocks of groups collapsed a moment ago
         self.clearSelection()
         for n in ids:
             if n in self.nodes:
                 self.nodes[n].setSelected(True)
+            elif n in self.groups.hidden:  # in a collapsed group: its block
+                self.groups.blocks[self.groups.hidden[n]].setSelected(True)
 
     def free_spot(self, centre: QPointF, within: QRectF | None = None) -> QPointF:
         """The grid point nearest `centre` where a new node covers no node (nor its label):
@@ -368,7 +432,7 @@ class NetworkScene(QGraphicsScene):
 
     def _spot_free(self, p: QPointF) -> bool:
         rect = QRectF(p.x() - FREE_GAP, p.y() - FREE_GAP, 2 * FREE_GAP, 2 * FREE_GAP)
-        return not any(isinstance(i, NodeItem) for i in self.items(rect))
+        return not any(isinstance(i, (NodeItem, GroupBlockItem)) for i in self.items(rect))
 
     def covers_node(self, box: tuple) -> bool:
         """Does a box (x0, y0, x1, y1) cover a node, its ordering badge or its name?"""
@@ -381,7 +445,7 @@ class NetworkScene(QGraphicsScene):
         for layer in self._layers + [self._live]:
             if len(layer):
                 rect = rect.united(layer.sceneBoundingRect())
-        return rect
+        return rect.united(self.groups.rect())
 
     # ---------------------------------------------------------------- values (step-through)
     def set_values(self, values: dict | None, scale: float = 1.0, *, pending=(),
@@ -396,6 +460,7 @@ class NetworkScene(QGraphicsScene):
             for item in self.nodes.values():
                 toggled |= item.set_value(None)
             self._values.refresh(geometry=toggled)
+            self.groups.set_values(None)
             return
         pending, targets, nodes = set(pending), targets or {}, self.nodes
         special = pending | set(targets) | {computing}
@@ -414,6 +479,8 @@ class NetworkScene(QGraphicsScene):
             toggled |= nodes[n].set_value(None, scale, pending=n in pending,
                                           computing=n == computing, target=targets.get(n))
         self._values.refresh(geometry=toggled)
+        if self.groups.blocks:  # members not in `values` are not computed yet
+            self.groups.set_values(dict(zip(values, levels)))
 
     # ---------------------------------------------------------------- events
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
@@ -443,6 +510,19 @@ class NetworkScene(QGraphicsScene):
         if not self.interactions.move(event):
             super().mouseMoveEvent(event)
 
+    def mouseDoubleClickEvent(self, event) -> None:
+        """Double-click a block to expand its group, a frame's header to collapse it."""
+        pos = event.scenePos()
+        if event.button() == Qt.MouseButton.LeftButton and self.net is not None:
+            block = self.groups.block_at(pos)
+            frame = None if block is not None else self.groups.frame_at(pos)
+            if block is not None or frame is not None:
+                gid = (block or frame).gid
+                self.group_collapse_requested.emit(gid, block is None)
+                event.accept()
+                return
+        super().mouseDoubleClickEvent(event)
+
     def mouseReleaseEvent(self, event) -> None:
         if not self.interactions.release(event):
             super().mouseReleaseEvent(event)
@@ -471,4 +551,5 @@ _HANDLERS = {
     ev.ORDERING_CHANGED: NetworkScene._on_ordering_changed,
     ev.PARAMS_CHANGED: NetworkScene._on_params_changed,
     ev.IO_CHANGED: NetworkScene._on_io_changed,
+    ev.GROUP_CHANGED: NetworkScene._on_group_changed,
 }

@@ -1,0 +1,231 @@
+"""Groups on the canvas: a collapsed group is one block, an expanded one a light labelled frame.
+
+A block shows its caption ("hidden · 16 × tanh") and a strip of one cell per member: plain
+while editing, in the value colours during step-through, so a 64-unit layer reads at a glance.
+It stands at its members' centre (so it follows Arrange and undo) and keeps nothing of the
+model but its id: captions and sizes are read from the network when the scene lays it out.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem
+
+from .. import style
+from .bundles import member_summary
+
+CAPTION_FONT = QFont("Sans Serif", 9, QFont.Weight.DemiBold)
+SUMMARY_FONT = QFont("Sans Serif", 8)
+FRAME_FONT = QFont("Sans Serif", 8, QFont.Weight.DemiBold)
+LINE_H = 15.0
+CAPTION_H = 2 * LINE_H + 6  # the label, then "16 × tanh"
+STRIP_W = 112.0  # a strip's target width (cells shrink for big groups, 3 units at least)
+MIN_BLOCK_W = 84.0
+PAD = 8.0
+FRAME_PAD = 14.0
+FRAME_HEADER = 18.0
+BLOCK_OUTLINE = QPen(style.NODE_OUTLINE, 1.6)
+FRAME_PEN = QPen(QColor("#b9c0d0"), 1.2, Qt.PenStyle.DashLine)
+FRAME_FILL = QColor(236, 240, 248, 110)
+FRAME_TEXT = QColor("#596174")
+SUMMARY_TEXT = QColor("#4c566a")
+CELL_EDGE = QColor("#ffffff")
+PLAIN_CELL = QColor("#ffffff")
+CELL_OUTLINE = QPen(QColor("#8a93a6"), 0.8)
+
+
+def strip_grid(n: int) -> tuple[int, int, float]:
+    """(columns, rows, cell size) of a strip of n cells: one row up to 8, two up to 16, then
+    a block about four times wider than tall (16 x 4 for 64 units)."""
+    cols = n if n <= 8 else 8 if n <= 16 else min(64, max(16, math.ceil(math.sqrt(4 * n))))
+    rows = math.ceil(n / max(cols, 1))
+    cell = float(max(3, min(9, math.floor(STRIP_W / max(cols, 1)))))
+    return max(cols, 1), max(rows, 1), cell
+
+
+def _lut() -> np.ndarray:
+    """ARGB32 colour of every value level (style.level_brush), for strip images."""
+    colors = [style.level_brush(level).color() for level in range(style.PENDING_LEVEL + 1)]
+    return np.array([c.rgba() for c in colors], dtype=np.uint32)
+
+
+_LUT: list = []
+
+
+class GroupBlockItem(QGraphicsItem):
+    """A collapsed group. Selecting it selects its members (for the plots, delete, copy);
+    double-clicking it expands the group (the scene turns that into an undoable command)."""
+
+    def __init__(self, net, gid: str):
+        super().__init__()
+        self._net, self.gid = net, gid
+        self.levels: np.ndarray | None = None  # step-through colour levels, None: editing
+        self._rect = QRectF()
+        self.members: list[str] = []  # as the model had them at the last layout
+        self.caption = ""  # "hidden · 16 × tanh", as the tooltip says it
+        self.label, self.summary = "", ""  # the two lines the block shows
+        self.vkind = "neuron"
+        self.grid = (1, 1, 10.0)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setZValue(10)
+
+    def layout(self, record: dict) -> None:
+        """Caption, size and position from the group's record (the members' centre)."""
+        net = self._net
+        self.members = members = list(record["members"])
+        g = net.graph
+        self.label, self.summary = record["label"], member_summary(net, members)
+        self.caption = f"{self.label} · {self.summary}"
+        kinds = {style.visual_kind(g.nodes[m]) for m in members}
+        self.vkind = kinds.pop() if len(kinds) == 1 else "neuron"
+        self.grid = cols, rows, cell = strip_grid(len(members))
+        text_w = max(QFontMetricsF(CAPTION_FONT).horizontalAdvance(self.label),
+                     QFontMetricsF(SUMMARY_FONT).horizontalAdvance(self.summary))
+        w = max(MIN_BLOCK_W, text_w + 2 * PAD + 4, cols * cell + 2 * PAD)
+        h = CAPTION_H + rows * cell + PAD
+        if (w, h) != (self._rect.width(), self._rect.height()):
+            self.prepareGeometryChange()
+            self._rect = QRectF(-w / 2, -h / 2, w, h)
+        xs = [g.nodes[m]["x"] for m in members]
+        ys = [g.nodes[m]["y"] for m in members]
+        self.setPos(sum(xs) / len(xs), sum(ys) / len(ys))
+        self.update()
+
+    def rect(self) -> QRectF:
+        return self._rect
+
+    def boundingRect(self) -> QRectF:
+        return self._rect.adjusted(-5, -5, 5, 5)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRoundedRect(self._rect, 8, 8)
+        return path
+
+    def strip_rect(self) -> QRectF:
+        cols, rows, cell = self.grid
+        r = self._rect
+        return QRectF(-cols * cell / 2, r.top() + CAPTION_H, cols * cell, rows * cell)
+
+    def set_levels(self, levels: np.ndarray | None) -> None:
+        """The members' colour levels (style.value_level; PENDING_LEVEL: not computed yet),
+        in member order; None: the editing look."""
+        if levels is None and self.levels is None:
+            return
+        self.levels = None if levels is None else np.asarray(levels, dtype=np.intp)
+        self.update()
+
+    # ---------------------------------------------------------------- painting
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, lod > 0.3)
+        if self.isSelected():
+            painter.setPen(QPen(style.SELECTION, 7))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(self._rect, 8, 8)
+        painter.setPen(BLOCK_OUTLINE)
+        painter.setBrush(style.NODE_FILL[self.vkind])
+        painter.drawRoundedRect(self._rect, 8, 8)
+        self._paint_strip(painter, lod)
+        if lod < style.DETAIL_LOD:
+            return
+        painter.setPen(style.LABEL_TEXT)
+        painter.setFont(CAPTION_FONT)
+        r = self._rect
+        line = QRectF(r.left() + 2, r.top() + 3, r.width() - 4, LINE_H)
+        painter.drawText(line, Qt.AlignmentFlag.AlignCenter, self.label)
+        painter.setFont(SUMMARY_FONT)
+        painter.setPen(SUMMARY_TEXT)
+        painter.drawText(line.translated(0, LINE_H), Qt.AlignmentFlag.AlignCenter, self.summary)
+
+    def _paint_strip(self, painter: QPainter, lod: float) -> None:
+        cols, rows, cell = self.grid
+        rect = self.strip_rect()
+        n = len(self.members)
+        if self.levels is None or len(self.levels) != n:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(PLAIN_CELL)
+            painter.drawRect(rect)
+        else:
+            if not _LUT:
+                _LUT.append(_lut())
+            argb = np.zeros(rows * cols, dtype=np.uint32)
+            argb[:n] = _LUT[0][np.clip(self.levels, 0, style.PENDING_LEVEL)]
+            argb = np.ascontiguousarray(argb.reshape(rows, cols))
+            image = QImage(argb.data, cols, rows, 4 * cols, QImage.Format.Format_ARGB32)
+            painter.drawImage(rect, image)
+        if cell * lod >= 5:  # cells big enough on screen to tell apart: a white grid
+            painter.setPen(QPen(CELL_EDGE, 1.0))
+            for c in range(1, cols):
+                x = rect.left() + c * cell
+                painter.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
+            for k in range(1, rows):
+                y = rect.top() + k * cell
+                painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+        painter.setPen(CELL_OUTLINE)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(rect)
+        last = n - (rows - 1) * cols  # cells in the last row: blank the rest
+        if rows > 1 and last < cols:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(style.NODE_FILL[self.vkind])
+            painter.drawRect(QRectF(rect.left() + last * cell + 0.5, rect.bottom() - cell + 0.5,
+                                    (cols - last) * cell, cell))
+
+
+class GroupFrameItem(QGraphicsItem):
+    """An expanded group: a light frame around its members, its label in a header on top.
+    Only the header takes clicks (double-click collapses); inside, the background's rubber
+    band and the members behave as without the frame."""
+
+    def __init__(self, net, gid: str):
+        super().__init__()
+        self._net, self.gid = net, gid
+        self._rect = QRectF()
+        self.label = ""
+        self.setZValue(-5)
+        self.setAcceptHoverEvents(False)
+
+    def layout(self, record: dict, member_rects: list[QRectF]) -> None:
+        rect = QRectF()
+        for r in member_rects:
+            rect = rect.united(r)
+        rect = rect.adjusted(-FRAME_PAD, -FRAME_PAD - FRAME_HEADER, FRAME_PAD, FRAME_PAD)
+        self.label = f"{record['label']} ({len(record['members'])})"
+        if rect != self._rect:
+            self.prepareGeometryChange()
+            self._rect = rect
+        self.update()
+
+    def rect(self) -> QRectF:
+        return self._rect
+
+    def header_rect(self) -> QRectF:
+        r = self._rect
+        w = QFontMetricsF(FRAME_FONT).horizontalAdvance(self.label) + 16
+        return QRectF(r.left(), r.top(), min(r.width(), w), FRAME_HEADER)
+
+    def boundingRect(self) -> QRectF:
+        return self._rect.adjusted(-1, -1, 1, 1)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRect(self.header_rect())
+        return path
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(FRAME_PEN)
+        painter.setBrush(FRAME_FILL)
+        painter.drawRoundedRect(self._rect, 10, 10)
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        if lod < style.DETAIL_LOD:
+            return
+        painter.setPen(FRAME_TEXT)
+        painter.setFont(FRAME_FONT)
+        painter.drawText(self.header_rect().adjusted(8, 1, 0, 0),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.label)

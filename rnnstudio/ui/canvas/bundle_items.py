@@ -1,0 +1,187 @@
+"""Bundled edges on the canvas: one arrow per (source end, target end, delayed or not), drawn
+thicker than single edges, labelled with the weight matrix's shape ("W 16×16") and, when
+delayed, dashed with a z⁻ᵈ badge. Geometry is computed when the ends move, never in paint."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import (QColor, QFont, QFontMetricsF, QPainter, QPainterPath,
+                           QPainterPathStroker, QPen)
+from PySide6.QtWidgets import QGraphicsItem
+
+from .. import style
+from .geometry import END_GAP, EdgeGeom, arrow_head, bounds, delay_tag, quad_point
+
+LABEL_FONT = QFont("Sans Serif", 7, QFont.Weight.DemiBold)
+BADGE_FONT = QFont("Sans Serif", 7, QFont.Weight.DemiBold)
+LABEL_H = 15.0
+LOOP_H = 46.0
+MIXED = {False: QColor("#5b6577"), True: QColor("#7f6aa8")}  # weights of both signs
+LABEL_FILL = QColor("#ffffff")
+LABEL_TEXT = QColor("#2e3440")
+
+
+def bundle_color(delayed: bool, sign: bool | None) -> QColor:
+    return MIXED[delayed] if sign is None else style.EDGE_COLOR[(delayed, sign)]
+
+
+def bundle_width(count: int) -> float:
+    return 2.2 + min(2.4, 0.5 * math.log2(max(count, 1)))
+
+
+class End:
+    """A bundle's end on the canvas: a block's rectangle or a node's circle, at `c`."""
+
+    def __init__(self, c: QPointF, half_w: float = 0.0, half_h: float = 0.0):
+        self.c, self.hw, self.hh = c, half_w, half_h
+
+    def rim(self, towards: QPointF, gap: float = 3.0) -> QPointF:
+        dx, dy = towards.x() - self.c.x(), towards.y() - self.c.y()
+        n = math.hypot(dx, dy) or 1.0
+        if self.hw <= 0:  # a node
+            k = END_GAP / n
+        else:
+            k = min(self.hw / abs(dx) if dx else math.inf,
+                    self.hh / abs(dy) if dy else math.inf) + gap / n
+        return QPointF(self.c.x() + dx * k, self.c.y() + dy * k)
+
+
+def bundle_geom(a: End, b: End, delayed: bool, self_loop: bool) -> EdgeGeom:
+    if self_loop:
+        return _loop(a, above=delayed)
+    if not delayed:
+        p, q = a.rim(b.c), b.rim(a.c)
+        return _straight(p, q)
+    dx, dy = b.c.x() - a.c.x(), b.c.y() - a.c.y()
+    n = math.hypot(dx, dy) or 1.0
+    off = max(30.0, min(120.0, 0.25 * n))
+    ctrl = QPointF((a.c.x() + b.c.x()) / 2 + dy / n * off, (a.c.y() + b.c.y()) / 2 - dx / n * off)
+    return _curve(a.rim(ctrl), ctrl, b.rim(ctrl))
+
+
+def _straight(p: QPointF, tip: QPointF) -> EdgeGeom:
+    dx, dy = tip.x() - p.x(), tip.y() - p.y()
+    n = math.hypot(dx, dy) or 1.0
+    end = QPointF(tip.x() - dx / n * 10, tip.y() - dy / n * 10)
+    pts = [(p.x() + dx * k / 10, p.y() + dy * k / 10) for k in range(11)]
+    return EdgeGeom(QLineF(p, end), None, arrow_head(tip, dx, dy, 12, 6), None, pts, bounds(pts))
+
+
+def _curve(p: QPointF, ctrl: QPointF, tip: QPointF) -> EdgeGeom:
+    tx, ty = tip.x() - ctrl.x(), tip.y() - ctrl.y()
+    tn = math.hypot(tx, ty) or 1.0
+    end = QPointF(tip.x() - tx / tn * 10, tip.y() - ty / tn * 10)
+    path = QPainterPath(p)
+    path.quadTo(ctrl, end)
+    pa, pc, pb = (p.x(), p.y()), (ctrl.x(), ctrl.y()), (tip.x(), tip.y())
+    pts = [quad_point(pa, pc, pb, k / 10) for k in range(11)]
+    return EdgeGeom(None, path, arrow_head(tip, tx, ty, 12, 6), None, pts, bounds(pts + [pc]))
+
+
+def _loop(a: End, above: bool) -> EdgeGeom:
+    """A loop on the block's top (delayed: the textbook's recurrent arrow) or bottom."""
+    s = -1.0 if above else 1.0
+    c, edge = a.c, a.c.y() + s * a.hh
+    w = min(40.0, a.hw * 0.5)
+    p, tip = QPointF(c.x() - w, edge), QPointF(c.x() + w, edge)
+    c1 = QPointF(c.x() - w - 26, edge + s * LOOP_H)
+    c2 = QPointF(c.x() + w + 26, edge + s * LOOP_H)
+    path = QPainterPath(p)
+    path.cubicTo(c1, c2, QPointF(tip.x(), tip.y() + s * 9))
+    pts = [(path.pointAtPercent(k / 10).x(), path.pointAtPercent(k / 10).y()) for k in range(11)]
+    return EdgeGeom(None, path, arrow_head(tip, 0.0, -s, 12, 6), None, pts, bounds(pts, 14))
+
+
+class BundleItem(QGraphicsItem):
+    """One bundle: its arrow, and its label where the scene placed it (None: not drawn)."""
+
+    def __init__(self, key, bundle):
+        super().__init__()
+        self.key, self.bundle = key, bundle
+        self.geom: EdgeGeom | None = None
+        self.label_rect: QRectF | None = None
+        self._rect = QRectF()
+        self._shape: QPainterPath | None = None
+        self.setZValue(2)  # over the edge layers, under the value layer and the nodes
+        self.setAcceptHoverEvents(False)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+
+    def label_size(self) -> tuple[float, float]:
+        w = QFontMetricsF(LABEL_FONT).horizontalAdvance(self.bundle.label) + 8
+        if self.bundle.delayed:
+            w += QFontMetricsF(BADGE_FONT).horizontalAdvance(delay_tag(self.bundle.delay)) + 10
+        return w, LABEL_H
+
+    def set_geometry(self, geom: EdgeGeom, label_centre: QPointF | None) -> None:
+        self.prepareGeometryChange()
+        self.geom, self._shape = geom, None
+        w, h = self.label_size()
+        self.label_rect = None if label_centre is None else QRectF(
+            label_centre.x() - w / 2, label_centre.y() - h / 2, w, h)
+        rect = geom.rect
+        if self.label_rect is not None:
+            rect = rect.united(self.label_rect.adjusted(-2, -2, 2, 2))
+        self._rect = rect
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self._rect
+
+    def shape(self) -> QPainterPath:
+        if self._shape is None:
+            path = QPainterPath()
+            if self.geom is not None:
+                if self.geom.line is not None:
+                    path.moveTo(self.geom.line.p1())
+                    path.lineTo(self.geom.line.p2())
+                else:
+                    path.addPath(self.geom.path)
+            stroker = QPainterPathStroker()
+            stroker.setWidth(10)
+            self._shape = stroker.createStroke(path)
+        return self._shape
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        g, b = self.geom, self.bundle
+        if g is None:
+            return
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, lod > 0.3)
+        color = bundle_color(b.delayed, b.sign)
+        pen = QPen(color, bundle_width(len(b.edges)))
+        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+        if b.delayed:
+            pen.setDashPattern([3.0, 1.8])
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        if g.line is not None:
+            painter.drawLine(g.line)
+        else:
+            painter.drawPath(g.path)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(color)
+        painter.drawPolygon(g.arrow)
+        if self.label_rect is not None and lod >= style.DETAIL_LOD:
+            self._paint_label(painter, color)
+
+    def _paint_label(self, painter: QPainter, color: QColor) -> None:
+        rect, b = self.label_rect, self.bundle
+        painter.setPen(QPen(color, 1.0))
+        painter.setBrush(LABEL_FILL)
+        painter.drawRoundedRect(rect, 7, 7)
+        text_w = QFontMetricsF(LABEL_FONT).horizontalAdvance(b.label) + 8
+        painter.setPen(LABEL_TEXT)
+        painter.setFont(LABEL_FONT)
+        painter.drawText(QRectF(rect.left(), rect.top(), text_w, rect.height()),
+                         Qt.AlignmentFlag.AlignCenter, b.label)
+        if b.delayed:
+            badge = QRectF(rect.left() + text_w - 2, rect.top() + 2, rect.width() - text_w,
+                           rect.height() - 4)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(style.DELAY_TAG_FILL)
+            painter.drawRoundedRect(badge, 5, 5)
+            painter.setPen(style.DELAY_TAG_TEXT)
+            painter.setFont(BADGE_FONT)
+            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, delay_tag(b.delay))

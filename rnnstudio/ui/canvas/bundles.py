@@ -1,0 +1,108 @@
+"""Collapsed groups as the canvas and the unrolled view draw them. No Qt.
+
+A collapsed group is one block; every edge with an end inside one is drawn as part of a bundle:
+one arrow per (source end, target end, delayed or not), where an end is a collapsed group or a
+single node. Bundles are computed from the model each time they are needed, never stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+End = tuple[str, str]  # ("group", gid) or ("node", id)
+
+
+def collapsed_of(net) -> dict[str, str]:
+    """{node: gid} for the members of collapsed groups."""
+    return {n: gid for gid, rec in net.groups.items() if rec["collapsed"]
+            for n in rec["members"]}
+
+
+def end_of(node: str, hidden: dict[str, str]) -> End:
+    gid = hidden.get(node)
+    return ("node", node) if gid is None else ("group", gid)
+
+
+@dataclass
+class Bundle:
+    """Edges drawn as one arrow: their sources and targets (in edge order), their count, how
+    many weigh >= 0, and the longest delay among them."""
+    source: End
+    target: End
+    delayed: bool
+    sources: dict = field(default_factory=dict)
+    targets: dict = field(default_factory=dict)
+    edges: list = field(default_factory=list)
+    positive: int = 0
+    delay: int = 0
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """The weight matrix's shape: (targets, sources), as W in y = W x."""
+        return len(self.targets), len(self.sources)
+
+    @property
+    def label(self) -> str:
+        rows, cols = self.shape
+        return f"W {rows}×{cols}"
+
+    @property
+    def sign(self) -> bool | None:
+        """True: every weight >= 0, False: every weight < 0, None: mixed."""
+        if self.positive == len(self.edges):
+            return True
+        return False if self.positive == 0 else None
+
+    def add(self, u: str, v: str, weight: float, delay: int) -> None:
+        self.sources[u] = None
+        self.targets[v] = None
+        self.edges.append((u, v))
+        self.positive += weight >= 0
+        self.delay = max(self.delay, delay)
+
+
+def bundles(net, hidden: dict[str, str], delays: dict) -> dict:
+    """The bundles of the edges with an end in a collapsed group (`hidden`, from
+    `collapsed_of`), in edge order: {(source end, target end, delayed): Bundle}. A self-loop
+    counts as delayed (it reads the previous step), as on the canvas."""
+    out: dict = {}
+    if not hidden:
+        return out
+    g = net.graph
+    for u, v, w in g.edges(data="weight"):
+        if u not in hidden and v not in hidden:
+            continue
+        d = delays.get((u, v), 0)
+        delayed = d >= 1 or u == v
+        a, b = end_of(u, hidden), end_of(v, hidden)
+        k = (a, b, delayed)
+        bundle = out.get(k)
+        if bundle is None:
+            bundle = out[k] = Bundle(a, b, delayed)
+        bundle.add(u, v, w, d)
+    return out
+
+
+def caption(label: str, net, members: list[str]) -> str:
+    """A block's caption: its label, size and what its members compute, e.g.
+    "hidden · 16 × tanh" (inputs: "inputs · 2 inputs"; mixed activations: "mixed")."""
+    return f"{label} · {member_summary(net, members)}"
+
+
+def member_summary(net, members: list[str]) -> str:
+    g = net.graph
+    n = len(members)
+    kinds = {g.nodes[m]["kind"] for m in members}
+    if kinds == {"input"}:
+        return f"{n} input" + ("s" if n != 1 else "")
+    looks = {_look(g.nodes[m]) for m in members}
+    what = looks.pop() if len(looks) == 1 else "mixed"
+    return f"{n} × {what}"
+
+
+def _look(attrs: dict) -> str:
+    if attrs.get("kind") == "input":
+        return "input"
+    if attrs.get("aggregate") == "product":
+        return "product"
+    return str(attrs.get("activation", "identity"))

@@ -1,0 +1,196 @@
+"""The scene's groups: which nodes the collapsed groups hide, their blocks, the frames of the
+expanded groups, and the bundles of the edges with an end in a collapsed group.
+
+Everything here is derived from the model: a model event only marks what to derive again (the
+structure: groups, bundle membership; or the geometry: positions), and `flush` brings the
+items up to date in one pass.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF
+
+from .. import style
+from .blocks import GroupBlockItem, GroupFrameItem
+from .bundle_items import BundleItem, End, bundle_geom
+from .bundles import bundles, collapsed_of
+from .geometry import delay_tag
+from .tags import node_obstacle
+
+BLOCK_GAP = 14.0
+
+
+class SceneGroups:
+    def __init__(self, scene):
+        self.scene = scene
+        self.hidden: dict[str, str] = {}  # node -> the collapsed group hiding it
+        self.blocks: dict[str, GroupBlockItem] = {}
+        self.frames: dict[str, GroupFrameItem] = {}
+        self.bundle_items: dict = {}  # (source end, target end, delayed) -> BundleItem
+        self._structure = False
+        self._geometry = False
+
+    @property
+    def net(self):
+        return self.scene.net
+
+    # ---------------------------------------------------------------- marking
+    def clear(self) -> None:
+        for item in [*self.blocks.values(), *self.frames.values(), *self.bundle_items.values()]:
+            self.scene.removeItem(item)
+        self.blocks, self.frames, self.bundle_items = {}, {}, {}
+        self.hidden = {}
+
+    def reset(self) -> None:
+        """A new network: start from its groups."""
+        self.clear()
+        self.hidden = collapsed_of(self.net)
+        self.mark_structure()
+
+    def mark_structure(self) -> None:
+        self._structure = True
+        self.scene._schedule()
+
+    def mark_geometry(self) -> None:
+        self._geometry = True
+        self.scene._schedule()
+
+    def bundled(self, u: str, v: str) -> bool:
+        """Is the edge u -> v drawn as part of a bundle?"""
+        return u in self.hidden or v in self.hidden
+
+    # ---------------------------------------------------------------- bringing up to date
+    def flush(self) -> None:
+        structure, geometry = self._structure, self._geometry
+        self._structure = self._geometry = False
+        if structure:
+            self._rebuild()
+        if structure or geometry:
+            self._lay_out()
+
+    def _rebuild(self) -> None:
+        groups = self.net.groups
+        collapsed = [g for g, r in groups.items() if r["collapsed"]]
+        expanded = [g for g, r in groups.items() if not r["collapsed"]]
+        self._sync(self.blocks, collapsed, GroupBlockItem, "block")
+        self._sync(self.frames, expanded, GroupFrameItem, "frame")
+        data = bundles(self.net, self.hidden, self.scene._delays)
+        for key in [k for k in self.bundle_items if k not in data]:
+            self.scene.removeItem(self.bundle_items.pop(key))
+            self.scene._tags.remove(("bundle",) + key)
+        for key, bundle in data.items():
+            item = self.bundle_items.get(key)
+            if item is None:
+                item = self.bundle_items[key] = BundleItem(key, bundle)
+                self.scene.addItem(item)
+            item.bundle = bundle
+
+    def _sync(self, items: dict, wanted: list, cls, tag: str) -> None:
+        for gid in [g for g in items if g not in wanted]:
+            self.scene.removeItem(items.pop(gid))
+            self.scene._tags.set_obstacle((tag, gid), None)
+        for gid in wanted:
+            if gid not in items:
+                items[gid] = cls(self.net, gid)
+                self.scene.addItem(items[gid])
+        if list(items) != wanted:  # the groups' order: the blocks' layout order
+            items_in_order = {gid: items[gid] for gid in wanted}
+            items.clear()
+            items.update(items_in_order)
+
+    def _lay_out(self) -> None:
+        groups = self.net.groups
+        for gid, block in self.blocks.items():
+            block.layout(groups[gid])
+        self._separate_blocks()
+        tags = self.scene._tags
+        covered: list = []
+        for gid, block in self.blocks.items():
+            covered += tags.set_obstacle(("block", gid), block.rect().translated(block.pos()))
+        g = self.net.graph
+        for gid, frame in self.frames.items():
+            members = groups[gid]["members"]
+            frame.layout(groups[gid], [node_obstacle(g.nodes[m]["x"], g.nodes[m]["y"])
+                                       for m in members])
+            covered += tags.set_obstacle(("frame", gid), frame.header_rect())
+        for key, item in self.bundle_items.items():
+            source, target, delayed = key
+            geom = bundle_geom(self._end(source), self._end(target), delayed, source == target)
+            w, h = item.label_size()
+            item.set_geometry(geom, tags.place(("bundle",) + key, geom.samples, w, h))
+        self.scene._mark_edges([k for k in covered if len(k) == 2 and k[0] != "bundle"])
+
+    def _separate_blocks(self) -> None:
+        """Blocks stand at their members' centres, which may lie close: in the groups' order
+        a block that would cover one placed before it moves down below it. Only the picture
+        moves: the members keep their positions."""
+        placed: list[QRectF] = []
+        for block in self.blocks.values():
+            rect = block.rect().translated(block.pos())
+            for _ in range(len(placed) + 1):
+                other = next((o for o in placed if o.adjusted(
+                    -BLOCK_GAP, -BLOCK_GAP, BLOCK_GAP, BLOCK_GAP).intersects(rect)), None)
+                if other is None:
+                    break
+                rect.moveTop(other.bottom() + BLOCK_GAP)
+            placed.append(rect)
+            block.setPos(rect.center())
+
+    def _end(self, end) -> End:
+        kind, ident = end
+        if kind == "group":
+            block = self.blocks[ident]
+            r = block.rect()
+            return End(block.pos(), r.width() / 2, r.height() / 2)
+        return End(self.scene.nodes[ident].pos())
+
+    # ---------------------------------------------------------------- queries
+    def selected_members(self) -> list[str]:
+        return [m for b in self.blocks.values() if b.isSelected() for m in b.members]
+
+    def rect(self) -> QRectF:
+        rect = QRectF()
+        for item in [*self.blocks.values(), *self.frames.values(), *self.bundle_items.values()]:
+            rect = rect.united(item.sceneBoundingRect())
+        return rect
+
+    def set_values(self, level_of: dict | None) -> None:
+        """Step-through colours of the blocks' cells ({node: level}; None: editing look)."""
+        for block in self.blocks.values():
+            if level_of is None:
+                block.set_levels(None)
+            else:
+                block.set_levels([level_of.get(m, style.PENDING_LEVEL) for m in block.members])
+
+    def block_at(self, pos: QPointF) -> GroupBlockItem | None:
+        for item in self.scene.items(pos):
+            if isinstance(item, GroupBlockItem):
+                return item
+        return None
+
+    def tooltip_text(self, pos: QPointF) -> str:
+        """What a block or a bundle under `pos` is ("" if none)."""
+        block = self.block_at(pos)
+        if block is not None:
+            return (f"{block.caption}\nA collapsed group: double-click to expand it, "
+                    "select it to plot its members")
+        for item in self.scene.items(pos):
+            if isinstance(item, BundleItem):
+                b = item.bundle
+                when = (f"read from {delay_tag(b.delay)} (earlier steps)" if b.delayed
+                        else "same step")
+                n = len(b.edges)
+                return (f"{_end_name(self.net, b.source)} → {_end_name(self.net, b.target)}: "
+                        f"{n} edge{'s' if n != 1 else ''}, {b.label}, {when}")
+        return ""
+
+    def frame_at(self, pos: QPointF) -> GroupFrameItem | None:
+        for item in self.scene.items(pos):
+            if isinstance(item, GroupFrameItem):
+                return item
+        return None
+
+
+def _end_name(net, end) -> str:
+    kind, ident = end
+    return net.groups[ident]["label"] if kind == "group" else ident

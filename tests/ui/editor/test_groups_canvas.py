@@ -1,0 +1,266 @@
+"""Groups on the canvas: collapsed groups are blocks, their edges bundles; every change undoes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+
+import rnnstudio as rs
+from rnnstudio import templates
+from rnnstudio.io import load
+from rnnstudio.ui import style
+from rnnstudio.ui.canvas.blocks import strip_grid
+from rnnstudio.ui.canvas.items import NodeItem
+from rnnstudio.ui.canvas.tags import node_obstacle
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+
+
+def _bundles(scene) -> dict:
+    """{(source, target, delayed): label} with ends named by group id or node id."""
+    scene.flush()
+    return {(a[1], b[1], d): item.bundle.label
+            for (a, b, d), item in scene.groups.bundle_items.items()}
+
+
+def _collapse_all(window) -> None:
+    net = window.doc.net
+    for gid in net.groups:
+        window.editor.set_group_attrs(gid, collapsed=True)
+    window.scene.flush()
+
+
+def test_collapse_and_expand_are_undoable_and_the_scene_follows(window):
+    window.doc.new(templates.elman(2, 3, 1))
+    scene, stack, net = window.scene, window.doc.stack, window.doc.net
+    hidden = net.groups["hidden"]["members"]
+    window.editor.set_group_attrs("hidden", collapsed=True)
+    scene.flush()
+    assert set(scene.groups.blocks) == {"hidden"}
+    assert not set(hidden) & set(scene.nodes)
+    assert not any(u in hidden or v in hidden for u, v in scene._layer_of)
+    assert stack.count() == 1 and stack.undoText() == "Collapse hidden"
+    stack.undo()
+    scene.flush()
+    assert not scene.groups.blocks and set(hidden) <= set(scene.nodes)
+    assert set(scene._layer_of) == set(net.graph.edges)
+    assert set(scene.groups.frames) == {"inputs", "hidden", "outputs"}
+    stack.redo()
+    scene.flush()
+    assert set(scene.groups.blocks) == {"hidden"} and not set(hidden) & set(scene.nodes)
+
+
+def test_bundles_are_computed_from_the_model(window):
+    net = templates.elman(2, 3, 1)
+    window.doc.new(net)
+    window.editor.set_group_attrs("hidden", collapsed=True)
+    # inputs and outputs stay single nodes: one bundle per node end
+    assert _bundles(window.scene) == {
+        ("x0", "hidden", False): "W 3×1", ("x1", "hidden", False): "W 3×1",
+        ("hidden", "hidden", True): "W 3×3", ("hidden", "y0", False): "W 1×3"}
+    _collapse_all(window)
+    assert _bundles(window.scene) == {
+        ("inputs", "hidden", False): "W 3×2", ("hidden", "hidden", True): "W 3×3",
+        ("hidden", "outputs", False): "W 1×3"}
+    items = window.scene.groups.bundle_items
+    loop = next(i for k, i in items.items() if k[2])
+    assert len(loop.bundle.edges) == 9 and loop.bundle.delay == 1
+    net = window.doc.net  # an edge from an input straight to the output: a new bundle
+    net.add_edge("x0", "y0", weight=-0.5)
+    assert _bundles(window.scene)[("inputs", "outputs", False)] == "W 1×1"
+    assert items[(("group", "inputs"), ("group", "outputs"), False)].bundle.sign is False
+    net.remove_edge("x0", "y0")
+    assert ("inputs", "outputs", False) not in _bundles(window.scene)
+
+
+def test_a_same_step_edge_turned_delayed_moves_to_the_delayed_bundle(window):
+    window.doc.new(templates.elman(1, 2, 1))
+    _collapse_all(window)
+    window.doc.net.set_edge_attrs("h0", "y0", delay=1)
+    bundles = _bundles(window.scene)
+    assert bundles[("hidden", "outputs", False)] == "W 1×1"
+    assert bundles[("hidden", "outputs", True)] == "W 1×1"
+
+
+def test_double_click_expands_a_block_and_a_frame_header_collapses_it(window, qtbot):
+    window.doc.new(templates.elman(1, 4, 1))
+    window.show()
+    qtbot.waitExposed(window)
+    window.editor.set_group_attrs("hidden", collapsed=True)
+    scene, view = window.scene, window.view
+    scene.flush()
+    block = scene.groups.blocks["hidden"]
+    view.centerOn(block)
+    QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton,
+                      pos=view.mapFromScene(block.pos()))
+    scene.flush()
+    assert not window.doc.net.groups["hidden"]["collapsed"] and not scene.groups.blocks
+    frame = scene.groups.frames["hidden"]
+    header = frame.header_rect().center()
+    view.centerOn(header)
+    QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.mapFromScene(header))
+    assert window.doc.net.groups["hidden"]["collapsed"]
+    assert [window.doc.stack.text(i) for i in range(window.doc.stack.count())] == [
+        "Collapse hidden", "Expand hidden", "Collapse hidden"]
+
+
+def test_ctrl_g_groups_the_selection_under_a_name_and_ungroup_dissolves_it(window,
+                                                                           monkeypatch):
+    window.doc.new(templates.elman(1, 3, 1))
+    net, stack = window.doc.net, window.doc.stack
+    net.set_groups({})
+    stack.clear()
+    monkeypatch.setattr("rnnstudio.ui.group_actions.QInputDialog.getText",
+                        staticmethod(lambda *a, **k: ("state layer", True)))
+    window.scene.select_nodes(["h0", "h1"])
+    assert window.groups.group.shortcut().toString() == "Ctrl+G"
+    window.groups.group.trigger()
+    assert [(r["label"], r["members"]) for r in net.groups.values()] == [
+        ("state layer", ["h0", "h1"])]
+    window.scene.select_nodes(["h1"])
+    window.groups.toggle.trigger()
+    window.scene.flush()
+    assert set(window.scene.groups.blocks) == {"state_layer"}
+    assert window.scene.selected_nodes() == []  # h1's item went
+    window.scene.select_nodes(["h0"])  # a hidden member selects its block
+    assert window.scene.selected_nodes() == ["h0", "h1"]
+    window.groups.ungroup.trigger()
+    assert net.groups == {}
+    stack.undo()
+    stack.undo()
+    assert net.groups["state_layer"]["collapsed"] is False
+    stack.undo()
+    assert net.groups == {}
+
+
+def test_group_actions_for_a_context_menu(window, monkeypatch):
+    window.doc.new(templates.elman(1, 3, 1))
+    net = window.doc.net
+    actions = window.groups.actions_for("hidden")
+    assert [a.text().replace("&", "") for a in actions] == [
+        "Collapse", "Rename Group…", "Select Members", "Ungroup"]
+    actions[0].trigger()
+    assert net.groups["hidden"]["collapsed"]
+    monkeypatch.setattr("rnnstudio.ui.group_actions.QInputDialog.getText",
+                        staticmethod(lambda *a, **k: ("state", True)))
+    window.groups.actions_for("hidden")[1].trigger()
+    assert net.groups["hidden"]["label"] == "state"
+    window.groups.actions_for("hidden")[2].trigger()
+    assert window.scene.selected_nodes() == net.groups["hidden"]["members"]
+    window.groups.actions_for("hidden")[3].trigger()
+    assert "hidden" not in net.groups
+    assert window.doc.stack.count() == 3
+
+
+def test_dragging_a_block_moves_its_members_in_one_step(window, qtbot):
+    window.doc.new(templates.elman(1, 3, 1))
+    window.show()
+    qtbot.waitExposed(window)
+    window.editor.set_group_attrs("hidden", collapsed=True)
+    scene, view, net = window.scene, window.view, window.doc.net
+    scene.flush()
+    members = net.groups["hidden"]["members"]
+    before = {m: (net.graph.nodes[m]["x"], net.graph.nodes[m]["y"]) for m in members}
+    block = scene.groups.blocks["hidden"]
+    view.centerOn(block)
+    vp = view.viewport()
+    a = view.mapFromScene(block.pos())
+    QTest.mousePress(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, a)
+    for k in range(1, 6):
+        QTest.mouseMove(vp, a + QPoint(8 * k, 4 * k))
+    QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                       a + QPoint(40, 20))
+    scale = view.transform().m11()
+    for m in members:
+        x, y = net.graph.nodes[m]["x"], net.graph.nodes[m]["y"]
+        assert x - before[m][0] == pytest.approx(40 / scale, abs=1.5)
+        assert y - before[m][1] == pytest.approx(20 / scale, abs=1.5)
+    assert window.doc.stack.count() == 2  # collapse, move
+    window.doc.stack.undo()
+    assert {m: (net.graph.nodes[m]["x"], net.graph.nodes[m]["y"]) for m in members} == before
+
+
+def test_a_block_shows_its_members_values_as_a_strip(window):
+    window.doc.new(templates.elman(1, 16, 1))
+    _collapse_all(window)
+    p = window.player.controller
+    p.seek(3)
+    tr = p.trajectory
+    block = window.scene.groups.blocks["hidden"]
+    members = block.members
+    expected = style.value_levels(np.array([tr.value(m, 3) for m in members]), tr.scale())
+    assert block.levels is not None and list(block.levels) == list(expected)
+    p.micro_step()  # step 4: members computed one by one, the rest not yet
+    done = sum(p.is_computed(m) for m in members)
+    assert list(block.levels).count(style.PENDING_LEVEL) == len(members) - done
+    p.reset()
+    assert block.levels is None
+
+
+def test_a_64_unit_strip_has_readable_cells():
+    cols, rows, cell = strip_grid(64)
+    assert (cols, rows) == (16, 4) and cell >= 6
+    cols, rows, cell = strip_grid(1000)
+    assert cols * rows >= 1000 and cell >= 3
+
+
+def test_selecting_a_block_selects_its_members_in_the_plots(window):
+    window.doc.new(templates.elman(1, 4, 1))
+    _collapse_all(window)
+    window.player.controller.seek(2)
+    window.scene.groups.blocks["hidden"].setSelected(True)
+    assert window.player.plots.selected == window.doc.net.groups["hidden"]["members"]
+    assert window.player.unrolled.focus_nodes == set(window.doc.net.groups["hidden"]["members"])
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.rnn.json")), ids=lambda p: p.stem)
+def test_collapsed_labels_cover_no_node_block_or_other_label(window, path):
+    window.files.open_path(str(path))
+    _collapse_all(window)
+    scene = window.scene
+    obstacles = [node_obstacle(i.pos().x(), i.pos().y()) for i in scene.nodes.values()]
+    obstacles += [b.rect().translated(b.pos()) for b in scene.groups.blocks.values()]
+    labels = [i.label_rect for i in scene.groups.bundle_items.values()
+              if i.label_rect is not None]
+    labels += [scene._tags.rect(k) for k, g in scene._geoms.items() if g.label_pos is not None]
+    for i, rect in enumerate(labels):
+        assert not any(rect.intersects(o) for o in obstacles)
+        assert not any(rect.intersects(o) for o in labels[:i])
+    blocks = list(scene.groups.blocks.values())
+    for i, b in enumerate(blocks):  # blocks never cover each other
+        rect = b.rect().translated(b.pos())
+        assert not any(rect.intersects(o.rect().translated(o.pos())) for o in blocks[:i])
+    assert all(not isinstance(i, NodeItem) or i.node_id not in scene.groups.hidden
+               for i in scene.items())
+
+
+def test_removing_members_and_groups_keeps_the_scene_in_step(window):
+    window.doc.new(templates.elman(1, 3, 1))
+    _collapse_all(window)
+    scene, net = window.scene, window.doc.net
+    window.scene.select_nodes(["h0"])
+    window.editor.delete_selection()  # the selected block: the whole hidden layer goes
+    scene.flush()
+    assert not any(n.startswith("h") for n in net.graph) and "hidden" not in net.groups
+    assert "hidden" not in scene.groups.blocks
+    window.doc.stack.undo()
+    scene.flush()
+    assert net.groups["hidden"]["collapsed"] and "hidden" in scene.groups.blocks
+    net2 = rs.Network()
+    window.doc.new(net2)
+    scene.flush()
+    assert not scene.groups.blocks and not scene.groups.bundle_items
+
+
+def test_an_lstm_collapsed_reads_like_the_cell_diagram(window):
+    window.doc.new(load(EXAMPLES / "lstm-adding.rnn.json"))
+    _collapse_all(window)
+    bundles = _bundles(window.scene)
+    assert bundles[("inputs", "input_gate", False)] == "W 4×2"
+    assert bundles[("hidden", "input_gate", True)] == "W 4×4"
+    assert bundles[("cell", "f_times_c", True)] == "W 4×4"  # c(t-1) into f·c
+    assert len(window.scene.nodes) == 0 and len(window.scene.groups.blocks) == 11
