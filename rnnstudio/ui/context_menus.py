@@ -63,6 +63,9 @@ class CanvasMenus(QObject):
                 self.scene.select_nodes([node.node_id])
                 ids = [node.node_id]
             return self.node_menu(ids)
+        block = self.scene.groups.block_at(pos) or self.scene.groups.frame_at(pos)
+        if block is not None:  # a collapsed group's block, or an expanded group's header
+            return self.group_menu(block.gid)
         edge = self.scene.edge_at(pos)
         if edge is not None:
             keys = sorted(self.scene.selected_edges)

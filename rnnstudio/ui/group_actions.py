@@ -1,7 +1,7 @@
-"""Group actions: Group Selection… (Ctrl+G), Ungroup (Ctrl+Shift+G), Collapse/Expand
-(double-click does the same on the canvas), Rename…; each one undoable step through the editor.
-
-`GroupActions.actions_for(gid, parent)` builds the actions of one group, for context menus.
+"""Group actions of the Edit menu: Group Selection… (Ctrl+G), Ungroup (Ctrl+Shift+G),
+Collapse / Expand Groups (double-click does the same on the canvas); each one undoable step
+through the editor. A group's own menu (rename, collapse, select, ungroup) is the canvas's
+context menu of its block (`CanvasMenus.group_menu`).
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ class GroupActions(QObject):
         self.actions = [self.group, self.ungroup, self.toggle]
         editor.scene.group_collapse_requested.connect(self.set_collapsed)
 
-    def _action(self, text: str, slot, shortcut, tip: str, parent=None) -> QAction:
-        action = QAction(text, parent or self.widget)
+    def _action(self, text: str, slot, shortcut, tip: str) -> QAction:
+        action = QAction(text, self.widget)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
         action.setStatusTip(tip)
@@ -96,29 +96,3 @@ class GroupActions(QObject):
         if gid not in self.net.groups or self.net.groups[gid]["collapsed"] == collapsed:
             return False
         return self.editor.set_group_attrs(gid, collapsed=collapsed)
-
-    def rename(self, gid: str) -> bool:
-        old = self.net.groups[gid]["label"]
-        name, ok = QInputDialog.getText(self.widget, "Rename group", "Name of the group:",
-                                        QLineEdit.EchoMode.Normal, old)
-        if not ok or not name.strip() or name.strip() == old:
-            return False
-        return self.editor.set_group_attrs(gid, label=name.strip(),
-                                           text=f"Rename group {old} to {name.strip()}")
-
-    def actions_for(self, gid: str, parent=None) -> list[QAction]:
-        """The actions of one group (for its context menu): Expand or Collapse, Rename…,
-        Select Members, Ungroup. They belong to `parent` (default: the main window)."""
-        collapsed = self.net.groups[gid]["collapsed"]
-        return [
-            self._action("E&xpand" if collapsed else "&Collapse",
-                         lambda: self.set_collapsed(gid, not collapsed), None,
-                         "Show the members one by one" if collapsed
-                         else "Draw the group as one block", parent),
-            self._action("&Rename Group…", lambda: self.rename(gid), None,
-                         "Give the group another name", parent),
-            self._action("&Select Members", lambda: self.editor.scene.select_nodes(
-                self.net.groups[gid]["members"]), None, "Select the group's nodes", parent),
-            self._action("&Ungroup", lambda: self.editor.ungroup(gid), None,
-                         "Dissolve the group (its nodes stay)", parent),
-        ]

@@ -137,23 +137,16 @@ def test_ctrl_g_groups_the_selection_under_a_name_and_ungroup_dissolves_it(windo
     assert net.groups == {}
 
 
-def test_group_actions_for_a_context_menu(window, monkeypatch):
+def test_a_right_click_on_a_block_or_a_frame_header_opens_its_group_menu(window):
     window.doc.new(templates.elman(1, 3, 1))
-    net = window.doc.net
-    actions = window.groups.actions_for("hidden")
-    assert [a.text().replace("&", "") for a in actions] == [
-        "Collapse", "Rename Group…", "Select Members", "Ungroup"]
-    actions[0].trigger()
-    assert net.groups["hidden"]["collapsed"]
-    monkeypatch.setattr("rnnstudio.ui.group_actions.QInputDialog.getText",
-                        staticmethod(lambda *a, **k: ("state", True)))
-    window.groups.actions_for("hidden")[1].trigger()
-    assert net.groups["hidden"]["label"] == "state"
-    window.groups.actions_for("hidden")[2].trigger()
-    assert window.scene.selected_nodes() == net.groups["hidden"]["members"]
-    window.groups.actions_for("hidden")[3].trigger()
-    assert "hidden" not in net.groups
-    assert window.doc.stack.count() == 3
+    window.editor.set_group_attrs("hidden", collapsed=True)
+    scene = window.scene
+    scene.flush()
+    menu = window.canvas_menus.menu_for(scene.groups.blocks["hidden"].pos())
+    texts = [a.text().replace("&", "") for a in menu.actions()]
+    assert "Group 'hidden'" in texts and "Expand" in texts
+    menu = window.canvas_menus.menu_for(scene.groups.frames["inputs"].header_rect().center())
+    assert "Group 'inputs'" in [a.text() for a in menu.actions()]
 
 
 def test_dragging_a_block_moves_its_members_in_one_step(window, qtbot):
