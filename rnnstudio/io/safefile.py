@@ -46,8 +46,8 @@ def open_regular(path, max_bytes: int | None = None, what: str = "file") -> Bina
             raise UnreadableFile(f"not a regular file: it is {kind_of(info.st_mode)}, and only "
                                  f"a regular {what} can be read")
         if max_bytes is not None and info.st_size > max_bytes:
-            raise UnreadableFile(f"the {what} is {_size(info.st_size)}; at most "
-                                 f"{_size(max_bytes)} can be read")
+            raise UnreadableFile(f"the {what} is {format_size(info.st_size)}; at most "
+                                 f"{format_size(max_bytes)} can be read")
         _set_blocking(fd)
         return os.fdopen(fd, "rb")
     except BaseException:
@@ -63,7 +63,7 @@ def read_regular(path, max_bytes: int, what: str = "file") -> bytes:
         except OSError as exc:
             raise UnreadableFile(f"cannot read: {exc.strerror or exc}") from None
     if len(data) > max_bytes:  # it grew after the check
-        raise UnreadableFile(f"the {what} is larger than {_size(max_bytes)}")
+        raise UnreadableFile(f"the {what} is larger than {format_size(max_bytes)}")
     return data
 
 
@@ -74,7 +74,8 @@ def _set_blocking(fd: int) -> None:
         pass
 
 
-def _size(n: int) -> str:
+def format_size(n: int) -> str:
+    """1536 -> "1.5 KB" (binary units, three digits)."""
     for unit, scale in (("GB", 2 ** 30), ("MB", 2 ** 20), ("KB", 2 ** 10)):
         if n >= scale:
             return f"{n / scale:.3g} {unit}"

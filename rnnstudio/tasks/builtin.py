@@ -13,6 +13,8 @@ from importlib import resources
 
 import numpy as np
 
+from .budget import data_bytes, over_budget
+
 RAIN_EVENTS = (
     "dog barking", "white shirt", "apple pie", "knee hurts",
     "getting dark", "swallows flying low", "sunny morning", "wind picking up",
@@ -32,9 +34,14 @@ def _check(cond: bool, message: str) -> None:
         raise ValueError(message)
 
 
-def _check_sizes(T: int, n_seq: int, min_T: int = 1) -> None:
+def _check_sizes(T: int, n_seq: int, width: int, min_T: int = 1) -> None:
+    """T and n_seq whole and positive, and X and Y of `width` columns in all within the data
+    budget (checked before anything is allocated)."""
     _check(int(T) == T and T >= min_T, f"T must be a whole number of steps >= {min_T}, got {T!r}")
     _check(int(n_seq) == n_seq and n_seq >= 1, f"n_seq must be >= 1, got {n_seq!r}")
+    too_big = over_budget(data_bytes(T, n_seq, width))
+    _check(too_big is None, f"T x n_seq = {int(T):,} x {int(n_seq):,} steps of {width} values "
+                            f"need {too_big}: lower T or n_seq")
 
 
 def _last_step_only(values: np.ndarray, T: int) -> np.ndarray:
@@ -52,7 +59,7 @@ def sine(n_seq: int = 64, T: int = 50, noise: float = 0.05, seed: int = 0):
     ``s(t) = sin(w t + phi) + noise * e(t)`` with w ~ U(0.1, 0.6) rad per step, phi ~ U(0, 2 pi);
     X(t) = s(t) and the target Y(t) = s(t + 1) at every step. One input, one output, MSE.
     """
-    _check_sizes(T, n_seq)
+    _check_sizes(T, n_seq, 2)
     _check(noise >= 0, f"noise must be >= 0, got {noise!r}")
     rng = _rng(seed)
     freq = rng.uniform(0.1, 0.6, n_seq)
@@ -70,7 +77,7 @@ def echo(k: int = 3, n_seq: int = 64, T: int = 30, seed: int = 0):
     |k| steps *ahead*, Y(t) = X(t + |k|) (NaN for the last |k| steps): only a network with
     reverse-time neurons (bidirectional) can do that. One input, one output, MSE.
     """
-    _check_sizes(T, n_seq)
+    _check_sizes(T, n_seq, 2)
     _check(int(k) == k and k != 0 and abs(k) < T,
            f"k must be a whole number from 1 to T-1={T - 1} (or negative, down to {1 - T}), "
            f"got {k!r}")
@@ -90,7 +97,7 @@ def adding(T: int = 50, n_seq: int = 128, seed: int = 0):
     half of the sequence) and 0 elsewhere. The only target, at the last step, is the sum of the
     two marked values; NaN elsewhere. Always answering 1 gives an MSE of about 0.167. MSE.
     """
-    _check_sizes(T, n_seq, min_T=2)
+    _check_sizes(T, n_seq, 3, min_T=2)
     rng = _rng(seed)
     values = rng.uniform(0.0, 1.0, (T, n_seq))
     first = rng.integers(0, T // 2, n_seq)
@@ -111,7 +118,7 @@ def parity(T: int = 10, n_seq: int = 128, seed: int = 0):
     shortcut: changing any one bit flips the answer). Input bits are 0 or 1; the only target, at
     the last step, is 1 for odd parity, 0 for even; NaN elsewhere. Sigmoid output, BCE.
     """
-    _check_sizes(T, n_seq)
+    _check_sizes(T, n_seq, 2)
     bits = _rng(seed).integers(0, 2, (T, n_seq)).astype(np.float64)
     target = bits.sum(axis=0) % 2
     return bits[:, :, None], _last_step_only(target, T)
@@ -139,7 +146,7 @@ def rain(T: int = 8, n_seq: int = 256, seed: int = 0):
     is irrelevant, and recent events count more. Tests summarising a sequence into one answer
     with a state that weighs and forgets. Sigmoid output, BCE against the chance.
     """
-    _check_sizes(T, n_seq)
+    _check_sizes(T, n_seq, len(RAIN_EVENTS) + 1)
     events = _rng(seed).integers(0, len(RAIN_EVENTS), (T, n_seq))
     X = np.eye(len(RAIN_EVENTS))[events]
     return X, _last_step_only(rain_probability(events), T)
@@ -154,9 +161,9 @@ def teacher(n_in: int = 3, n_hidden: int = 5, n_out: int = 4, T: int = 20, n_seq
     linear outputs), drawn from `seed`. Fits any number of inputs and outputs, so it gives any
     network something learnable: a network of the same shape can match it exactly. MSE.
     """
-    _check_sizes(T, n_seq)
     for name, v in (("n_in", n_in), ("n_hidden", n_hidden), ("n_out", n_out)):
         _check(int(v) == v and v >= 1, f"{name} must be >= 1, got {v!r}")
+    _check_sizes(T, n_seq, n_in + n_out)
     rng = _rng(seed)
     w_in = rng.normal(0.0, 1.0 / np.sqrt(n_in), (n_in, n_hidden))
     w_rec = rng.normal(0.0, 1.0, (n_hidden, n_hidden))
@@ -197,11 +204,11 @@ def text(T: int = 40, n_seq: int = 64, seed: int = 0, text: str | None = None):
     character t + 1. Columns follow `text_alphabet(text)`. Tests a state that remembers the
     word so far (spelling). Outputs are read through a softmax: cross-entropy loss.
     """
-    _check_sizes(T, n_seq)
     source = bundled_text() if text is None else text
-    _check(isinstance(source, str) and len(source) > T,
-           f"the text must be longer than T={T} characters")
+    _check(isinstance(source, str), "the text must be text")
     alphabet = text_alphabet(source)
+    _check_sizes(T, n_seq, 2 * len(alphabet))
+    _check(len(source) > T, f"the text must be longer than T={T} characters")
     codes = np.array([alphabet.index(c) for c in source])
     starts = _rng(seed).integers(0, len(source) - T, n_seq)
     windows = codes[starts[None, :] + np.arange(T + 1)[:, None]]  # (T+1, N)

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from rnnstudio import tasks
+from rnnstudio.tasks import TaskError, make_task
 
 BUILDERS = {
     "sine": (tasks.sine, {}, (50, 64, 1), (50, 64, 1)),
@@ -127,3 +128,27 @@ def test_bad_sizes(func):
         func(T=0)
     with pytest.raises(ValueError, match="n_seq"):
         func(n_seq=0)
+
+
+@pytest.mark.parametrize("name, params", [
+    ("sine", {"T": 100_000, "n_seq": 5_000}),      # took 54 s and 7.8 GB
+    ("sine", {"T": 100_000, "n_seq": 100_000}),    # escaped as "Unable to allocate 74.5 GiB"
+    ("rain", {"T": 20_000, "n_seq": 100_000}),
+    ("teacher", {"n_in": 1000, "n_out": 1000, "T": 1000, "n_seq": 1000}),
+    ("text", {"T": 100_000, "n_seq": 1000}),
+])
+def test_data_too_large_is_refused_before_it_is_built(name, params, monkeypatch):
+    def no_allocation(*args, **kwargs):
+        raise AssertionError("allocated")
+    for func in ("zeros", "full", "empty", "eye"):
+        monkeypatch.setattr(np, func, no_allocation)
+    monkeypatch.setattr("rnnstudio.tasks.builtin._rng", no_allocation)
+    with pytest.raises(TaskError, match=rf"task '{name}': T x n_seq = .* steps of \d+ values "
+                                        r"need .* GB, more than the 512 MB a run's data may "
+                                        "take: lower T or n_seq"):
+        make_task(name, **params)
+
+
+def test_data_within_the_budget_is_built():
+    X, Y = make_task("sine", T=1000, n_seq=1000)  # 16 MB
+    assert X.shape == (1000, 1000, 1) and Y.shape == (1000, 1000, 1)
