@@ -56,3 +56,20 @@ def csv_of(training: dict) -> dict | None:
     """The training block's CSV source ({"path", "inputs", "targets", ...}), or None."""
     csv = _source(training).get("csv")
     return dict(csv) if isinstance(csv, dict) else None
+
+
+CSV_OPTIONS = {"path": "--csv", "inputs": "--inputs", "targets": "--targets",
+               "window": "--window", "stride": "--stride", "delimiter": "--delimiter"}
+
+
+def csv_failure(exc, net_file: str | None = None, path_option: str = "--csv") -> str:
+    """A CSVError's message led by the setting at fault: the option (``--csv: ...``), or the
+    file and training block key (``net.rnn.json: training.csv.path: ...``) when the CSV is
+    the one `net_file` names."""
+    setting = getattr(exc, "setting", None)
+    if setting is None:
+        return str(exc)
+    if net_file:
+        return f"{net_file}: training.csv.{setting}: {exc}"
+    option = path_option if setting == "path" else CSV_OPTIONS.get(setting, setting)
+    return f"{option}: {exc}"

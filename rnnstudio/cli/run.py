@@ -10,7 +10,7 @@ import sys
 
 import numpy as np
 
-from .common import CLIError, load_net, names, plural
+from .common import CLIError, csv_failure, load_net, names, plural
 
 NAME = "run"
 HELP = "Run a network on a CSV time series; write its outputs as CSV."
@@ -46,14 +46,17 @@ def _output_csv(net, Y: np.ndarray) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from ..engine import run as run_net
-    from ..tasks import from_csv, read_csv_table
+    from ..tasks import CSVError, from_csv, read_csv_table
     net = load_net(args.net)
-    header, _ = read_csv_table(args.csv, max_rows=1, delimiter=args.delimiter)
-    inputs = names(args.inputs) or _default_inputs(net, header)
-    if len(inputs) != len(net.inputs):
-        raise CLIError(f"{plural(len(inputs), 'input column')} chosen; the network has "
-                       f"{plural(len(net.inputs), 'input')}")
-    X, _ = from_csv(args.csv, inputs=inputs, delimiter=args.delimiter)
+    try:
+        header, _ = read_csv_table(args.csv, max_rows=1, delimiter=args.delimiter)
+        inputs = names(args.inputs) or _default_inputs(net, header)
+        if len(inputs) != len(net.inputs):
+            raise CLIError(f"{plural(len(inputs), 'input column')} chosen; the network has "
+                           f"{plural(len(net.inputs), 'input')}")
+        X, _ = from_csv(args.csv, inputs=inputs, delimiter=args.delimiter)
+    except CSVError as exc:
+        raise CLIError(csv_failure(exc)) from None
     text = _output_csv(net, run_net(net, X)[:, 0, :])
     if args.out:
         with open(args.out, "w", encoding="utf-8", newline="") as f:

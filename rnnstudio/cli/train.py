@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 from ..timefmt import format_duration
-from .common import CLIError, csv_of, load_net, names, task_of
+from .common import CLIError, csv_failure, csv_of, load_net, names, task_of
 
 NAME = "train"
 HELP = "Train a network on a task (settings default to the file's training block) and save it."
@@ -63,6 +63,42 @@ def _parse_params(items: list[str]) -> dict[str, Any]:
     return out
 
 
+def check_file_settings(net, args: argparse.Namespace) -> None:
+    """CLIError naming the first setting of the file's training block that is not usable as it
+    is (text for a number, an unknown task, a value out of range) and that the command line
+    does not replace: a user's setting is never swapped for a default."""
+    from ..ui.training.settings import SettingsError, TrainingSettings
+    if not net.training:
+        return
+    try:
+        settings = TrainingSettings.from_dict(net.training)
+        problems = settings.problems(sizes=False)  # sizes: checked when the data is built
+    except SettingsError as exc:
+        settings, problems = None, [exc]
+    file_task = settings.task if settings is not None else None
+    for problem in problems:
+        option = _option_for(problem.field, args, file_task)
+        if option is not None:
+            detail = str(problem).split(": ", 1)[-1]
+            raise CLIError(f"{args.net}: training.{problem.field}: {detail} (fix the file, or "
+                           f"give {option})")
+
+
+def _option_for(field: str, args: argparse.Namespace, file_task) -> str | None:
+    """The option to suggest for the file's bad `field`; None when the command line already
+    replaces it."""
+    if field in OPTIONS:
+        return None if getattr(args, field) is not None else f"--{field.replace('_', '-')}"
+    if args.csv or getattr(args, "pat", None):  # the file's data source is not used
+        return None
+    if not field.startswith("task.params."):
+        return None if args.task else ("--csv" if field.startswith("csv") else "--task")
+    key = field.removeprefix("task.params.")
+    if (args.task and args.task != file_task) or key in _parse_params(args.param):
+        return None
+    return f"--param {key}=VALUE"
+
+
 def resolve_settings(net, args: argparse.Namespace) -> dict[str, Any]:
     """The settings of this run: defaults < the file's training block < the command line."""
     training = dict(net.training or {})
@@ -73,6 +109,8 @@ def resolve_settings(net, args: argparse.Namespace) -> dict[str, Any]:
     if args.pat:
         args.csv, args.inputs, args.targets = args.pat, args.inputs, args.targets or ",".join(
             f"out{j + 1}" for j in range(len(net.outputs)))
+    s["csv_file"] = None if args.csv else args.net  # where the CSV is named, for errors
+    s["csv_option"] = "--pat" if args.pat else "--csv"
     if args.csv:
         s["csv"] = {"path": os.path.abspath(args.csv), "inputs": names(args.inputs),
                     "targets": names(args.targets), "window": args.window,
@@ -94,7 +132,7 @@ def load_data(net, s: dict):
     """(X, Y) and the loss for the settings; checks the network fits. A CSV path from the
     network file is absolute once loaded; one from --csv is as typed (from the current
     folder)."""
-    from ..tasks import from_csv, get_task
+    from ..tasks import CSVError, from_csv, get_task
     if s.get("task"):
         name, params = s["task"]
         info = get_task(name)
@@ -106,8 +144,12 @@ def load_data(net, s: dict):
     if not c:
         raise ValueError("no task: the file's training block names none; give --task NAME "
                          "(python -m rnnstudio tasks lists them) or --csv")
-    X, Y = from_csv(c["path"], inputs=c.get("inputs"),
-                    targets=c.get("targets"), window=c.get("window"), stride=c.get("stride"))
+    try:
+        X, Y = from_csv(c["path"], inputs=c.get("inputs"), targets=c.get("targets"),
+                        window=c.get("window"), stride=c.get("stride"))
+    except CSVError as exc:
+        raise CLIError(csv_failure(exc, s.get("csv_file"), s.get("csv_option", "--csv"))) \
+            from None
     _check_width(net, X.shape[-1], Y.shape[-1])
     return (X, Y), s.get("loss") or "mse"
 
@@ -264,6 +306,7 @@ def default_out(path: str) -> str:
 def run(args: argparse.Namespace) -> int:
     from ..io import save
     net = load_net(args.net)
+    check_file_settings(net, args)
     s = resolve_settings(net, args)
     (X, Y), loss = load_data(net, s)
     if s["epochs"] < 1:

@@ -21,3 +21,13 @@ def over_budget(nbytes: int, max_bytes: int | None = None) -> str | None:
     if nbytes <= limit:
         return None
     return f"{format_size(nbytes)}, more than the {format_size(limit)} a run's data may take"
+
+
+def steps_problem(T: int, n_seq: int, width: int) -> str | None:
+    """Why a task's n_seq sequences of T steps of `width` values (inputs and targets) are too
+    large to build, naming the settings to change; None when they fit."""
+    too_big = over_budget(data_bytes(T, n_seq, width))
+    if too_big is None:
+        return None
+    return (f"T x n_seq = {int(T):,} x {int(n_seq):,} steps of {width} values need {too_big}: "
+            "lower T or n_seq")

@@ -13,7 +13,7 @@ from importlib import resources
 
 import numpy as np
 
-from .budget import data_bytes, over_budget
+from .budget import steps_problem
 
 RAIN_EVENTS = (
     "dog barking", "white shirt", "apple pie", "knee hurts",
@@ -39,9 +39,8 @@ def _check_sizes(T: int, n_seq: int, width: int, min_T: int = 1) -> None:
     budget (checked before anything is allocated)."""
     _check(int(T) == T and T >= min_T, f"T must be a whole number of steps >= {min_T}, got {T!r}")
     _check(int(n_seq) == n_seq and n_seq >= 1, f"n_seq must be >= 1, got {n_seq!r}")
-    too_big = over_budget(data_bytes(T, n_seq, width))
-    _check(too_big is None, f"T x n_seq = {int(T):,} x {int(n_seq):,} steps of {width} values "
-                            f"need {too_big}: lower T or n_seq")
+    problem = steps_problem(T, n_seq, width)
+    _check(problem is None, problem or "")
 
 
 def _last_step_only(values: np.ndarray, T: int) -> np.ndarray:

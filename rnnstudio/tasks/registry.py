@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from . import builtin as b
+from .budget import steps_problem
 
 
 class TaskError(ValueError):
@@ -91,6 +92,15 @@ class TaskInfo:
             raise
         except ValueError as exc:
             raise TaskError(f"task '{self.name}': {exc}") from None
+
+    def check_size(self, params: dict | None = None) -> None:
+        """TaskError, naming T and n_seq, if the data would pass the budget (nothing is
+        built: the check is on the sizes alone)."""
+        values = self.resolve(params)
+        width = self.n_inputs(values) + self.n_outputs(values)
+        problem = steps_problem(values["T"], values["n_seq"], width)
+        if problem is not None:
+            raise TaskError(f"task '{self.name}': {problem}")
 
     def check_network(self, net, params: dict | None = None) -> None:
         """Raise TaskError if the network's inputs or outputs do not fit the task."""

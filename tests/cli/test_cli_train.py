@@ -13,6 +13,7 @@ import pytest
 from rnnstudio import cli, templates as tpl
 from rnnstudio.cli.train import Progress, default_out
 from rnnstudio.io import load, save
+from tests.hostile import make_fifo, release_fifo
 
 engine = pytest.importorskip("rnnstudio.engine")
 if not hasattr(engine, "Trainer"):
@@ -162,3 +163,90 @@ def test_example_trains_with_its_own_settings(tmp_path):
                      "--out", str(out)]) == 0
     run = load(out).training["last_run"]
     assert run["epochs"] == 150 and run["loss"] < 0.025
+
+
+# ---------------------------------------------------------------------- hostile inputs (issue 14)
+def _with_training(path, **changes):
+    net = load(path)
+    training = dict(net.training)
+    for key, value in changes.items():
+        if key in ("T", "n_seq"):
+            training["task"] = {**training["task"],
+                                "params": {**training["task"]["params"], key: value}}
+        elif key == "task_name":
+            training["task"] = {**training["task"], "name": value}
+        else:
+            training[key] = value
+    net.set_meta(training=training)
+    save(net, path)
+    return path
+
+
+@pytest.mark.parametrize("changes, words", [
+    ({"lr": "0.1"}, "training.lr: expected a number, got '0.1' (text) (fix the file, or give "
+                    "--lr)"),
+    ({"T": "50"}, "training.task.params.T: expected a number, got '50' (text) (fix the file, "
+                  "or give --param T=VALUE)"),
+    ({"epochs": -5}, "training.epochs: must be from 1 to 1,000,000, got -5"),
+    ({"seed": 10 ** 30}, "training.seed: must be from 0 to 2,147,483,647, got a whole number "
+                         "of 31 digits"),
+    ({"task_name": "nope"}, "training.task.name: 'nope' is not a built-in task"),
+])
+def test_a_bad_training_block_is_refused_naming_the_key(sine_file, tmp_path, capsys, changes,
+                                                       words):
+    """Issue 14, item 9: never trained with a replacement (epochs -5 trained 1 epoch, an
+    unknown task trained 'sine', "50" became 50)."""
+    _with_training(sine_file, **changes)
+    out = tmp_path / "out.rnn.json"
+    assert cli.main(["train", str(sine_file), "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert f"{sine_file}: {words}" in " ".join(err.split())
+    assert not out.exists()
+
+
+def test_an_option_replaces_a_bad_setting_of_the_file(sine_file, tmp_path):
+    _with_training(sine_file, lr="0.1", T="50")
+    out = tmp_path / "out.rnn.json"
+    assert cli.main(["train", str(sine_file), "--lr", "0.05", "--param", "T=12", "--epochs", "1",
+                     "--out", str(out), "--quiet"]) == 0
+    training = load(out).training
+    assert training["lr"] == 0.05 and training["task"]["params"]["T"] == 12
+
+
+def test_data_too_large_is_refused_naming_t_and_n_seq(sine_file, capsys):
+    _with_training(sine_file, T=100_000, n_seq=5000)
+    assert cli.main(["train", str(sine_file), "--quiet"]) == 2
+    assert "T x n_seq = 100,000 x 5,000 steps of 2 values need 7.45 GB" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_csv_that_is_not_a_regular_file_fails_fast_naming_the_option(sine_file, tmp_path,
+                                                                        kind):
+    """`train --csv /dev/zero` read to a MemoryError, a FIFO hung: both fail at once now."""
+    if kind == "device":
+        if not os.path.exists("/dev/zero"):
+            pytest.skip("no /dev/zero")
+        csv = "/dev/zero"
+    else:
+        csv = make_fifo(tmp_path / "pipe.csv")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    try:
+        done = subprocess.run([sys.executable, "-m", "rnnstudio", "train", str(sine_file),
+                               "--csv", csv, "--inputs", "a", "--targets", "b", "--quiet"],
+                              capture_output=True, text=True, timeout=60, env=env)
+    finally:
+        if kind == "fifo":
+            release_fifo(csv)
+    assert done.returncode == 2
+    assert f"--csv: {Path(csv).name}: cannot read the file: not a regular file" in done.stderr
+
+
+def test_a_csv_named_by_the_file_that_cannot_be_read_names_the_key(sine_file, tmp_path, capsys):
+    net = load(sine_file)
+    training = {k: v for k, v in net.training.items() if k != "task"}
+    training["csv"] = {"path": str(tmp_path / "gone.csv"), "inputs": ["a"], "targets": ["b"]}
+    net.set_meta(training=training)
+    save(net, sine_file)
+    assert cli.main(["train", str(sine_file), "--quiet"]) == 2
+    assert f"{sine_file}: training.csv.path: gone.csv: cannot read the file" in \
+        capsys.readouterr().err

@@ -30,10 +30,11 @@ from .data import DataError, Dataset
 from .forms import TaskParamsWidget, TrainingSettingsWidget
 from .history import TrainingHistory
 from .plots import TrainingPlotsWidget
-from .settings import SettingsError, TrainingSettings
+from .settings import SettingsError, TrainingSettings, known_task
 from .sync import default_settings_for, settings_of
 
 CSV_ITEM = "__csv__"
+UNKNOWN_TASK = "__unknown_task__"
 ERROR_STYLE = "color: #c92a2a;"
 NOTE_STYLE = "color: #5c667a;"
 NARROW, SHORT = 760, 520  # below this width or height the setup forms and the plots
@@ -192,6 +193,12 @@ class TrainingDock(QDockWidget):
         self.status_label.setStyleSheet(NOTE_STYLE)
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.status_label)
+        self.problem_label = QLabel()
+        self.problem_label.setWordWrap(True)
+        self.problem_label.setStyleSheet(ERROR_STYLE)
+        self.problem_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.problem_label.hide()
+        layout.addWidget(self.problem_label)
         return box
 
     def _build_buttons(self) -> QHBoxLayout:
@@ -267,27 +274,34 @@ class TrainingDock(QDockWidget):
 
     # ------------------------------------------------------------------ settings <-> forms
     def load_settings(self) -> None:
-        """Show the network's stored training settings (or defaults that fit it)."""
+        """Show the network's stored training settings (or defaults that fit it). Settings
+        that are not usable as they are (text for a number, an unknown task, a size that
+        cannot fit) are flagged, named in the dock and the status bar, and kept as they are:
+        Train is refused until they are set in the forms."""
         net = self._network()
         try:
             self._settings = settings_of(net)
+            problems = self._settings.problems() if net.training else []
         except SettingsError as exc:
             self._settings = default_settings_for(net)
-            self._status(f"The file's training settings were not usable ({exc}); "
-                         "showing defaults")
-        self._fill_forms(self._settings)
+            problems = [exc]
+        self._fill_forms(self._settings, problems)
+        if problems:
+            self._error(f"The training settings need attention: {_problems_text(problems)}")
 
-    def _fill_forms(self, s: TrainingSettings) -> None:
+    def _fill_forms(self, s: TrainingSettings, problems: list | None = None) -> None:
+        flagged = {p.field: str(p).split(": ", 1)[-1] for p in problems or []}
         self._loading = True
         try:
-            self._select_source(s)
-            self.settings_form.load(s)
-            self.plots.set_clip(s.clip)
+            self._select_source(s, flagged)
+            self.settings_form.load(s, flagged)
+            self.plots.set_clip(s.clip if "clip" not in flagged else None)
         finally:
             self._loading = False
         self._check_fit()
 
-    def _select_source(self, s: TrainingSettings) -> None:
+    def _select_source(self, s: TrainingSettings, flagged: dict | None = None) -> None:
+        self._drop_unknown_task_item()
         index = self.source_combo.findData(CSV_ITEM)
         if s.csv is not None:
             self._last_csv = dict(s.csv)
@@ -300,16 +314,29 @@ class TrainingDock(QDockWidget):
             self.params_form.set_task(None)
             self.task_note.setText(_csv_note(s.csv))
             return
-        self.source_combo.setCurrentIndex(max(self.source_combo.findData(s.task), 0))
-        self.params_form.set_task(s.task, s.task_params)
-        info = tasks.TASKS.get(s.task)
+        if not known_task(s.task):  # shown as it is, never as another task
+            name = "no task" if s.task is None else f"{str(s.task)[:40]} (unknown task)"
+            self.source_combo.addItem(name, (UNKNOWN_TASK, s.task))
+            self.source_combo.setCurrentIndex(self.source_combo.count() - 1)
+        else:
+            self.source_combo.setCurrentIndex(self.source_combo.findData(s.task))
+        params = {k.removeprefix("task.params."): v for k, v in (flagged or {}).items()
+                  if k.startswith("task.params.")}
+        self.params_form.set_task(s.task, s.task_params, params)
+        info = tasks.TASKS.get(s.task) if known_task(s.task) else None
         self.task_note.setText(info.description if info else "")
+
+    def _drop_unknown_task_item(self) -> None:
+        for i in reversed(range(self.source_combo.count())):
+            data = self.source_combo.itemData(i)
+            if isinstance(data, tuple) and data[:1] == (UNKNOWN_TASK,):
+                self.source_combo.removeItem(i)
 
     def settings(self) -> TrainingSettings:
         """The settings shown in the forms."""
         s = self._settings.copy()
-        if s.csv is None:
-            s.task, s.task_params = self.source_combo.currentData(), self.params_form.values()
+        if s.csv is None and known_task(s.task) and self.params_form.task == s.task:
+            s.task_params = self.params_form.values()
         self.settings_form.store(s)
         return s
 
@@ -339,6 +366,8 @@ class TrainingDock(QDockWidget):
 
     def _on_source_changed(self, index: int) -> None:
         key = self.source_combo.itemData(index)
+        if isinstance(key, tuple):  # the unknown task the file names: nothing to change
+            return
         if key == CSV_ITEM:
             if self._settings.csv is None and self._last_csv is not None:
                 self.apply_csv(self._last_csv)  # back to the CSV data imported before
@@ -352,13 +381,16 @@ class TrainingDock(QDockWidget):
         else:
             s.task_params = self.params_form.values()
         self._settings = s
-        self._fill_forms(s)
+        self._fill_forms(s, s.problems())
         self._store(s)
 
     def _check_fit(self) -> None:
         problem = fit_problem(self._settings, self._network())
         self.fit_label.setText(problem or "")
         self.fit_label.setVisible(bool(problem))
+        problems = self._settings.problems()
+        self.problem_label.setText(_problems_text(problems, every=True) if problems else "")
+        self.problem_label.setVisible(bool(problems))
 
     # ------------------------------------------------------------------ CSV
     def _on_import_csv_clicked(self) -> None:
@@ -479,13 +511,21 @@ class TrainingDock(QDockWidget):
         self.controller.shutdown()
 
 
+def _problems_text(problems: list, every: bool = False) -> str:
+    """'lr: expected a number, got '0.1' (text)' (and how many more, or all of them)."""
+    if every:
+        return "Training settings to fix: " + "; ".join(str(p) for p in problems)
+    more = len(problems) - 1
+    return str(problems[0]) + (f" (and {more} more)" if more else "")
+
+
 def fit_problem(s: TrainingSettings, net) -> str | None:
     """Why the data does not fit the network's inputs/outputs, or None."""
     try:
         if s.csv is not None:
             from .data import check_columns
             check_columns(s.csv.get("inputs") or [], s.csv.get("targets") or [], net)
-        elif s.task in tasks.TASKS:
+        elif known_task(s.task) and isinstance(s.task_params, dict):
             tasks.check_fit(net, s.task, **s.task_params)
     except (DataError, tasks.TaskError) as exc:
         return str(exc)
@@ -506,7 +546,7 @@ def _same_settings(training: dict | None, s: TrainingSettings) -> bool:
 
 def _normalised(s: TrainingSettings) -> dict:
     d = s.to_dict()
-    if s.csv is None and s.task in tasks.TASKS:
+    if s.csv is None and known_task(s.task):
         try:
             d["task"]["params"] = tasks.TASKS[s.task].resolve(s.task_params)
         except tasks.TaskError:

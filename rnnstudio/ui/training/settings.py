@@ -21,7 +21,9 @@ from __future__ import annotations
 import copy
 import math
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, Callable, Iterator
+
+from rnnstudio import tasks
 
 LOSSES = ("mse", "bce", "cross_entropy")
 OPTIMIZERS = ("adam", "sgd", "momentum")
@@ -113,35 +115,124 @@ class TrainingSettings:
     # ------------------------------------------------------------------ validation
     def validate(self) -> "TrainingSettings":
         """Raise SettingsError naming the first bad field; return self when all is well."""
-        self._check_source()
-        _check_choice("loss", self.loss, LOSSES)
-        _check_choice("optimizer", self.optimizer, OPTIMIZERS)
-        _check_number("lr", self.lr, low=0.0, open_low=True)
-        _check_number("momentum", self.momentum, low=0.0, high=1.0, open_high=True)
-        _check_int("epochs", self.epochs, 1, MAX_EPOCHS)
-        _check_int("batch_size", self.batch_size, 1, None, optional=True)
-        _check_number("clip", self.clip, low=0.0, open_low=True, optional=True)
-        _check_int("tbptt", self.tbptt, 1, None, optional=True)
-        _check_int("seed", self.seed, 0, 2**32 - 1)
-        _check_number("validation", self.validation, low=0.0, high=1.0, open_high=True)
+        problems = self.problems()
+        if problems:
+            raise problems[0]
         return self
 
-    def _check_source(self) -> None:
+    def problems(self, sizes: bool = True) -> list[SettingsError]:
+        """Every bad field, each as a SettingsError naming it; [] when all is well. Values are
+        taken as they are (text is not a number) and must fit the training dock's forms, so
+        a setting read from a file is shown as it is or flagged, never silently replaced.
+        `sizes`: also whether a task's data would pass the data budget (named by n_seq)."""
+        return (_collect(self._check_source(sizes)) + _collect(self._check_choices())
+                + _collect(self._check_numbers()))
+
+    def _check_choices(self) -> Iterator[Callable[[], None]]:
+        yield lambda: _check_choice("loss", self.loss, LOSSES)
+        yield lambda: _check_choice("optimizer", self.optimizer, OPTIMIZERS)
+
+    def _check_numbers(self) -> Iterator[Callable[[], None]]:
+        for name, (kind, low, high, optional) in LIMITS.items():
+            value = getattr(self, name)
+            if kind is int:
+                yield lambda n=name, v=value, lo=low, hi=high, o=optional: \
+                    _check_int(n, v, lo, hi, optional=o)
+            else:
+                yield lambda n=name, v=value, lo=low, hi=high, o=optional: \
+                    _check_number(n, v, low=lo, high=hi, optional=o)
+
+    def _check_source(self, sizes: bool) -> Iterator[Callable[[], None]]:
         if self.csv is None:
-            if not isinstance(self.task, str) or not self.task:
-                raise SettingsError("task.name", "choose a built-in task or import a CSV")
-            if not isinstance(self.task_params, dict):
-                raise SettingsError("task.params", "expected a mapping")
+            yield self._check_task_name
+            if known_task(self.task) and isinstance(self.task_params, dict):
+                for key, value in self.task_params.items():
+                    yield lambda k=key, v=value: _check_task_param(self.task, k, v)
+                if sizes:
+                    yield self._check_task_size
             return
         for key in ("path", "inputs", "targets"):
-            if not self.csv.get(key):
-                raise SettingsError(f"csv.{key}", "missing")
+            yield lambda k=key: _check_present(f"csv.{k}", self.csv.get(k))
         for key in ("inputs", "targets"):
-            if not isinstance(self.csv[key], list):
-                raise SettingsError(f"csv.{key}", "expected a list of column names")
+            yield lambda k=key: _check_columns(f"csv.{k}", self.csv.get(k))
         # window None: the whole file is one sequence; stride None: windows do not overlap
-        _check_int("csv.window", self.csv.get("window"), 1, None, optional=True)
-        _check_int("csv.stride", self.csv.get("stride"), 1, None, optional=True)
+        yield lambda: _check_int("csv.window", self.csv.get("window"), 1, None, optional=True)
+        yield lambda: _check_int("csv.stride", self.csv.get("stride"), 1, None, optional=True)
+
+    def _check_task_name(self) -> None:
+        if not isinstance(self.task, str) or not self.task:
+            raise SettingsError("task.name", "choose a built-in task or import a CSV")
+        if not known_task(self.task):
+            raise SettingsError("task.name", f"{self.task!r} is not a built-in task (tasks: "
+                                             f"{', '.join(tasks.TASKS)})")
+        if not isinstance(self.task_params, dict):
+            raise SettingsError("task.params", "expected a mapping")
+
+
+    def _check_task_size(self) -> None:
+        info = tasks.TASKS[self.task]
+        try:
+            info.resolve(self.task_params)
+        except tasks.TaskError:
+            return  # a bad parameter is reported on its own
+        try:
+            info.check_size(self.task_params)
+        except tasks.TaskError as exc:
+            raise SettingsError("task.params.n_seq",
+                                str(exc).removeprefix(f"task '{self.task}': ")) from None
+
+
+def known_task(name: Any) -> bool:
+    """Whether `name` is a built-in task's name (any value may come from a file)."""
+    return isinstance(name, str) and name in tasks.TASKS
+
+
+# the numeric settings: type, lowest, highest (as the forms can show them), None allowed
+LIMITS: dict[str, tuple[type, float | None, float | None, bool]] = {
+    "lr": (float, 1e-7, 100.0, False),
+    "momentum": (float, 0.0, 0.999, False),
+    "epochs": (int, 1, MAX_EPOCHS, False),
+    "batch_size": (int, 1, 1_000_000, True),
+    "clip": (float, 1e-7, 1e6, True),
+    "tbptt": (int, 1, 1_000_000, True),
+    "seed": (int, 0, 2**31 - 1, False),
+    "validation": (float, 0.0, 0.9, False),
+}
+
+
+def _collect(checks: Iterator[Callable[[], None]]) -> list[SettingsError]:
+    out = []
+    for check in checks:
+        try:
+            check()
+        except SettingsError as exc:
+            out.append(exc)
+    return out
+
+
+def _check_present(name: str, value: Any) -> None:
+    if not value:
+        raise SettingsError(name, "missing")
+
+
+def _check_columns(name: str, value: Any) -> None:
+    if value and (not isinstance(value, list) or
+                  not all(isinstance(c, (str, int)) and not isinstance(c, bool) for c in value)):
+        raise SettingsError(name, "expected a list of column names")
+
+
+def _check_task_param(task: str, key: str, value: Any) -> None:
+    spec = tasks.TASKS[task].params.get(key)
+    name = f"task.params.{key}"
+    if spec is None:
+        raise SettingsError(name, f"task '{task}' has no parameter '{key}' (parameters: "
+                                  f"{', '.join(tasks.TASKS[task].params)})")
+    if spec.type != "str" and (isinstance(value, str) or isinstance(value, bool)):
+        raise SettingsError(name, f"expected a number, got {_shown(value)}")
+    try:
+        spec.check(task, key, value)
+    except tasks.TaskError as exc:
+        raise SettingsError(name, str(exc).split(": ", 1)[-1]) from None
 
 
 _SCALARS = tuple(f.name for f in fields(TrainingSettings)
@@ -157,10 +248,10 @@ def _check_int(name: str, value: Any, low: int, high: int | None, optional: bool
     if value is None and optional:
         return
     if isinstance(value, bool) or not isinstance(value, int):
-        raise SettingsError(name, f"expected a whole number, got {value!r}")
+        raise SettingsError(name, f"expected a whole number, got {_shown(value)}")
     if value < low or (high is not None and value > high):
-        bound = f"from {low} to {high}" if high is not None else f"at least {low}"
-        raise SettingsError(name, f"must be {bound}, got {value}")
+        bound = f"from {low:,} to {high:,}" if high is not None else f"at least {low:,}"
+        raise SettingsError(name, f"must be {bound}, got {_shown(value)}")
 
 
 def _check_number(name: str, value: Any, low: float | None = None, high: float | None = None,
@@ -168,12 +259,23 @@ def _check_number(name: str, value: Any, low: float | None = None, high: float |
                   optional: bool = False) -> None:
     if value is None and optional:
         return
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise SettingsError(name, f"expected a finite number, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise SettingsError(name, f"expected a number, got {_shown(value)}")
+    if not math.isfinite(value):
+        raise SettingsError(name, f"expected a finite number, got {_shown(value)}")
     too_low = low is not None and (value <= low if open_low else value < low)
     too_high = high is not None and (value >= high if open_high else value > high)
     if too_low or too_high:
         lo = "" if low is None else f"{'>' if open_low else '>='} {low:g}"
         hi = "" if high is None else f"{'<' if open_high else '<='} {high:g}"
         raise SettingsError(name, f"must be {' and '.join(b for b in (lo, hi) if b)}, "
-                                  f"got {value!r}")
+                                  f"got {_shown(value)}")
+
+
+def _shown(value: Any) -> str:
+    """A value for a message: text quoted and said to be text, huge numbers abbreviated."""
+    if isinstance(value, str):
+        return f"{value[:40]!r} (text)"
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**15:
+        return f"a whole number of {len(str(abs(value)))} digits"
+    return repr(value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rnnstudio import tasks
 
-from .settings import TrainingSettings
+from .settings import TrainingSettings, known_task
 
 
 def settings_of(net) -> TrainingSettings:
@@ -13,7 +13,7 @@ def settings_of(net) -> TrainingSettings:
     if not net.training:
         return default_settings_for(net)
     s = TrainingSettings.from_dict(net.training)
-    if "loss" not in net.training and s.task in tasks.TASKS:
+    if "loss" not in net.training and known_task(s.task):
         s.loss = tasks.TASKS[s.task].loss
     return s
 

@@ -73,3 +73,27 @@ def test_csv_settings_need_path_columns_and_window():
     with pytest.raises(SettingsError) as err:
         s.validate()
     assert err.value.field == "csv.window"
+
+
+def test_problems_lists_every_bad_field_of_a_malformed_block():
+    """Issue 14, item 9: values as the file has them (text is not a number), every key named."""
+    s = TrainingSettings.from_dict({"task": {"name": "sine", "params": {"T": "50", "k": 3}},
+                                    "lr": "0.1", "epochs": -5, "seed": 10 ** 30,
+                                    "validation": 0.95})
+    fields = [p.field for p in s.problems()]
+    assert fields == ["task.params.T", "task.params.k", "lr", "epochs", "seed", "validation"]
+    with pytest.raises(SettingsError, match="task.params.T: expected a number, got '50'"):
+        s.validate()
+
+
+@pytest.mark.parametrize("block, field", [
+    ({"task": {"name": "sinus", "params": {}}}, "task.name"),
+    ({"task": {"name": ["sine"], "params": {}}}, "task.name"),
+    ({"task": {"name": "sine", "params": {"T": 100_000, "n_seq": 5000}}}, "task.params.n_seq"),
+    ({"csv": {"path": "a.csv", "inputs": ["u"], "targets": ["v"], "window": "5"}},
+     "csv.window"),
+    ({"task": {"name": "sine", "params": {}}, "lr": 1e-9}, "lr"),
+    ({"task": {"name": "sine", "params": {}}, "momentum": 0.9995}, "momentum"),
+])
+def test_values_the_forms_cannot_show_are_problems(block, field):
+    assert [p.field for p in TrainingSettings.from_dict(block).problems()] == [field]
