@@ -10,7 +10,7 @@ import sys
 
 import numpy as np
 
-from .common import CLIError, csv_failure, load_net, names, plural
+from .common import CLIError, csv_failure, csv_of, load_net, names, plural
 
 NAME = "run"
 HELP = "Run a network on a CSV time series; write its outputs as CSV."
@@ -44,6 +44,19 @@ def _output_csv(net, Y: np.ndarray) -> str:
     return buf.getvalue()
 
 
+def _scaled(net, X: np.ndarray) -> np.ndarray:
+    """X scaled as the network's training data was (its training block's CSV source says how,
+    with the numbers fitted on the training split); as it is when the source says none."""
+    from ..tasks import scaling
+    source = csv_of(net.training or {})
+    method = scaling.method_of(source)
+    fitted = scaling.saved(source, X.shape[-1])
+    if method != "none" and fitted is None:
+        raise CLIError(f"the network was trained on {method} inputs but its file holds no "
+                       "fitted scaling (train it first: rnnstudio train)")
+    return scaling.apply(X, fitted)
+
+
 def run(args: argparse.Namespace) -> int:
     from ..engine import run as run_net
     from ..tasks import CSVError, from_csv, read_csv_table
@@ -57,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         X, _ = from_csv(args.csv, inputs=inputs, delimiter=args.delimiter)
     except CSVError as exc:
         raise CLIError(csv_failure(exc)) from None
-    text = _output_csv(net, run_net(net, X)[:, 0, :])
+    text = _output_csv(net, run_net(net, _scaled(net, X))[:, 0, :])
     if args.out:
         with open(args.out, "w", encoding="utf-8", newline="") as f:
             f.write(text)

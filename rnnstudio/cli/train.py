@@ -42,6 +42,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    "order, its input units feeding the inputs and its output units the targets")
     p.add_argument("--window", type=int, help="CSV sequence length (rows per sequence)")
     p.add_argument("--stride", type=int, help="CSV rows between sequence starts")
+    p.add_argument("--normalize", choices=("none", "zscore", "minmax"),
+                   help="scale the CSV's input columns (fitted on the training split, saved "
+                   "with the network; default: the file's setting, else none)")
     for name, typ in OPTIONS.items():
         p.add_argument(f"--{name.replace('_', '-')}", dest=name, type=typ, default=None)
     p.add_argument("--backend", choices=("numpy", "torch"), default="numpy",
@@ -115,6 +118,8 @@ def resolve_settings(net, args: argparse.Namespace) -> dict[str, Any]:
         s["csv"] = {"path": os.path.abspath(args.csv), "inputs": names(args.inputs),
                     "targets": names(args.targets), "window": args.window,
                     "stride": args.stride}
+    if getattr(args, "normalize", None) and s["csv"] is not None:
+        s["csv"] = {**s["csv"], "normalize": args.normalize}
     task = task_of(training)
     if args.task:
         task = (args.task, {} if task is None or task[0] != args.task else task[1])
@@ -151,7 +156,20 @@ def load_data(net, s: dict):
         raise CLIError(csv_failure(exc, s.get("csv_file"), s.get("csv_option", "--csv"))) \
             from None
     _check_width(net, X.shape[-1], Y.shape[-1])
-    return (X, Y), s.get("loss") or "mse"
+    return (_normalized(c, X, s), Y), s.get("loss") or "mse"
+
+
+def _normalized(c: dict, X, s: dict):
+    """X with the CSV source's input scaling fitted on the run's training split (the trainer's
+    own split), which is written into the source to be saved with the network."""
+    from ..engine.trainer import validation_split
+    from ..tasks import scaling
+    train, _ = validation_split(X.shape[1], s["validation"], s["seed"])
+    X, fitted = scaling.prepare(c, X, train)
+    c.pop("scaling", None)
+    if fitted is not None:
+        c["scaling"] = fitted
+    return X
 
 
 def _check_width(net, n_in: int, n_out: int) -> None:

@@ -7,6 +7,7 @@ builds one by name, ``check_fit(net, name, **params)`` checks a network's inputs
 
 from .builtin import (RAIN_EVENTS, TEXT_ALPHABET, adding, bundled_text, echo, parity, rain,
                       rain_probability, sine, teacher, text, text_alphabet, text_decode)
+from . import scaling
 from .csvdata import CSVError, from_csv, read_csv_table
 from .registry import TASKS, ParamSpec, TaskError, TaskInfo, check_fit, get_task, make_task
 
@@ -15,5 +16,5 @@ __all__ = [
     "RAIN_EVENTS", "rain_probability",
     "TEXT_ALPHABET", "text_alphabet", "text_decode", "bundled_text",
     "TASKS", "TaskInfo", "ParamSpec", "TaskError", "make_task", "get_task", "check_fit",
-    "from_csv", "read_csv_table", "CSVError",
+    "from_csv", "read_csv_table", "CSVError", "scaling",
 ]

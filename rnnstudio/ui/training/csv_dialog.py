@@ -108,9 +108,17 @@ class CsvImportDialog(QDialog):
         self.validation_spin.setRange(0, 90)
         self.validation_spin.setSuffix(" %")
         self.validation_spin.setValue(int(round(validation * 100)))
+        self.normalize_combo = QComboBox()
+        for method in tasks.scaling.METHODS:
+            self.normalize_combo.addItem(tasks.scaling.LABELS[method], method)
+        self.normalize_combo.setToolTip(
+            "Scale each input column before it reaches the network, with numbers fitted on "
+            "the training sequences only (saved in the file and used whenever the network "
+            "runs on CSV data). Targets keep their units.")
         form.addRow("Window length", self.window_spin)
         form.addRow("Stride", self.stride_spin)
         form.addRow("Validation split", self.validation_spin)
+        form.addRow("Normalise inputs", self.normalize_combo)
         return box
 
     # ------------------------------------------------------------------ file and preview
@@ -157,6 +165,8 @@ class CsvImportDialog(QDialog):
             chosen_out = list(initial.get("targets") or chosen_out)
             self.window_spin.setValue(int(initial.get("window") or 0))
             self.stride_spin.setValue(int(initial.get("stride") or 0))
+            index = self.normalize_combo.findData(initial.get("normalize") or "none")
+            self.normalize_combo.setCurrentIndex(max(index, 0))
         for combos, chosen in ((self.input_combos, chosen_in), (self.target_combos, chosen_out)):
             for k, combo in enumerate(combos):
                 combo.blockSignals(True)
@@ -213,7 +223,8 @@ class CsvImportDialog(QDialog):
         inputs, targets = self.chosen_columns()
         return {"path": self.path_edit.text(), "inputs": inputs, "targets": targets,
                 "window": self.window_spin.value() or None,
-                "stride": self.stride_spin.value() or None}
+                "stride": self.stride_spin.value() or None,
+                "normalize": self.normalize_combo.currentData()}
 
     @property
     def validation(self) -> float:

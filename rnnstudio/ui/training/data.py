@@ -27,6 +27,7 @@ class Dataset:
     X_val: np.ndarray | None
     Y_val: np.ndarray | None
     description: str
+    scaling: dict | None = None  # a CSV's input scaling, fitted on X_train (before scaling)
 
     @property
     def n_train(self) -> int:
@@ -37,16 +38,31 @@ class Dataset:
         return 0 if self.X_val is None else self.X_val.shape[1]
 
 
-def load_sequences(settings: TrainingSettings, net) -> tuple[np.ndarray, np.ndarray, str]:
-    """(X, Y, description) for the settings' data source, checked against the network."""
+def load_sequences(settings: TrainingSettings, net,
+                   scaled: bool = True) -> tuple[np.ndarray, np.ndarray, str]:
+    """(X, Y, description) for the settings' data source, checked against the network. CSV
+    inputs are normalised as the source says (`scaled`): with the scaling saved in it, else
+    with one fitted on the training split of these settings."""
     try:
         if settings.csv is not None:
-            return _csv_sequences(settings.csv, net)
+            X, Y, description = _csv_sequences(settings.csv, net)
+            if scaled:
+                X = tasks.scaling.apply(X, csv_scaling(settings, X, Y))
+            return X, Y, description
         tasks.check_fit(net, settings.task, **settings.task_params)
         X, Y = tasks.make_task(settings.task, **settings.task_params)
         return np.asarray(X, float), np.asarray(Y, float), f"task '{settings.task}'"
-    except (tasks.TaskError, tasks.CSVError) as exc:
+    except (tasks.TaskError, tasks.CSVError, tasks.scaling.ScalingError) as exc:
         raise DataError(str(exc)) from None
+
+
+def csv_scaling(settings: TrainingSettings, X: np.ndarray, Y: np.ndarray) -> dict | None:
+    """The CSV source's input scaling: the saved one, else fitted on the training split."""
+    saved = tasks.scaling.saved(settings.csv, X.shape[-1])
+    if saved is not None or tasks.scaling.method_of(settings.csv) == "none":
+        return saved
+    X_train = split(X, Y, settings.validation, settings.seed)[0]
+    return tasks.scaling.fit(X_train, tasks.scaling.method_of(settings.csv))
 
 
 def _csv_sequences(csv: dict, net) -> tuple[np.ndarray, np.ndarray, str]:
@@ -82,10 +98,29 @@ def split(X: np.ndarray, Y: np.ndarray, fraction: float, seed: int):
 
 
 def build_dataset(settings: TrainingSettings, net) -> Dataset:
-    """The run's data: load, check against the network, split by the settings' seed."""
-    X, Y, desc = load_sequences(settings, net)
+    """The run's data: load, check against the network, split by the settings' seed; CSV
+    inputs normalised with a scaling fitted anew on the training split."""
+    X, Y, desc = load_sequences(settings, net, scaled=False)
     if X.ndim != 3 or Y.ndim != 3 or X.shape[:2] != Y.shape[:2]:
         raise DataError(f"{desc}: expected X (T, N, inputs) and Y (T, N, outputs) of the same "
                         f"T and N, got {X.shape} and {Y.shape}")
     X_train, Y_train, X_val, Y_val = split(X, Y, settings.validation, settings.seed)
-    return Dataset(X_train, Y_train, X_val, Y_val, desc)
+    scaling = None
+    if settings.csv is not None:
+        try:
+            scaling = tasks.scaling.fit(X_train, tasks.scaling.method_of(settings.csv))
+        except tasks.scaling.ScalingError as exc:
+            raise DataError(str(exc)) from None
+        X_train = tasks.scaling.apply(X_train, scaling)
+        X_val = None if X_val is None else tasks.scaling.apply(X_val, scaling)
+    return Dataset(X_train, Y_train, X_val, Y_val, desc, scaling)
+
+
+def with_scaling(settings: TrainingSettings, scaling: dict | None) -> TrainingSettings:
+    """A copy of the settings whose CSV source holds `scaling` (or none)."""
+    s = settings.copy()
+    if s.csv is not None:
+        s.csv.pop("scaling", None)
+        if scaling is not None:
+            s.csv["scaling"] = scaling
+    return s

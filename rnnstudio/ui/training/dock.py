@@ -26,7 +26,7 @@ from rnnstudio.timefmt import format_duration
 from .commands import ReinitWeightsCommand, SetTrainingSettingsCommand
 from .controller import IDLE, PAUSED, RUNNING, TrainingController
 from .csv_dialog import CsvImportDialog, describe_csv
-from .data import DataError, Dataset
+from .data import DataError, Dataset, build_dataset, with_scaling
 from .forms import TaskParamsWidget, TrainingSettingsWidget
 from .history import TrainingHistory
 from .plots import TrainingPlotsWidget
@@ -409,6 +409,12 @@ class TrainingDock(QDockWidget):
         self._last_csv = dict(csv)
         if validation is not None:
             s.validation = validation
+        s.csv.pop("scaling", None)
+        if tasks.scaling.method_of(s.csv) != "none":
+            try:  # the file holds the scaling from the start (each run fits it anew)
+                s = with_scaling(s, build_dataset(s, self._network()).scaling)
+            except (DataError, ValueError):
+                pass  # the run reports it
         self._settings = s
         self._fill_forms(s)
         self._store(s)
@@ -428,11 +434,17 @@ class TrainingDock(QDockWidget):
         except (SettingsError, NetworkError) as exc:
             self._error(str(exc))
             return False
+        try:
+            dataset = build_dataset(s, self._network())
+        except (SettingsError, DataError, NetworkError, ValueError) as exc:
+            self._error(str(exc))
+            return False
+        s = with_scaling(s, dataset.scaling)  # a CSV's input scaling, fitted on this split
         self._settings = s
         self._store(s)  # the run's settings are saved with the weights it produces
         self.history.clear()
         try:
-            self.controller.start(s)
+            self.controller.start(s, dataset)
         except (SettingsError, DataError, NetworkError, ValueError) as exc:
             self._error(str(exc))
             return False
@@ -558,7 +570,8 @@ def _csv_note(csv: dict) -> str:
     window = csv.get("window") or "whole file"
     stride = csv.get("stride") or "= window"
     return (f"{csv.get('path')}\ninputs {', '.join(csv.get('inputs') or [])} → targets "
-            f"{', '.join(csv.get('targets') or [])}; window {window}, stride {stride}")
+            f"{', '.join(csv.get('targets') or [])}; window {window}, stride {stride}; "
+            f"inputs normalised: {tasks.scaling.describe(csv)}")
 
 
 def steps_per_epoch(s: TrainingSettings, data: Dataset) -> int:

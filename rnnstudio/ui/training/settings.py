@@ -8,7 +8,8 @@ has exactly one of ``task`` or ``csv`` at the top level:
      "loss": "mse", "optimizer": "adam", "lr": 0.01, "momentum": 0.9, "epochs": 100,
      "batch_size": null, "clip": null, "tbptt": null, "seed": 0, "validation": 0.2}
 
-    {"csv": {"path": ..., "inputs": [...], "targets": [...], "window": 50, "stride": 10}, ...}
+    {"csv": {"path": ..., "inputs": [...], "targets": [...], "window": 50, "stride": 10,
+             "normalize": "zscore", "scaling": {...}}, ...}   (see tasks.scaling)
 
 `TrainingSettings.from_dict` accepts partial or older dicts (missing keys take defaults, unknown
 keys are kept in `extra` and written back), and `validate()` raises `SettingsError` naming the
@@ -24,9 +25,11 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Callable, Iterator
 
 from rnnstudio import tasks
+from rnnstudio.tasks.scaling import METHODS
 
 LOSSES = ("mse", "bce", "cross_entropy")
 OPTIMIZERS = ("adam", "sgd", "momentum")
+NORMALIZE = METHODS  # input normalisation of CSV data
 MAX_EPOCHS = 1_000_000
 
 
@@ -158,6 +161,8 @@ class TrainingSettings:
         # window None: the whole file is one sequence; stride None: windows do not overlap
         yield lambda: _check_int("csv.window", self.csv.get("window"), 1, None, optional=True)
         yield lambda: _check_int("csv.stride", self.csv.get("stride"), 1, None, optional=True)
+        yield lambda: _check_choice("csv.normalize", self.csv.get("normalize") or "none",
+                                    NORMALIZE)
 
     def _check_task_name(self) -> None:
         if not isinstance(self.task, str) or not self.task:

@@ -40,7 +40,7 @@ def test_a_good_file_is_previewed_mapped_and_imported(qtbot, good_csv):
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert dialog.X.shape == (10, 11, 1) and dialog.Y.shape == (10, 11, 1)  # (60-10)/5+1 windows
     assert dialog.csv_settings() == {"path": str(good_csv), "inputs": ["u"], "targets": ["v"],
-                                     "window": 10, "stride": 5}
+                                     "window": 10, "stride": 5, "normalize": "none"}
 
 
 def test_choosing_a_column_twice_is_refused(qtbot, good_csv):
