@@ -21,6 +21,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from rnnstudio import layout  # noqa: E402
 from rnnstudio import templates as tpl  # noqa: E402
 from rnnstudio.io import save  # noqa: E402
 from rnnstudio.model import Network  # noqa: E402
@@ -140,6 +141,7 @@ def main(out_dir: Path = HERE) -> list[Path]:
     paths = []
     for name, build in EXAMPLES.items():
         net = build()
+        layout.apply(net, layout.arrange(net))  # templates are arranged; hand-built ones too
         net.validate()
         path = Path(out_dir) / f"{name}.rnn.json"
         save(net, path)

@@ -13,6 +13,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from rnnstudio import layout  # noqa: E402
 from rnnstudio.io import save  # noqa: E402
 from rnnstudio.model import Network  # noqa: E402
 
@@ -60,7 +61,9 @@ def demo_network(feedback: bool = False) -> Network:
 def main() -> None:
     for feedback, name in ((False, "ordering-demo"), (True, "ordering-cycle")):
         path = HERE / f"{name}.rnn.json"
-        save(demo_network(feedback), path)
+        net = demo_network(feedback)
+        layout.apply(net, layout.arrange(net))
+        save(net, path)
         print("wrote", path)
 
 

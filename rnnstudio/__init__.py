@@ -7,10 +7,10 @@ The public API (see README and docs/api.md) is importable from here:
 from .model import Network, NetworkError
 from .engine import compile, run, gradients, Simulator, Trainer
 from .io import save, load, FileFormatError
-from . import tasks, templates
+from . import layout, tasks, templates
 from .templates import init_weights
 
 __version__ = "0.1.0"
-__all__ = ["Network", "NetworkError", "__version__", "tasks", "templates", "init_weights",
+__all__ = ["Network", "NetworkError", "__version__", "tasks", "templates", "layout", "init_weights",
            "save", "load", "FileFormatError",
            "compile", "run", "gradients", "Simulator", "Trainer"]

@@ -71,10 +71,5 @@ def _save_torch(net, path: Path) -> Path:
 
 def arrange(net) -> None:
     """Lay the network out (one step: each node moved once)."""
-    try:
-        from ..layout import arrange as positions  # rnnstudio.layout, once it exists
-    except ImportError:
-        from ..ui.layout import arranged_positions as positions  # no Qt in that module
-    with net.batch():
-        for node, (x, y) in positions(net).items():
-            net.move_node(node, float(x), float(y))
+    from .. import layout
+    layout.apply(net, layout.arrange(net))

@@ -1,15 +1,15 @@
 """Templates: functions that build laid-out, initialised networks. No Qt.
 
-Inputs sit in the left column, hidden neurons in the middle, outputs on the right. Each
-template sets the network's name, a description of what it shows and, when it has a natural
-task, a `training` block ({"task": {"name", "params"}, "loss", "optimizer", "lr", ...}).
+They are laid out by `rnnstudio.layout.arrange`: inputs on the left, outputs on the right,
+each group (a layer, a gate family) kept together. Each template sets the network's name, a
+description of what it shows and, when it has a natural task, a `training` block ({"task": {"name", "params"}, "loss", "optimizer", "lr", ...}).
 """
 
 from .basic import bidirectional, elman, jordan, many_to_one, unit_3_5_4, windowed
 from .common import natural_task, training_block
 from .gated import gru, lstm
 from .init import init_weights
-from .layout import DX, DY, column_positions
+from ..layout import DX, DY  # the layout's spacing (kept here for older callers)
 
 TEMPLATES = {
     "elman": elman, "jordan": jordan, "unit_3_5_4": unit_3_5_4, "windowed": windowed,
@@ -18,6 +18,5 @@ TEMPLATES = {
 
 __all__ = [
     "elman", "jordan", "unit_3_5_4", "windowed", "many_to_one", "lstm", "gru", "bidirectional",
-    "init_weights", "training_block", "natural_task", "column_positions", "DX", "DY",
-    "TEMPLATES",
+    "init_weights", "training_block", "natural_task", "DX", "DY", "TEMPLATES",
 ]

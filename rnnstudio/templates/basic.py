@@ -18,7 +18,7 @@ def elman(n_in: int, n_hidden: int, n_out: int, activation: str = "tanh",
         "neuron's value of the previous step (the delay-1 edges, self-loops included). That "
         "state is the network's memory; the outputs read it."))
     xs, hs, ys = ids("x", n_in), ids("h", n_hidden), ids("y", n_out)
-    b = Builder(net, [xs, hs, ys])
+    b = Builder(net)
     with net.batch():
         b.inputs(xs)
         b.neurons(hs, activation=activation)
@@ -27,6 +27,7 @@ def elman(n_in: int, n_hidden: int, n_out: int, activation: str = "tanh",
         b.dense(hs, hs, delay=1)
         b.dense(hs, ys)
         b.groups(("inputs", "inputs", xs), ("hidden", "hidden", hs), ("outputs", "outputs", ys))
+        b.arrange()
         init_weights(net, seed)
     set_natural_training(net, n_in, n_out, out_activation)
     return net
@@ -42,7 +43,7 @@ def jordan(n_in: int, n_hidden: int, n_out: int, activation: str = "tanh",
         "the previous step (delay-1 edges from right to left). Its only memory is what it "
         "said."))
     xs, hs, ys = ids("x", n_in), ids("h", n_hidden), ids("y", n_out)
-    b = Builder(net, [xs, hs, ys])
+    b = Builder(net)
     with net.batch():
         b.inputs(xs)
         b.neurons(hs, activation=activation)
@@ -51,6 +52,7 @@ def jordan(n_in: int, n_hidden: int, n_out: int, activation: str = "tanh",
         b.dense(hs, ys)
         b.dense(ys, hs, delay=1)
         b.groups(("inputs", "inputs", xs), ("hidden", "hidden", hs), ("outputs", "outputs", ys))
+        b.arrange()
         init_weights(net, seed)
     set_natural_training(net, n_in, n_out, out_activation)
     return net
@@ -92,7 +94,7 @@ def windowed(n_in: int, window: int, n_hidden: int, n_out: int, activation: str 
         "it forgets anything older than the window, unlike a recurrent network."))
     xs, hs, ys = ids("x", n_in), ids("h", n_hidden), ids("y", n_out)
     tap_ids = [f"{x}_d{d}" for x in xs for d in range(1, window)]
-    b = Builder(net, [xs, tap_ids, hs, ys] if tap_ids else [xs, hs, ys])
+    b = Builder(net)
     with net.batch():
         b.inputs(xs)
         taps = _taps(b, xs, window)
@@ -102,6 +104,7 @@ def windowed(n_in: int, window: int, n_hidden: int, n_out: int, activation: str 
         b.dense(hs, ys)
         b.groups(("inputs", "inputs", xs), ("taps", "taps (x(t-1) ...)", tap_ids),
                  ("hidden", "hidden", hs), ("outputs", "outputs", ys))
+        b.arrange()
         init_weights(net, seed)
     set_natural_training(net, n_in, n_out, out_activation)
     return net
@@ -134,7 +137,7 @@ def bidirectional(n_in: int, n_hidden: int, n_out: int, activation: str = "tanh"
         "layer (bottom) is swept from the last step to the first, so its delay-1 edges read "
         "the *next* step. The outputs see both, so they can answer with the future in view."))
     xs, fs, bs, ys = ids("x", n_in), ids("f", n_hidden), ids("b", n_hidden), ids("y", n_out)
-    b = Builder(net, [xs, fs + bs, ys])
+    b = Builder(net)
     with net.batch():
         b.inputs(xs)
         b.neurons(fs, activation=activation)
@@ -146,6 +149,7 @@ def bidirectional(n_in: int, n_hidden: int, n_out: int, activation: str = "tanh"
         b.dense(fs + bs, ys)
         b.groups(("inputs", "inputs", xs), ("forward", "forward layer", fs),
                  ("backward", "backward layer (reverse time)", bs), ("outputs", "outputs", ys))
+        b.arrange()
         init_weights(net, seed)
     if (n_in, n_out, out_activation) == (1, 1, "identity"):
         net.set_meta(training=training_block("echo", {"k": -2}))

@@ -6,7 +6,7 @@ from typing import Any, Sequence
 
 from ..model import Network
 from ..tasks import TASKS
-from .layout import column_positions
+from .. import layout
 
 # Default training settings of templates (tuned per template where it matters).
 TRAINING_DEFAULTS: dict[str, Any] = {
@@ -29,28 +29,26 @@ def check_sizes(**sizes: int) -> None:
 
 
 class Builder:
-    """Adds nodes at their positions: given, or from columns (lists of ids, left to right)."""
+    """Adds nodes, edges and groups; `arrange` lays them out (`rnnstudio.layout`) at the end."""
 
-    def __init__(self, net: Network, columns: Sequence[Sequence[str]] = (),
-                 pos: dict[str, tuple[float, float]] | None = None):
+    def __init__(self, net: Network):
         self.net = net
-        self.pos = column_positions(columns) if pos is None else dict(pos)
-
-    def _xy(self, node: str) -> dict[str, float]:
-        x, y = self.pos[node]
-        return {"x": x, "y": y}
 
     def inputs(self, nodes: Sequence[str]) -> None:
         for n in nodes:
-            self.net.add_input(n, **self._xy(n))
+            self.net.add_input(n)
 
     def neurons(self, nodes: Sequence[str], **attrs) -> None:
         for n in nodes:
-            self.net.add_neuron(n, **self._xy(n), **attrs)
+            self.net.add_neuron(n, **attrs)
 
     def outputs(self, nodes: Sequence[str], **attrs) -> None:
         for n in nodes:
-            self.net.add_output(n, **self._xy(n), **attrs)
+            self.net.add_output(n, **attrs)
+
+    def arrange(self) -> None:
+        """Place every node by the layered layout (groups kept together)."""
+        layout.apply(self.net, layout.arrange(self.net))
 
     def dense(self, sources: Sequence[str], targets: Sequence[str], delay="auto") -> None:
         """An edge from every source to every target (trainable; weights set by init)."""

@@ -17,7 +17,6 @@ from __future__ import annotations
 from ..model import Network
 from .common import Builder, check_sizes, ids, set_natural_training
 from .init import init_weights
-from .layout import DX, DY, column_positions
 
 _FIXED = {"activation": "identity", "trainable": False}
 _PRODUCT = {"activation": "identity", "aggregate": "product", "trainable": False}
@@ -44,30 +43,6 @@ def _cells(prefix: str, n: int) -> list[str]:
 
 def _families(table, n: int) -> list[tuple[str, str, list[str]]]:
     return [(gid, label, _cells(prefix, n)) for gid, label, prefix in table]
-
-
-def _rows(n: int, band: float) -> list[float]:
-    """The centre y of each cell's row, centred on y = 0."""
-    return [(j - (n - 1) / 2.0) * band for j in range(n)]
-
-
-def _row_layout(xs, ys, n: int, cell: dict[str, list[tuple[int, float]]],
-                band: float) -> dict[str, tuple[float, float]]:
-    """Inputs in column 0, each cell on its own row (`cell`: id prefix -> [(column, dy)]),
-    outputs in the last column; every column centred on y = 0."""
-    last = max(c for spots in cell.values() for c, _ in spots) + 1
-    pos = column_positions([xs])
-    pos.update({k: (last * DX, y) for k, (_, y) in column_positions([ys]).items()})
-    for j, yc in enumerate(_rows(n, band)):
-        for prefix, spots in cell.items():
-            for col, dy in spots:
-                pos[f"{prefix}{j}"] = (col * DX, yc + dy)
-    return pos
-
-
-_LSTM_ROW = {"i": [(1, -1.5 * DY)], "g": [(1, -0.5 * DY)], "f": [(1, 0.5 * DY)],
-             "o": [(1, 1.5 * DY)], "ig": [(2, -0.5 * DY)], "fc": [(2, 0.5 * DY)],
-             "c": [(3, 0.0)], "tc": [(4, 0.0)], "h": [(5, 0.0)]}
 
 
 def _lstm_cell(b: Builder, j: int, xs: list[str], hs: list[str]) -> None:
@@ -109,7 +84,7 @@ def lstm(n_in: int, n_cells: int, n_out: int, out_activation: str = "identity",
         "keeps its value through the delay-1 edge c -> fc while the forget gate stays near 1, "
         "and h(t) = o * tanh(c(t)). That gated self-loop carries memory over long spans."))
     xs, hs, ys = ids("x", n_in), _cells("h", n_cells), ids("y", n_out)
-    b = Builder(net, pos=_row_layout(xs, ys, n_cells, _LSTM_ROW, 4 * DY))
+    b = Builder(net)
     with net.batch():
         b.inputs(xs)
         _lstm_nodes(b, n_cells)
@@ -119,14 +94,11 @@ def lstm(n_in: int, n_cells: int, n_out: int, out_activation: str = "identity",
         b.dense(hs, ys)
         b.groups(("inputs", "inputs x", xs), *_families(LSTM_GROUPS, n_cells),
                  ("outputs", "outputs y", ys))
+        b.arrange()
         init_weights(net, seed)
         net.set_params({"biases": {f"f{j}": float(forget_bias) for j in range(n_cells)}})
     set_natural_training(net, n_in, n_out, out_activation, lr=0.01, epochs=300)
     return net
-
-
-_GRU_ROW = {"hn": [(1, -DY)], "r": [(1, 0.0)], "z": [(1, DY)], "rh": [(2, 0.0)],
-            "n": [(3, 0.0)], "d": [(4, 0.0)], "zd": [(5, 0.0)], "h": [(6, 0.0)]}
 
 
 def _gru_nodes(b: Builder, n: int) -> None:
@@ -166,7 +138,7 @@ def gru(n_in: int, n_cells: int, n_out: int, out_activation: str = "identity",
         "previous h (product rh = r * hn), and the update gate z mixes old and new: "
         "h(t) = n + z * (h(t-1) - n). With z near 1 a cell keeps its value for many steps."))
     xs, hs, ys = ids("x", n_in), _cells("h", n_cells), ids("y", n_out)
-    b = Builder(net, pos=_row_layout(xs, ys, n_cells, _GRU_ROW, 3 * DY))
+    b = Builder(net)
     with net.batch():
         b.inputs(xs)
         _gru_nodes(b, n_cells)
@@ -176,6 +148,7 @@ def gru(n_in: int, n_cells: int, n_out: int, out_activation: str = "identity",
         b.dense(hs, ys)
         b.groups(("inputs", "inputs x", xs), *_families(GRU_GROUPS, n_cells),
                  ("outputs", "outputs y", ys))
+        b.arrange()
         init_weights(net, seed)
     set_natural_training(net, n_in, n_out, out_activation, lr=0.01, epochs=300)
     return net

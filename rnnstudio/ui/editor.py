@@ -12,7 +12,8 @@ from PySide6.QtCore import QObject, QPointF, Signal
 from PySide6.QtGui import QGuiApplication
 
 from ..model import NetworkError
-from . import layout, subnet
+from .. import layout
+from . import subnet
 from .commands import (AddSubnetCommand, CompositeCommand, GroupCommand, OrderingCommand,
                        RemoveCommand, SetEdgeAttrsCommand, SetMetaCommand, SetNodeAttrsCommand,
                        push)
@@ -145,12 +146,21 @@ class Editor(QObject):
         return self.run(OrderingCommand(self.net, manual=rest, text="Reorder"))
 
     def arrange(self) -> None:
+        """Lay the network out (`rnnstudio.layout.arrange`) for the canvas's shape; one undo
+        step."""
         g = self.net.graph
-        pos = layout.arranged_positions(self.net)
+        pos = layout.arrange(self.net, aspect=self._view_aspect())
         changes = {n: {"x": x, "y": y} for n, (x, y) in pos.items()
                    if (g.nodes[n]["x"], g.nodes[n]["y"]) != (x, y)}
         if changes:
             self.run(SetNodeAttrsCommand(self.net, changes, "Arrange"))
+
+    def _view_aspect(self) -> float:
+        views = self.scene.views()
+        size = views[0].viewport().size() if views else None
+        if size is None or size.height() < 50 or size.width() < 50:
+            return layout.ASPECT
+        return size.width() / size.height()
 
     # ---------------------------------------------------------------- sub-networks
     def insert_record(self, record: dict, text: str, at: tuple | None = None,

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from rnnstudio import layout
 from rnnstudio import templates as tpl
 from rnnstudio.tasks import TASKS, check_fit
 
@@ -40,21 +41,17 @@ def test_drawn_left_to_right(name):
 
 
 @pytest.mark.parametrize("name", BUILD)
-def test_columns_are_spaced_and_centred(name):
+def test_laid_out_by_arrange_and_centred(name):
+    """Templates come arranged (rnnstudio.layout: groups kept together, nodes >= 60 apart),
+    centred on y = 0."""
     net = BUILD[name]()
-    cols = {}
-    for n, d in net.graph.nodes(data=True):
-        cols.setdefault(d["x"], []).append(d["y"])
-    xs = sorted(cols)
-    assert np.allclose(np.diff(xs), tpl.DX)
-    gated = name in ("lstm", "gru")  # one row per cell: gaps between the rows
-    for ys in cols.values():
-        ys = sorted(ys)
-        assert abs(sum(ys)) < 1e-9  # centred on y = 0
-        if gated:
-            assert np.diff(ys).min(initial=tpl.DY) >= tpl.DY - 1e-9
-        else:
-            assert np.allclose(np.diff(ys), tpl.DY)
+    pos = {n: (d["x"], d["y"]) for n, d in net.graph.nodes(data=True)}
+    assert pos == layout.arrange(net)
+    ys = [y for _, y in pos.values()]
+    assert min(ys) == -max(ys)
+    pts = np.array(list(pos.values()))
+    dist = np.hypot(*(pts[:, None, :] - pts[None, :, :]).transpose(2, 0, 1))
+    assert dist[np.triu_indices(len(pts), 1)].min() >= 60.0
 
 
 @pytest.mark.parametrize("name", BUILD)
@@ -184,5 +181,5 @@ def test_gated_cells_sit_on_rows(build, row):
     y = {n: d["y"] for n, d in net.graph.nodes(data=True)}
     for j in range(3):
         centre = y[f"h{j}"]
-        assert all(abs(y[f"{p}{j}"] - centre) <= 1.5 * tpl.DY for p in row)
+        assert all(abs(y[f"{p}{j}"] - centre) <= 1.5 * layout.DY for p in row)
     assert y["h0"] < y["h1"] < y["h2"]

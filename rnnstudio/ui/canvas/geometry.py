@@ -87,25 +87,64 @@ def _towards(c: QPointF, x: float, y: float, dist: float) -> QPointF:
 
 
 def self_loop(c: QPointF) -> EdgeGeom:
-    """A loop above the node, leaving at 11 o'clock and coming back at 1 o'clock."""
+    """A loop at the node's upper left, leaving at about 9 o'clock and coming back at 11: clear
+    of the node above and its label (columns are 70 apart), of the order badge (upper right)
+    and of the edges leaving on the right."""
     r = END_GAP
-    a1, a2 = math.radians(-125), math.radians(-55)
+    a1, a2 = math.radians(-168), math.radians(-102)
     a = QPointF(c.x() + r * math.cos(a1), c.y() + r * math.sin(a1))
     tip = QPointF(c.x() + r * math.cos(a2), c.y() + r * math.sin(a2))
-    h = 2.6 * NODE_RADIUS
-    c1 = QPointF(c.x() - 1.3 * NODE_RADIUS, c.y() - h)
-    c2 = QPointF(c.x() + 1.3 * NODE_RADIUS, c.y() - h)
+    c1 = QPointF(c.x() - 2.5 * NODE_RADIUS, c.y() - 1.0 * NODE_RADIUS)
+    c2 = QPointF(c.x() - 1.0 * NODE_RADIUS, c.y() - 2.5 * NODE_RADIUS)
     path = QPainterPath(a)
     path.cubicTo(c1, c2, tip)
     dx, dy = tip.x() - c2.x(), tip.y() - c2.y()
-    label = QPointF(c.x(), c.y() - h * 0.78)
+    label = QPointF(c.x() - 1.75 * NODE_RADIUS, c.y() - 1.75 * NODE_RADIUS)
     pts = [(path.pointAtPercent(k / 10).x(), path.pointAtPercent(k / 10).y()) for k in range(11)]
     return EdgeGeom(None, path, _arrow(tip, dx, dy), label, pts, _bounds(pts, 14))
 
 
-def edge_geom(p: QPointF, q: QPointF, delayed: bool, is_loop: bool) -> EdgeGeom:
+CORNER = 12.0  # the radius of a feedback loop's corners
+
+
+def around(p: QPointF, q: QPointF, arc) -> EdgeGeom:
+    """A delayed edge drawn as a feedback loop around the layers (`arc`: a
+    `rnnstudio.layout.Arc`): out of the source's right side, along its lane above or below the
+    nodes, into the target from the left."""
+    a = (p.x() + END_GAP, p.y())
+    tip = QPointF(q.x() - END_GAP, q.y())
+    end = (tip.x() - ARROW_LEN * 0.8, tip.y())
+    pts = [a, (arc.out_x, p.y()), (arc.out_x, arc.lane), (arc.in_x, arc.lane),
+           (arc.in_x, q.y()), end]
+    label = QPointF((arc.out_x + arc.in_x) / 2, arc.lane)
+    pts_tip = pts[:-1] + [(tip.x(), tip.y())]
+    return EdgeGeom(None, _rounded(pts), _arrow(tip, 1.0, 0.0), label, pts_tip,
+                    _bounds(pts_tip, 8))
+
+
+def _rounded(pts: list[tuple[float, float]]) -> QPainterPath:
+    """A polyline with its corners rounded (radius CORNER, less where segments are short)."""
+    path = QPainterPath(QPointF(*pts[0]))
+    for (x0, y0), (x1, y1), (x2, y2) in zip(pts, pts[1:], pts[2:]):
+        d_in, d_out = math.hypot(x1 - x0, y1 - y0), math.hypot(x2 - x1, y2 - y1)
+        r = min(CORNER, d_in / 2, d_out / 2)
+        if r <= 0.5:
+            path.lineTo(x1, y1)
+            continue
+        path.lineTo(x1 - (x1 - x0) / d_in * r, y1 - (y1 - y0) / d_in * r)
+        path.quadTo(QPointF(x1, y1), QPointF(x1 + (x2 - x1) / d_out * r,
+                                             y1 + (y2 - y1) / d_out * r))
+    path.lineTo(*pts[-1])
+    return path
+
+
+def edge_geom(p: QPointF, q: QPointF, delayed: bool, is_loop: bool, arc=None) -> EdgeGeom:
+    """An edge's geometry: a loop, a feedback loop around the layers (`arc` given), a curve
+    (other delayed edges) or a straight line."""
     if is_loop:
         return self_loop(p)
+    if arc is not None:
+        return around(p, q, arc)
     return curved(p, q) if delayed else straight(p, q)
 
 

@@ -14,6 +14,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QPainter, QPen, QPixmapCache
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
+from ...layout import route_arcs
 from ...model import events as ev
 from .. import style
 from .geometry import edge_geom
@@ -61,6 +62,8 @@ class NetworkScene(QGraphicsScene):
         self.groups = SceneGroups(self)  # blocks, frames and bundles of the groups
         self._dirty_layers: set = set()
         self._delays: dict = {}
+        self._arcs: dict = {}  # delayed edges drawn around the layers: key -> layout.Arc
+        self._reroute_pending = False
         self._ordering_pending = False
         self.selected_edges: set = set()
         self._flush_timer = QTimer(self, singleShot=True, interval=0)
@@ -105,6 +108,7 @@ class NetworkScene(QGraphicsScene):
         self._dirty_layers.clear()
         self._tags.clear()
         self._delays = {}
+        self._arcs = {}
         self.selected_edges = set()
         for layer in (self._live, self._highlight):
             layer.clear()
@@ -118,6 +122,7 @@ class NetworkScene(QGraphicsScene):
 
     def _on_node_added(self, event) -> None:
         self._add_node_item(event.node)
+        self._reroute_pending = True
 
     def _on_node_removed(self, event) -> None:
         self._remove_node_item(event.node)
@@ -125,6 +130,7 @@ class NetworkScene(QGraphicsScene):
     def _remove_node_item(self, node: str) -> None:
         item = self.nodes.pop(node, None)
         self._tags.set_obstacle(node, None)
+        self._reroute_pending = True
         if item is not None:
             self.removeItem(item)
             if item.showing_value or self._values.bodies:
@@ -140,6 +146,7 @@ class NetworkScene(QGraphicsScene):
             self.groups.mark_geometry()
         if "x" in event.changed or "y" in event.changed:
             item.sync_position()
+            self._reroute_pending = True
             g = self.net.graph
             self._mark_edges(list(g.in_edges(event.node)) + list(g.out_edges(event.node)))
             self._place_obstacle(event.node, item)
@@ -153,11 +160,13 @@ class NetworkScene(QGraphicsScene):
             self.groups.mark_structure()
         else:
             self._add_edge(event.edge)
+        self._reroute_pending = True
 
     def _on_edge_removed(self, event) -> None:
         if self.groups.hidden:
             self.groups.mark_structure()
         self._delays.pop(event.edge, None)
+        self._reroute_pending = True
         self._drop_edge(event.edge)
 
     def _drop_edge(self, key) -> None:
@@ -283,6 +292,8 @@ class NetworkScene(QGraphicsScene):
             return
         if self._ordering_pending:
             self._restyle_ordering()
+        if self._reroute_pending:
+            self._reroute()
         self.groups.flush()  # blocks first: edge tags keep off them
         g = self.net.graph
         for key in self._dirty_edges:
@@ -321,11 +332,26 @@ class NetworkScene(QGraphicsScene):
         self._dirty_edges.update(dict.fromkeys(changed))
         if changed and self.groups.hidden:
             self.groups.mark_structure()
+        self._reroute_pending = self._reroute_pending or bool(changed)
+
+    def _reroute(self) -> None:
+        """Delayed edges back to an earlier column (or within one) are drawn around the
+        layers (`layout.route_arcs`); their lanes depend on every node's place, so they are
+        routed anew after moves and structure changes, and the edges whose route changed
+        are redrawn."""
+        self._reroute_pending = False
+        g = self.net.graph
+        pos = {n: (d["x"], d["y"]) for n, d in g.nodes(data=True)}
+        arcs = route_arcs(pos, [k for k, d in self._delays.items() if d >= 1])
+        old = self._arcs
+        self._dirty_edges.update(dict.fromkeys(
+            k for k in sorted(old.keys() | arcs.keys()) if old.get(k) != arcs.get(k)))
+        self._arcs = arcs
 
     def _compute_geom(self, key):
         u, v = key
         p, q = self.nodes[u].pos(), self.nodes[v].pos()
-        geom = edge_geom(p, q, self._delays.get(key, 0) >= 1, u == v)
+        geom = edge_geom(p, q, self._delays.get(key, 0) >= 1, u == v, self._arcs.get(key))
         if geom.label_pos is None:
             self._tags.remove(key)
         else:  # a z^-d tag: on the edge, off every node and every other tag

@@ -333,3 +333,23 @@ def test_zoom_keys_wheel_pan_and_fit(window, qtbot):
     QTest.keyClick(vp, Qt.Key.Key_F)
     shown = view.mapToScene(vp.rect()).boundingRect()
     assert all(shown.contains(item.sceneBoundingRect()) for item in window.scene.nodes.values())
+
+
+def test_feedback_loops_go_around_the_layers(window):
+    """A delayed edge back to an earlier layer is drawn as a loop along its lane, re-routed
+    when a node moves; a forward delayed edge stays a curve."""
+    net = rs.templates.elman(1, 3, 1)
+    window.doc.new(net)
+    scene = window.scene
+    scene.flush()
+    arc = scene._arcs[("h2", "h0")]
+    geom = scene.geom(("h2", "h0"))
+    assert geom.path is not None and geom.label_pos is not None
+    assert min(y for _, y in geom.samples) == arc.lane == geom.rect.top() + 8
+    window.editor.set_node_attrs(["h0"], y=net.graph.nodes["h0"]["y"] - 300)
+    scene.flush()
+    assert min(y for _, y in scene.geom(("h2", "h0")).samples) < arc.lane - 250
+    net.add_neuron("z", x=net.graph.nodes["y0"]["x"] + 200, y=0.0)
+    net.add_edge("y0", "z", delay=1)
+    scene.flush()
+    assert ("y0", "z") not in scene._arcs and scene.geom(("y0", "z")).path is not None

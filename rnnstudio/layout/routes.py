@@ -1,0 +1,162 @@
+"""Routes for delayed edges drawn around the layers (Qt-free; the canvas draws them).
+
+A delayed edge whose target is not right of its source (recurrence: back to an earlier layer
+or within one) is drawn as a feedback loop, the way textbooks draw them: it leaves its source
+to the right, runs above (or below) every node between the two columns on a horizontal *lane*,
+and comes down into its target from the left, like the target's other inputs:
+
+    ┌──────────────┐   lane
+    │              │
+    └─► target    source ─┘
+
+The loops leaving one column on one side form a *corridor*, drawn like a bus: one lane, its
+edges spread a few units apart like the strands of a cable (the edge to the nearest target
+innermost, so strands drop off without crossing); corridors that overlap take lanes further
+out, so loops never run on top of each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+COLUMN_TOL = 24.0   # nodes within this many units of x share a column (for the turns)
+LAYER_TOL = 70.0    # ... of a layer (a wrapped block's sub-columns): one corridor per side
+EXIT = 46.0         # how far right of its source (left of its target) a loop turns
+CLEAR_TOP = 34.0    # from a node's centre to the lowest lane above it
+CLEAR_BOTTOM = 52.0  # ... to the highest lane below it (the label sits under the node)
+LANE_GAP = 14.0     # between nested corridors
+STRAND = 3.0        # between the edges of one corridor
+STRANDS_WIDTH = 18.0  # a corridor's strands never spread wider than this
+
+
+@dataclass(frozen=True)
+class Arc:
+    """How to draw one delayed edge around the layers: leave the source rightwards to
+    `out_x`, go up (or down) to the lane at y = `lane`, run left to `in_x`, and go down (or up)
+    into the target, entering it from the left."""
+    out_x: float
+    in_x: float
+    lane: float
+    above: bool
+
+
+def _columns(xs: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
+    """Cluster x values into columns: (column of each value, each column's x)."""
+    order = np.argsort(xs, kind="stable")
+    sx = xs[order]
+    new = np.concatenate([[True], np.diff(sx) > tol])
+    col_sorted = np.cumsum(new) - 1
+    col = np.empty(len(xs), dtype=np.int64)
+    col[order] = col_sorted
+    col_x = sx[new]
+    return col, col_x
+
+
+class _RangeMin:
+    """Minimum over a range of columns in O(1) (a sparse table)."""
+
+    def __init__(self, values: np.ndarray):
+        self.table = [values]
+        k = 1
+        while 2 * k <= len(values):
+            prev = self.table[-1]
+            self.table.append(np.minimum(prev[:-k], prev[k:]))
+            k *= 2
+
+    def __call__(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        """min(values[lo..hi]) for arrays lo <= hi (inclusive)."""
+        n = hi - lo + 1
+        j = np.floor(np.log2(n)).astype(np.int64)
+        out = np.empty(len(lo))
+        for level in np.unique(j).tolist():
+            m = j == level
+            t = self.table[level]
+            out[m] = np.minimum(t[lo[m]], t[hi[m] - (1 << level) + 1])
+        return out
+
+
+def _ends(pos: dict, edges: list) -> tuple:
+    names = list(pos)
+    index = {n: i for i, n in enumerate(names)}
+    xy = np.array([pos[n] for n in names], dtype=float).reshape(-1, 2)
+    u = np.array([index[a] for a, _ in edges], dtype=np.int64)
+    v = np.array([index[b] for _, b in edges], dtype=np.int64)
+    return xy, u, v
+
+
+def route_arcs(pos: dict, edges) -> dict:
+    """{(u, v): Arc} for the delayed edges among `edges` whose target is not in a layer right
+    of its source's (self-loops excluded). `pos` holds every node's (x, y) (a node's neighbours in
+    the drawing, not only the edges' ends, decide how far out the lanes run)."""
+    edges = [(a, b) for a, b in edges if a != b and a in pos and b in pos]
+    if not edges:
+        return {}
+    xy, u, v = _ends(pos, edges)
+    col, col_x = _columns(xy[:, 0], LAYER_TOL)
+    back = col[v] <= col[u]  # into an earlier layer, or within one
+    if not back.all():
+        edges = [e for e, b in zip(edges, back.tolist()) if b]
+        u, v = u[back], v[back]
+    if not edges:
+        return {}
+    out_x, in_x = _turns(xy, u, v)
+    nc = len(col_x)
+    top = np.full(nc, np.inf)
+    np.minimum.at(top, col, xy[:, 1])
+    bottom = np.full(nc, np.inf)
+    np.minimum.at(bottom, col, -xy[:, 1])
+    cu, cv = col[u], col[v]
+    lo, hi = np.minimum(cu, cv), np.maximum(cu, cv)
+    span_top = _RangeMin(top)(lo, hi) - CLEAR_TOP
+    span_bottom = -_RangeMin(bottom)(lo, hi) + CLEAR_BOTTOM
+    mid_y = (xy[u, 1] + xy[v, 1]) / 2
+    above = mid_y - span_top <= span_bottom - mid_y
+    lanes = _lanes(cu, lo, hi, above, np.where(above, span_top, span_bottom), in_x, nc)
+    return {e: Arc(float(a), float(b), float(c), bool(d))
+            for e, a, b, c, d in zip(edges, out_x.tolist(), in_x.tolist(), lanes.tolist(),
+                                     above.tolist())}
+
+
+def _turns(xy, u, v) -> tuple[np.ndarray, np.ndarray]:
+    """Where each loop turns: EXIT right of its source and left of its target, or halfway
+    to the next column of nodes when that is nearer."""
+    col, col_x = _columns(xy[:, 0], COLUMN_TOL)
+    nc = len(col_x)
+    cu, cv = col[u], col[v]
+    gap_right = np.where(cu + 1 < nc, (col_x[np.minimum(cu + 1, nc - 1)] - xy[u, 0]) / 2, EXIT)
+    gap_left = np.where(cv > 0, (xy[v, 0] - col_x[np.maximum(cv - 1, 0)]) / 2, EXIT)
+    return xy[u, 0] + np.minimum(EXIT, gap_right), xy[v, 0] - np.minimum(EXIT, gap_left)
+
+
+def _lanes(cu, lo, hi, above, base, in_x, nc) -> np.ndarray:
+    """The lane of each edge. A corridor is the loops leaving one column on one side; from
+    the narrowest to the widest, each runs outside the corridors it overlaps; its strands are
+    STRAND apart, the one with the nearest target innermost."""
+    keys = np.stack([cu, ~above]).T
+    corr_keys, corridor = np.unique(keys, axis=0, return_inverse=True)
+    corridor = corridor.reshape(-1)
+    order = np.lexsort((-in_x, corridor))
+    first = np.searchsorted(corridor[order], np.arange(len(corr_keys)))
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order)) - first[corridor[order]]
+    size = np.bincount(corridor, minlength=len(corr_keys))
+    step = np.minimum(STRAND, STRANDS_WIDTH / np.maximum(size - 1, 1))
+    # work outwards: o = -y above the drawing, o = y below it
+    sign = np.where(above, -1.0, 1.0)
+    out_base = sign * base
+    outer = {True: np.full(nc, -np.inf), False: np.full(nc, -np.inf)}  # outermost lane so far
+    c_lo = np.full(len(corr_keys), nc)
+    np.minimum.at(c_lo, corridor, lo)
+    c_hi = np.zeros(len(corr_keys), dtype=np.int64)
+    np.maximum.at(c_hi, corridor, hi)
+    start = np.full(len(corr_keys), -np.inf)
+    np.maximum.at(start, corridor, out_base)
+    lane0 = np.empty(len(corr_keys))
+    for c in np.lexsort((c_lo, c_hi - c_lo)).tolist():
+        a, b, below = int(c_lo[c]), int(c_hi[c]), bool(corr_keys[c][1])
+        side = outer[not below]
+        lane0[c] = max(start[c], side[a:b + 1].max() + LANE_GAP)
+        side[a:b + 1] = np.maximum(side[a:b + 1], lane0[c] + step[c] * (size[c] - 1))
+    return sign * (lane0[corridor] + step[corridor] * rank)
