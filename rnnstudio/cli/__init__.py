@@ -5,6 +5,7 @@
     run NET --csv data.csv        outputs for a CSV time series, as CSV
     tasks                         the built-in tasks and their parameters
     render NET out.png            the canvas picture (needs Qt)
+    animate NET out.gif           a played sequence as an animated GIF or MP4 (needs Qt)
     export NET --to torch|onnx|graphml OUT    a network for another tool
     import FILE OUT.rnn.json      an SNNS .net, GraphML or PyTorch .pt file as a network
 
@@ -30,7 +31,7 @@ from typing import Callable
 from .common import EXIT_ERROR, PROG, CLIError
 
 # the command modules of this package, in the order --help lists them
-COMMANDS = ("info", "train", "run", "tasks", "render", "export", "importing")
+COMMANDS = ("info", "train", "run", "tasks", "render", "animate", "export", "importing")
 PLUGIN_MODULES: tuple[str, ...] = ()
 
 __all__ = ["main", "build_parser", "register", "SUBCOMMANDS", "COMMANDS", "PLUGIN_MODULES",

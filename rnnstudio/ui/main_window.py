@@ -89,7 +89,9 @@ class MainWindow(QMainWindow):
         self.player = install_player(self)
         self.training = install_training(self)
         follow_training(self.player, self.training)
+        from .animation_dialog import install_animation_export
         from .help import install_help
+        self.animation = install_animation_export(self)  # File › Export Animation…
         self.help = install_help(self)  # last: Help is the menu bar's last menu
         self._arrange_docks()
 

@@ -39,7 +39,8 @@ def render_scene(scene, path, scale: float = 2.0) -> Path:
     return path
 
 
-def _render_raster(scene, path: Path, scale: float) -> None:
+def scene_image(scene, scale: float = 2.0):
+    """The whole canvas picture as a QImage, `scale` pixels per canvas unit."""
     from PySide6.QtCore import QRectF, Qt
     from PySide6.QtGui import QImage, QPainter
     rect = scene_rect(scene)
@@ -48,8 +49,14 @@ def _render_raster(scene, path: Path, scale: float) -> None:
     image.fill(Qt.GlobalColor.white)
     painter = QPainter(image)
     painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
-    scene.render(painter, QRectF(0, 0, w, h), rect)
+    with _items_painting(scene):
+        scene.render(painter, QRectF(0, 0, w, h), rect)
     painter.end()
+    return image
+
+
+def _render_raster(scene, path: Path, scale: float) -> None:
+    image = scene_image(scene, scale)
     if not image.save(str(path)):
         raise OSError(f"{path}: could not write the image (unknown format or no access)")
 
