@@ -94,6 +94,7 @@ def measure(args) -> dict:
     results = []
     dock.controller.run_finished.connect(results.append)
     assert dock.train(), dock.status_label.text()
+    run_until(app, lambda: dock.controller.worker is not None, args.timeout)  # data built
     dock.controller.worker.finished.connect(lambda *_: ended.append(time.perf_counter()))
     run_until(app, lambda: not dock.controller.active, args.timeout)
     run_until(app, lambda: False, 0.3)  # the end of the run: final weights, step-through

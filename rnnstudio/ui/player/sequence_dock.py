@@ -25,28 +25,43 @@ def default_sequence(n_inputs: int, T: int = DEFAULT_T) -> np.ndarray:
     return np.round(X, 3)
 
 
-def task_sequences(net: Network) -> tuple[np.ndarray, np.ndarray, str] | None:
-    """The network's training data (X, Y (T, N, dim), description) from its file's training
-    block: a built-in task or CSV data. None when it has none or it does not fit."""
-    from ..training.data import DataError, load_sequences
+def training_source(net: Network):
+    """The settings of the network's training data when it names usable ones (a built-in
+    task or CSV data), else None; nothing is read (see `task_sequences`)."""
     from ..training.settings import SettingsError, TrainingSettings
     training = net.training or {}
     if not training.get("task") and not training.get("csv") and not training.get("data"):
         return None
     try:
         settings = TrainingSettings.from_dict(training)
-        X, Y, description = load_sequences(settings, net)
-    except (DataError, SettingsError, OSError, ValueError, TypeError, KeyError):
-        return None  # bad or missing data: the typed table still works
+    except SettingsError:
+        return None
+    return None if settings.problems() else settings
+
+
+def task_sequences(settings, net) -> tuple[np.ndarray, np.ndarray, str] | None:
+    """The training data (X, Y (T, N, dim), description) of `settings` (`training_source`)
+    for `net` (its inputs and outputs: a NetShape will do, from any thread); None when it does
+    not fit. A DataError says why it cannot be read."""
+    from ..training.data import load_sequences
+    X, Y, description = load_sequences(settings, net)
     if X.ndim != 3 or X.shape[2] != len(net.inputs) or X.shape[1] == 0:
         return None
     return X, Y, description
 
 
+def _data_key(net: Network) -> str:
+    """What the training data depends on (not the learning rate, the epochs, ...)."""
+    training = net.training or {}
+    return repr([training.get(k) for k in ("task", "csv", "data")])
+
+
 class SequenceDock(QDockWidget):
-    """Pick the sequence (a task sample or a typed table) and drive the player."""
+    """Pick the sequence (a task sample or a typed table) and drive the player. The network's
+    training data is built off the UI thread: a file opens at once, its data follows."""
 
     sequence_changed = Signal()
+    _data_built = Signal(object, object, object)  # token, (X, Y, description) or None, error
 
     def __init__(self, player: PlayerController, parent: QWidget | None = None):
         super().__init__("Sequence", parent)
@@ -54,6 +69,8 @@ class SequenceDock(QDockWidget):
         self.player = player
         self._task_data: tuple[np.ndarray, np.ndarray, str] | None = None
         self._training_key = None  # the training block the task data was made from
+        self._data_token = 0  # the build whose result is wanted (older ones are dropped)
+        self._data_built.connect(self._on_data_built)
         self._filling = False
         body = QWidget()
         lay = QVBoxLayout(body)
@@ -159,30 +176,61 @@ class SequenceDock(QDockWidget):
             old.events.unsubscribe(self._on_model_event)
         self.player.set_network(net)
         net.events.subscribe(self._on_model_event)
+        self._task_data = None  # the old network's data never plays on the new one
         self._load_task_data(net)
-        self._filling = True
-        self.source.setCurrentText(SOURCE_TASK if self._task_data else SOURCE_TABLE)
-        self._filling = False
-        self._apply_source()
+        self._show_source(SOURCE_TABLE)  # the training data replaces it once it is built
 
     def _load_task_data(self, net: Network) -> None:
-        self._training_key = repr(net.training)
-        self._task_data = task_sequences(net)
-        text = ("the network's training data: " + self._task_data[2] if self._task_data
-                else "the network has no training data (set it in the Training dock)")
+        """Start building the network's training data (the result comes by `_data_built`)."""
+        from ..training.background_data import NetShape, build_in_background
+        self._training_key = _data_key(net)
+        self._data_token += 1
+        settings = training_source(net)
+        if settings is None:
+            self._task_data = None
+            if self.source.currentText() == SOURCE_TASK:
+                self._show_source(SOURCE_TABLE)
+            self._set_task_tip("the network has no usable training data (set it in the "
+                               "Training dock)")
+            return
+        self._set_task_tip("building the network's training data…")
+        shape = NetShape.of(net)
+        build_in_background(lambda: task_sequences(settings, shape), self._data_built,
+                            (self._data_token, net))
+
+    def _on_data_built(self, token, data, error) -> None:
+        number, net = token
+        if number != self._data_token or net is not self.player.network:
+            return  # the network or its training settings changed meanwhile
+        self._task_data = data
+        if data is not None:
+            self._set_task_tip("the network's training data: " + data[2])
+            self._show_source(SOURCE_TASK)
+            return
+        if error is not None:
+            self._set_task_tip(f"the training data could not be built: {error}")
+            self.player.message.emit(f"Step-through: the training data could not be built: "
+                                     f"{error}")
+        else:
+            self._set_task_tip("the training data does not fit the network")
+        if self.source.currentText() == SOURCE_TASK:
+            self._show_source(SOURCE_TABLE)
+
+    def _set_task_tip(self, text: str) -> None:
         self.source.setItemData(0, text, Qt.ItemDataRole.ToolTipRole)
+
+    def _show_source(self, source: str) -> None:
+        self._filling = True
+        self.source.setCurrentText(source)
+        self._filling = False
+        self._apply_source()
 
     def _on_model_event(self, event) -> None:
         """New training settings (another task or CSV file): play from the new data."""
         net = self.player.network
-        if event.kind != ev.META_CHANGED or net is None or repr(net.training) == self._training_key:
+        if event.kind != ev.META_CHANGED or net is None or _data_key(net) == self._training_key:
             return
-        self._load_task_data(net)
-        if self.source.currentText() == SOURCE_TASK or self._task_data is not None:
-            self._filling = True
-            self.source.setCurrentText(SOURCE_TASK if self._task_data else SOURCE_TABLE)
-            self._filling = False
-            self._apply_source()
+        self._load_task_data(net)  # the current sequence plays until the new one is built
 
     def _apply_source(self) -> None:
         net = self.player.network

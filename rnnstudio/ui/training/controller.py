@@ -24,12 +24,13 @@ from PySide6.QtCore import QObject, QThread, Signal
 from rnnstudio.engine import background
 from rnnstudio.model import events as ev
 
+from .background_data import NetShape, build_in_background
 from .commands import RunStartCommand, TrainRunCommand
-from .data import Dataset, build_dataset
+from .data import Dataset, build_dataset, check_source
 from .settings import TrainingSettings
 from .worker import RunResult, TrainingWorker
 
-IDLE, RUNNING, PAUSED, STOPPING = "idle", "running", "paused", "stopping"
+IDLE, PREPARING, RUNNING, PAUSED, STOPPING = "idle", "preparing", "running", "paused", "stopping"
 PARAM_KEYS = {"weight", "bias", "initial"}
 DIVERGED_ADVICE = ("The loss or a gradient became NaN or infinite, so the weights of the last "
                    "good step were put back. Try a lower learning rate, or turn on gradient "
@@ -39,7 +40,7 @@ DIVERGED_ADVICE = ("The loss or a gradient became NaN or infinite, so the weight
 class TrainingController(QObject):
     """Runs one training at a time for the network that `network_getter()` returns."""
 
-    state_changed = Signal(str)          # idle / running / paused / stopping
+    state_changed = Signal(str)          # idle / preparing / running / paused / stopping
     training_active = Signal(bool)       # True from start to end: disable structural edits
     running_changed = Signal(bool)       # True while the worker trains (not paused, not ended):
                                          # the step-through view freezes while it is True
@@ -47,6 +48,10 @@ class TrainingController(QObject):
     progress = Signal(int, int, float, float)  # epoch done, epochs, loss, seconds left (nan)
     run_finished = Signal(object)        # RunResult
     message = Signal(str, str)           # title, text: something the user must read
+    data_ready = Signal(object, object)  # settings, Dataset: built; the run begins right after
+    run_started = Signal(object, object)  # settings, Dataset: the data is built, training began
+    data_failed = Signal(str)            # the data could not be built (the run did not start)
+    _data_built = Signal(object, object, object)  # token, Dataset, error (from a data thread)
 
     def __init__(self, network_getter: Callable, undo_stack=None,
                  status_callback: Callable[[str], None] | None = None, parent=None):
@@ -71,6 +76,8 @@ class TrainingController(QObject):
         self._epochs_seen = 0
         self._macro: int | None = None   # index of the run's undo macro on the stack
         self._running = False
+        self._data_token = 0  # the data build this controller waits for (others are dropped)
+        self._data_built.connect(self._on_data_built)
         background.warm_up()  # start the training fork server now: the first run starts fast
 
     # ------------------------------------------------------------------ commands
@@ -84,12 +91,40 @@ class TrainingController(QObject):
         return self._worker
 
     def start(self, settings: TrainingSettings, dataset: Dataset | None = None) -> None:
-        """Validate, build the data and start a run (SettingsError / DataError otherwise)."""
+        """Validate and start a run (SettingsError / DataError at once for what can be told
+        without reading data). The data is built off the UI thread (state PREPARING, structural
+        edits already locked); then the run begins (`run_started`), or `data_failed` says why
+        it cannot."""
         if self.active:
             return
         net = self._network()
         settings = settings.copy().validate()
-        dataset = dataset or build_dataset(settings, net)
+        if dataset is not None:
+            self._begin(net, settings, dataset)
+            return
+        check_source(settings, net)
+        self._data_token += 1
+        self._set_state(PREPARING)
+        self.training_active.emit(True)
+        self._status(f"Preparing the training data ({_source_name(settings)})…")
+        shape = NetShape.of(net)
+        build_in_background(lambda: build_dataset(settings, shape), self._data_built,
+                            (self._data_token, net, settings))
+
+    def _on_data_built(self, token, dataset: Dataset | None, error) -> None:
+        number, net, settings = token
+        if number != self._data_token or self.state != PREPARING:
+            return  # cancelled (Stop, a new file) while it was built
+        if error is None and net is not self._network():
+            error = RuntimeError("the document's network was replaced")
+        if error is not None:
+            self._set_state(IDLE)
+            self.training_active.emit(False)
+            text = _data_error_text(error)
+            self._status(text)
+            self.data_failed.emit(text)
+            return
+        self.data_ready.emit(settings, dataset)
         self._begin(net, settings, dataset)
 
     def _begin(self, net, settings: TrainingSettings, dataset: Dataset) -> None:
@@ -112,6 +147,7 @@ class TrainingController(QObject):
                      f"{dataset.n_val} validation sequences, {settings.epochs} epochs. "
                      "Structural edits are off until it ends.")
         self._thread.start()
+        self.run_started.emit(settings, dataset)
 
     def _connect_worker(self, worker: TrainingWorker, thread: QThread) -> None:
         thread.started.connect(worker.run)
@@ -137,6 +173,12 @@ class TrainingController(QObject):
             self._status("Training resumed")
 
     def stop(self) -> None:
+        if self.state == PREPARING:  # the data being built is dropped when it arrives
+            self._data_token += 1
+            self._set_state(IDLE)
+            self.training_active.emit(False)
+            self._status("Training cancelled before it started")
+            return
         if self.state in (RUNNING, PAUSED) and self._worker is not None:
             self._worker.stop()
             self._set_state(STOPPING)
@@ -282,6 +324,19 @@ class TrainingController(QObject):
         elif _is_structural(event):
             self._structure_changed = True
             self.stop()
+
+
+def _source_name(settings: TrainingSettings) -> str:
+    return f"CSV {settings.csv.get('path')}" if settings.csv is not None else \
+        f"task '{settings.task}'"
+
+
+def _data_error_text(error: BaseException) -> str:
+    if isinstance(error, MemoryError):
+        return "The training data could not be built: not enough memory"
+    if isinstance(error, (ValueError, OSError)):  # DataError, CSVError, TaskError, ...
+        return f"The training data could not be built: {error}"
+    return f"The training data could not be built: {type(error).__name__}: {error}"
 
 
 def _is_param_edit(event: ev.Event) -> bool:

@@ -2,9 +2,10 @@
 
 Every network input and every network output gets a combo box choosing its column, so the
 mapping is explicit and the counts match by construction (a file with too few columns is
-reported). Accepting reads the whole file with `tasks.from_csv`; any `CSVError` (non-numeric cell,
-wrong column count, too few rows) is shown with its row and column and the dialog stays open, so
-nothing is imported half-way.
+reported). Import reads the whole file with `tasks.from_csv` off the UI thread (`reading` is True
+meanwhile; Cancel drops it); any `CSVError` (non-numeric cell, wrong column count, too few rows,
+windows too large) is shown with its row and column and the dialog stays open, so nothing is
+imported half-way.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
                                QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
@@ -27,6 +28,8 @@ OK_STYLE = "color: #2b8a3e;"
 class CsvImportDialog(QDialog):
     """Choose a CSV file and how its columns feed the network; `csv_settings()` after accept."""
 
+    _file_read = Signal(object, object, object)  # token, (X, Y), error: from the reading thread
+
     def __init__(self, inputs: list[str], outputs: list[str], parent: QWidget | None = None,
                  path: str | None = None, validation: float = 0.2, initial: dict | None = None):
         super().__init__(parent)
@@ -36,6 +39,9 @@ class CsvImportDialog(QDialog):
         self.header: list[str] = []
         self.X: np.ndarray | None = None
         self.Y: np.ndarray | None = None
+        self.reading = False  # the whole file is being read (Import pressed)
+        self._read_token = 0
+        self._file_read.connect(self._on_file_read)
         self._build(validation)
         if path:
             self.load_path(path, initial)
@@ -130,6 +136,8 @@ class CsvImportDialog(QDialog):
 
     def load_path(self, path: str, initial: dict | None = None) -> bool:
         """Preview `path`; False (and the error shown) when it cannot be read."""
+        self._read_token += 1  # a file still being read is dropped
+        self.reading = False
         self.path_edit.setText(str(path))
         try:
             header, rows = tasks.read_csv_table(path, max_rows=PREVIEW_ROWS)
@@ -231,20 +239,39 @@ class CsvImportDialog(QDialog):
         return self.validation_spin.value() / 100.0
 
     def accept(self) -> None:
-        """Read the whole file; stay open and show the error (row, column) if it fails."""
+        """Read the whole file off the UI thread; then close, or stay open and show the error
+        (row, column) if it fails."""
         problem = self.mapping_problem()
-        if problem:
-            self._error(problem)
+        if problem or self.reading:
+            if problem:
+                self._error(problem)
             return
+        from .background_data import build_in_background
         csv = self.csv_settings()
-        try:
-            X, Y = tasks.from_csv(csv["path"], inputs=csv["inputs"], targets=csv["targets"],
-                                  window=csv["window"], stride=csv["stride"])
-        except tasks.CSVError as exc:
-            self._error(str(exc))
+        self.reading = True
+        self.import_button.setEnabled(False)
+        self._ok(f"Reading {Path(csv['path']).name}…")
+        self._read_token += 1
+        build_in_background(lambda: tasks.from_csv(
+            csv["path"], inputs=csv["inputs"], targets=csv["targets"], window=csv["window"],
+            stride=csv["stride"]), self._file_read, self._read_token)
+
+    def _on_file_read(self, token: int, data, error) -> None:
+        if token != self._read_token:
+            return  # cancelled, or another file chosen meanwhile
+        self.reading = False
+        self.import_button.setEnabled(self.mapping_problem() is None)
+        if error is not None:
+            self._error("Not enough memory to read the file" if isinstance(error, MemoryError)
+                        else str(error))
             return
-        self.X, self.Y = X, Y
+        self.X, self.Y = data
         super().accept()
+
+    def reject(self) -> None:
+        self._read_token += 1  # a file being read is dropped
+        self.reading = False
+        super().reject()
 
 
 def _default_mapping(header: list[str], n_in: int, n_out: int) -> tuple[list[str], list[str]]:

@@ -38,22 +38,38 @@ class Dataset:
         return 0 if self.X_val is None else self.X_val.shape[1]
 
 
-def load_sequences(settings: TrainingSettings, net,
-                   scaled: bool = True) -> tuple[np.ndarray, np.ndarray, str]:
-    """(X, Y, description) for the settings' data source, checked against the network. CSV
-    inputs are normalised as the source says (`scaled`): with the scaling saved in it, else
-    with one fitted on the training split of these settings."""
+def check_source(settings: TrainingSettings, net) -> None:
+    """DataError at once (nothing is read or built) if the data source does not fit the
+    network's inputs and outputs, or a task's data would pass the data budget."""
     try:
         if settings.csv is not None:
-            X, Y, description = _csv_sequences(settings.csv, net)
+            check_columns(settings.csv["inputs"], settings.csv["targets"], net)
+            return
+        tasks.check_fit(net, settings.task, **settings.task_params)
+        tasks.get_task(settings.task).check_size(settings.task_params)
+    except tasks.TaskError as exc:
+        raise DataError(str(exc)) from None
+
+
+def load_sequences(settings: TrainingSettings, net,
+                   scaled: bool = True) -> tuple[np.ndarray, np.ndarray, str]:
+    """(X, Y, description) for the settings' data source, checked against the network (only
+    its `inputs` and `outputs` are read: a `NetShape` will do, from any thread). CSV inputs
+    are normalised as the source says (`scaled`): with the scaling saved in it, else with one
+    fitted on the training split of these settings."""
+    check_source(settings, net)
+    try:
+        if settings.csv is not None:
+            X, Y, description = _csv_sequences(settings.csv)
             if scaled:
                 X = tasks.scaling.apply(X, csv_scaling(settings, X, Y))
             return X, Y, description
-        tasks.check_fit(net, settings.task, **settings.task_params)
         X, Y = tasks.make_task(settings.task, **settings.task_params)
         return np.asarray(X, float), np.asarray(Y, float), f"task '{settings.task}'"
-    except (tasks.TaskError, tasks.CSVError, tasks.scaling.ScalingError) as exc:
+    except (tasks.TaskError, tasks.scaling.ScalingError) as exc:
         raise DataError(str(exc)) from None
+    except tasks.CSVError as exc:  # named by the setting at fault when it is one
+        raise DataError(f"csv.{exc.setting}: {exc}" if exc.setting else str(exc)) from None
 
 
 def csv_scaling(settings: TrainingSettings, X: np.ndarray, Y: np.ndarray) -> dict | None:
@@ -65,8 +81,7 @@ def csv_scaling(settings: TrainingSettings, X: np.ndarray, Y: np.ndarray) -> dic
     return tasks.scaling.fit(X_train, tasks.scaling.method_of(settings.csv))
 
 
-def _csv_sequences(csv: dict, net) -> tuple[np.ndarray, np.ndarray, str]:
-    check_columns(csv["inputs"], csv["targets"], net)
+def _csv_sequences(csv: dict) -> tuple[np.ndarray, np.ndarray, str]:
     X, Y = tasks.from_csv(csv["path"], inputs=csv["inputs"], targets=csv["targets"],
                           window=csv.get("window"), stride=csv.get("stride"))
     return X, Y, f"CSV {csv['path']}"

@@ -24,9 +24,9 @@ from rnnstudio.model import events as ev
 from rnnstudio.timefmt import format_duration
 
 from .commands import ReinitWeightsCommand, SetTrainingSettingsCommand
-from .controller import IDLE, PAUSED, RUNNING, TrainingController
+from .controller import IDLE, PAUSED, PREPARING, RUNNING, TrainingController
 from .csv_dialog import CsvImportDialog, describe_csv
-from .data import DataError, Dataset, build_dataset, with_scaling
+from .data import DataError, Dataset, with_scaling
 from .forms import TaskParamsWidget, TrainingSettingsWidget
 from .history import TrainingHistory
 from .plots import TrainingPlotsWidget
@@ -229,6 +229,9 @@ class TrainingDock(QDockWidget):
         c.progress.connect(self._on_progress_changed)
         c.run_finished.connect(self._on_run_finished)
         c.message.connect(self._show_message)
+        c.data_ready.connect(self._on_data_ready)
+        c.run_started.connect(self._on_run_started)
+        c.data_failed.connect(self._on_data_failed)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
         """The Setup page resized in a narrow dock: the Plots tab will have its size, so
@@ -434,28 +437,38 @@ class TrainingDock(QDockWidget):
         except (SettingsError, NetworkError) as exc:
             self._error(str(exc))
             return False
-        try:
-            dataset = build_dataset(s, self._network())
-        except (SettingsError, DataError, NetworkError, ValueError) as exc:
-            self._error(str(exc))
-            return False
-        s = with_scaling(s, dataset.scaling)  # a CSV's input scaling, fitted on this split
         self._settings = s
         self._store(s)  # the run's settings are saved with the weights it produces
         self.history.clear()
         try:
-            self.controller.start(s, dataset)
+            self.controller.start(s)  # the data is built off the UI thread: run_started next
         except (SettingsError, DataError, NetworkError, ValueError) as exc:
             self._error(str(exc))
             return False
+        return True
+
+    def _on_data_ready(self, s: TrainingSettings, data: Dataset) -> None:
+        """The run's data is built (the run begins next): a CSV's input scaling, fitted on
+        this split, is saved with the settings."""
+        if s.csv is not None:
+            s = with_scaling(s, data.scaling)
+            self._settings = s
+            self._store(s)
+
+    def _on_run_started(self, s: TrainingSettings, data: Dataset) -> None:
         self.show_plots()
         self.plots.set_clip(s.clip)
-        self.plots.expect_run(s.epochs, s.epochs * steps_per_epoch(s, self.controller.dataset),
-                              self.controller.dataset.X_train.shape[0] - 1)
+        self.plots.expect_run(s.epochs, s.epochs * steps_per_epoch(s, data),
+                              data.X_train.shape[0] - 1)
         self.progress_bar.setRange(0, s.epochs)
         self.progress_bar.setValue(0)
         self.progress_bar.setFormat(f"Epoch 0/{s.epochs}")
-        return True
+
+    def _on_data_failed(self, text: str) -> None:
+        self.progress_bar.setRange(0, 1)
+        self.progress_bar.setValue(0)
+        self.progress_bar.setFormat("Ready")
+        self._error(text)
 
     def _on_train_clicked(self) -> None:
         self.train()
@@ -480,7 +493,13 @@ class TrainingDock(QDockWidget):
         self.train_button.setEnabled(idle or paused)
         self.train_button.setText("Resume" if paused else "Train")
         self.pause_button.setEnabled(state == RUNNING)
-        self.stop_button.setEnabled(state in (RUNNING, PAUSED))
+        self.stop_button.setEnabled(state in (PREPARING, RUNNING, PAUSED))
+        if state == PREPARING:  # busy until the data is built
+            self.progress_bar.setRange(0, 0)
+            self.progress_bar.setFormat("Preparing data…")
+        elif idle and self.progress_bar.maximum() == 0:  # cancelled while preparing
+            self.progress_bar.setRange(0, 1)
+            self.progress_bar.setFormat("Ready")
         self.reinit_button.setEnabled(idle)
         for widget in (self.source_combo, self.csv_button, self.params_form,
                        self.settings_form):

@@ -198,7 +198,8 @@ def test_a_typed_sequence_plays_and_bad_cells_are_named(window, qtbot):
     assert played_X(window)[3, 0] == 0.0
 
 
-def test_the_player_plays_the_networks_csv_data_and_follows_new_settings(window, tmp_path):
+def test_the_player_plays_the_networks_csv_data_and_follows_new_settings(window, tmp_path,
+                                                                          qtbot):
     csv = tmp_path / "series.csv"
     rows = ["u,target"] + [f"{0.1 * i:.1f},{-0.1 * i:.1f}" for i in range(12)]
     csv.write_text("\n".join(rows) + "\n")
@@ -207,13 +208,13 @@ def test_the_player_plays_the_networks_csv_data_and_follows_new_settings(window,
                                    "window": 4, "stride": 4}})
     window.doc.new(net)
     dock, p = window.player.sequence, window.player.controller
-    assert dock.source.currentText() == SOURCE_TASK
+    qtbot.waitUntil(lambda: dock.source.currentText() == SOURCE_TASK)  # built off the UI thread
     assert dock.sample.maximum() == 2  # three windows of four rows
     dock.sample.setValue(1)
     np.testing.assert_allclose(played_X(window)[:, 0], [0.4, 0.5, 0.6, 0.7])
     np.testing.assert_allclose(p.trajectory.Y[:, 0], [-0.4, -0.5, -0.6, -0.7])
     net.set_meta(training={"task": {"name": "echo", "params": {"k": 2, "T": 9}}})
-    assert p.T == 9  # the new training data plays at once
+    qtbot.waitUntil(lambda: p.T == 9)  # the new training data plays once built
 
 
 @pytest.mark.parametrize("name", ["elman-sine", "lstm-adding", "echo-memory"])

@@ -42,6 +42,13 @@ def wait_idle(qtbot, dock) -> None:
     qtbot.waitUntil(lambda: not dock.controller.active, timeout=RUN_TIMEOUT_MS)
 
 
+def start_run(qtbot, dock):
+    """Press Train and wait until the data is built and the worker trains."""
+    assert dock.train(), dock.status_label.text()
+    qtbot.waitUntil(lambda: dock.controller.worker is not None, timeout=RUN_TIMEOUT_MS)
+    return dock.controller.worker
+
+
 def train_to_end(qtbot, dock):
     """Press Train and wait for the run's result."""
     with qtbot.waitSignal(dock.controller.run_finished, timeout=RUN_TIMEOUT_MS) as blocker:

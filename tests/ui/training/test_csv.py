@@ -3,13 +3,26 @@ and wrong column counts are reported with row and column and nothing is imported
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
-from PySide6.QtWidgets import QDialog
+from PySide6.QtCore import QDeadlineTimer
+from PySide6.QtWidgets import QApplication, QDialog
 
 from rnnstudio.ui.training.csv_dialog import PREVIEW_ROWS, CsvImportDialog
 
 from .conftest import train_to_end
+
+
+def import_file(dialog) -> None:
+    """Press Import and wait until the whole file is read (off the UI thread)."""
+    dialog.accept()
+    deadline = QDeadlineTimer(10_000)
+    while dialog.reading and not deadline.hasExpired():
+        QApplication.processEvents()
+        time.sleep(0.001)
+    assert not dialog.reading
 
 
 def _write(path, rows):
@@ -36,7 +49,7 @@ def test_a_good_file_is_previewed_mapped_and_imported(qtbot, good_csv):
     dialog.window_spin.setValue(10)
     dialog.stride_spin.setValue(5)
     assert dialog.import_button.isEnabled()
-    dialog.accept()
+    import_file(dialog)
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert dialog.X.shape == (10, 11, 1) and dialog.Y.shape == (10, 11, 1)  # (60-10)/5+1 windows
     assert dialog.csv_settings() == {"path": str(good_csv), "inputs": ["u"], "targets": ["v"],
@@ -60,7 +73,7 @@ def test_a_non_numeric_cell_is_reported_with_row_and_column(qtbot, tmp_path, bad
     qtbot.addWidget(dialog)
     assert dialog.load_path(str(path))  # the preview does not need numbers
     dialog.window_spin.setValue(10)
-    dialog.accept()
+    import_file(dialog)
     assert dialog.result() != QDialog.DialogCode.Accepted
     assert dialog.X is None and dialog.Y is None
     text = dialog.message.text()
@@ -74,7 +87,7 @@ def test_a_wrong_column_count_is_reported_with_its_row(qtbot, tmp_path):
     dialog = CsvImportDialog(["x0"], ["y0"])
     qtbot.addWidget(dialog)
     assert dialog.load_path(str(path))  # the bad row is after the preview
-    dialog.accept()
+    import_file(dialog)
     assert dialog.result() != QDialog.DialogCode.Accepted and dialog.X is None
     assert f"row {PREVIEW_ROWS + 6} has 3 columns; the header has 2" in dialog.message.text()
     # a bad row inside the preview is reported at once
@@ -98,7 +111,7 @@ def _run_dialog_with(monkeypatch, path, window=10):
     def fake_exec(dialog):
         dialog.load_path(str(path))
         dialog.window_spin.setValue(window)
-        dialog.accept()
+        import_file(dialog)
         return dialog.result()
     monkeypatch.setattr(CsvImportDialog, "exec", fake_exec)
 
@@ -128,3 +141,30 @@ def test_a_bad_file_imports_nothing(qtbot, window, dock, tmp_path, monkeypatch):
     assert window.doc.net.training == training
     assert window.doc.stack.count() == count
     assert dock.settings().csv is None and dock.source_combo.currentData() == "sine"
+
+
+def test_the_file_is_read_off_the_ui_thread_and_cancel_drops_it(qtbot, good_csv, monkeypatch):
+    """Issue 14, item 5: a large CSV is read while the dialog stays responsive."""
+    import threading
+
+    from rnnstudio import tasks
+    gate, threads = threading.Event(), []
+    real = tasks.from_csv
+
+    def slow(*args, **kwargs):
+        threads.append(threading.current_thread())
+        gate.wait(10.0)
+        return real(*args, **kwargs)
+    monkeypatch.setattr(tasks, "from_csv", slow)
+    dialog = CsvImportDialog(["x0"], ["y0"])
+    qtbot.addWidget(dialog)
+    dialog.load_path(str(good_csv))
+    dialog.accept()
+    assert dialog.reading and not dialog.import_button.isEnabled()
+    assert "Reading series.csv" in dialog.message.text()
+    dialog.reject()
+    gate.set()
+    qtbot.waitUntil(lambda: not threads[0].is_alive())
+    qtbot.wait(20)
+    assert dialog.result() == QDialog.DialogCode.Rejected and dialog.X is None
+    assert threads[0] is not threading.main_thread()

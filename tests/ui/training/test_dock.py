@@ -15,7 +15,7 @@ import rnnstudio as rs
 from rnnstudio.ui.training.controller import IDLE, PAUSED
 from rnnstudio.ui.training.install import LOCK_MESSAGE
 
-from .conftest import RUN_TIMEOUT_MS, small_elman, train_to_end, wait_idle
+from .conftest import RUN_TIMEOUT_MS, small_elman, start_run, train_to_end, wait_idle
 
 
 def _weights(net) -> np.ndarray:
@@ -60,8 +60,7 @@ def test_the_run_uses_the_form_settings(qtbot, window, dock):
 def test_stop_stops_within_one_batch(qtbot, window, dock):
     dock.settings_form.epochs.setValue(100_000)
     dock.settings_form.batch_size.setValue(1)
-    assert dock.train()
-    worker = dock.controller.worker
+    worker = start_run(qtbot, dock)
     qtbot.waitUntil(lambda: worker.batches_done >= 3, timeout=RUN_TIMEOUT_MS)
     with qtbot.waitSignal(dock.controller.run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
         dock.stop_button.click()
@@ -79,8 +78,7 @@ def test_a_training_process_that_dies_fails_the_run_and_keeps_the_weights(qtbot,
     net, stack = window.doc.net, window.doc.stack
     dock.settings_form.epochs.setValue(100_000)
     before, count = net.get_params(), stack.count()
-    assert dock.train()
-    worker = dock.controller.worker
+    worker = start_run(qtbot, dock)
     qtbot.waitUntil(lambda: net.get_params() != before, timeout=RUN_TIMEOUT_MS)  # it trains
     with qtbot.waitSignal(dock.controller.run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
         os.kill(worker.pid, signal.SIGKILL)
@@ -143,6 +141,7 @@ def test_structural_edits_are_disabled_while_training(qtbot, window, dock):
     assert not window.inspector.e["delay"].isEnabled()
     assert window.inspector.e["weight"].isEnabled()
     assert window.actions["delete"].statusTip() == LOCK_MESSAGE
+    qtbot.waitUntil(lambda: dock.controller.worker is not None, timeout=RUN_TIMEOUT_MS)
     assert "Structural edits are off" in window.statusBar().currentMessage()
     assert not dock.train_button.isEnabled() and dock.stop_button.isEnabled()
     with qtbot.waitSignal(dock.controller.run_finished, timeout=RUN_TIMEOUT_MS):
