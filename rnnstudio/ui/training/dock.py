@@ -26,7 +26,7 @@ from rnnstudio.timefmt import format_duration
 from .commands import ReinitWeightsCommand, SetTrainingSettingsCommand
 from .controller import IDLE, PAUSED, PREPARING, RUNNING, TrainingController
 from .csv_dialog import CsvImportDialog, describe_csv
-from .data import DataError, Dataset, with_scaling
+from .data import DataError, Dataset, csv_scaling, with_scaling
 from .forms import TaskParamsWidget, TrainingSettingsWidget
 from .history import TrainingHistory
 from .plots import TrainingPlotsWidget
@@ -403,21 +403,25 @@ class TrainingDock(QDockWidget):
                                  path=s.csv.get("path") if s.csv else None,
                                  validation=s.validation, initial=s.csv)
         if dialog.exec():
-            self.apply_csv(dialog.csv_settings(), dialog.validation)
+            self.apply_csv(dialog.csv_settings(), dialog.validation, (dialog.X, dialog.Y))
 
-    def apply_csv(self, csv: dict, validation: float | None = None) -> None:
-        """Use CSV data (the `csv` entry of the settings) for the next runs."""
+    def apply_csv(self, csv: dict, validation: float | None = None, data=None) -> None:
+        """Use CSV data (the `csv` entry of the settings) for the next runs. `data`: its
+        (X, Y) as the import dialog read them, to fit the input scaling at once (each run
+        fits it anew; without `data` the scaling the entry holds is kept, and nothing is
+        read here)."""
         s = self.settings()
         s.csv, s.task, s.task_params = dict(csv), None, {}
         self._last_csv = dict(csv)
         if validation is not None:
             s.validation = validation
-        s.csv.pop("scaling", None)
-        if tasks.scaling.method_of(s.csv) != "none":
-            try:  # the file holds the scaling from the start (each run fits it anew)
-                s = with_scaling(s, build_dataset(s, self._network()).scaling)
-            except (DataError, ValueError):
-                pass  # the run reports it
+        if data is not None and data[0] is not None:
+            s.csv.pop("scaling", None)
+            if tasks.scaling.method_of(s.csv) != "none":
+                try:  # the file holds the scaling from the start
+                    s = with_scaling(s, csv_scaling(s, *data))
+                except (tasks.scaling.ScalingError, ValueError):
+                    pass  # the run reports it
         self._settings = s
         self._fill_forms(s)
         self._store(s)

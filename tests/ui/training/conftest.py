@@ -3,7 +3,11 @@ Elman network with a small sine task, so a run takes a fraction of a second."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
+from PySide6.QtCore import QDeadlineTimer
+from PySide6.QtWidgets import QApplication
 
 from rnnstudio import templates as tpl
 
@@ -40,6 +44,17 @@ def dock(window):
 
 def wait_idle(qtbot, dock) -> None:
     qtbot.waitUntil(lambda: not dock.controller.active, timeout=RUN_TIMEOUT_MS)
+
+
+def import_file(dialog) -> None:
+    """Press Import in the CSV dialog and wait until the whole file is read (off the UI
+    thread), as the dialog's own event loop would."""
+    dialog.accept()
+    deadline = QDeadlineTimer(10_000)
+    while dialog.reading and not deadline.hasExpired():
+        QApplication.processEvents()
+        time.sleep(0.001)
+    assert not dialog.reading
 
 
 def start_run(qtbot, dock):

@@ -3,26 +3,13 @@ and wrong column counts are reported with row and column and nothing is imported
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
-from PySide6.QtCore import QDeadlineTimer
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QDialog
 
 from rnnstudio.ui.training.csv_dialog import PREVIEW_ROWS, CsvImportDialog
 
-from .conftest import train_to_end
-
-
-def import_file(dialog) -> None:
-    """Press Import and wait until the whole file is read (off the UI thread)."""
-    dialog.accept()
-    deadline = QDeadlineTimer(10_000)
-    while dialog.reading and not deadline.hasExpired():
-        QApplication.processEvents()
-        time.sleep(0.001)
-    assert not dialog.reading
+from .conftest import import_file, train_to_end
 
 
 def _write(path, rows):
