@@ -9,16 +9,16 @@ import numpy as np
 
 from .order import Graph, bary
 
-DX = 130.0     # from one layer to the next (its last sub-column to the next one's first)
+DX = 124.0     # from one layer to the next (its last sub-column to the next one's first)
 DY = 70.0      # between nodes of a column
 DSUB = 64.0    # between sub-columns of a wrapped block
-BLOCK_GAP = 90.0  # between the nodes of two blocks of a slot (room for a group's frame)
-FLOW_GAP = 100.0  # between two slots (columns of blocks) of one tall layer
+BLOCK_GAP = 130.0  # between the nodes of two blocks of a slot: room for their frames
+FLOW_GAP = 112.0  # between two slots (columns of blocks) of one tall layer: frames meet
 ASPECT = 2.2   # the canvas's width : height (the main window's at 1600 x 1000), when unknown
 FIT_MARGIN = 80.0  # what Fit to View adds around the picture
 FLOW_SLACK = 0.97  # flowing a layer may cost this much of the best Fit to View scale
 WRAP_ABOVE = 520.0  # pictures shorter than this never wrap (Fit to View shows them whole)
-LOOP_ROOM = 120.0  # what feedback loops above and below the nodes add to the height
+LOOP_ROOM = 150.0  # what feedback loops above and below the nodes add to the height
 PLACE_ROUNDS = 6
 
 

@@ -23,9 +23,11 @@ import numpy as np
 
 COLUMN_TOL = 24.0   # nodes within this many units of x share a column (for the turns)
 LAYER_TOL = 70.0    # ... of a layer (a wrapped block's sub-columns): one corridor per side
-EXIT = 46.0         # how far right of its source (left of its target) a loop turns
-CLEAR_TOP = 34.0    # from a node's centre to the lowest lane above it
-CLEAR_BOTTOM = 52.0  # ... to the highest lane below it (the label sits under the node)
+EXIT = 62.0         # how far right of its source (left of its target) a loop turns: just
+                    # outside a group's frame (node 42 + frame 14 wide on each side)
+CLEAR_TOP = 66.0    # from a node's centre to the lowest lane above it: clear of the badge
+                    # and of a group frame's header
+CLEAR_BOTTOM = 70.0  # ... to the highest lane below it (the name, the frame's bottom)
 LANE_GAP = 14.0     # between nested corridors
 STRAND = 3.0        # between the edges of one corridor
 STRANDS_WIDTH = 18.0  # a corridor's strands never spread wider than this
@@ -40,6 +42,7 @@ class Arc:
     in_x: float
     lane: float
     above: bool
+    tag: bool = True  # carries the z^-d tag (one strand per corridor and delay does)
 
 
 def _columns(xs: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
@@ -86,10 +89,11 @@ def _ends(pos: dict, edges: list) -> tuple:
     return xy, u, v
 
 
-def route_arcs(pos: dict, edges) -> dict:
+def route_arcs(pos: dict, edges, delays: dict | None = None) -> dict:
     """{(u, v): Arc} for the delayed edges among `edges` whose target is not in a layer right
     of its source's (self-loops excluded). `pos` holds every node's (x, y) (a node's neighbours in
-    the drawing, not only the edges' ends, decide how far out the lanes run)."""
+    the drawing, not only the edges' ends, decide how far out the lanes run). With `delays`
+    ({edge: steps}) one strand per corridor and delay carries the tag, else the innermost."""
     edges = [(a, b) for a, b in edges if a != b and a in pos and b in pos]
     if not edges:
         return {}
@@ -113,10 +117,24 @@ def route_arcs(pos: dict, edges) -> dict:
     span_bottom = -_RangeMin(bottom)(lo, hi) + CLEAR_BOTTOM
     mid_y = (xy[u, 1] + xy[v, 1]) / 2
     above = mid_y - span_top <= span_bottom - mid_y
-    lanes = _lanes(cu, lo, hi, above, np.where(above, span_top, span_bottom), in_x, nc)
-    return {e: Arc(float(a), float(b), float(c), bool(d))
-            for e, a, b, c, d in zip(edges, out_x.tolist(), in_x.tolist(), lanes.tolist(),
-                                     above.tolist())}
+    lanes, corridor, rank = _lanes(cu, lo, hi, above, np.where(above, span_top, span_bottom),
+                                   in_x, nc)
+    tag = _tagged(edges, corridor, rank, delays)
+    return {e: Arc(float(a), float(b), float(c), bool(d), t)
+            for e, a, b, c, d, t in zip(edges, out_x.tolist(), in_x.tolist(), lanes.tolist(),
+                                        above.tolist(), tag)}
+
+
+def _tagged(edges, corridor, rank, delays) -> list[bool]:
+    """The innermost strand of each corridor carries the z^-d tag (of each delay, if known):
+    one tag says what the whole cable is."""
+    best: dict = {}
+    for i, e in enumerate(edges):
+        key = (int(corridor[i]), delays.get(e, 1) if delays else 1)
+        if key not in best or rank[i] < rank[best[key]]:
+            best[key] = i
+    chosen = set(best.values())
+    return [i in chosen for i in range(len(edges))]
 
 
 def _turns(xy, u, v) -> tuple[np.ndarray, np.ndarray]:
@@ -130,10 +148,11 @@ def _turns(xy, u, v) -> tuple[np.ndarray, np.ndarray]:
     return xy[u, 0] + np.minimum(EXIT, gap_right), xy[v, 0] - np.minimum(EXIT, gap_left)
 
 
-def _lanes(cu, lo, hi, above, base, in_x, nc) -> np.ndarray:
+def _lanes(cu, lo, hi, above, base, in_x, nc) -> tuple:
     """The lane of each edge. A corridor is the loops leaving one column on one side; from
     the narrowest to the widest, each runs outside the corridors it overlaps; its strands are
-    STRAND apart, the one with the nearest target innermost."""
+    STRAND apart, the one with the nearest target innermost. Also each edge's corridor and
+    rank in it."""
     keys = np.stack([cu, ~above]).T
     corr_keys, corridor = np.unique(keys, axis=0, return_inverse=True)
     corridor = corridor.reshape(-1)
@@ -159,4 +178,4 @@ def _lanes(cu, lo, hi, above, base, in_x, nc) -> np.ndarray:
         side = outer[not below]
         lane0[c] = max(start[c], side[a:b + 1].max() + LANE_GAP)
         side[a:b + 1] = np.maximum(side[a:b + 1], lane0[c] + step[c] * (size[c] - 1))
-    return sign * (lane0[corridor] + step[corridor] * rank)
+    return sign * (lane0[corridor] + step[corridor] * rank), corridor, rank

@@ -53,6 +53,14 @@ def test_corridors_that_overlap_take_different_lanes():
         assert all(0 < b - a <= routes.STRAND for a, b in zip(strands, strands[1:]))
 
 
+def test_one_tag_per_cable_and_delay():
+    net = T.lstm(2, 4, 1)
+    arcs = layout.route_arcs(arranged(net), net.backward_edges(), net.delays())
+    tagged = [e for e, a in arcs.items() if a.tag]
+    sides = {(e[0][0], arcs[e].above) for e in arcs}  # (c or h, side): the cables
+    assert len(tagged) == len(sides) == 4
+
+
 def test_moving_a_node_moves_the_lanes_over_it():
     net = T.elman(1, 3, 1)
     pos = arranged(net)

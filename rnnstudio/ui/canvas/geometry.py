@@ -110,13 +110,14 @@ CORNER = 12.0  # the radius of a feedback loop's corners
 def around(p: QPointF, q: QPointF, arc) -> EdgeGeom:
     """A delayed edge drawn as a feedback loop around the layers (`arc`: a
     `rnnstudio.layout.Arc`): out of the source's right side, along its lane above or below the
-    nodes, into the target from the left."""
+    nodes, into the target from the left. Of a cable of such loops only the strand with
+    `arc.tag` gets a z^-d tag."""
     a = (p.x() + END_GAP, p.y())
     tip = QPointF(q.x() - END_GAP, q.y())
     end = (tip.x() - ARROW_LEN * 0.8, tip.y())
     pts = [a, (arc.out_x, p.y()), (arc.out_x, arc.lane), (arc.in_x, arc.lane),
            (arc.in_x, q.y()), end]
-    label = QPointF((arc.out_x + arc.in_x) / 2, arc.lane)
+    label = QPointF((arc.out_x + arc.in_x) / 2, arc.lane) if arc.tag else None
     pts_tip = pts[:-1] + [(tip.x(), tip.y())]
     return EdgeGeom(None, _rounded(pts), _arrow(tip, 1.0, 0.0), label, pts_tip,
                     _bounds(pts_tip, 8))

@@ -342,7 +342,7 @@ class NetworkScene(QGraphicsScene):
         self._reroute_pending = False
         g = self.net.graph
         pos = {n: (d["x"], d["y"]) for n, d in g.nodes(data=True)}
-        arcs = route_arcs(pos, [k for k, d in self._delays.items() if d >= 1])
+        arcs = route_arcs(pos, [k for k, d in self._delays.items() if d >= 1], self._delays)
         old = self._arcs
         self._dirty_edges.update(dict.fromkeys(
             k for k in sorted(old.keys() | arcs.keys()) if old.get(k) != arcs.get(k)))
