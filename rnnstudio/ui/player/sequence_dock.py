@@ -39,7 +39,7 @@ def training_source(net: Network):
     return None if settings.problems() else settings
 
 
-def task_sequences(settings, net) -> tuple[np.ndarray, np.ndarray, str] | None:
+def build_sequences(settings, net) -> tuple[np.ndarray, np.ndarray, str] | None:
     """The training data (X, Y (T, N, dim), description) of `settings` (`training_source`)
     for `net` (its inputs and outputs: a NetShape will do, from any thread); None when it does
     not fit. A DataError says why it cannot be read."""
@@ -48,6 +48,19 @@ def task_sequences(settings, net) -> tuple[np.ndarray, np.ndarray, str] | None:
     if X.ndim != 3 or X.shape[2] != len(net.inputs) or X.shape[1] == 0:
         return None
     return X, Y, description
+
+
+def task_sequences(net: Network) -> tuple[np.ndarray, np.ndarray, str] | None:
+    """The network's training data, built here and now (for headless use: the dock builds it
+    off the UI thread); None when it has none, or it cannot be read or does not fit."""
+    from ..training.data import DataError
+    settings = training_source(net)
+    if settings is None:
+        return None
+    try:
+        return build_sequences(settings, net)
+    except (DataError, MemoryError):
+        return None
 
 
 def _data_key(net: Network) -> str:
@@ -195,7 +208,7 @@ class SequenceDock(QDockWidget):
             return
         self._set_task_tip("building the network's training data…")
         shape = NetShape.of(net)
-        build_in_background(lambda: task_sequences(settings, shape), self._data_built,
+        build_in_background(lambda: build_sequences(settings, shape), self._data_built,
                             (self._data_token, net))
 
     def _on_data_built(self, token, data, error) -> None:

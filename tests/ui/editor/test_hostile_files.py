@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 import rnnstudio as rs
 from rnnstudio.ui.app import open_initial
+from rnnstudio.ui.player import sequence_dock
 from rnnstudio.ui.player.sequence_dock import SOURCE_TABLE, SOURCE_TASK
 from tests.hostile import make_fifo, release_fifo
 
@@ -89,13 +90,13 @@ def test_opening_a_network_never_waits_for_its_training_data(window, tmp_path, q
     """The step-through's sequences are built off the UI thread: the file is open (and the
     window responsive) while they are made."""
     gate, built_in = threading.Event(), []
-    real = __import__("rnnstudio.ui.player.sequence_dock", fromlist=["x"]).task_sequences
+    real = sequence_dock.build_sequences
 
     def slow(settings, net):
         built_in.append(threading.current_thread())
         gate.wait(RELEASE_AFTER_S)
         return real(settings, net)
-    monkeypatch.setattr("rnnstudio.ui.player.sequence_dock.task_sequences", slow)
+    monkeypatch.setattr(sequence_dock, "build_sequences", slow)
     path = _with_training(tmp_path, {"task": {"name": "sine", "params": {"T": 7}}})
     window.files.open_path(path, ask=False)
     assert not gate.is_set() and window.doc.path is not None  # open, data still coming

@@ -11,7 +11,7 @@ import pytest
 
 import rnnstudio as rs
 from rnnstudio import cli, tasks
-from rnnstudio.ui.player.sequence_dock import task_sequences, training_source
+from rnnstudio.ui.player.sequence_dock import task_sequences
 from rnnstudio.ui.training.csv_dialog import CsvImportDialog
 from rnnstudio.ui.training.data import split
 from rnnstudio.ui.training.settings import TrainingSettings
@@ -83,7 +83,7 @@ def test_training_player_and_file_use_the_scaling(qtbot, monkeypatch, window, do
     window.doc.save(path)
     loaded = rs.load(path)
     assert loaded.training["csv"]["scaling"] == data.scaling
-    X_player, _, _ = task_sequences(training_source(loaded), loaded)  # plays scaled inputs
+    X_player, _, _ = task_sequences(loaded)  # the step-through player plays scaled inputs
     X, _ = _raw(offset_csv)
     np.testing.assert_allclose(X_player, (X - data.scaling["offset"][0])
                                / data.scaling["scale"][0])
