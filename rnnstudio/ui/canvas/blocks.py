@@ -56,6 +56,13 @@ def _lut() -> np.ndarray:
 _LUT: list = []
 
 
+def level_argb(levels) -> np.ndarray:
+    """ARGB32 colours of value levels (for strip images, here and in the unrolled view)."""
+    if not _LUT:
+        _LUT.append(_lut())
+    return _LUT[0][np.clip(np.asarray(levels, dtype=np.intp), 0, style.PENDING_LEVEL)]
+
+
 class GroupBlockItem(QGraphicsItem):
     """A collapsed group. Selecting it selects its members (for the plots, delete, copy);
     double-clicking it expands the group (the scene turns that into an undoable command)."""
@@ -151,10 +158,8 @@ class GroupBlockItem(QGraphicsItem):
             painter.setBrush(PLAIN_CELL)
             painter.drawRect(rect)
         else:
-            if not _LUT:
-                _LUT.append(_lut())
             argb = np.zeros(rows * cols, dtype=np.uint32)
-            argb[:n] = _LUT[0][np.clip(self.levels, 0, style.PENDING_LEVEL)]
+            argb[:n] = level_argb(self.levels)
             argb = np.ascontiguousarray(argb.reshape(rows, cols))
             image = QImage(argb.data, cols, rows, 4 * cols, QImage.Format.Format_ARGB32)
             painter.drawImage(rect, image)

@@ -1,91 +1,48 @@
 """The network unrolled through time, as textbooks draw recurrent networks.
 
 One column per step (a window of steps around the cursor when the sequence is long); within a
-column the nodes stand in the ordering from top (inputs) to bottom; same-step edges arc inside
-their column, delayed edges cross from column t-d to column t (t+d for reverse-time neurons).
-Node fills show values on the same diverging scale as the canvas, synced with the cursor.
+column the rows stand in the ordering from top (inputs) to bottom: a node, or a collapsed group
+as one cell showing its members' values as a strip (x_t -> h_t -> y_t, h_{t-1} -> h_t: the
+textbook figure; expanding the group on the canvas, or double-clicking its cell, shows its
+neurons). Same-step edges run down their column (or arc beside it), delayed edges cross from
+column t-d to column t (t+d for reverse-time neurons); edges between the same two rows are one
+arrow. Colours are the canvas's: values on its diverging scale, edges by timing and sign.
 
-It scales to large networks: a column is one item that paints its nodes from the trajectory
-(recolouring a column is one `update()`), and the edges into a column are a few shared paths
-(one per delay and weight sign) placed once per column, built once per structure.
+It scales to large networks: a column is one item that paints its cells from the trajectory
+(recolouring a column is one `update()`), and the arrows into a column are a few shared paths
+(one per delay and look) placed once per column, built once per structure.
 """
 
 from __future__ import annotations
 
+import bisect
+
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QTransform
-from PySide6.QtWidgets import (QGraphicsItem, QGraphicsPathItem, QGraphicsScene,
-                               QGraphicsSimpleTextItem, QGraphicsView, QToolTip, QWidget)
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QTransform
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsScene, QGraphicsView, \
+    QToolTip, QWidget
 
-from .colors import PENDING, value_color
+from ...model import events as ev
+from .. import style
+from ..canvas.bundle_items import bundle_color
 from .controller import PlayerController
+from .unrolled_items import (CELL_W, COLUMN_PAD, COLUMN_W, GROUP_FONT, HEADER_FONT, NODE_R,
+                             ColumnItem, LabelItem, draw_arrow, group_half_height)
+from .unrolled_rows import arrows, build_rows
 
-COLUMN_W = 150.0
-NODE_R = 11.0
 MAX_COLUMNS = 12
 NODE_BUDGET = 6000  # nodes drawn at once at most: big networks get fewer columns
 EDGE_BUDGET = 1500  # more edges than this: draw only those of the selected neurons
-SAME_STEP = {True: QColor(40, 90, 170), False: QColor(200, 60, 50)}  # by weight sign
-DELAYED = {True: QColor(120, 70, 170), False: QColor(200, 90, 150)}
-COLUMN_FILL = QColor(240, 240, 236)
-CURSOR_FILL = QColor(255, 236, 179)
-CURSOR_PEN = QColor(230, 160, 0)
-_LUT = 129  # value colours are looked up, not computed per node
-
-
-class ColumnItem(QGraphicsItem):
-    """Step `t`: its background, its label and every node of the ordering, painted from the
-    trajectory's values (grey where not computed yet at the cursor)."""
-
-    def __init__(self, view: "UnrolledView", t: int):
-        super().__init__()
-        self.view, self.t = view, t
-        self.setPos(view.column_x(t), 0)
-        self.setZValue(2)
-        self.setAcceptHoverEvents(False)
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)  # exposedRect
-        self._rect = QRectF(-45, -40, 90, view.column_height() + 20)
-
-    def boundingRect(self) -> QRectF:
-        return self._rect
-
-    def paint(self, painter: QPainter, option, widget=None) -> None:
-        view, tr = self.view, self.view.player.trajectory
-        if tr is None:
-            return
-        cursor = self.t == view.player.t
-        painter.setPen(QPen(CURSOR_PEN, 2) if cursor else Qt.PenStyle.NoPen)
-        painter.setBrush(CURSOR_FILL if cursor else COLUMN_FILL)
-        painter.drawRect(self._rect)
-        painter.setPen(QColor("#222"))
-        painter.setFont(QFont("Sans Serif", 9, QFont.Weight.Bold))
-        painter.drawText(QRectF(-45, -38, 90, 16), Qt.AlignmentFlag.AlignCenter, f"t = {self.t}")
-        h = view.row_height()
-        exposed = option.exposedRect
-        lo = max(0, int((exposed.top() - NODE_R) // h))
-        hi = min(len(tr.order), int((exposed.bottom() + NODE_R) // h) + 1)
-        brushes = view.brushes_for(self.t)
-        thin, thick = QPen(QColor(60, 60, 60), 1.0), QPen(QColor(60, 60, 60), 2.0)
-        outputs = view.output_rows
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        for i in range(lo, hi):
-            painter.setPen(thick if i in outputs else thin)
-            painter.setBrush(brushes[i])
-            painter.drawEllipse(QPointF(0, i * h), NODE_R, NODE_R)
-
-    def row_at(self, y: float) -> int | None:
-        tr = self.view.player.trajectory
-        i = int(round(y / self.view.row_height()))
-        if tr is None or not 0 <= i < len(tr.order):
-            return None
-        return i if abs(y - i * self.view.row_height()) <= NODE_R + 2 else None
+MIN_FIT = 0.6  # the smallest scale `fit` chooses
 
 
 class UnrolledView(QGraphicsView):
-    """Columns of steps; click a node to select that neuron and move the cursor to its step."""
+    """Columns of steps; click a cell to select that neuron (or group) and move the cursor to
+    its step; double-click a group's cell to expand the group."""
 
     node_clicked = Signal(str, int)  # node id, step
+    group_collapse_requested = Signal(str, bool)  # gid, collapse
 
     def __init__(self, player: PlayerController, parent: QWidget | None = None):
         super().__init__(parent)
@@ -98,31 +55,35 @@ class UnrolledView(QGraphicsView):
         self.window: tuple[int, int] = (0, -1)
         self.columns: dict[int, ColumnItem] = {}
         self.edge_items: list[QGraphicsPathItem] = []
-        self._extras: list[QGraphicsItem] = []  # e.g. the "showing the selected" note
-        self.edge_count = 0
+        self._extras: list[QGraphicsItem] = []  # column heads, the "showing the selected" note
+        self.edge_count = 0  # edges drawn (each step's copy counted)
+        self.arrow_count = 0  # arrows drawn (edges between two rows are one arrow)
+        self.rows: list = []  # unrolled_rows.Row, top to bottom
+        self.row_of: dict[str, int] = {}
+        self.row_y = np.zeros(0)
+        self._row_hh = np.zeros(0)  # half heights
         self.output_rows: set[int] = set()
         self.user_zoomed = False  # the wheel zoomed: stop fitting the columns to the view
-        self._templates: dict[tuple[int, bool], QPainterPath] = {}  # (offset, positive)
+        self._templates: dict[tuple, QPainterPath] = {}  # (offset, delayed, sign, thick)
         self._template_counts: dict[int, int] = {}  # offset -> edges drawn per column
-        self._brushes: dict[int, list[QBrush]] = {}
-        self._lut = [QBrush(value_color(v)) for v in np.linspace(-1.0, 1.0, _LUT)]
-        self._pending = QBrush(PENDING)
+        self._arrow_counts: dict[int, int] = {}  # offset -> arrows drawn per column
+        self._levels: dict[int, np.ndarray] = {}
         self._shown_cursor = (-1, 0)
-        self._labels: list[QGraphicsSimpleTextItem] = []
-        self._labels_for: tuple | None = None  # (order, row height) the labels were made for
+        self._labels: list[QGraphicsItem] = []
+        self._labels_for: tuple | None = None  # the rows the labels were made for
         self._stale = True  # rebuild when next shown
         self._on_screen = True  # False while its dock's tab is behind another
         self.focus_nodes: set[str] = set()  # whose edges are drawn in a big network
         self._focus_edges: tuple = (None, frozenset(), [])  # trajectory, focus, their edges
         self.edges_limited = False  # True when only the focus nodes' edges are drawn
+        self._watched = None  # the network whose group changes rebuild the rows
         player.trajectory_changed.connect(self.rebuild)
         player.cursor_changed.connect(self._on_cursor_changed)
 
     # ------------------------------------------------------------------ geometry
     def columns_allowed(self) -> int:
-        tr = self.player.trajectory
-        n = len(tr.order) if tr is not None else 1
-        return max(3, min(MAX_COLUMNS, NODE_BUDGET // max(n, 1)))
+        n = max(len(self.rows), 1)
+        return max(3, min(MAX_COLUMNS, NODE_BUDGET // n))
 
     def step_window(self) -> tuple[int, int]:
         """The steps [first, last] drawn: all of them, or a page of steps holding the cursor.
@@ -145,33 +106,78 @@ class UnrolledView(QGraphicsView):
         return first, first + n - 1
 
     def row_height(self) -> float:
-        tr = self.player.trajectory
-        n = len(tr.order) if tr is not None else 1
-        return max(26.0, min(48.0, 900.0 / max(n, 1)))
+        """The height of a node's row (a group's row is taller when its strip needs it)."""
+        return max(28.0, min(40.0, 900.0 / max(len(self.rows), 1)))
+
+    def _lay_rows(self) -> None:
+        h = self.row_height()
+        hh = [max(h / 2, group_half_height(len(r.members)) + 4) if r.is_group else h / 2
+              for r in self.rows]
+        ys, y = [], 0.0
+        for i, half in enumerate(hh):
+            y += half if i else 0.0
+            ys.append(y)
+            y += half
+        self.row_y, self._row_hh = np.array(ys), np.array(hh)
+
+    def row_half_height(self, i: int) -> float:
+        """Half the height of row i's cell."""
+        return group_half_height(len(self.rows[i].members)) if self.rows[i].is_group \
+            else NODE_R
+
+    def rows_in(self, top: float, bottom: float) -> range:
+        """The rows whose cells meet the band [top, bottom]."""
+        ys = self.row_y
+        lo = max(0, bisect.bisect_left(ys.tolist(), top - 40) - 1)
+        hi = min(len(ys), bisect.bisect_right(ys.tolist(), bottom + 40) + 1)
+        return range(lo, hi)
+
+    def column_top(self) -> float:
+        """Where the first row's cell begins (the first row's centre is at y = 0)."""
+        return -float(self._row_hh[0]) if len(self._row_hh) else 0.0
 
     def column_height(self) -> float:
-        tr = self.player.trajectory
-        return (len(tr.order) if tr is not None else 0) * self.row_height()
+        if not len(self.row_y):
+            return 0.0
+        return float(self.row_y[-1] + self._row_hh[-1]) - self.column_top()
+
+    def column_half_width(self) -> float:
+        wide = any(r.is_group for r in self.rows)
+        return (CELL_W / 2 if wide else NODE_R + 16) + COLUMN_PAD
 
     def column_x(self, t: int) -> float:
         return (t - self.window[0]) * COLUMN_W
 
     def position(self, node: str, t: int) -> QPointF:
-        tr = self.player.trajectory
-        return QPointF(self.column_x(t), tr.index(node) * self.row_height())
+        return QPointF(self.column_x(t), float(self.row_y[self.row_of[node]]))
 
     def sizeHint(self) -> QSize:
         return QSize(900, 360)
 
     # ------------------------------------------------------------------ building
     def rebuild(self) -> None:
-        """New trajectory (sequence, weights or structure): rebuild the edge templates and
-        lay the window out again (later, if the view is hidden)."""
+        """New trajectory (sequence, weights or structure) or groups: rebuild the rows and the
+        arrows and lay the window out again (later, if the view is hidden)."""
         self._templates.clear()
-        self._brushes.clear()
+        self._levels.clear()
         self._stale = True
+        self._watch(self.player.network)
         if self.active():
             self._layout()
+
+    def _watch(self, net) -> None:
+        """Group changes (collapse, expand) change the rows but not the trajectory."""
+        if net is self._watched:
+            return
+        if self._watched is not None:
+            self._watched.events.unsubscribe(self._on_model_event)
+        self._watched = net
+        if net is not None:
+            net.events.subscribe(self._on_model_event)
+
+    def _on_model_event(self, event) -> None:
+        if event.kind == ev.GROUP_CHANGED:
+            self.rebuild()
 
     def set_focus_nodes(self, nodes) -> None:
         """The selected neurons: in a network with more than EDGE_BUDGET edges only their
@@ -218,30 +224,54 @@ class UnrolledView(QGraphicsView):
     def _layout(self) -> None:
         self._stale = False
         scene = self.scene()
-        for item in list(self.columns.values()) + self.edge_items + self._extras:
+        for item in [*self.columns.values(), *(c.back for c in self.columns.values()),
+                     *self.edge_items, *self._extras]:
             scene.removeItem(item)
         self.columns.clear()
         self.edge_items.clear()
         self._extras = []
-        self.edge_count = 0
+        self.edge_count = self.arrow_count = 0
         tr, net = self.player.trajectory, self.player.network
         if tr is None or net is None or tr.T == 0:
             self.window = (0, -1)
-            self._set_labels(None)
+            self.rows, self.row_of = [], {}
+            self._set_labels()
             return
-        self.window = self.step_window()
-        self.output_rows = {tr.index(o) for o in tr.outputs if o in tr._index}
         if not self._templates:
+            self.rows, self.row_of = build_rows(tr, net)
+            self._lay_rows()
             self._build_templates(tr, net)
+        self.window = self.step_window()
+        self.output_rows = {self.row_of[o] for o in tr.outputs if o in self.row_of}
         first, last = self.window
         for t in range(first, last + 1):
             column = ColumnItem(self, t)
+            scene.addItem(column.back)
             scene.addItem(column)
             self.columns[t] = column
-        for (offset, positive), path in self._templates.items():
-            delayed = offset != 0
-            color = (DELAYED if delayed else SAME_STEP)[positive]
-            pen = QPen(color, 1.2, Qt.PenStyle.DashLine if delayed else Qt.PenStyle.SolidLine)
+            head = LabelItem(f"t = {t}", Qt.AlignmentFlag.AlignHCenter, HEADER_FONT)
+            head.setPos(self.column_x(t), self.column_top() - 14)
+            scene.addItem(head)
+            self._extras.append(head)
+        self._place_arrows(first, last)
+        self._set_labels()
+        if self.edges_limited:
+            self._add_note(tr, first)
+        w = (last - first) * COLUMN_W
+        top = self.column_top()
+        left = self.column_half_width() + 12 + self._label_width() / MIN_FIT  # the row names
+        scene.setSceneRect(QRectF(-left, top - 44, w + left + COLUMN_W / 2 + 30,
+                                  self.column_height() + 64))
+        self._shown_cursor = (self.player.t, self.player.k)
+        self.fit()
+        self.horizontalScrollBar().setValue(self.horizontalScrollBar().minimum())  # the names
+        self.verticalScrollBar().setValue(self.verticalScrollBar().minimum())
+        self._scroll_to_cursor()
+
+    def _place_arrows(self, first: int, last: int) -> None:
+        for (offset, delayed, sign, thick), path in self._templates.items():
+            pen = QPen(bundle_color(delayed, sign), 2.2 if thick else 1.2,
+                       Qt.PenStyle.DashLine if delayed else Qt.PenStyle.SolidLine)
             pen.setCosmetic(True)
             for t in range(first, last + 1):
                 if not first <= t + offset <= last:
@@ -249,64 +279,63 @@ class UnrolledView(QGraphicsView):
                 item = QGraphicsPathItem(path)
                 item.setPen(pen)
                 item.setPos(self.column_x(t), 0)
-                item.setZValue(1 if not delayed else 0)
-                scene.addItem(item)
+                item.setZValue(2 if not delayed else 1)  # over the backgrounds (0)
+                self.scene().addItem(item)
                 self.edge_items.append(item)
         for offset, count in self._template_counts.items():
-            self.edge_count += count * sum(1 for t in range(first, last + 1)
-                                           if first <= t + offset <= last)
-        self._set_labels(tr)
-        if self.edges_limited:
-            note = self.scene().addSimpleText(
-                f"{len(tr.delays):,} edges: showing those of the selected neurons "
-                f"({sum(self._template_counts.values()):,})", QFont("Sans Serif", 9))
-            note.setBrush(QColor("#555"))
-            note.setPos(self.column_x(first) - 45, -58)
-            self._extras.append(note)
-        w = (last - first) * COLUMN_W
-        scene.setSceneRect(QRectF(-COLUMN_W / 2 - 90, -70, w + COLUMN_W + 120,
-                                  self.column_height() + 70))
-        self._shown_cursor = (self.player.t, self.player.k)
-        self.fit()
-        self._scroll_to_cursor()
+            steps = sum(1 for t in range(first, last + 1) if first <= t + offset <= last)
+            self.edge_count += count * steps
+            self.arrow_count += self._arrow_counts[offset] * steps
+
+    def _add_note(self, tr, first: int) -> None:
+        note = self.scene().addSimpleText(
+            f"{len(tr.delays):,} edges: showing those of the selected neurons "
+            f"({sum(self._template_counts.values()):,})", QFont("Sans Serif", 9))
+        note.setBrush(QColor("#555"))
+        note.setPos(self.column_x(first) - 45, self.column_top() - 42)
+        self._extras.append(note)
 
     def _build_templates(self, tr, net) -> None:
-        """One path per (column offset of the source, weight sign), drawn into a column at
-        x = 0: offset -d for a delay d, +d when the target runs in reverse time."""
-        paths: dict[tuple[int, bool], QPainterPath] = {}
+        """One path per (column offset of the source, timing, sign, bundle or not), drawn into
+        a column at x = 0: offset -d for a delay d, +d when the target runs in reverse time."""
+        paths: dict[tuple, QPainterPath] = {}
         counts: dict[int, int] = {}
-        h = self.row_height()
-        for (u, v) in self.edges_drawn_for():
-            d = tr.delays[(u, v)]
-            offset = d if v in tr.reverse else -d
-            positive = net.graph.edges[u, v]["weight"] >= 0
-            path = paths.setdefault((offset, positive), QPainterPath())
-            a = QPointF(offset * COLUMN_W, tr.index(u) * h)
-            b = QPointF(0.0, tr.index(v) * h)
-            _draw_edge(path, a, b, same_column=offset == 0)
-            counts[offset] = counts.get(offset, 0) + 1
+        arrow_counts: dict[int, int] = {}
+        for (ru, rv, offset), arrow in arrows(self.edges_drawn_for(), tr, net,
+                                              self.row_of).items():
+            delayed = offset != 0 or ru == rv
+            thick = len(arrow.edges) > 1 or self.rows[ru].is_group or self.rows[rv].is_group
+            path = paths.setdefault((offset, delayed, arrow.sign, thick), QPainterPath())
+            a = QPointF(offset * COLUMN_W, float(self.row_y[ru]))
+            b = QPointF(0.0, float(self.row_y[rv]))
+            draw_arrow(path, a, b, self._extent(ru), self._extent(rv), offset,
+                       adjacent=rv == ru + 1)
+            counts[offset] = counts.get(offset, 0) + len(arrow.edges)
+            arrow_counts[offset] = arrow_counts.get(offset, 0) + 1
         self._templates, self._template_counts = paths, counts
+        self._arrow_counts = arrow_counts
 
-    def _set_labels(self, tr) -> None:
-        """Node names left of the first column (made again only when the ordering changes:
-        the first drawn column always stands at x = 0)."""
-        key = None if tr is None else (tuple(tr.order), self.row_height())
+    def _extent(self, i: int) -> tuple[float, float]:
+        """Half width and half height of row i's cell."""
+        return (CELL_W / 2 if self.rows[i].is_group else NODE_R), self.row_half_height(i)
+
+    def _set_labels(self) -> None:
+        """Row names left of the first column (made again only when the rows change: the
+        first drawn column always stands at x = 0); 9 pt whatever the zoom."""
+        key = tuple((r.key, r.label, float(y)) for r, y in zip(self.rows, self.row_y))
         if key == self._labels_for:
             return
         for item in self._labels:
             self.scene().removeItem(item)
         self._labels, self._labels_for = [], key
-        if tr is None:
-            return
-        x0 = -COLUMN_W / 2 - 10
-        h = self.row_height()
-        font = QFont("Sans Serif", 8)
-        for i, node in enumerate(tr.order):
-            text = QGraphicsSimpleTextItem(node)
-            text.setFont(font)
-            text.setPos(x0 - text.boundingRect().width(), i * h - 7)
-            self.scene().addItem(text)
-            self._labels.append(text)
+        x0 = -self.column_half_width() - 8
+        for row, y in zip(self.rows, self.row_y):
+            font = GROUP_FONT if row.is_group else None
+            label = LabelItem(row.label, Qt.AlignmentFlag.AlignRight,
+                              *(() if font is None else (font,)))
+            label.setPos(x0, float(y))
+            self.scene().addItem(label)
+            self._labels.append(label)
 
     def drawn_edges(self) -> list[tuple[str, int, str, int]]:
         """Every drawn edge as (source, its step, target, its step) (for tests and tools)."""
@@ -332,35 +361,38 @@ class UnrolledView(QGraphicsView):
             return None
         return float(tr.values[t, tr.index(node)])
 
-    def _computed(self, row: int, t: int) -> bool:
+    def _computed(self, index: int, t: int) -> bool:
         p = self.player
-        return t < p.t or (t == p.t and row < self.player.trajectory.n_inputs + p.k)
+        return t < p.t or (t == p.t and index < self.player.trajectory.n_inputs + p.k)
 
-    def brushes_for(self, t: int) -> list[QBrush]:
-        key = t
-        cached = self._brushes.get(key)
+    def levels_for(self, t: int) -> np.ndarray:
+        """Every node's colour level at step t (trajectory order), PENDING_LEVEL where not
+        computed yet at the cursor."""
+        cached = self._levels.get(t)
         if cached is not None:
             return cached
         tr, p = self.player.trajectory, self.player
         n = len(tr.order)
         done = n if t < p.t else (tr.n_inputs + p.k if t == p.t else 0)
-        scale = tr.scale()
-        v = np.nan_to_num(tr.values[t] / scale, nan=0.0)
-        idx = np.clip(np.rint((v + 1.0) * 0.5 * (_LUT - 1)), 0, _LUT - 1).astype(int)
-        brushes = [self._lut[j] for j in idx[:done]] + [self._pending] * (n - done)
+        levels = style.value_levels(tr.values[t], tr.scale())
+        levels[done:] = style.PENDING_LEVEL
         if t != p.t:  # the cursor's column changes with micro-steps: not cached
-            self._brushes[key] = brushes
-        return brushes
+            self._levels[t] = levels
+        return levels
 
     def fit(self) -> None:
-        """Scale so the drawn steps fill the view (between 60 % and 100 %; wider windows of
-        steps scroll)."""
+        """Scale so the rows fill the view's height, between 60 % and 125 %, and the steps
+        its width down to 85 % (wider windows of steps scroll): a few rows are drawn big."""
         if self.user_zoomed or self.scene().sceneRect().isEmpty():
             return
         rect, vp = self.scene().sceneRect(), self.viewport().rect()
-        s = min(vp.width() / rect.width(), vp.height() / rect.height())
-        s = max(0.6, min(1.0, s))
+        s = min(vp.height() / rect.height(), max(vp.width() / rect.width(), 0.85))
+        s = max(MIN_FIT, min(1.25, s))
         self.setTransform(QTransform.fromScale(s, s))
+
+    def _label_width(self) -> float:
+        """The widest row name, in pixels (names keep their size whatever the zoom)."""
+        return max((label.boundingRect().width() for label in self._labels), default=0.0)
 
     def _on_cursor_changed(self, t: int, k: int) -> None:
         if self.player.trajectory is None or not self.active():
@@ -373,14 +405,15 @@ class UnrolledView(QGraphicsView):
         self._shown_cursor = (t, k)
         lo, hi = min(old_t, t), max(old_t, t)
         for step in range(max(lo, self.window[0]), min(hi, self.window[1]) + 1):
-            self._brushes.pop(step, None)
+            self._levels.pop(step, None)
             self.columns[step].update()
         self._scroll_to_cursor()
 
     def _scroll_to_cursor(self) -> None:
         t = self.player.t
         if t in self.columns:  # the column's head (its label) comes into view
-            self.ensureVisible(QRectF(self.column_x(t) - 45, -40, 90, 40), 60, 20)
+            self.ensureVisible(QRectF(self.column_x(t) - 45, self.column_top() - 24, 90, 40),
+                               60, 20)
 
     # ------------------------------------------------------------------ events
     def showEvent(self, event) -> None:
@@ -392,33 +425,49 @@ class UnrolledView(QGraphicsView):
         super().resizeEvent(event)
         self.fit()
 
-    def _hit(self, view_pos) -> tuple[str, int] | None:
-        scene_pos = self.mapToScene(view_pos)
-        for item in self.scene().items(scene_pos):
-            if isinstance(item, ColumnItem):
-                row = item.row_at(scene_pos.y())
-                if row is not None and abs(scene_pos.x() - item.x()) <= NODE_R + 2:
-                    return self.player.trajectory.order[row], item.t
+    def _hit(self, view_pos) -> tuple[str, int, int] | None:
+        """(node, step, row) under a viewport point: a group's row gives the member whose
+        cell is under it (or its first member)."""
+        p = self.mapToScene(view_pos)
+        for item in self.scene().items(p):
+            if not isinstance(item, ColumnItem):
+                continue
+            local = item.mapFromScene(p)
+            for i in self.rows_in(local.y(), local.y()):
+                row, y = self.rows[i], float(self.row_y[i])
+                hw, hh = self._extent(i)
+                if abs(local.x()) <= hw + 2 and abs(local.y() - y) <= hh + 2:
+                    k = item.member_at(row, y, local) if row.is_group else 0
+                    return row.members[k or 0], item.t, i
         return None
 
     def mousePressEvent(self, event) -> None:
         hit = self._hit(event.position().toPoint())
         if hit is not None and event.button() == Qt.MouseButton.LeftButton:
-            node, t = hit
+            node, t, _ = hit
             self.node_clicked.emit(node, t)
             self.player.seek(t)
             event.accept()
             return
         super().mousePressEvent(event)
 
+    def mouseDoubleClickEvent(self, event) -> None:
+        hit = self._hit(event.position().toPoint())
+        if hit is not None and self.rows[hit[2]].is_group:
+            self.group_collapse_requested.emit(self.rows[hit[2]].gid, False)
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
+
     def viewportEvent(self, event) -> bool:
         if event.type() == event.Type.ToolTip:
             hit = self._hit(event.pos())
             if hit is not None:
-                node, t = hit
+                node, t, i = hit
                 value = self.value_shown(node, t)
                 text = "not computed yet" if value is None else f"{value:.4g}"
-                QToolTip.showText(event.globalPos(), f"{node} at t = {t}: {text}", self)
+                where = f" (in {self.rows[i].label})" if self.rows[i].is_group else ""
+                QToolTip.showText(event.globalPos(), f"{node}{where} at t = {t}: {text}", self)
             else:
                 QToolTip.hideText()
             return True
@@ -428,29 +477,3 @@ class UnrolledView(QGraphicsView):
         self.user_zoomed = True
         factor = 1.15 if event.angleDelta().y() > 0 else 1 / 1.15
         self.scale(factor, factor)
-
-
-def _draw_edge(path: QPainterPath, a: QPointF, b: QPointF, same_column: bool) -> None:
-    if same_column:  # an arc inside the column, bulging right
-        bulge = 18 + 0.35 * abs(b.y() - a.y())
-        start, end = a + QPointF(NODE_R * 0.7, 0), b + QPointF(NODE_R * 0.7, 0)
-        c1, c2 = start + QPointF(bulge, 0), end + QPointF(bulge, 0)
-    else:
-        sign = 1 if b.x() > a.x() else -1
-        start, end = a + QPointF(sign * NODE_R, 0), b - QPointF(sign * NODE_R, 0)
-        dx = (end.x() - start.x()) * 0.45
-        c1, c2 = start + QPointF(dx, 0), end - QPointF(dx, 0)
-    path.moveTo(start)
-    path.cubicTo(c1, c2, end)
-    _arrow_head(path, c2, end)
-
-
-def _arrow_head(path: QPainterPath, control: QPointF, tip: QPointF) -> None:
-    direction = tip - control
-    length = max((direction.x() ** 2 + direction.y() ** 2) ** 0.5, 1e-6)
-    ux, uy = direction.x() / length, direction.y() / length
-    left = QPointF(tip.x() - 6 * ux + 3 * uy, tip.y() - 6 * uy - 3 * ux)
-    right = QPointF(tip.x() - 6 * ux - 3 * uy, tip.y() - 6 * uy + 3 * ux)
-    path.moveTo(left)
-    path.lineTo(tip)
-    path.lineTo(right)

@@ -173,3 +173,85 @@ def test_a_hidden_unrolled_view_catches_up_when_shown(window, qtbot):
     qtbot.waitUntil(view.active, timeout=2000)
     assert view.value_shown("h", 5) == pytest.approx(
         p.trajectory.values[5, p.trajectory.index("h")])
+
+
+def test_same_step_edges_are_drawn_above_the_column_backgrounds(window):
+    from rnnstudio.ui.player.unrolled_items import ColumnBackItem, ColumnItem
+    window.doc.new(small_net())
+    view = window.player.unrolled
+    items = view.scene().items()
+    backs = [i.zValue() for i in items if isinstance(i, ColumnBackItem)]
+    cells = [i.zValue() for i in items if isinstance(i, ColumnItem)]
+    assert backs and cells and view.edge_items
+    for edge in view.edge_items:  # every arrow over every background, under every cell
+        assert max(backs) < edge.zValue() < min(cells)
+    # and on screen: the middle of the same-step arrow x -> h is drawn, not background
+    view.resize(900, 400)
+    image = view.grab().toImage()
+    a, b = view.position("x", 0), view.position("h", 0)
+    mid = view.mapFromScene((a + b) / 2)
+    colour = image.pixelColor(mid)
+    from rnnstudio.ui.player.unrolled_items import COLUMN_FILL
+    assert colour != COLUMN_FILL
+
+
+def test_a_collapsed_group_is_one_cell_per_step(window):
+    from rnnstudio import templates
+    net = templates.elman(1, 4, 1)
+    for gid in net.groups:
+        net.set_group_collapsed(gid, True)
+    window.doc.new(net)
+    view, p = window.player.unrolled, window.player.controller
+    assert [r.label for r in view.rows] == ["inputs (1)", "hidden (4)", "outputs (1)"]
+    first, last = view.step_window()
+    steps = last - first + 1
+    # x_t -> h_t, h_t -> y_t every step, h_{t-1} -> h_t between steps: 3 arrows a step
+    assert view.arrow_count == 2 * steps + (steps - 1)
+    assert view.edge_count == sum(max(0, steps - d) for d in net.delays().values())
+    p.seek(2)
+    hidden = view.rows[1]
+    levels = view.levels_for(2)[hidden.index]
+    tr = p.trajectory
+    expected = style_levels([tr.value(m, 2) for m in hidden.members], tr.scale())
+    assert list(levels) == expected
+    assert view.value_shown("h2", 2) == pytest.approx(tr.value("h2", 2))
+
+
+def style_levels(values, scale):
+    from rnnstudio.ui import style
+    return list(style.value_levels(np.array(values), scale))
+
+
+def test_a_group_cell_expands_on_double_click_and_the_view_follows(window, qtbot):
+    from rnnstudio import templates
+    net = templates.elman(1, 4, 1)
+    net.set_group_collapsed("hidden", True)
+    window.doc.new(net)
+    view = window.player.unrolled
+    view.resize(900, 400)
+    assert len(view.rows) == 3
+    target = view.position("h0", 0)
+    view.ensureVisible(QRectF(target.x() - 30, target.y() - 20, 60, 40))
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton,
+                      pos=view.mapFromScene(target))
+    assert not window.doc.net.groups["hidden"]["collapsed"]
+    assert [r.label for r in view.rows] == ["x0", "h0", "h1", "h2", "h3", "y0"]
+    window.doc.stack.undo()
+    assert len(view.rows) == 3
+
+
+def test_labels_are_at_least_9_px_and_edges_have_the_canvas_colours(window):
+    from PySide6.QtGui import QFontInfo
+    from PySide6.QtWidgets import QGraphicsItem
+    from rnnstudio.ui import style
+    from rnnstudio.ui.player.unrolled_items import LabelItem
+    window.doc.new(delayed_net())
+    view = window.player.unrolled
+    labels = [i for i in view.scene().items() if isinstance(i, LabelItem)]
+    assert len(labels) >= 3 + len(view.columns)
+    for label in labels:  # the same size on screen whatever the zoom
+        assert label.flags() & QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations
+        assert QFontInfo(label.font).pixelSize() >= 9
+    colours = {item.pen().color().name() for item in view.edge_items}
+    canvas = {c.name() for c in style.EDGE_COLOR.values()}
+    assert colours and colours <= canvas

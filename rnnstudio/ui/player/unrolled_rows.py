@@ -1,0 +1,84 @@
+"""The rows of the unrolled view and the arrows between them (no Qt).
+
+A row is a single node, or a whole collapsed group (one cell per step, as textbooks draw
+x_t -> h_t -> y_t). Rows stand in the ordering (a group where its first member comes); the
+edges between two rows with the same column offset are drawn as one arrow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..canvas.bundles import collapsed_of
+
+
+@dataclass
+class Row:
+    key: str  # the node's or the group's id
+    label: str
+    members: list[str]
+    gid: str | None = None  # a collapsed group's row
+    index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
+
+    @property
+    def is_group(self) -> bool:
+        return self.gid is not None
+
+
+@dataclass
+class Arrow:
+    """The edges from row `source` (column offset `offset`) into row `target`."""
+    source: int
+    target: int
+    offset: int
+    edges: list = field(default_factory=list)
+    positive: int = 0
+
+    @property
+    def sign(self) -> bool | None:
+        if self.positive == len(self.edges):
+            return True
+        return False if self.positive == 0 else None
+
+
+def build_rows(tr, net) -> tuple[list[Row], dict[str, int]]:
+    """The rows of trajectory `tr` (with `net`'s collapsed groups) and {node: row}."""
+    hidden = collapsed_of(net) if net is not None else {}
+    groups = net.groups if hidden else {}
+    rows: list[Row] = []
+    row_of: dict[str, int] = {}
+    group_row: dict[str, int] = {}
+    for n in tr.order:
+        gid = hidden.get(n)
+        if gid is None:
+            row_of[n] = len(rows)
+            rows.append(Row(n, n, [n]))
+            continue
+        r = group_row.get(gid)
+        if r is None:
+            r = group_row[gid] = len(rows)
+            members = [m for m in groups[gid]["members"] if m in tr._index]
+            rows.append(Row(gid, f"{groups[gid]['label']} ({len(members)})", members, gid))
+        row_of[n] = r
+    for r in rows:
+        r.index = np.array([tr.index(m) for m in r.members], dtype=np.intp)
+    return rows, row_of
+
+
+def arrows(edges, tr, net, row_of: dict[str, int]) -> dict[tuple[int, int, int], Arrow]:
+    """{(source row, target row, offset): Arrow} for `edges` (u, v): offset -d for a delay d,
+    +d into a reverse-time neuron; in edge order."""
+    out: dict = {}
+    g = net.graph
+    for u, v in edges:
+        d = tr.delays[(u, v)]
+        offset = d if v in tr.reverse else -d
+        key = (row_of[u], row_of[v], offset)
+        arrow = out.get(key)
+        if arrow is None:
+            arrow = out[key] = Arrow(*key)
+        arrow.edges.append((u, v))
+        arrow.positive += g.edges[u, v]["weight"] >= 0
+    return out
