@@ -39,12 +39,17 @@ CELL_OUTLINE = QPen(QColor("#8a93a6"), 0.8)
 
 
 def strip_grid(n: int) -> tuple[int, int, float]:
-    """(columns, rows, cell size) of a strip of n cells: one row up to 8, two up to 16, then
-    a block about four times wider than tall (16 x 4 for 64 units)."""
-    cols = n if n <= 8 else 8 if n <= 16 else min(64, max(16, math.ceil(math.sqrt(4 * n))))
-    rows = math.ceil(n / max(cols, 1))
-    cell = float(max(3, min(9, math.floor(STRIP_W / max(cols, 1)))))
-    return max(cols, 1), max(rows, 1), cell
+    """(columns, rows, cell size) of a strip of n cells: one row up to 8, two up to 16, 16
+    wide up to 64 (16 x 4 cells of 7 units), then cells shrinking (2 units at least) to keep
+    the strip about STRIP_W x 48."""
+    if n <= 64:
+        cols = n if n <= 8 else 8 if n <= 16 else 16
+        cell = float(max(3, min(9, math.floor(STRIP_W / max(cols, 1)))))
+    else:
+        cell = float(max(2, math.floor(math.sqrt(STRIP_W * 48 / n))))
+        cols = int(STRIP_W // cell)
+    cols = max(min(cols, n), 1)
+    return cols, math.ceil(max(n, 1) / cols), cell
 
 
 def _lut() -> np.ndarray:
@@ -79,6 +84,7 @@ class GroupBlockItem(QGraphicsItem):
         self.grid = (1, 1, 10.0)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setZValue(10)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # pans blit it
 
     def layout(self, record: dict) -> None:
         """Caption, size and position from the group's record (the members' centre)."""

@@ -65,7 +65,7 @@ def _straight(p: QPointF, tip: QPointF) -> EdgeGeom:
     dx, dy = tip.x() - p.x(), tip.y() - p.y()
     n = math.hypot(dx, dy) or 1.0
     end = QPointF(tip.x() - dx / n * 10, tip.y() - dy / n * 10)
-    pts = [(p.x() + dx * k / 10, p.y() + dy * k / 10) for k in range(11)]
+    pts = [(p.x(), p.y()), (tip.x(), tip.y())]
     return EdgeGeom(QLineF(p, end), None, arrow_head(tip, dx, dy, 12, 6), None, pts, bounds(pts))
 
 
@@ -108,18 +108,26 @@ class BundleItem(QGraphicsItem):
         self.setAcceptHoverEvents(False)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
 
-    def label_size(self) -> tuple[float, float]:
-        w = QFontMetricsF(LABEL_FONT).horizontalAdvance(self.bundle.label) + 8
+    @property
+    def text(self) -> str:
+        """The matrix's shape; none for a single edge (its z⁻ᵈ badge alone if delayed)."""
+        return self.bundle.label if len(self.bundle.edges) > 1 else ""
+
+    def label_size(self) -> tuple[float, float] | None:
+        """The label's size, None when it has nothing to say (a single same-step edge)."""
+        w = QFontMetricsF(LABEL_FONT).horizontalAdvance(self.text) + 8 if self.text else 2.0
         if self.bundle.delayed:
             w += QFontMetricsF(BADGE_FONT).horizontalAdvance(delay_tag(self.bundle.delay)) + 10
+        elif not self.text:
+            return None
         return w, LABEL_H
 
     def set_geometry(self, geom: EdgeGeom, label_centre: QPointF | None) -> None:
         self.prepareGeometryChange()
         self.geom, self._shape = geom, None
-        w, h = self.label_size()
-        self.label_rect = None if label_centre is None else QRectF(
-            label_centre.x() - w / 2, label_centre.y() - h / 2, w, h)
+        size = self.label_size()
+        self.label_rect = None if label_centre is None or size is None else QRectF(
+            label_centre.x() - size[0] / 2, label_centre.y() - size[1] / 2, *size)
         rect = geom.rect
         if self.label_rect is not None:
             rect = rect.united(self.label_rect.adjusted(-2, -2, 2, 2))
@@ -171,11 +179,13 @@ class BundleItem(QGraphicsItem):
         painter.setPen(QPen(color, 1.0))
         painter.setBrush(LABEL_FILL)
         painter.drawRoundedRect(rect, 7, 7)
-        text_w = QFontMetricsF(LABEL_FONT).horizontalAdvance(b.label) + 8
-        painter.setPen(LABEL_TEXT)
-        painter.setFont(LABEL_FONT)
-        painter.drawText(QRectF(rect.left(), rect.top(), text_w, rect.height()),
-                         Qt.AlignmentFlag.AlignCenter, b.label)
+        text = self.text
+        text_w = QFontMetricsF(LABEL_FONT).horizontalAdvance(text) + 8 if text else 2.0
+        if text:
+            painter.setPen(LABEL_TEXT)
+            painter.setFont(LABEL_FONT)
+            painter.drawText(QRectF(rect.left(), rect.top(), text_w, rect.height()),
+                             Qt.AlignmentFlag.AlignCenter, text)
         if b.delayed:
             badge = QRectF(rect.left() + text_w - 2, rect.top() + 2, rect.width() - text_w,
                            rect.height() - 4)

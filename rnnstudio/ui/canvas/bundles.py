@@ -53,33 +53,32 @@ class Bundle:
             return True
         return False if self.positive == 0 else None
 
-    def add(self, u: str, v: str, weight: float, delay: int) -> None:
-        self.sources[u] = None
-        self.targets[v] = None
-        self.edges.append((u, v))
-        self.positive += weight >= 0
-        self.delay = max(self.delay, delay)
-
 
 def bundles(net, hidden: dict[str, str], delays: dict) -> dict:
     """The bundles of the edges with an end in a collapsed group (`hidden`, from
     `collapsed_of`), in edge order: {(source end, target end, delayed): Bundle}. A self-loop
     counts as delayed (it reads the previous step), as on the canvas."""
-    out: dict = {}
     if not hidden:
-        return out
-    g = net.graph
-    for u, v, w in g.edges(data="weight"):
-        if u not in hidden and v not in hidden:
+        return {}
+    ends = {gid: ("group", gid) for gid in set(hidden.values())}
+    buckets: dict = {}
+    for u, v, w in net.graph.edges(data="weight"):
+        hu, hv = hidden.get(u), hidden.get(v)
+        if hu is None and hv is None:
             continue
         d = delays.get((u, v), 0)
-        delayed = d >= 1 or u == v
-        a, b = end_of(u, hidden), end_of(v, hidden)
-        k = (a, b, delayed)
-        bundle = out.get(k)
-        if bundle is None:
-            bundle = out[k] = Bundle(a, b, delayed)
-        bundle.add(u, v, w, d)
+        key = (("node", u) if hu is None else ends[hu], ("node", v) if hv is None else ends[hv],
+               d >= 1 or u == v)
+        bucket = buckets.get(key)
+        if bucket is None:
+            bucket = buckets[key] = []
+        bucket.append((u, v, w, d))
+    out = {}
+    for (a, b, delayed), edges in buckets.items():
+        out[(a, b, delayed)] = Bundle(
+            a, b, delayed, dict.fromkeys(e[0] for e in edges), dict.fromkeys(e[1] for e in edges),
+            [(e[0], e[1]) for e in edges], sum(e[2] >= 0 for e in edges),
+            max(e[3] for e in edges))
     return out
 
 

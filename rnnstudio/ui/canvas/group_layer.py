@@ -116,8 +116,11 @@ class SceneGroups:
         for key, item in self.bundle_items.items():
             source, target, delayed = key
             geom = bundle_geom(self._end(source), self._end(target), delayed, source == target)
-            w, h = item.label_size()
-            item.set_geometry(geom, tags.place(("bundle",) + key, geom.samples, w, h))
+            size = item.label_size()
+            place = None if size is None else tags.place(("bundle",) + key, geom.samples, *size)
+            if size is None:
+                tags.remove(("bundle",) + key)
+            item.set_geometry(geom, place)
         self.scene._mark_edges([k for k in covered if len(k) == 2 and k[0] != "bundle"])
 
     def _separate_blocks(self) -> None:

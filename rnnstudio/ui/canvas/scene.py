@@ -327,9 +327,11 @@ class NetworkScene(QGraphicsScene):
             if n in self.nodes:
                 self.nodes[n].set_badge(i + 1)
         delays = self.net.delays()
-        changed = [k for k, d in delays.items() if self._delays.get(k) != d]
+        old = self._delays
+        changed = [k for k, d in delays.items() if old.get(k) != d]
         self._delays = delays
-        self._dirty_edges.update(dict.fromkeys(changed))
+        drawn = self._layer_of  # bundled edges are drawn by their bundles
+        self._dirty_edges.update(dict.fromkeys(k for k in changed if k in drawn))
         if changed and self.groups.hidden:
             self.groups.mark_structure()
         self._reroute_pending = self._reroute_pending or bool(changed)

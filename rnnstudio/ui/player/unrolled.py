@@ -77,6 +77,7 @@ class UnrolledView(QGraphicsView):
         self._focus_edges: tuple = (None, frozenset(), [])  # trajectory, focus, their edges
         self.edges_limited = False  # True when only the focus nodes' edges are drawn
         self._watched = None  # the network whose group changes rebuild the rows
+        self._arrows_for: tuple = (None, 0, 0)  # trajectory, rows, arrows of every edge
         player.trajectory_changed.connect(self.rebuild)
         player.cursor_changed.connect(self._on_cursor_changed)
 
@@ -197,11 +198,12 @@ class UnrolledView(QGraphicsView):
         return tr is not None and len(tr.delays) > EDGE_BUDGET
 
     def edges_drawn_for(self) -> list[tuple[str, str]]:
-        """The network's edges this view draws (all, or the focus nodes' in a big network)."""
+        """The network's edges this view draws: all, or in a big network (more than
+        EDGE_BUDGET arrows: collapsed groups bundle many edges into few) the focus nodes'."""
         tr = self.player.trajectory
         if tr is None:
             return []
-        self.edges_limited = len(tr.delays) > EDGE_BUDGET
+        self.edges_limited = len(tr.delays) > EDGE_BUDGET and self._arrow_total() > EDGE_BUDGET
         if not self.edges_limited:
             return list(tr.delays)
         made_for, focus, edges = self._focus_edges
@@ -210,6 +212,15 @@ class UnrolledView(QGraphicsView):
             edges = [(u, v) for (u, v) in tr.delays if u in focus or v in focus]
             self._focus_edges = (tr, focus, edges)
         return list(edges)
+
+    def _arrow_total(self) -> int:
+        """How many arrows every edge would make (computed once per rows)."""
+        tr, net = self.player.trajectory, self.player.network
+        made_for, n_rows, total = self._arrows_for
+        if made_for is not tr or n_rows != len(self.rows):
+            total = len(arrows(tr.delays, tr, net, build_rows(tr, net)[1]))
+            self._arrows_for = (tr, len(self.rows), total)
+        return total
 
     def active(self) -> bool:
         """Shown on screen (a dock tab behind another is "visible" to Qt but not seen)."""
