@@ -26,8 +26,8 @@ CAPTION_H = 2 * LINE_H + 6  # the label, then "16 × tanh"
 STRIP_W = 112.0  # a strip's target width (cells shrink for big groups, 3 units at least)
 MIN_BLOCK_W = 84.0
 PAD = 8.0
-FRAME_PAD = 14.0
-FRAME_HEADER = 18.0
+FRAME_PAD = 6.0  # around the members' areas (name and badge included): frames of groups
+FRAME_HEADER = 15.0  # in neighbouring rows stay apart
 BLOCK_OUTLINE = QPen(style.NODE_OUTLINE, 1.6)
 FRAME_PEN = QPen(QColor("#b9c0d0"), 1.2, Qt.PenStyle.DashLine)
 FRAME_FILL = QColor(236, 240, 248, 110)
@@ -198,15 +198,17 @@ class GroupFrameItem(QGraphicsItem):
         self._net, self.gid = net, gid
         self._rect = QRectF()
         self.label = ""
+        self.header_w = 0.0
         self.setZValue(-5)
         self.setAcceptHoverEvents(False)
 
     def layout(self, record: dict, member_rects: list[QRectF]) -> None:
+        self.label = f"{record['label']} ({len(record['members'])})"
         rect = QRectF()
         for r in member_rects:
             rect = rect.united(r)
-        rect = rect.adjusted(-FRAME_PAD, -FRAME_PAD - FRAME_HEADER, FRAME_PAD, FRAME_PAD)
-        self.label = f"{record['label']} ({len(record['members'])})"
+        rect = rect.adjusted(-FRAME_PAD, -FRAME_HEADER, FRAME_PAD, FRAME_PAD - 2)
+        self.header_w = self.name_width()
         if rect != self._rect:
             self.prepareGeometryChange()
             self._rect = rect
@@ -215,13 +217,24 @@ class GroupFrameItem(QGraphicsItem):
     def rect(self) -> QRectF:
         return self._rect
 
+    def name_width(self) -> float:
+        return QFontMetricsF(FRAME_FONT).horizontalAdvance(self.label) + 14
+
     def header_rect(self) -> QRectF:
+        """Where the name is written: on the frame's top edge, reaching past the frame's
+        right side when the scene has room there (`fit_header`), else cut short with …"""
         r = self._rect
-        w = QFontMetricsF(FRAME_FONT).horizontalAdvance(self.label) + 16
-        return QRectF(r.left(), r.top(), min(r.width(), w), FRAME_HEADER)
+        return QRectF(r.left(), r.top(), self.header_w, FRAME_HEADER)
+
+    def fit_header(self, room: bool) -> None:
+        w = self.name_width()
+        width = w if room or w <= self._rect.width() else self._rect.width()
+        if width != self.header_w:
+            self.prepareGeometryChange()
+            self.header_w = width
 
     def boundingRect(self) -> QRectF:
-        return self._rect.adjusted(-1, -1, 1, 1)
+        return self._rect.united(self.header_rect()).adjusted(-1, -1, 1, 1)
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -236,7 +249,13 @@ class GroupFrameItem(QGraphicsItem):
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         if lod < style.DETAIL_LOD:
             return
+        header = self.header_rect()
+        if header.right() > self._rect.right():  # the name reaches past the frame: a tab
+            painter.setPen(FRAME_PEN)
+            painter.drawRoundedRect(header, 6, 6)
         painter.setPen(FRAME_TEXT)
         painter.setFont(FRAME_FONT)
-        painter.drawText(self.header_rect().adjusted(8, 1, 0, 0),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.label)
+        text = QFontMetricsF(FRAME_FONT).elidedText(self.label, Qt.TextElideMode.ElideRight,
+                                                    header.width() - 10)
+        painter.drawText(header.adjusted(7, 0, 0, 0),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)

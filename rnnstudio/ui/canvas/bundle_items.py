@@ -171,11 +171,11 @@ class BundleItem(QGraphicsItem):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(color)
         painter.drawPolygon(g.arrow)
-        if self.label_rect is not None and lod >= style.DETAIL_LOD:
-            self._paint_label(painter, color)
 
-    def _paint_label(self, painter: QPainter, color: QColor) -> None:
+    def paint_label(self, painter: QPainter) -> None:
+        """The label (painted by the `BundleLabelsItem`, over every arrow)."""
         rect, b = self.label_rect, self.bundle
+        color = bundle_color(b.delayed, b.sign)
         painter.setPen(QPen(color, 1.0))
         painter.setBrush(LABEL_FILL)
         painter.drawRoundedRect(rect, 7, 7)
@@ -195,3 +195,35 @@ class BundleItem(QGraphicsItem):
             painter.setPen(style.DELAY_TAG_TEXT)
             painter.setFont(BADGE_FONT)
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, delay_tag(b.delay))
+
+
+class BundleLabelsItem(QGraphicsItem):
+    """Every bundle's label, over all the arrows (an arrow drawn later would cross an earlier
+    bundle's label) and under the blocks and nodes."""
+
+    def __init__(self, items: dict):
+        super().__init__()
+        self._items = items  # the scene's {key: BundleItem}
+        self._rect = QRectF()
+        self.setZValue(3)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+
+    def refresh(self) -> None:
+        self.prepareGeometryChange()
+        rect = QRectF()
+        for item in self._items.values():
+            if item.label_rect is not None:
+                rect = rect.united(item.label_rect.adjusted(-2, -2, 2, 2))
+        self._rect = rect
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self._rect
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        if option.levelOfDetailFromTransform(painter.worldTransform()) < style.DETAIL_LOD:
+            return
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        for item in self._items.values():
+            if item.label_rect is not None and item.label_rect.intersects(option.exposedRect):
+                item.paint_label(painter)

@@ -69,6 +69,8 @@ class _Bin:
             arrow.addPolygon(g.arrow)
             if delayed and g.label_pos is not None:
                 tags.append((g.label_pos, delay_tag(d)))
+                p = g.label_pos
+                rect = rect.united(QRectF(p.x() - TAG_W / 2, p.y() - TAG_H / 2, TAG_W, TAG_H))
             rect = rect.united(g.rect)
             s = g.samples
             segs.extend(a + b for a, b in zip(s, s[1:]))

@@ -12,10 +12,10 @@ from PySide6.QtCore import QPointF, QRectF
 
 from .. import style
 from .blocks import GroupBlockItem, GroupFrameItem
-from .bundle_items import BundleItem, End, bundle_geom
+from .bundle_items import BundleItem, BundleLabelsItem, End, bundle_geom
 from .bundles import bundles, collapsed_of
 from .geometry import delay_tag
-from .tags import node_obstacle
+from .tags import box_of, node_obstacle
 
 BLOCK_GAP = 14.0
 
@@ -27,6 +27,9 @@ class SceneGroups:
         self.blocks: dict[str, GroupBlockItem] = {}
         self.frames: dict[str, GroupFrameItem] = {}
         self.bundle_items: dict = {}  # (source end, target end, delayed) -> BundleItem
+        self.labels = BundleLabelsItem(self.bundle_items)
+        self.labels.setFlag(self.labels.GraphicsItemFlag.ItemUsesExtendedStyleOption)
+        scene.addItem(self.labels)
         self._structure = False
         self._geometry = False
 
@@ -38,7 +41,9 @@ class SceneGroups:
     def clear(self) -> None:
         for item in [*self.blocks.values(), *self.frames.values(), *self.bundle_items.values()]:
             self.scene.removeItem(item)
-        self.blocks, self.frames, self.bundle_items = {}, {}, {}
+        self.blocks, self.frames = {}, {}
+        self.bundle_items.clear()  # the labels item reads this dict
+        self.labels.refresh()
         self.hidden = {}
 
     def reset(self) -> None:
@@ -112,6 +117,10 @@ class SceneGroups:
             members = groups[gid]["members"]
             frame.layout(groups[gid], [node_obstacle(g.nodes[m]["x"], g.nodes[m]["y"])
                                        for m in members])
+            r = frame.rect()
+            full = QRectF(r.left(), r.top(), frame.name_width(), r.height())
+            past = QRectF(r.right(), full.top(), max(0.0, full.right() - r.right()), 15.0)
+            frame.fit_header(past.isEmpty() or not tags.blocked(box_of(past)))
             covered += tags.set_obstacle(("frame", gid), frame.header_rect())
         for key, item in self.bundle_items.items():
             source, target, delayed = key
@@ -121,6 +130,7 @@ class SceneGroups:
             if size is None:
                 tags.remove(("bundle",) + key)
             item.set_geometry(geom, place)
+        self.labels.refresh()
         self.scene._mark_edges([k for k in covered if len(k) == 2 and k[0] != "bundle"])
 
     def _separate_blocks(self) -> None:
