@@ -6,7 +6,7 @@ I/N/O/P keys. A right click that does not drag (or the Menu key) asks for a cont
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QCursor, QKeySequence, QPainter
+from PySide6.QtGui import QCursor, QKeySequence, QPainter, QTransform
 from PySide6.QtWidgets import QGraphicsView
 
 from .. import style
@@ -15,6 +15,7 @@ NODE_MIME = "application/x-rnnstudio-node-kind"
 KEY_KINDS = {Qt.Key.Key_I: "input", Qt.Key.Key_N: "neuron", Qt.Key.Key_O: "output",
              Qt.Key.Key_P: "product"}
 MIN_SCALE, MAX_SCALE = 0.05, 6.0
+MAX_FIT = 1.6  # Fit to View never magnifies a small network more than this
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 CLICK_SLOP = 4  # a right press that moves less than this (pixels) is a click, not a pan
 
@@ -39,6 +40,7 @@ class NetworkView(QGraphicsView):
         self._pan_from: QPointF | None = None
         self._right_click_at: QPointF | None = None  # a right press that has not dragged yet
         self._sizing = False
+        self.reserved_bottom = 0  # px at the bottom that an overlay covers (Fit keeps clear)
         if scene is not None:
             scene.sceneRectChanged.connect(self._update_scene_rect)
 
@@ -95,11 +97,11 @@ class NetworkView(QGraphicsView):
             rect = QRectF(-200, -150, 400, 300)
         rect = rect.adjusted(-40, -40, 40, 40)
         self.setSceneRect(self.sceneRect().united(rect))
-        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-        if self.transform().m11() > 1.6:
-            self.resetTransform()
-            self.scale(1.6, 1.6)
-            self.centerOn(rect.center())
+        vp = self.viewport().rect()
+        free_h = max(60, vp.height() - self.reserved_bottom)  # above an overlay (the legend)
+        s = min(vp.width() / rect.width(), free_h / rect.height(), MAX_FIT)
+        self.setTransform(QTransform.fromScale(s, s))
+        self.centerOn(rect.center() + QPointF(0, self.reserved_bottom / 2 / s))
         self._update_scene_rect()
 
     def wheelEvent(self, event) -> None:

@@ -226,6 +226,7 @@ class CanvasPlayer(QObject):
     def _place_legend(self) -> None:
         vp = self.view.viewport()
         self.legend.move(10, vp.height() - self.legend.height() - 10)
+        self.view.reserved_bottom = self.legend.height() + 20  # Fit keeps the network above
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.Resize:

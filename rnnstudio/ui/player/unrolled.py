@@ -269,15 +269,20 @@ class UnrolledView(QGraphicsView):
         if self.edges_limited:
             self._add_note(tr, first)
         w = (last - first) * COLUMN_W
-        top = self.column_top()
-        left = self.column_half_width() + 12 + self._label_width() / MIN_FIT  # the row names
-        scene.setSceneRect(QRectF(-left, top - 44, w + left + COLUMN_W / 2 + 30,
-                                  self.column_height() + 64))
+        self._set_scene_rect(w, MIN_FIT)
         self._shown_cursor = (self.player.t, self.player.k)
         self.fit()
+        self._set_scene_rect(w, self.transform().m11())  # the names' room at this scale
         self.horizontalScrollBar().setValue(self.horizontalScrollBar().minimum())  # the names
         self.verticalScrollBar().setValue(self.verticalScrollBar().minimum())
         self._scroll_to_cursor()
+
+    def _set_scene_rect(self, width: float, scale: float) -> None:
+        """The columns, and left of them the row names (their size is in pixels)."""
+        left = self.column_half_width() + 12 + self._label_width() / max(scale, MIN_FIT)
+        self.scene().setSceneRect(QRectF(-left, self.column_top() - 44,
+                                         width + left + COLUMN_W / 2 + 30,
+                                         self.column_height() + 64))
 
     def _place_arrows(self, first: int, last: int) -> None:
         for (offset, delayed, sign, thick), path in self._templates.items():
