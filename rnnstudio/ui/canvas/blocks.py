@@ -156,36 +156,45 @@ class GroupBlockItem(QGraphicsItem):
         painter.drawText(line.translated(0, LINE_H), Qt.AlignmentFlag.AlignCenter, self.summary)
 
     def _paint_strip(self, painter: QPainter, lod: float) -> None:
-        cols, rows, cell = self.grid
-        rect = self.strip_rect()
-        n = len(self.members)
-        if self.levels is None or len(self.levels) != n:
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(PLAIN_CELL)
-            painter.drawRect(rect)
-        else:
-            argb = np.zeros(rows * cols, dtype=np.uint32)
-            argb[:n] = level_argb(self.levels)
-            argb = np.ascontiguousarray(argb.reshape(rows, cols))
-            image = QImage(argb.data, cols, rows, 4 * cols, QImage.Format.Format_ARGB32)
-            painter.drawImage(rect, image)
-        if cell * lod >= 5:  # cells big enough on screen to tell apart: a white grid
-            painter.setPen(QPen(CELL_EDGE, 1.0))
-            for c in range(1, cols):
-                x = rect.left() + c * cell
-                painter.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
-            for k in range(1, rows):
-                y = rect.top() + k * cell
-                painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
-        painter.setPen(CELL_OUTLINE)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
+        levels = self.levels if self.levels is not None and len(self.levels) == len(
+            self.members) else None
+        paint_strip(painter, self.strip_rect(), self.grid, len(self.members), levels, lod,
+                    style.NODE_FILL[self.vkind])
+
+
+def paint_strip(painter: QPainter, rect: QRectF, grid: tuple, n: int, levels, lod: float = 1.0,
+                blank: QColor | None = None) -> None:
+    """A strip of n cells in `rect` (grid: columns, rows, cell size): the value colours of
+    `levels`, or plain white (None); a white grid where cells are big enough on screen; the
+    last row's unused cells in `blank` (None: left as they are)."""
+    cols, rows, cell = grid
+    if levels is None:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(PLAIN_CELL)
         painter.drawRect(rect)
-        last = n - (rows - 1) * cols  # cells in the last row: blank the rest
-        if rows > 1 and last < cols:
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(style.NODE_FILL[self.vkind])
-            painter.drawRect(QRectF(rect.left() + last * cell + 0.5, rect.bottom() - cell + 0.5,
-                                    (cols - last) * cell, cell))
+    else:
+        argb = np.zeros(rows * cols, dtype=np.uint32)
+        argb[:n] = level_argb(levels)
+        argb = np.ascontiguousarray(argb.reshape(rows, cols))
+        image = QImage(argb.data, cols, rows, 4 * cols, QImage.Format.Format_ARGB32)
+        painter.drawImage(rect, image)
+    if cell * lod >= 5:  # cells big enough on screen to tell apart: a white grid
+        painter.setPen(QPen(CELL_EDGE, 1.0))
+        for c in range(1, cols):
+            x = rect.left() + c * cell
+            painter.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
+        for k in range(1, rows):
+            y = rect.top() + k * cell
+            painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+    painter.setPen(CELL_OUTLINE)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawRect(rect)
+    last = n - (rows - 1) * cols  # cells in the last row: blank the rest
+    if blank is not None and rows > 1 and last < cols:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(blank)
+        painter.drawRect(QRectF(rect.left() + last * cell + 0.5, rect.bottom() - cell + 0.5,
+                                (cols - last) * cell, cell))
 
 
 class GroupFrameItem(QGraphicsItem):

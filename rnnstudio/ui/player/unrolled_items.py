@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
 from .. import style
-from ..canvas.blocks import level_argb
+from ..canvas.blocks import paint_strip
 
 COLUMN_W = 150.0
 NODE_R = 11.0
@@ -126,24 +125,8 @@ class ColumnItem(QGraphicsItem):
         painter.setPen(QPen(OUTLINE, 1.2))
         painter.setBrush(CELL_FILL)
         painter.drawRoundedRect(rect, 5, 5)
-        strip = strip_rect(len(row.members), y)
-        cols, rows, cell = strip_grid(len(row.members))
-        argb = np.zeros(rows * cols, dtype=np.uint32)
-        argb[:len(levels)] = level_argb(levels)
-        argb = np.ascontiguousarray(argb.reshape(rows, cols))
-        image = QImage(argb.data, cols, rows, 4 * cols, QImage.Format.Format_ARGB32)
-        painter.drawImage(strip, image)
-        if cell >= 5:
-            painter.setPen(QPen(QColor("#ffffff"), 1.0))
-            for c in range(1, cols):
-                x = strip.left() + c * cell
-                painter.drawLine(QPointF(x, strip.top()), QPointF(x, strip.bottom()))
-            for k in range(1, rows):
-                yy = strip.top() + k * cell
-                painter.drawLine(QPointF(strip.left(), yy), QPointF(strip.right(), yy))
-        painter.setPen(QPen(QColor("#8a93a6"), 0.8))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawRect(strip)
+        n = len(row.members)
+        paint_strip(painter, strip_rect(n, y), strip_grid(n), n, levels, 1.0, CELL_FILL)
 
     def member_at(self, row, y_row: float, p: QPointF) -> int | None:
         """Which member's cell of a group row holds local point `p` (None: none)."""
