@@ -1,14 +1,14 @@
 """The document: the current network, its file, its undo stack, and crash recovery.
 
 The modified mark comes from the undo stack's clean state. Unsaved work is written every 30 s
-to a recovery file in the user's data folder (atomically, through `rs.save`); a clean exit
-removes it, and the next start offers to restore it if it is still there.
+to this document's own recovery file in the user's data folder (see `recovery`: one file per
+window, locked, written off the UI thread); saving removes it, a clean exit removes it and its
+lock, and the next start offers the work of instances that are gone.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
@@ -17,10 +17,9 @@ from PySide6.QtGui import QUndoStack
 import rnnstudio
 from .. import io as rio
 from ..model import Network
+from .recovery import Orphan, RecoverySession
 
 RECOVERY_INTERVAL_MS = 30_000
-RECOVERY_NAME = "recovery.rnn.json"
-RECOVERY_META = "recovery.json"
 
 
 def examples_dir() -> Path:
@@ -51,6 +50,7 @@ def recovery_dir() -> Path:
 class Document(QObject):
     network_replaced = Signal(object)  # the new Network
     title_changed = Signal(str)
+    message = Signal(str)  # for the status bar (a recovery file that could not be written)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -59,9 +59,11 @@ class Document(QObject):
         self.example: str | None = None  # the example this untitled copy came from
         self.stack = QUndoStack(self)
         self.stack.cleanChanged.connect(self._on_clean_changed)
-        self._recovery = QTimer(self, interval=RECOVERY_INTERVAL_MS)
-        self._recovery.timeout.connect(self.write_recovery)
-        self._recovery.start()
+        self.recovery = RecoverySession(lambda: recovery_dir(), self)
+        self.recovery.finished.connect(self._on_recovery_written)
+        self._recovery_timer = QTimer(self, interval=RECOVERY_INTERVAL_MS)
+        self._recovery_timer.timeout.connect(self.write_recovery)
+        self._recovery_timer.start()
 
     # ---------------------------------------------------------------- state
     @property
@@ -78,6 +80,8 @@ class Document(QObject):
 
     def _on_clean_changed(self, clean: bool) -> None:
         self.title_changed.emit(self.title())
+        if clean:
+            self.recovery.discard()  # saved (or undone back to the saved state)
 
     def _replace(self, net: Network, path: Path | None, example: str | None = None) -> None:
         self.net, self.path, self.example = net, path, example
@@ -117,41 +121,41 @@ class Document(QObject):
 
     # ---------------------------------------------------------------- recovery
     def recovery_files(self) -> tuple[Path, Path]:
-        d = recovery_dir()
-        return d / RECOVERY_NAME, d / RECOVERY_META
+        """This document's recovery file and its meta file."""
+        return self.recovery.files()
 
-    def write_recovery(self) -> bool:
-        """Write the unsaved network to the recovery file (nothing if unmodified)."""
+    def write_recovery(self, wait: bool = False) -> bool:
+        """Start writing the unsaved network to the recovery file, off the UI thread (nothing
+        if unmodified). `wait`: return once it is written."""
         if not self.modified:
             return False
-        net_file, meta_file = self.recovery_files()
-        net_file.parent.mkdir(parents=True, exist_ok=True)
-        rio.save(self.net, net_file)
-        meta = {"path": str(self.path) if self.path else None}
-        tmp = meta_file.with_suffix(".tmp")
-        tmp.write_text(json.dumps(meta))
-        os.replace(tmp, meta_file)
-        return True
-
-    def pending_recovery(self) -> Path | None:
-        net_file, _ = self.recovery_files()
-        return net_file if net_file.exists() else None
-
-    def restore_recovery(self) -> None:
-        """Open the recovery file as modified work on its original path."""
-        net_file, meta_file = self.recovery_files()
-        net = rio.load(net_file)
         try:
-            original = json.loads(meta_file.read_text()).get("path")
-        except (OSError, ValueError):
-            original = None
-        self._replace(net, Path(original) if original else None)
+            return self.recovery.write(self.net, self.path, wait=wait)
+        except OSError as exc:
+            self.message.emit(f"Could not write the recovery file: {exc}")
+            return False
+
+    def _on_recovery_written(self, ok: bool, text: str) -> None:
+        if not ok:
+            self.message.emit(text)
+        elif not self.modified:  # saved while the copy was being written
+            self.recovery.discard()
+
+    def pending_recovery(self) -> list[Orphan]:
+        """Unsaved work of instances that are gone (newest first; this one holds their
+        locks until each is restored or deleted)."""
+        return self.recovery.orphans()
+
+    def restore_recovery(self, orphan: Orphan) -> None:
+        """Open recovered work as modified work on its original path. It becomes this
+        document's recovery file before the orphan's files go."""
+        net = orphan.load()
+        self._replace(net, orphan.path)
         self.stack.resetClean()  # restored work is unsaved work
         self.title_changed.emit(self.title())
+        self.write_recovery(wait=True)
+        orphan.delete()
 
     def discard_recovery(self) -> None:
-        for f in self.recovery_files():
-            try:
-                f.unlink()
-            except FileNotFoundError:
-                pass
+        """A clean exit: this document's recovery files and its lock go."""
+        self.recovery.close()

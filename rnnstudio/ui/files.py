@@ -4,6 +4,7 @@ keep the current document."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Signal
@@ -193,22 +194,35 @@ class FileController(QObject):
 
     # ---------------------------------------------------------------- recovery
     def offer_recovery(self) -> bool:
-        """If a previous session left unsaved work, offer to restore it."""
-        if self.doc.pending_recovery() is None:
-            return False
-        answer = QMessageBox.question(
-            self.widget, "Restore unsaved work?",
-            "RNN Studio did not close cleanly last time. Restore the unsaved network?",
-            _Btn.Yes | _Btn.No, _Btn.Yes)
-        if answer != _Btn.Yes:
-            self.doc.discard_recovery()
-            return False
-        try:
-            self.doc.restore_recovery()
-        except (FileFormatError, NetworkError, OSError) as exc:
-            self._error("Could not restore", exc)
-            return False
-        return True
+        """Offer back the unsaved work of instances that are gone, newest first, until one is
+        restored; declined work is deleted. A running instance's work is never offered."""
+        orphans = self.doc.pending_recovery()
+        restored = False
+        for i, orphan in enumerate(orphans):
+            if restored:
+                orphan.release()  # offered at the next start
+                continue
+            answer = QMessageBox.question(self.widget, "Restore unsaved work?",
+                                          _recovery_question(orphan, i, len(orphans)),
+                                          _Btn.Yes | _Btn.No, _Btn.Yes)
+            if answer != _Btn.Yes:
+                orphan.delete()
+                continue
+            try:
+                self.doc.restore_recovery(orphan)
+                restored = True
+            except (FileFormatError, NetworkError, OSError) as exc:
+                orphan.release()  # kept: maybe a later version reads it
+                self._error("Could not restore", exc)
+        return restored
+
+
+def _recovery_question(orphan, index: int, count: int) -> str:
+    name = orphan.path.name if orphan.path else "an untitled network"
+    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(orphan.saved))
+    more = f" ({index + 1} of {count})" if count > 1 else ""
+    return (f"RNN Studio did not close cleanly. Unsaved changes to {name}, last written "
+            f"{when}, can be restored{more}.\n\nRestore them? (No deletes them.)")
 
 
 def _extra_hint(exc: Exception, extra: str) -> Exception:

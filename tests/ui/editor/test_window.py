@@ -154,10 +154,11 @@ def test_open_example_lists_the_shipped_examples_only(window, tmp_path, monkeypa
 
 def test_recovery_file_written_and_offered(window, qtbot, monkeypatch):
     window.editor.add_node_at("neuron", QPointF(10, 20))
-    assert window.doc.write_recovery()
+    assert window.doc.write_recovery(wait=True)
     net_file, meta = window.doc.recovery_files()
     assert net_file.exists() and json.loads(meta.read_text())["path"] is None
     expected = window.doc.net.copy()
+    window.doc.recovery._lock.unlock()  # the instance is gone (its lock is stale)
     from rnnstudio.ui.main_window import MainWindow
     other = MainWindow()
     qtbot.addWidget(other)
@@ -165,9 +166,12 @@ def test_recovery_file_written_and_offered(window, qtbot, monkeypatch):
                         staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
     ui_app.open_initial(other, None)
     assert other.doc.net == expected and other.doc.modified
+    assert not net_file.exists()  # the restored work is now the other window's recovery file
+    own, _ = other.doc.recovery_files()
+    assert own.exists() and rs.load(own) == expected
     other.doc.stack.setClean()
     other.close()  # a clean exit removes the recovery file
-    assert not net_file.exists()
+    assert not own.exists()
 
 
 def test_first_screen_opens_the_default_example(window):

@@ -1,0 +1,144 @@
+"""Issue 14 #11: each instance has its own recovery file, guarded by a lock, and only the work
+of an instance that is gone is offered back; the recovery write runs off the UI thread."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QPointF
+from PySide6.QtWidgets import QMessageBox
+
+import rnnstudio as rs
+from rnnstudio.ui import app as ui_app
+
+ROOT = Path(__file__).resolve().parents[3]
+_Btn = QMessageBox.StandardButton
+
+
+def _window(qtbot):
+    from rnnstudio.ui.main_window import MainWindow
+    w = MainWindow()
+    qtbot.addWidget(w)
+    return w
+
+
+def _answer(monkeypatch, button):
+    asked = []
+
+    def question(*args, **kwargs):
+        asked.append(args[2])
+        return button
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    return asked
+
+
+def test_a_live_instance_keeps_its_recovery_file(qtbot, monkeypatch):
+    first = _window(qtbot)
+    first.editor.add_node_at("neuron", QPointF(0, 0))
+    assert first.doc.write_recovery(wait=True)
+    first_file, first_meta = first.doc.recovery_files()
+    before = first_file.read_bytes()
+    asked = _answer(monkeypatch, _Btn.No)
+    second = _window(qtbot)
+    assert not second.files.offer_recovery()  # the first is alive: nothing to offer
+    assert asked == [] and first_file.read_bytes() == before and first_meta.exists()
+    second.editor.add_node_at("output", QPointF(0, 0))
+    assert second.doc.write_recovery(wait=True)
+    second_file, _ = second.doc.recovery_files()
+    assert second_file != first_file and first_file.read_bytes() == before
+    second.doc.stack.setClean()
+    second.close()  # a clean exit removes its own file only
+    assert not second_file.exists() and first_file.read_bytes() == before
+    first.doc.stack.setClean()
+    first.close()
+    assert not first_file.exists()
+
+
+def test_work_of_a_killed_instance_is_offered_once_it_is_gone(qtbot, monkeypatch, tmp_path):
+    """A real second process writes its recovery file and is killed with SIGKILL."""
+    script = (
+        "import sys\n"
+        "from PySide6.QtCore import QPointF\n"
+        "from rnnstudio.ui.app import create_app\n"
+        "from rnnstudio.ui.main_window import MainWindow\n"
+        "import rnnstudio.ui.document as d\n"
+        "from pathlib import Path\n"
+        "d.recovery_dir = lambda: Path(sys.argv[1])\n"
+        "app = create_app()\n"
+        "w = MainWindow()\n"
+        "w.editor.add_node_at('input', QPointF(0, 0))\n"
+        "w.editor.add_node_at('neuron', QPointF(100, 0))\n"
+        "assert w.doc.write_recovery(wait=True)\n"
+        "print('written', flush=True)\n"
+        "sys.stdin.read()\n")
+    folder = tmp_path / "appdata"
+    monkeypatch.setattr("rnnstudio.ui.document.recovery_dir", lambda: folder)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path),
+           "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    child = subprocess.Popen([sys.executable, "-c", script, str(folder)], cwd=ROOT, env=env,
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "written"
+        (net_file,) = folder.glob("*.rnn.json")
+        expected = rs.load(net_file)
+        asked = _answer(monkeypatch, _Btn.Yes)
+        w = _window(qtbot)
+        assert not w.files.offer_recovery() and asked == []  # alive: not offered
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(30)
+    w.doc.new()
+    ui_app.open_initial(w, None)
+    assert len(asked) == 1 and "did not close cleanly" in asked[0]
+    assert w.doc.net == expected and w.doc.modified
+    assert not net_file.exists()  # the work lives on as this window's recovery file
+    own, _ = w.doc.recovery_files()
+    assert rs.load(own) == expected
+    w.doc.stack.setClean()
+    w.close()
+
+
+def test_declined_work_is_deleted_and_the_next_is_offered(qtbot, monkeypatch):
+    gone, crashed = [], []
+    for kind in ("input", "output"):
+        w = _window(qtbot)
+        w.editor.add_node_at(kind, QPointF(0, 0))
+        assert w.doc.write_recovery(wait=True)
+        gone.append((w.doc.recovery_files()[0], w.doc.net.copy()))
+        w.doc.recovery._lock.unlock()  # as if the instance had crashed
+        crashed.append(w)
+    answers = iter([_Btn.No, _Btn.Yes])
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(lambda *a, **k: asked.append(a[2]) or next(answers)))
+    w = _window(qtbot)
+    assert w.files.offer_recovery()
+    assert len(asked) == 2 and "(1 of 2)" in asked[0]
+    assert not gone[1][0].exists()  # the newest came first and was declined: deleted
+    assert w.doc.net == gone[0][1] and not gone[0][0].exists()
+    for window in crashed + [w]:
+        window.doc.stack.setClean()
+
+
+def test_recovery_is_written_off_the_ui_thread_and_removed_by_save(window, monkeypatch,
+                                                                   tmp_path):
+    threads = []
+    real_save = rs.io.save
+
+    def save(net, path):
+        threads.append(threading.current_thread())
+        real_save(net, path)
+    monkeypatch.setattr("rnnstudio.ui.recovery.rio.save", save)
+    window.editor.add_node_at("neuron", QPointF(0, 0))
+    assert window.doc.write_recovery(wait=True)
+    assert threads and threads[0] is not threading.main_thread()
+    net_file, _ = window.doc.recovery_files()
+    assert rs.load(net_file) == window.doc.net
+    window.doc.save(tmp_path / "saved.rnn.json")
+    assert not net_file.exists()  # saved: nothing left to recover
+    assert not window.doc.write_recovery()  # unmodified: nothing written
