@@ -47,12 +47,13 @@ class Editor(QObject):
     def net(self):
         return self.doc.net
 
-    def run(self, command) -> bool:
-        """Apply and record a command; a refusal shows the model's message."""
+    def run(self, command, refused: str = "") -> bool:
+        """Apply and record a command; a refusal shows the model's message (after `refused`,
+        such as "Cannot paste")."""
         try:
             push(self.doc.stack, command)
         except NetworkError as exc:
-            self.message.emit(str(exc))
+            self.message.emit(f"{refused}: {exc}" if refused else str(exc))
             return False
         return True
 
@@ -170,7 +171,8 @@ class Editor(QObject):
         x0, y0, _, _ = subnet.bounds(record)
         tx, ty = at if at is not None else self._free_spot(record)
         nodes, edges, groups = subnet.renamed(self.net, record, tx - x0, ty - y0, keep_ids)
-        if self.run(AddSubnetCommand(self.net, nodes, edges, text, groups)):
+        if self.run(AddSubnetCommand(self.net, nodes, edges, text, groups),
+                    f"Cannot {text.lower()}"):
             self.scene.select_nodes([n for n, _, _ in nodes])
             return [n for n, _, _ in nodes]
         return []
@@ -259,12 +261,20 @@ class Editor(QObject):
             self.delete_selection()
 
     def paste(self, at: tuple | None = None) -> list[str]:
-        """Insert the clipboard's nodes: at `at` (their top-left), else beside the originals."""
+        """Insert the clipboard's nodes: at `at` (their top-left), else beside the originals.
+        A clipboard that holds no nodes, or nodes that are malformed or refused by the model,
+        is a status message."""
         mime = QGuiApplication.clipboard().mimeData()
-        text = bytes(mime.data(SUBNET_MIME)).decode() if mime.hasFormat(SUBNET_MIME) \
-            else mime.text()
-        record = subnet.loads(text)
-        if record is None:
+        text = mime.text() if mime is not None else ""
+        if mime is not None and mime.hasFormat(SUBNET_MIME):
+            text = bytes(mime.data(SUBNET_MIME)).decode("utf-8", "replace")
+        try:
+            record = subnet.loads(text)
+        except subnet.SubnetError as exc:
+            self.message.emit(f"Cannot paste: the clipboard's RNN Studio nodes are malformed "
+                              f"({exc})")
+            return []
+        if record is None or not record["nodes"]:
             self.message.emit("The clipboard holds no RNN Studio nodes")
             return []
         x0, y0, _, _ = subnet.bounds(record)

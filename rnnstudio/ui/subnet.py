@@ -9,7 +9,16 @@ from __future__ import annotations
 
 import json
 
+from ..model import KINDS
+from ..model.network import EDGE_ATTRS, NEURON_ATTRS
+
 FORMAT = "rnnstudio-subnet"
+MAX_TEXT = 64 * 2**20  # a clipboard larger than this is not taken apart
+MAX_COORD = 1e12
+
+
+class SubnetError(ValueError):
+    """A sub-network record that is not well formed; the message names the place."""
 
 
 def extract(net, ids) -> dict:
@@ -43,14 +52,77 @@ def dumps(record: dict) -> str:
 
 
 def loads(text: str) -> dict | None:
-    """The record in `text`, or None if it is not a sub-network."""
+    """The record in `text`, or None if it is not a sub-network. A text that claims to be one
+    but is malformed raises SubnetError naming the place at fault."""
+    if not isinstance(text, str) or len(text) > MAX_TEXT:
+        return None
     try:
         record = json.loads(text)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):
         return None
     if not isinstance(record, dict) or record.get("format") != FORMAT:
         return None
+    check(record)
     return record
+
+
+def check(record: dict) -> None:
+    """Raise SubnetError unless `record` has the shape `renamed` and `bounds` rely on: nodes
+    [id, kind, attrs] with distinct text ids and finite positions, edges [u, v, attrs] between
+    them. The values themselves are checked by the model when the nodes are added."""
+    nodes, edges = record.get("nodes"), record.get("edges", [])
+    if not isinstance(nodes, list) or not isinstance(edges, list):
+        raise SubnetError("nodes and edges must be lists")
+    ids: set = set()
+    for i, rec in enumerate(nodes):
+        where = f"nodes[{i}]"
+        _check_triple(rec, where, "id and kind", NEURON_ATTRS)
+        node, kind, attrs = rec
+        if kind not in KINDS:
+            raise SubnetError(f"{where}: kind {str(kind)[:20]!r} is not one of {', '.join(KINDS)}")
+        if node in ids:
+            raise SubnetError(f"{where}: duplicate id {node!r}")
+        ids.add(node)
+        for key in ("x", "y"):
+            value = attrs.get(key, 0.0)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                    or not abs(value) <= MAX_COORD:  # also false for NaN
+                raise SubnetError(f"{where}: {key} must be a finite number")
+    for i, rec in enumerate(edges):
+        _check_triple(rec, f"edges[{i}]", "source and target", EDGE_ATTRS)
+        for end in rec[:2]:
+            if end not in ids:
+                raise SubnetError(f"edges[{i}]: no node {end[:64]!r} among the nodes")
+    _check_groups(record.get("groups", []), ids)
+
+
+def _check_groups(groups, ids: set) -> None:
+    if not isinstance(groups, list):
+        raise SubnetError("groups must be a list")
+    for i, rec in enumerate(groups):
+        where = f"groups[{i}]"
+        if not isinstance(rec, list) or len(rec) != 4:
+            raise SubnetError(f"{where}: expected [id, label, members, collapsed]")
+        gid, label, members, collapsed = rec
+        if not isinstance(gid, str) or not isinstance(label, str) \
+                or not isinstance(collapsed, bool) or not isinstance(members, list):
+            raise SubnetError(f"{where}: expected text id and label, a list of members and "
+                              "true or false")
+        for n in members:
+            if not isinstance(n, str) or n not in ids:
+                raise SubnetError(f"{where}: member {str(n)[:64]!r} is not among the nodes")
+
+
+def _check_triple(rec, where: str, first: str, allowed: tuple) -> None:
+    if not isinstance(rec, list) or len(rec) != 3:
+        raise SubnetError(f"{where}: expected [{first.replace(' and ', ', ')}, attributes]")
+    if not isinstance(rec[0], str) or not isinstance(rec[1], str):
+        raise SubnetError(f"{where}: {first} must be text")
+    if not isinstance(rec[2], dict):
+        raise SubnetError(f"{where}: the attributes must be an object")
+    unknown = [k for k in rec[2] if k not in allowed or k == "kind"]
+    if unknown:
+        raise SubnetError(f"{where}: unknown attribute {str(unknown[0])[:40]!r}")
 
 
 def bounds(record: dict) -> tuple[float, float, float, float]:
@@ -90,7 +162,7 @@ def renamed(net, record: dict, dx: float, dy: float,
         if attrs.get("label", old) == old:
             attrs["label"] = new
         nodes.append((new, kind, attrs))
-    edges = [(mapping[u], mapping[v], dict(a)) for u, v, a in record["edges"]
+    edges = [(mapping[u], mapping[v], dict(a)) for u, v, a in record.get("edges", [])
              if u in mapping and v in mapping]
     groups, gids = [], set(net.groups)
     for gid, label, members, collapsed in record.get("groups", []):
