@@ -249,6 +249,7 @@ class MainWindow(QMainWindow):
         self.editor.message.connect(self._show_message)
         self.files.message.connect(self._show_message)
         self.doc.message.connect(self._show_message)
+        s.message.connect(self._show_message)
         self.files.recent_changed.connect(self._fill_recent)
         self.view.node_drop_requested.connect(self.editor.add_node_at)
         self.canvas_menus = CanvasMenus(self.editor, self.insert, self.view, self.actions, self)

@@ -10,6 +10,7 @@ from PySide6.QtCore import QLineF, QPointF, Qt
 from PySide6.QtGui import QColor, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsPathItem, QToolTip
 
+from ...model import NetworkError
 from .. import style
 
 DRAG_THRESHOLD = 3.0
@@ -17,13 +18,16 @@ DRAG_THRESHOLD = 3.0
 
 class MoveGesture:
     """Drag selected nodes. The model moves live (so the position ordering reorders as you
-    drag); on release the scene reports before/after positions, recorded as one undo step."""
+    drag); on release the scene reports before/after positions, recorded as one undo step.
+    Where the model refuses a position (an explicit delay-0 edge would point backward in the
+    position ordering) the nodes stay at the last accepted one and the scene says why."""
 
     def __init__(self, scene, press: QPointF, ids: list[str]):
         self.scene, self.press, self.ids = scene, press, ids
         g = scene.net.graph
         self.before = {n: (g.nodes[n]["x"], g.nodes[n]["y"]) for n in ids}
         self.moved = False
+        self.refusal = ""
 
     def move(self, pos: QPointF) -> None:
         dx, dy = pos.x() - self.press.x(), pos.y() - self.press.y()
@@ -32,11 +36,32 @@ class MoveGesture:
                 return
             self.moved = True
             self.scene.begin_live(self.ids)
-        net = self.scene.net
-        with net.batch():
-            for n, (x, y) in self.before.items():
-                net.move_node(n, round(x + dx, 1), round(y + dy, 1))
+        try:
+            self._move_by(dx, dy)
+        except NetworkError as exc:
+            if str(exc) != self.refusal:  # once per reason, not at every mouse move
+                self.refusal = str(exc)
+                self.scene.message.emit(f"Cannot move there: {exc}")
         self.scene.flush()
+
+    def _move_by(self, dx: float, dy: float) -> None:
+        """Move every dragged node by (dx, dy), all or none. The node furthest ahead in the
+        direction of the move goes first, so dragged nodes never pass each other on the way."""
+        net, g = self.scene.net, self.scene.net.graph
+        ahead = (dx, dy) > (0.0, 0.0)
+        order = sorted(self.before, key=lambda n: (self.before[n], n), reverse=ahead)
+        done = []
+        with net.batch():
+            try:
+                for n in order:
+                    x, y = self.before[n]
+                    old = (g.nodes[n]["x"], g.nodes[n]["y"])
+                    net.move_node(n, round(x + dx, 1), round(y + dy, 1))
+                    done.append((n, old))
+            except NetworkError:
+                for n, (x, y) in reversed(done):  # back through states that were accepted
+                    net.move_node(n, x, y)
+                raise
 
     def release(self, pos: QPointF) -> None:
         if not self.moved:

@@ -356,3 +356,40 @@ def test_feedback_loops_go_around_the_layers(window):
     net.add_edge("y0", "z", delay=1)
     scene.flush()
     assert ("y0", "z") not in scene._arcs and scene.geom(("y0", "z")).path is not None
+
+
+def test_drag_past_a_delay_zero_source_is_refused_in_the_status_bar(window, qtbot):
+    """Issue 14 #3: in position ordering a node cannot be dragged left of the source of its
+    explicit delay-0 edge; the drag stops there and the status bar says why (no exception)."""
+    net = rs.Network()
+    net.add_input("x0", x=0.0, y=0.0)
+    net.add_neuron("h0", x=150.0, y=0.0)
+    net.add_neuron("h1", x=300.0, y=0.0)
+    net.add_edge("x0", "h0")
+    net.add_edge("h0", "h1", delay=0)
+    net.set_ordering_mode("position")
+    _show(window, qtbot, net)
+    before = net.copy()
+    _drag(window, QPointF(300, 0), QPointF(40, 0), steps=10)
+    h1 = window.doc.net.graph.nodes["h1"]
+    assert 150 < h1["x"] < 300  # stopped before passing h0
+    assert window.statusBar().currentMessage().startswith("Cannot move there: edge h0 -> h1")
+    assert window.doc.stack.count() == 1  # the accepted part of the drag is one step
+    window.doc.stack.undo()
+    assert window.doc.net == before
+
+
+def test_dragged_nodes_move_together_past_each_others_old_places(window, qtbot):
+    """A delay-0 edge between two dragged nodes never stops a drag that keeps them in order."""
+    net = rs.Network()
+    net.add_neuron("a", x=0.0, y=0.0)
+    net.add_neuron("b", x=60.0, y=0.0)
+    net.add_edge("a", "b", delay=0)
+    net.set_ordering_mode("position")
+    _show(window, qtbot, net)
+    window.scene.select_nodes(["a", "b"])
+    _drag(window, QPointF(0, 0), QPointF(200, 0), steps=2)
+    g = window.doc.net.graph
+    assert g.nodes["a"]["x"] >= 150 and g.nodes["b"]["x"] - g.nodes["a"]["x"] == 60
+    _drag(window, QPointF(g.nodes["b"]["x"], 0), QPointF(0, 0), steps=2)
+    assert g.nodes["a"]["x"] <= 0 and g.nodes["b"]["x"] - g.nodes["a"]["x"] == 60
