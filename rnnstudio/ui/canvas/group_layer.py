@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF
 
+from ...layout.routes import CLEAR_BOTTOM, CLEAR_TOP
 from .. import style
 from .blocks import GroupBlockItem, GroupFrameItem
 from .bundle_items import BundleItem, BundleLabelsItem, End, bundle_geom
@@ -65,13 +66,15 @@ class SceneGroups:
         return u in self.hidden or v in self.hidden
 
     # ---------------------------------------------------------------- bringing up to date
-    def flush(self) -> None:
+    def flush(self) -> bool:
+        """True when blocks were laid out again (the loops around them route anew)."""
         structure, geometry = self._structure, self._geometry
         self._structure = self._geometry = False
         if structure:
             self._rebuild()
         if structure or geometry:
             self._lay_out()
+        return bool((structure or geometry) and self.blocks)
 
     def _rebuild(self) -> None:
         groups = self.net.groups
@@ -160,6 +163,17 @@ class SceneGroups:
     # ---------------------------------------------------------------- queries
     def selected_members(self) -> list[str]:
         return [m for b in self.blocks.values() if b.isSelected() for m in b.members]
+
+    def route_marks(self) -> dict:
+        """Points standing for the blocks in `layout.route_arcs` (which keeps its lanes a set
+        distance from node centres): two per block, placed so the lanes clear its top and
+        bottom edges by about 10 units."""
+        marks = {}
+        for gid, block in self.blocks.items():
+            r = block.rect().translated(block.pos())
+            marks[("block", gid, "top")] = (r.center().x(), r.top() + CLEAR_TOP - 10)
+            marks[("block", gid, "bottom")] = (r.center().x(), r.bottom() - CLEAR_BOTTOM + 10)
+        return marks
 
     def rect(self) -> QRectF:
         rect = QRectF()

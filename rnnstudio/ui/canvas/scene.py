@@ -228,6 +228,7 @@ class NetworkScene(QGraphicsScene):
             elif key not in self._layer_of:
                 self._add_edge(key)
         self._ordering_pending = self._ordering_pending or bool(shown)  # their badges
+        self._reroute_pending = True  # loops of the edges shown or bundled
         self.groups.mark_structure()
 
     # ---------------------------------------------------------------- edges
@@ -292,9 +293,10 @@ class NetworkScene(QGraphicsScene):
             return
         if self._ordering_pending:
             self._restyle_ordering()
+        if self.groups.flush():  # blocks first: edge tags and loops keep off them
+            self._reroute_pending = True
         if self._reroute_pending:
             self._reroute()
-        self.groups.flush()  # blocks first: edge tags keep off them
         g = self.net.graph
         for key in self._dirty_edges:
             if key in self._layer_of and g.has_edge(*key):
@@ -343,8 +345,11 @@ class NetworkScene(QGraphicsScene):
         are redrawn."""
         self._reroute_pending = False
         g = self.net.graph
-        pos = {n: (d["x"], d["y"]) for n, d in g.nodes(data=True)}
-        arcs = route_arcs(pos, [k for k, d in self._delays.items() if d >= 1], self._delays)
+        pos = {n: (g.nodes[n]["x"], g.nodes[n]["y"]) for n in self.nodes}  # the drawn nodes
+        pos.update(self.groups.route_marks())  # and the blocks: lanes pass them too
+        drawn = self._layer_of  # bundled edges are drawn by their bundles
+        arcs = route_arcs(pos, [k for k, d in self._delays.items() if d >= 1 and k in drawn],
+                          self._delays)
         old = self._arcs
         self._dirty_edges.update(dict.fromkeys(
             k for k in sorted(old.keys() | arcs.keys()) if old.get(k) != arcs.get(k)))

@@ -257,3 +257,18 @@ def test_an_lstm_collapsed_reads_like_the_cell_diagram(window):
     assert bundles[("hidden", "input_gate", True)] == "W 4×4"
     assert bundles[("cell", "f_times_c", True)] == "W 4×4"  # c(t-1) into f·c
     assert len(window.scene.nodes) == 0 and len(window.scene.groups.blocks) == 11
+
+
+def test_loops_around_the_layers_are_routed_for_drawn_edges_only(window):
+    window.doc.new(load(EXAMPLES / "lstm-adding.rnn.json"))
+    scene, net = window.scene, window.doc.net
+    scene.flush()
+    assert scene._arcs  # expanded: the recurrence runs around the layers
+    window.editor.set_group_attrs("hidden", collapsed=True)
+    scene.flush()
+    hidden = set(net.groups["hidden"]["members"])
+    assert scene._arcs and not any(u in hidden or v in hidden for u, v in scene._arcs)
+    assert all(k in scene._layer_of for k in scene._arcs)
+    window.doc.stack.undo()
+    scene.flush()
+    assert any(u in hidden for u, v in scene._arcs)
