@@ -40,11 +40,11 @@ CELL_OUTLINE = QPen(QColor("#8a93a6"), 0.8)
 
 def strip_grid(n: int) -> tuple[int, int, float]:
     """(columns, rows, cell size) of a strip of n cells: one row up to 8, two up to 16, 16
-    wide up to 64 (16 x 4 cells of 7 units), then cells shrinking (2 units at least) to keep
+    wide up to 64 (16 x 4 cells of 8 units), then cells shrinking (2 units at least) to keep
     the strip about STRIP_W x 48."""
     if n <= 64:
         cols = n if n <= 8 else 8 if n <= 16 else 16
-        cell = float(max(3, min(9, math.floor(STRIP_W / max(cols, 1)))))
+        cell = 9.0 if cols <= 8 else 8.0
     else:
         cell = float(max(2, math.floor(math.sqrt(STRIP_W * 48 / n))))
         cols = int(STRIP_W // cell)
