@@ -14,9 +14,9 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
-                               QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
+                               QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
+                               QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from rnnstudio import tasks
 
@@ -37,6 +37,7 @@ class CsvImportDialog(QDialog):
         self.resize(760, 620)
         self._inputs, self._outputs = list(inputs), list(outputs)
         self.header: list[str] = []
+        self._numeric: set[str] = set()
         self.X: np.ndarray | None = None
         self.Y: np.ndarray | None = None
         self.reading = False  # the whole file is being read (Import pressed)
@@ -91,6 +92,14 @@ class CsvImportDialog(QDialog):
             form.addRow(f"input {name} ←", combo)
         for name, combo in zip(self._outputs, self.target_combos):
             form.addRow(f"target of {name} ←", combo)
+        self.extra_check = QCheckBox()
+        self.extra_check.setChecked(True)
+        self.extra_check.setToolTip("Every column that is not a target feeds the network: the "
+                                    "new inputs are wired like the first input, with weight 0 "
+                                    "(training sets them). One undo step with the import.")
+        self.extra_check.toggled.connect(self._on_mapping_changed)
+        self.extra_check.setVisible(False)
+        form.addRow(self.extra_check)
         if not self._inputs or not self._outputs:
             form.addRow(QLabel("The network needs at least one input and one output."))
         return box
@@ -156,6 +165,7 @@ class CsvImportDialog(QDialog):
 
     def _show_preview(self, header: list[str], rows: list[list[str]]) -> None:
         self.header = list(header)
+        self._numeric = {c for j, c in enumerate(header) if all(_is_number(r[j]) for r in rows)}
         self.table.clear()
         self.table.setColumnCount(len(header))
         self.table.setRowCount(len(rows))
@@ -187,8 +197,19 @@ class CsvImportDialog(QDialog):
 
     # ------------------------------------------------------------------ checks
     def chosen_columns(self) -> tuple[list[str], list[str]]:
-        return ([c.currentText() for c in self.input_combos],
+        """(input columns, target columns): the combos' choice, then the extra inputs."""
+        return ([c.currentText() for c in self.input_combos] + self.extra_inputs,
                 [c.currentText() for c in self.target_combos])
+
+    def _unused_columns(self) -> list[str]:
+        """Columns no combo chose whose previewed cells are numbers (a date column is not)."""
+        used = {c.currentText() for c in self.input_combos + self.target_combos}
+        return [c for c in self.header if c not in used and c in self._numeric]
+
+    @property
+    def extra_inputs(self) -> list[str]:
+        """The columns no combo chose, fed through new network inputs (when ticked)."""
+        return self._unused_columns() if self.extra_check.isChecked() else []
 
     def mapping_problem(self) -> str | None:
         """Why the current column choice cannot be imported, or None."""
@@ -209,6 +230,10 @@ class CsvImportDialog(QDialog):
         return None
 
     def _on_mapping_changed(self, *args) -> None:
+        unused = self._unused_columns() if self._inputs and self._outputs else []
+        self.extra_check.setVisible(bool(unused))
+        self.extra_check.setText(f"Also feed {', '.join(unused)}: add "
+                                 f"{len(unused)} input{'s' * (len(unused) != 1)} to the network")
         problem = self.mapping_problem()
         self.import_button.setEnabled(problem is None)
         if problem:
@@ -274,11 +299,39 @@ class CsvImportDialog(QDialog):
         super().reject()
 
 
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _default_mapping(header: list[str], n_in: int, n_out: int) -> tuple[list[str], list[str]]:
-    """Targets are the last n_out columns, inputs the n_in columns before them."""
+    """Targets are the last n_out columns, the network's inputs the n_in columns before them;
+    any other column is offered as an extra input (by default every column but the targets is
+    an input)."""
     targets = header[len(header) - n_out:] if n_out <= len(header) else []
     rest = [c for c in header if c not in targets]
     return rest[max(len(rest) - n_in, 0):], targets
+
+
+def extra_input_records(net, columns: list[str]) -> tuple[list, list]:
+    """New input nodes for `columns` (labelled by them, below the last input) and their edges:
+    those of the first input, with weight 0, so the network computes what it did until
+    training sets the weights. (nodes [(id, kind, attrs)], edges [(u, v, attrs)])"""
+    g = net.graph
+    first = net.inputs[0] if net.inputs else None
+    x = g.nodes[first]["x"] if first else 0.0
+    y = max((g.nodes[n]["y"] for n in net.inputs), default=-70.0)
+    nodes, edges = [], []
+    for k, column in enumerate(columns, start=1):
+        node = net.new_id("input")
+        nodes.append((node, "input", {"x": x, "y": y + 70.0 * k, "label": column}))
+        for _, v, d in (g.out_edges(first, data=True) if first else []):
+            edges.append((node, v, {"weight": 0.0, "delay": d["delay"],
+                                    "trainable": d["trainable"]}))
+    return nodes, edges
 
 
 def describe_csv(csv: dict) -> str:

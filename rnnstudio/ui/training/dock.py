@@ -25,7 +25,7 @@ from rnnstudio.timefmt import format_duration
 
 from .commands import ReinitWeightsCommand, SetTrainingSettingsCommand
 from .controller import IDLE, PAUSED, PREPARING, RUNNING, TrainingController
-from .csv_dialog import CsvImportDialog, describe_csv
+from .csv_dialog import CsvImportDialog, describe_csv, extra_input_records
 from .data import DataError, Dataset, csv_scaling, with_scaling
 from .forms import TaskParamsWidget, TrainingSettingsWidget
 from .history import TrainingHistory
@@ -403,7 +403,25 @@ class TrainingDock(QDockWidget):
                                  path=s.csv.get("path") if s.csv else None,
                                  validation=s.validation, initial=s.csv)
         if dialog.exec():
-            self.apply_csv(dialog.csv_settings(), dialog.validation, (dialog.X, dialog.Y))
+            self._import_csv(dialog.csv_settings(), dialog.validation, dialog.extra_inputs,
+                             (dialog.X, dialog.Y))
+
+    def _import_csv(self, csv: dict, validation: float, extra: list[str], data) -> None:
+        """Apply the import; with extra input columns, first add an input per column (wired
+        like the first input, weight 0): one undo step for both."""
+        stack = self._undo_stack
+        if not extra or stack is None:
+            self.apply_csv(csv, validation, data)
+            return
+        from ..commands import AddSubnetCommand, push
+        net = self._network()
+        nodes, edges = extra_input_records(net, extra)
+        stack.beginMacro(f"Import {describe_csv(csv)}")
+        try:
+            push(stack, AddSubnetCommand(net, nodes, edges, f"Add inputs {', '.join(extra)}"))
+            self.apply_csv(csv, validation, data)
+        finally:
+            stack.endMacro()
 
     def apply_csv(self, csv: dict, validation: float | None = None, data=None) -> None:
         """Use CSV data (the `csv` entry of the settings) for the next runs. `data`: its

@@ -31,7 +31,11 @@ def test_a_good_file_is_previewed_mapped_and_imported(qtbot, good_csv):
     assert dialog.load_path(str(good_csv))
     assert dialog.header == ["time", "u", "v"]
     assert dialog.table.rowCount() == min(60, PREVIEW_ROWS) and dialog.table.columnCount() == 3
-    # defaults: the target is the last column, the input the one before it
+    # defaults: the target is the last column, the input the one before it, and every other
+    # column an extra input
+    assert dialog.chosen_columns() == (["u", "time"], ["v"])
+    assert dialog.extra_check.isVisibleTo(dialog) and "time" in dialog.extra_check.text()
+    dialog.extra_check.setChecked(False)
     assert dialog.chosen_columns() == (["u"], ["v"])
     dialog.window_spin.setValue(10)
     dialog.stride_spin.setValue(5)
@@ -97,6 +101,7 @@ def _run_dialog_with(monkeypatch, path, window=10):
     """Make the dock's Import CSV… button run the dialog on `path` and press Import."""
     def fake_exec(dialog):
         dialog.load_path(str(path))
+        dialog.extra_check.setChecked(False)  # the network's one input only
         dialog.window_spin.setValue(window)
         import_file(dialog)
         return dialog.result()

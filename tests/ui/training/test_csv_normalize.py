@@ -119,3 +119,51 @@ def test_run_refuses_a_file_without_its_fitted_scaling(tmp_path, offset_csv, cap
     rs.save(net, path)
     assert cli.main(["run", str(path), "--csv", str(offset_csv), "--inputs", "u"]) == 2
     assert "no fitted scaling" in capsys.readouterr().err
+
+
+def test_every_other_column_becomes_an_input_in_one_undo_step(qtbot, monkeypatch, window, dock,
+                                                               tmp_path):
+    rng = np.random.default_rng(2)
+    path = tmp_path / "three.csv"
+    rows = rng.normal(size=(40, 3))
+    path.write_text("a,b,c,y\n" + "".join(f"{r[0]},{r[1]},{r[2]},{r.sum()}\n" for r in rows))
+    net = window.doc.net
+    before = net.snapshot()
+
+    def fake_exec(dialog):
+        dialog.load_path(str(path))
+        assert dialog.chosen_columns() == (["c", "a", "b"], ["y"])  # all but the target
+        dialog.window_spin.setValue(8)
+        import_file(dialog)
+        return dialog.result()
+    monkeypatch.setattr(CsvImportDialog, "exec", fake_exec)
+    stack = window.doc.stack
+    count = stack.count()
+    dock.csv_button.click()
+    assert stack.count() == count + 1  # inputs and settings: one undo step
+    assert len(net.inputs) == 3
+    labels = [net.graph.nodes[n]["label"] for n in net.inputs[1:]]
+    assert labels == ["a", "b"]
+    first = {v for _, v in net.graph.out_edges(net.inputs[0])}
+    for n in net.inputs[1:]:  # wired like the first input, weight 0: same outputs as before
+        assert {v for _, v in net.graph.out_edges(n)} == first
+        assert all(d["weight"] == 0.0 for *_, d in net.graph.out_edges(n, data=True))
+    X = rng.normal(size=(6, 1))
+    np.testing.assert_allclose(rs.run(net, np.concatenate([X, rng.normal(size=(6, 2))], 1)),
+                               rs.run(net, np.concatenate([X, np.zeros((6, 2))], 1)))
+    assert net.training["csv"]["inputs"] == ["c", "a", "b"]
+    dock.settings_form.epochs.setValue(2)
+    assert train_to_end(qtbot, dock).error is None
+    while stack.index() > count:
+        stack.undo()
+    assert net.snapshot() == before
+
+
+def test_a_column_that_is_not_numbers_is_not_offered_as_an_input(qtbot, tmp_path):
+    path = tmp_path / "dated.csv"
+    path.write_text("date,temp,rain\n" + "".join(f"2024-01-{i + 1:02d},{i},{i % 3}\n"
+                                                 for i in range(20)))
+    dialog = CsvImportDialog(["x0"], ["y0"], path=str(path))
+    qtbot.addWidget(dialog)
+    assert dialog.chosen_columns() == (["temp"], ["rain"])
+    assert not dialog.extra_check.isVisibleTo(dialog)
