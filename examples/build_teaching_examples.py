@@ -40,8 +40,8 @@ def bidirectional() -> rs.Network:
     net.set_meta(name="bidirectional", description=(
         "A bidirectional network on a task no ordinary recurrent network can do: the output at "
         "step t must be the input of step t+2, two steps in the future (the echo task with "
-        "k = -2). The forward layer (top group) remembers the past; the backward layer (bottom "
-        "group) has direction 'reverse': it is computed from the last step to the first, so "
+        "k = -2). The forward layer (f0-f2) remembers the past; the backward layer (b0-b2) "
+        "has direction 'reverse': it is computed from the last step to the first, so "
         "its delay-1 edges read the next step, and the outputs see both. Press Train: the loss "
         "falls to about 0.001. An Elman network of the same size stays near 0.33 on this task, "
         "the variance of the answer, because at step t it has not seen the input it must "

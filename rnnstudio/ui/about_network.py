@@ -1,5 +1,5 @@
 """The "About this network" panel: the network's name and description, shown when a network
-opens and editable in place. Saving an edit is one undo step (`Editor.set_meta`); the panel
+opens (a tab beside the Inspector) and editable in place. Saving an edit is one undo step (`Editor.set_meta`); the panel
 follows the model's META_CHANGED events, so undo, redo and training runs show at once."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import html
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
+from PySide6.QtWidgets import (QHBoxLayout, QLineEdit, QPlainTextEdit, QPushButton,
                                QStackedWidget, QTextBrowser, QVBoxLayout, QWidget)
 
 from ..model import events as ev
@@ -17,28 +17,43 @@ EMPTY_TEXT = ("This network has no description yet. Press Edit to write what it 
               "what to look at: it is saved in the file.")
 
 
+EDIT_LINK = "rnnstudio:edit"
+
+
 def description_html(name: str, description: str) -> str:
-    """The read-only page: the name as a heading, the description as paragraphs."""
+    """The read-only page: the name as a heading, the description as paragraphs, and a link
+    that starts editing."""
     paragraphs = [p.strip() for p in description.split("\n\n") if p.strip()]
     body = "".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
     if not body:
         body = f"<p style='color:#6b7280'>{html.escape(EMPTY_TEXT)}</p>"
-    return f"<h3 style='margin-bottom:4px'>{html.escape(name or 'untitled')}</h3>{body}"
+    link = "Edit…" if description.strip() else "Write a description…"
+    return (f"<h3 style='margin-bottom:4px'>{html.escape(name or 'untitled')}</h3>{body}"
+            f"<p align='right'><a href='{EDIT_LINK}'>{link}</a></p>")
+
+
+class _CurrentPageStack(QStackedWidget):
+    """Sized by the page shown, not the largest page: the panel stays small on small screens."""
+
+    def minimumSizeHint(self):  # noqa: N802 - Qt override
+        page = self.currentWidget()
+        return page.minimumSizeHint() if page is not None else super().minimumSizeHint()
 
 
 class AboutNetworkWidget(QWidget):
-    """Read mode (a text browser and an Edit button) and edit mode (name, description, Save,
-    Cancel). Ctrl+Return saves, Escape cancels."""
+    """Read mode (a text browser ending in an Edit link) and edit mode (name, description, Save,
+    Cancel). Ctrl+Return saves, Escape cancels. Small minimum sizes: it scrolls rather than make
+    the window taller than a small screen."""
 
     def __init__(self, editor, parent=None):
         super().__init__(parent)
         self.editor = editor
         self.net = None
-        self.pages = QStackedWidget(self)
+        self.pages = _CurrentPageStack(self)
         self.pages.addWidget(self._build_read_page())
         self.pages.addWidget(self._build_edit_page())
         lay = QVBoxLayout(self)
-        lay.setContentsMargins(4, 4, 4, 4)
+        lay.setContentsMargins(2, 0, 2, 2)
         lay.addWidget(self.pages)
         self.set_network(editor.net)
 
@@ -48,18 +63,19 @@ class AboutNetworkWidget(QWidget):
         lay = QVBoxLayout(page)
         lay.setContentsMargins(0, 0, 0, 0)
         self.browser = QTextBrowser()
-        self.browser.setOpenExternalLinks(False)
+        self.browser.setOpenLinks(False)
+        self.browser.anchorClicked.connect(self._on_link)
         self.browser.setFrameShape(QTextBrowser.Shape.NoFrame)
         self.browser.document().setDocumentMargin(6)
-        self.edit_button = QPushButton("Edit…")
-        self.edit_button.setToolTip("Edit the network's name and description (saved in the file)")
-        self.edit_button.clicked.connect(self.start_editing)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.edit_button)
+        self.browser.setMinimumHeight(30)
+        self.browser.setToolTip("Edit… (at the end) changes the name and description; they "
+                                "are saved in the file")
         lay.addWidget(self.browser, 1)
-        lay.addLayout(row)
         return page
+
+    def _on_link(self, url) -> None:
+        if url.toString() == EDIT_LINK:
+            self.start_editing()
 
     def _build_edit_page(self) -> QWidget:
         page = QWidget()
@@ -67,7 +83,9 @@ class AboutNetworkWidget(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText("Name")
+        self.name_edit.setToolTip("The network's name")
         self.text_edit = QPlainTextEdit()
+        self.text_edit.setMinimumHeight(30)
         self.text_edit.setPlaceholderText("What the network shows, and what to look at. "
                                           "A blank line starts a new paragraph.")
         self.save_button = QPushButton("Save")
@@ -77,14 +95,11 @@ class AboutNetworkWidget(QWidget):
         self.cancel_button.setToolTip("Drop the edit (Escape)")
         self.cancel_button.clicked.connect(self.cancel)
         row = QHBoxLayout()
-        row.addStretch(1)
+        row.addWidget(self.name_edit, 1)
         row.addWidget(self.cancel_button)
         row.addWidget(self.save_button)
-        lay.addWidget(QLabel("Name"))
-        lay.addWidget(self.name_edit)
-        lay.addWidget(QLabel("Description"))
-        lay.addWidget(self.text_edit, 1)
         lay.addLayout(row)
+        lay.addWidget(self.text_edit, 1)
         for keys, slot in (("Ctrl+Return", self.commit), ("Ctrl+Enter", self.commit),
                            ("Escape", self.cancel)):
             shortcut = QShortcut(QKeySequence(keys), page, slot)
@@ -108,7 +123,6 @@ class AboutNetworkWidget(QWidget):
 
     def refresh(self) -> None:
         self.browser.setHtml(description_html(self.net.name, self.net.description))
-        self.edit_button.setText("Edit…" if self.net.description else "Write a description…")
 
     @property
     def editing(self) -> bool:
@@ -119,6 +133,7 @@ class AboutNetworkWidget(QWidget):
         self.name_edit.setText(self.net.name)
         self.text_edit.setPlainText(self.net.description)
         self.pages.setCurrentIndex(1)
+        self.pages.updateGeometry()
         self.text_edit.setFocus()
 
     def commit(self) -> bool:
@@ -139,17 +154,26 @@ class AboutNetworkWidget(QWidget):
 
 
 def install_about_network(window) -> AboutNetworkWidget:
-    """Add the panel as a dock under the Inspector; it follows the document, and comes to the
-    front (if it shares its place with other docks) whenever a network opens."""
+    """Add the panel as a dock sharing the Inspector's place (a tab beside it): it comes to
+    the front when a network opens, the Inspector when something is selected."""
     panel = AboutNetworkWidget(window.editor)
     dock = window.add_dock(panel, "About this network", Qt.DockWidgetArea.RightDockWidgetArea)
-    if "Inspector" in window.docks:
-        window.splitDockWidget(window.docks["Inspector"], dock, Qt.Orientation.Vertical)
+    inspector = window.docks.get("Inspector")
+    if inspector is not None:
+        window.tabifyDockWidget(inspector, dock)
+    dock.raise_()
 
     def on_network(net) -> None:
         panel.set_network(net)
         if not dock.isHidden():
             dock.raise_()
 
+    def on_selection() -> None:
+        scene = window.scene
+        if inspector is not None and (scene.selected_nodes() or scene.selected_edges):
+            inspector.raise_()
+
     window.doc.network_replaced.connect(on_network)
+    window.scene.selectionChanged.connect(on_selection)
+    window.scene.edge_selection_changed.connect(on_selection)
     return panel

@@ -17,7 +17,7 @@ def test_opening_a_network_shows_its_description(window):
     assert window.doc.net.description[:60] in " ".join(text.split())
     window.doc.new(small_net())
     assert "no description yet" in panel.browser.toPlainText()
-    assert panel.edit_button.text() == "Write a description…"
+    assert panel.browser.toPlainText().rstrip().endswith("Write a description…")
 
 
 def test_an_edit_is_one_undo_step_and_is_saved(window, tmp_path):
@@ -60,3 +60,28 @@ def test_opening_another_network_leaves_edit_mode(window):
     panel.text_edit.setPlainText("half-typed")
     window.doc.new(small_net())
     assert not panel.editing and window.doc.net.description == ""
+
+
+def test_the_edit_link_starts_editing_and_the_panel_stays_small(window):
+    from PySide6.QtCore import QUrl
+    from rnnstudio.ui.about_network import EDIT_LINK
+    window.files.open_example(examples_dir() / "echo-memory.rnn.json")
+    panel = window.about_network
+    assert panel.browser.toPlainText().rstrip().endswith("Edit…")
+    panel.browser.anchorClicked.emit(QUrl(EDIT_LINK))
+    assert panel.editing and panel.text_edit.toPlainText() == window.doc.net.description
+    for editing in (True, False):  # read mode and edit mode: no taller than a few lines
+        assert panel.minimumSizeHint().height() < 110
+        panel.cancel()
+
+
+def test_the_panel_comes_forward_on_open_and_the_inspector_on_selection(window, qtbot):
+    window.show()
+    qtbot.waitExposed(window)
+    about, inspector = window.docks["About this network"], window.docks["Inspector"]
+    assert inspector in window.tabifiedDockWidgets(about)
+    window.doc.new(small_net())
+    qtbot.waitUntil(lambda: not about.visibleRegion().isEmpty())
+    window.scene.select_nodes(["h"])
+    qtbot.waitUntil(lambda: not inspector.visibleRegion().isEmpty())
+    assert about.visibleRegion().isEmpty()
