@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt
+from shiboken6 import isValid
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QHBoxLayout, QLineEdit, QPlainTextEdit, QPushButton,
                                QStackedWidget, QTextBrowser, QVBoxLayout, QWidget)
@@ -170,6 +171,8 @@ def install_about_network(window) -> AboutNetworkWidget:
 
     def on_selection() -> None:
         scene = window.scene
+        if not (isValid(scene) and isValid(dock)):
+            return  # the window is being torn down
         if inspector is not None and (scene.selected_nodes() or scene.selected_edges):
             inspector.raise_()
 
