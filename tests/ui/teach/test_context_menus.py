@@ -10,16 +10,9 @@ from PySide6.QtWidgets import QInputDialog, QMenu
 
 import rnnstudio as rs
 
+from tests.ui.editor.test_canvas import _show
+
 from .conftest import small_net
-
-
-def _show(window, qtbot, net) -> None:
-    window.doc.new(net)
-    window.show()
-    qtbot.waitExposed(window)
-    window.view.resetTransform()
-    window.view.centerOn(150, 50)
-    window.scene.flush()
 
 
 def find(menu: QMenu, *path: str):
