@@ -28,6 +28,7 @@ EXIT = 62.0         # how far right of its source (left of its target) a loop tu
 CLEAR_TOP = 66.0    # from a node's centre to the lowest lane above it: clear of the badge
                     # and of a group frame's header
 CLEAR_BOTTOM = 70.0  # ... to the highest lane below it (the name, the frame's bottom)
+BLOCK_CLEAR = 20.0  # from a block's edge to a lane or a turn
 LANE_GAP = 14.0     # between nested corridors
 STRAND = 3.0        # between the edges of one corridor
 STRANDS_WIDTH = 18.0  # a corridor's strands never spread wider than this
@@ -80,45 +81,51 @@ class _RangeMin:
         return out
 
 
-def _ends(pos: dict, edges: list) -> tuple:
+def _ends(pos: dict, edges: list, sizes: dict | None) -> tuple:
     names = list(pos)
     index = {n: i for i, n in enumerate(names)}
     xy = np.array([pos[n] for n in names], dtype=float).reshape(-1, 2)
+    half = np.array([(sizes or {}).get(n, (0.0, 0.0)) for n in names], dtype=float)
     u = np.array([index[a] for a, _ in edges], dtype=np.int64)
     v = np.array([index[b] for _, b in edges], dtype=np.int64)
-    return xy, u, v
+    return xy, half.reshape(-1, 2), u, v
 
 
-def route_arcs(pos: dict, edges, delays: dict | None = None) -> dict:
+def _reach(xy, half, col, nc) -> tuple[_RangeMin, _RangeMin]:
+    """Range minima over columns of the lowest lane that runs above their nodes (as y) and
+    of the highest that runs below them (as -y)."""
+    top = np.full(nc, np.inf)
+    np.minimum.at(top, col, xy[:, 1] - np.maximum(CLEAR_TOP, half[:, 1] + BLOCK_CLEAR))
+    bottom = np.full(nc, np.inf)
+    np.minimum.at(bottom, col, -xy[:, 1] - np.maximum(CLEAR_BOTTOM, half[:, 1] + BLOCK_CLEAR))
+    return _RangeMin(top), _RangeMin(bottom)
+
+
+def route_arcs(pos: dict, edges, delays: dict | None = None, sizes: dict | None = None) -> dict:
     """{(u, v): Arc} for the delayed edges among `edges` whose target is not in a layer right
-    of its source's (self-loops excluded). `pos` holds every node's (x, y) (a node's neighbours in
-    the drawing, not only the edges' ends, decide how far out the lanes run). With `delays`
-    ({edge: steps}) one strand per corridor and delay carries the tag, else the innermost."""
+    of its source's (self-loops excluded). `pos` holds every node's (x, y) (a node's neighbours
+    in the drawing, not only the edges' ends, decide how far out the lanes run); `sizes` the
+    half width and height of what is bigger than a node (a collapsed group's block). With
+    `delays` ({edge: steps}) one strand per corridor and delay carries the tag."""
     edges = [(a, b) for a, b in edges if a != b and a in pos and b in pos]
     if not edges:
         return {}
-    xy, u, v = _ends(pos, edges)
+    xy, half, u, v = _ends(pos, edges, sizes)
     col, col_x = _columns(xy[:, 0], LAYER_TOL)
     back = col[v] <= col[u]  # into an earlier layer, or within one
-    if not back.all():
-        edges = [e for e, b in zip(edges, back.tolist()) if b]
-        u, v = u[back], v[back]
+    edges = [e for e, b in zip(edges, back.tolist()) if b]
+    u, v = u[back], v[back]
     if not edges:
         return {}
-    out_x, in_x = _turns(xy, u, v)
-    nc = len(col_x)
-    top = np.full(nc, np.inf)
-    np.minimum.at(top, col, xy[:, 1])
-    bottom = np.full(nc, np.inf)
-    np.minimum.at(bottom, col, -xy[:, 1])
+    out_x, in_x = _turns(xy, half, u, v)
+    top, bottom = _reach(xy, half, col, len(col_x))
     cu, cv = col[u], col[v]
     lo, hi = np.minimum(cu, cv), np.maximum(cu, cv)
-    span_top = _RangeMin(top)(lo, hi) - CLEAR_TOP
-    span_bottom = -_RangeMin(bottom)(lo, hi) + CLEAR_BOTTOM
+    span_top, span_bottom = top(lo, hi), -bottom(lo, hi)
     mid_y = (xy[u, 1] + xy[v, 1]) / 2
     above = mid_y - span_top <= span_bottom - mid_y
     lanes, corridor, rank = _lanes(cu, lo, hi, above, np.where(above, span_top, span_bottom),
-                                   in_x, nc)
+                                   in_x, len(col_x))
     tag = _tagged(edges, corridor, rank, delays)
     return {e: Arc(float(a), float(b), float(c), bool(d), t)
             for e, a, b, c, d, t in zip(edges, out_x.tolist(), in_x.tolist(), lanes.tolist(),
@@ -137,15 +144,17 @@ def _tagged(edges, corridor, rank, delays) -> list[bool]:
     return [i in chosen for i in range(len(edges))]
 
 
-def _turns(xy, u, v) -> tuple[np.ndarray, np.ndarray]:
+def _turns(xy, half, u, v) -> tuple[np.ndarray, np.ndarray]:
     """Where each loop turns: EXIT right of its source and left of its target, or halfway
-    to the next column of nodes when that is nearer."""
+    to the next column of nodes when that is nearer; always outside a block."""
     col, col_x = _columns(xy[:, 0], COLUMN_TOL)
     nc = len(col_x)
     cu, cv = col[u], col[v]
     gap_right = np.where(cu + 1 < nc, (col_x[np.minimum(cu + 1, nc - 1)] - xy[u, 0]) / 2, EXIT)
     gap_left = np.where(cv > 0, (xy[v, 0] - col_x[np.maximum(cv - 1, 0)]) / 2, EXIT)
-    return xy[u, 0] + np.minimum(EXIT, gap_right), xy[v, 0] - np.minimum(EXIT, gap_left)
+    out = np.maximum(np.minimum(EXIT, gap_right), half[u, 0] + BLOCK_CLEAR)
+    into = np.maximum(np.minimum(EXIT, gap_left), half[v, 0] + BLOCK_CLEAR)
+    return xy[u, 0] + out, xy[v, 0] - into
 
 
 def _lanes(cu, lo, hi, above, base, in_x, nc) -> tuple:

@@ -12,7 +12,7 @@ from PySide6.QtGui import (QColor, QFont, QFontMetricsF, QPainter, QPainterPath,
 from PySide6.QtWidgets import QGraphicsItem
 
 from .. import style
-from .geometry import END_GAP, EdgeGeom, arrow_head, bounds, delay_tag, quad_point
+from .geometry import END_GAP, EdgeGeom, arrow_head, bounds, delay_tag, quad_point, rounded
 
 LABEL_FONT = QFont("Sans Serif", 7, QFont.Weight.DemiBold)
 BADGE_FONT = QFont("Sans Serif", 7, QFont.Weight.DemiBold)
@@ -59,6 +59,19 @@ def bundle_geom(a: End, b: End, delayed: bool, self_loop: bool) -> EdgeGeom:
     off = max(30.0, min(120.0, 0.25 * n))
     ctrl = QPointF((a.c.x() + b.c.x()) / 2 + dy / n * off, (a.c.y() + b.c.y()) / 2 - dx / n * off)
     return _curve(a.rim(ctrl), ctrl, b.rim(ctrl))
+
+
+def bundle_around(a: End, b: End, arc) -> EdgeGeom:
+    """A delayed bundle back to an earlier layer, as a feedback loop around the layers
+    (`arc`: a `rnnstudio.layout.Arc`): out of the source's right side, along the lane, into
+    the target from the left (its label goes on the lane)."""
+    p = (a.c.x() + (a.hw + 3 if a.hw else END_GAP), a.c.y())
+    tip = QPointF(b.c.x() - (b.hw + 3 if b.hw else END_GAP), b.c.y())
+    pts = [p, (arc.out_x, p[1]), (arc.out_x, arc.lane), (arc.in_x, arc.lane),
+           (arc.in_x, tip.y()), (tip.x() - 10, tip.y())]
+    samples = pts[:-1] + [(tip.x(), tip.y())]
+    return EdgeGeom(None, rounded(pts), arrow_head(tip, 1.0, 0.0, 12, 6), None, samples,
+                    bounds(samples, 10))
 
 
 def _straight(p: QPointF, tip: QPointF) -> EdgeGeom:

@@ -119,11 +119,11 @@ def around(p: QPointF, q: QPointF, arc) -> EdgeGeom:
            (arc.in_x, q.y()), end]
     label = QPointF((arc.out_x + arc.in_x) / 2, arc.lane) if arc.tag else None
     pts_tip = pts[:-1] + [(tip.x(), tip.y())]
-    return EdgeGeom(None, _rounded(pts), _arrow(tip, 1.0, 0.0), label, pts_tip,
+    return EdgeGeom(None, rounded(pts), _arrow(tip, 1.0, 0.0), label, pts_tip,
                     _bounds(pts_tip, 8))
 
 
-def _rounded(pts: list[tuple[float, float]]) -> QPainterPath:
+def rounded(pts: list[tuple[float, float]]) -> QPainterPath:
     """A polyline with its corners rounded (radius CORNER, less where segments are short)."""
     path = QPainterPath(QPointF(*pts[0]))
     for (x0, y0), (x1, y1), (x2, y2) in zip(pts, pts[1:], pts[2:]):

@@ -13,7 +13,8 @@ from PySide6.QtCore import QPointF, QRectF
 from ...layout.routes import CLEAR_BOTTOM, CLEAR_TOP
 from .. import style
 from .blocks import GroupBlockItem, GroupFrameItem
-from .bundle_items import BundleItem, BundleLabelsItem, End, bundle_geom
+from ...layout import route_arcs
+from .bundle_items import BundleItem, BundleLabelsItem, End, bundle_around, bundle_geom
 from .bundles import bundles, collapsed_of
 from .geometry import delay_tag
 from .tags import box_of, node_obstacle
@@ -125,9 +126,12 @@ class SceneGroups:
             past = QRectF(r.right(), full.top(), max(0.0, full.right() - r.right()), 15.0)
             frame.fit_header(past.isEmpty() or not tags.blocked(box_of(past)))
             covered += tags.set_obstacle(("frame", gid), frame.header_rect())
+        arcs = self._arcs()
         for key, item in self.bundle_items.items():
             source, target, delayed = key
-            geom = bundle_geom(self._end(source), self._end(target), delayed, source == target)
+            a, b, arc = self._end(source), self._end(target), arcs.get((source, target))
+            geom = bundle_around(a, b, arc) if delayed and arc else bundle_geom(
+                a, b, delayed, source == target)
             size = item.label_size()
             place = None if size is None else tags.place(("bundle",) + key, geom.samples, *size)
             if size is None:
@@ -151,6 +155,18 @@ class SceneGroups:
                 rect.moveTop(other.bottom() + BLOCK_GAP)
             placed.append(rect)
             block.setPos(rect.center())
+
+    def _arcs(self) -> dict:
+        """Delayed bundles back to an earlier layer go around the layers, on lanes clear of
+        every block and visible node (`layout.route_arcs`, as single delayed edges do)."""
+        pos, sizes = {}, {}
+        for gid, block in self.blocks.items():
+            r, c = block.rect(), block.pos()
+            pos[("group", gid)], sizes[("group", gid)] = (c.x(), c.y()), (r.width() / 2,
+                                                                          r.height() / 2)
+        for n, item in self.scene.nodes.items():
+            pos[("node", n)] = (item.pos().x(), item.pos().y())
+        return route_arcs(pos, [(s, t) for s, t, d in self.bundle_items if d], sizes=sizes)
 
     def _end(self, end) -> End:
         kind, ident = end

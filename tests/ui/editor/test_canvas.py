@@ -393,3 +393,19 @@ def test_dragged_nodes_move_together_past_each_others_old_places(window, qtbot):
     assert g.nodes["a"]["x"] >= 150 and g.nodes["b"]["x"] - g.nodes["a"]["x"] == 60
     _drag(window, QPointF(g.nodes["b"]["x"], 0), QPointF(0, 0), steps=2)
     assert g.nodes["a"]["x"] <= 0 and g.nodes["b"]["x"] - g.nodes["a"]["x"] == 60
+
+
+def test_a_dragged_loop_keeps_its_lane_until_the_drop(window):
+    net = rs.templates.elman(1, 3, 1)
+    window.doc.new(net)
+    scene = window.scene
+    scene.flush()
+    lane = scene._arcs[("h2", "h0")].lane
+    scene.begin_live(["h0"])
+    net.move_node("h0", net.graph.nodes["h0"]["x"] + 30, net.graph.nodes["h0"]["y"] - 200)
+    scene.flush()
+    assert scene._arcs[("h2", "h0")].lane == lane  # no re-routing on every move
+    geom = scene.geom(("h2", "h0"))
+    assert geom.samples[-1][0] == net.graph.nodes["h0"]["x"] - 20  # the end follows the node
+    scene.end_live()
+    assert scene._arcs[("h2", "h0")].lane < lane - 150

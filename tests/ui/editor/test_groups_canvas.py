@@ -272,3 +272,25 @@ def test_loops_around_the_layers_are_routed_for_drawn_edges_only(window):
     window.doc.stack.undo()
     scene.flush()
     assert any(u in hidden for u, v in scene._arcs)
+
+
+def test_a_delayed_bundle_back_to_an_earlier_layer_goes_around_the_blocks(window):
+    """Collapsed, a Jordan net's output feedback (y -> hidden, delayed) is a loop on a lane
+    clear of every block and node, entering the hidden block from the left; the LSTM's
+    h -> gates and c -> f·c bundles too."""
+    window.doc.new(templates.jordan(1, 6, 1))
+    _collapse_all(window)
+    scene = window.scene
+    (key, item), = [(k, i) for k, i in scene.groups.bundle_items.items()
+                    if k[2] and k[0] != k[1]]
+    block = scene.groups.blocks["hidden"]
+    rect = block.rect().translated(block.pos())
+    lane = min(y for _, y in item.geom.samples)
+    assert item.geom.path is not None and lane < rect.top() - 10
+    assert item.geom.samples[-1][0] < rect.left()  # comes in from the left
+    window.doc.new(templates.lstm(2, 4, 1))
+    _collapse_all(window)
+    around = [k for k, i in scene.groups.bundle_items.items()
+              if k[2] and k[0] != k[1] and len(i.geom.samples) == 6]
+    assert {(a[1], b[1]) for a, b, _ in around} >= {
+        ("hidden", "input_gate"), ("hidden", "forget_gate"), ("cell", "f_times_c")}
