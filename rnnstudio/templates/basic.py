@@ -133,8 +133,9 @@ def bidirectional(n_in: int, n_hidden: int, n_out: int, activation: str = "tanh"
     both at the same step."""
     check_sizes(n_in=n_in, n_hidden=n_hidden, n_out=n_out)
     net = Network(name=f"Bidirectional {n_in}-{n_hidden}+{n_hidden}-{n_out}", description=(
-        "A bidirectional network: the forward layer (top) remembers the past; the reverse-time "
-        "layer (bottom) is swept from the last step to the first, so its delay-1 edges read "
+        "A bidirectional network: the forward layer (f0, f1, ...) remembers the past; the "
+        "reverse-time layer (b0, b1, ...) is swept from the last step to the first, so its "
+        "delay-1 edges read "
         "the *next* step. The outputs see both, so they can answer with the future in view."))
     xs, fs, bs, ys = ids("x", n_in), ids("f", n_hidden), ids("b", n_hidden), ids("y", n_out)
     b = Builder(net)
