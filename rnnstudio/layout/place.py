@@ -9,11 +9,11 @@ import numpy as np
 
 from .order import Graph, bary
 
-DX = 124.0     # from one layer to the next (its last sub-column to the next one's first)
+DX = 120.0     # from one layer to the next (its last sub-column to the next one's first)
 DY = 70.0      # between nodes of a column
 DSUB = 64.0    # between sub-columns of a wrapped block
 BLOCK_GAP = 130.0  # between the nodes of two blocks of a slot: room for their frames
-FLOW_GAP = 112.0  # between two slots (columns of blocks) of one tall layer: frames meet
+FLOW_GAP = 106.0  # between two slots (columns of blocks) of one tall layer: frames meet
 ASPECT = 2.2   # the canvas's width : height (the main window's at 1600 x 1000), when unknown
 FIT_MARGIN = 80.0  # what Fit to View adds around the picture
 FLOW_SLACK = 0.97  # flowing a layer may cost this much of the best Fit to View scale

@@ -23,11 +23,11 @@ import numpy as np
 
 COLUMN_TOL = 24.0   # nodes within this many units of x share a column (for the turns)
 LAYER_TOL = 70.0    # ... of a layer (a wrapped block's sub-columns): one corridor per side
-EXIT = 62.0         # how far right of its source (left of its target) a loop turns: just
+EXIT = 60.0         # how far right of its source (left of its target) a loop turns: just
                     # outside a group's frame (node 42 + frame 14 wide on each side)
-CLEAR_TOP = 66.0    # from a node's centre to the lowest lane above it: clear of the badge
+CLEAR_TOP = 62.0    # from a node's centre to the lowest lane above it: clear of the badge
                     # and of a group frame's header
-CLEAR_BOTTOM = 70.0  # ... to the highest lane below it (the name, the frame's bottom)
+CLEAR_BOTTOM = 66.0 # ... to the highest lane below it (the name, the frame's bottom)
 BLOCK_CLEAR = 20.0  # from a block's edge to a lane or a turn
 LANE_GAP = 14.0     # between nested corridors
 STRAND = 3.0        # between the edges of one corridor

@@ -193,6 +193,7 @@ class CanvasPlayer(QObject):
             self.scene.set_values(None)
             self.reads_item.setVisible(False)
             self.legend.hide()
+            self._place_legend()
             return
         t, scale = p.t, tr.scale()
         done = tr.n_inputs + p.k
@@ -205,6 +206,7 @@ class CanvasPlayer(QObject):
                               targets=targets)
         self.legend.set_scale(scale)
         self.legend.show()
+        self._place_legend()
         self._show_reads(computing)
 
     def _show_reads(self, node: str | None) -> None:
@@ -226,7 +228,8 @@ class CanvasPlayer(QObject):
     def _place_legend(self) -> None:
         vp = self.view.viewport()
         self.legend.move(10, vp.height() - self.legend.height() - 10)
-        self.view.reserved_bottom = self.legend.height() + 20  # Fit keeps the network above
+        # Fit keeps the network above the legend while it shows (a hidden one took 80 px)
+        self.view.reserved_bottom = self.legend.height() + 20 if not self.legend.isHidden() else 0
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.Resize:
