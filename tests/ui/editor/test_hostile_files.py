@@ -103,7 +103,7 @@ def test_opening_a_network_never_waits_for_its_training_data(window, tmp_path, q
     dock = window.player.sequence
     assert dock.source.currentText() == SOURCE_TABLE
     gate.set()
-    qtbot.waitUntil(lambda: dock.source.currentText() == SOURCE_TASK)
+    qtbot.waitUntil(lambda: dock.source.currentText() == SOURCE_TASK, timeout=60_000)
     assert window.player.controller.T == 7
     assert built_in and built_in[0] is not threading.main_thread()
 
@@ -115,7 +115,8 @@ def test_training_data_from_a_named_pipe_is_reported_not_waited_for(window, tmp_
     try:
         window.files.open_path(path, ask=False)
         dock = window.player.sequence
-        qtbot.waitUntil(lambda: "could not be built" in window.statusBar().currentMessage())
+        qtbot.waitUntil(lambda: "could not be built" in window.statusBar().currentMessage(),
+                        timeout=60_000)
     finally:
         releaser.stop()
     assert not releaser.fired
