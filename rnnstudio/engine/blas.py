@@ -1,26 +1,24 @@
 """BLAS housekeeping: one thread by default, and one warm-up GEMM.
 
 The engine's matrix products are small (a batch times a level); extra BLAS threads only add
-synchronisation. threadpoolctl, when installed, limits the threads at run time; without it the
-limit must be set in the environment (OPENBLAS_NUM_THREADS=1 etc.) before numpy is imported,
-as the benchmarks do. OpenBLAS also ran small GEMMs ~3x slower until one large one had run.
+synchronisation. threadpoolctl (a dependency) limits the BLAS threads of the running process,
+whichever BLAS numpy loaded (OpenBLAS, MKL, BLIS). OpenBLAS also ran small GEMMs ~3x slower
+until one large one had run.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 _warm = False
 _limiter = None
 
 
 def set_threads(n: int | None = 1) -> bool:
-    """Limit BLAS to n threads (None: lift the limit). False when threadpoolctl is missing."""
+    """Limit BLAS to n threads (None: lift the limit and restore the original number).
+    Returns True (kept for callers that checked for a missing threadpoolctl)."""
     global _limiter
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return False
     if _limiter is not None:
         _limiter.restore_original_limits()
         _limiter = None
@@ -30,7 +28,7 @@ def set_threads(n: int | None = 1) -> bool:
 
 
 def warm_up() -> None:
-    """Run one large GEMM once per process (and limit BLAS to one thread if possible)."""
+    """Run one large GEMM once per process (and limit BLAS to one thread)."""
     global _warm
     if _warm:
         return
