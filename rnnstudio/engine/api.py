@@ -10,7 +10,7 @@ from .backward import backward, norms_through_time
 from .compiler import compile
 from .forward import forward
 from .losses import loss_and_grad
-from .program import Program
+from .program import KEEP_BYTES, Program
 
 
 def as_batch(prog: Program, X, what: str = "X", width: int | None = None) -> tuple[np.ndarray, bool]:
@@ -50,17 +50,19 @@ class Grads:
 
 def run(net, X, return_states: bool = False, dtype="float64"):
     """Outputs of the network for inputs X: (T, N, n_in) -> (T, N, n_out), or
-    (T, n_in) -> (T, n_out). With return_states, also {node id: values (T, N) or (T,)}."""
+    (T, n_in) -> (T, n_out). With return_states, also {node id: values (T, N) or (T,)}.
+    Work buffers over 16 MB are released before returning."""
     prog = compile(net, dtype)
     X, single = as_batch(prog, X)
     tr = forward(prog, X)
     out = tr.outputs()
+    states = {n: tr.node_values(c).copy() for n, c in prog.col.items()} if return_states \
+        else None
+    prog.release(KEEP_BYTES)  # the network keeps no large buffer after the call
     if single:
         out = out[:, 0, :]
     if not return_states:
         return out
-    values = tr.values
-    states = {n: values[:, :, c].copy() for n, c in prog.col.items()}
     if single:
         states = {n: v[:, 0] for n, v in states.items()}
     return out, states
@@ -76,5 +78,7 @@ def gradients(net, X, Y, loss: str = "mse", dtype="float64") -> tuple[float, Gra
         raise ValueError(f"Y covers {Y.shape[:2]} (T, N) but X covers {X.shape[:2]}")
     tr = forward(prog, X)
     value, dY = loss_and_grad(loss, tr.outputs(), Y)
-    g, dVp = backward(tr, dY)
-    return value, Grads.from_flat(prog, g, norms_through_time(prog, dVp, tr.T))
+    g, G = backward(tr, dY)
+    grads = Grads.from_flat(prog, g, norms_through_time(prog, G, tr.T))
+    prog.release(KEEP_BYTES)
+    return value, grads

@@ -1,21 +1,90 @@
-"""The weighted pieces of a level, each op's backward next to its forward.
+"""The weighted sums of a level, each op's backward next to its forward.
 
-A `SumBlock` is every edge into one level's sum neurons that reads its sources with the same time
+A `SumBlock` is edges into one level's sum neurons that read their sources with the same time
 shift s (the value read at step t is the source's value at t - s; reverse-time targets have
-s = -delay). It is a dense weight matrix over a contiguous column range ("slice", a view, no
-copy), a dense matrix over gathered columns ("gather"), or, when very sparse, an edge list
-("coo"). A `ProdGroup` holds a level's product neurons as padded (neurons x fan-in) tables.
+s = -delay): a dense matrix over a contiguous column range ("slice", a view) or over gathered
+columns ("gather"), or, when very sparse, an edge list ("coo"). A `DiagBlock` is one-to-one
+wiring from one family to another: target j reads source j only, an elementwise multiply-add
+(or a plain add or subtract when every weight is 1 or -1).
 
-Arrays passed in are 2-D (rows, columns): rows are one step's batch, or every (t, n) at once.
+Ops are closures built once per pass for a fixed number of rows R (one step of a sweep, or all
+steps of a hoisted level): `forward_op(...)(r0, r1, out)` adds the block's part into the level's
+pre-activations out[:, lo:hi] (or writes it, for the first op of a level), where out is
+Vp[r0:r1, level columns]; `backward_op(...)(r0, r1, dA)` adds d loss / d sources into G; the
+weight gradient of rows r0:r1 comes from `wgrad`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-COO_ROWS = 4096  # rows per chunk when summing coo weight gradients
+COO_ROWS = 8192  # (rows x batch) per chunk when summing coo weight gradients
+
+
+def rows_of(Vp, r0: int, r1: int, s: int, src, buf=None) -> np.ndarray:
+    """Vp[r0 - s:r1 - s, src] (rows, columns, N): a view for a slice, a gather for an index
+    array (into `buf` when given)."""
+    part = Vp[r0 - s:r1 - s]
+    if isinstance(src, slice):
+        return part[:, src]
+    if buf is None:
+        return part.take(src, axis=1)
+    return np.take(part, src, axis=1, out=buf, mode="clip")
+
+
+def shape(R: int, n: int, N: int) -> tuple:
+    """The shape of n columns of R steps: (n, N) for one step (ops then run on 2-D views,
+    which numpy handles with less overhead), else (R, n, N)."""
+    return (n, N) if R == 1 else (R, n, N)
+
+
+def cols(R: int, lo: int, hi: int):
+    """Index of columns lo:hi in an array of `shape(R, ...)`."""
+    return slice(lo, hi) if R == 1 else (slice(None), slice(lo, hi))
+
+
+def reader(Vp, P: int, T: int, s: int, src, R: int, N: int):
+    """i -> the values of columns `src` read with shift s at step i (an int; R == 1) or steps i
+    (a slice of R steps): Vp[P + i - s, src], a view for a slice, a gather for an index array."""
+    base = Vp[P - s:P - s + T]
+    if isinstance(src, slice):
+        return base[:, src].__getitem__
+    buf = np.empty(shape(R, len(src), N), dtype=Vp.dtype)
+
+    def gather(i):
+        return np.take(base[i], src, axis=-2, out=buf, mode="clip")
+    return gather
+
+
+def adder(G, P: int, T: int, s: int, src, unique: bool = True):
+    """(i, x) -> G[P + i - s, src] += x (repeated indices add up)."""
+    base = G[P - s:P - s + T]
+    if isinstance(src, slice):
+        part = base[:, src]
+
+        def add_view(i, x):
+            target = part[i]
+            np.add(target, x, out=target)
+        return add_view
+    index = (Ellipsis, src, slice(None))
+    if unique:
+        def add_gather(i, x):
+            rows = base[i]
+            rows[index] += x
+        return add_gather
+
+    def add_repeated(i, x):
+        np.add.at(base[i], index, x)
+    return add_repeated
+
+
+def weight_kind(w: np.ndarray) -> str:
+    """"one" when every entry is 1, "neg" when every entry is -1, else "vec"."""
+    if (w == 1.0).all():
+        return "one"
+    return "neg" if (w == -1.0).all() else "vec"
 
 
 @dataclass
@@ -23,126 +92,239 @@ class SumBlock:
     shift: int
     mode: str                      # "slice" | "gather" | "coo"
     src: object                    # slice or int array of source columns (coo: per edge)
-    W: np.ndarray                  # (k, n_sum) dense, or (nnz,) for coo
+    lo: int                        # local target columns lo:hi (in the level's sum part)
+    hi: int
+    W: np.ndarray                  # (k, hi - lo) dense, or (nnz,) for coo
     eidx: np.ndarray               # edge ids (positions in Program.edges)
     fpos: np.ndarray               # their positions in W.ravel()
+    fold: np.ndarray               # fold of each target column (coo: of each edge's target)
     internal: bool = False         # source computed in the same sequential sweep
     needs_grad: bool = True        # some source is not an input
-    et: np.ndarray | None = None   # coo: local target column of each edge (sorted)
-    tuniq: np.ndarray | None = None
+    WfT: np.ndarray | None = None  # forward weights: (fold * W).T, (hi - lo, k); coo: (1, nnz, 1)
+    et: np.ndarray | None = None   # coo: local target (from lo) of each edge, edges by target
     tstart: np.ndarray | None = None
-    perm_s: np.ndarray | None = None  # coo: edges sorted by source
-    suniq: np.ndarray | None = None
+    tuniq: np.ndarray | None = None
+    by_src: np.ndarray | None = None   # coo: edge order by source
     sstart: np.ndarray | None = None
-    fold: float = 1.0              # forward weights Wf = fold * W (2 for swept tanh levels)
-    Wf: np.ndarray | None = None
+    suniq: np.ndarray | None = None
 
     def __post_init__(self):
-        self.Wf = self.W
+        if self.mode == "coo":
+            self.WfT = np.zeros((1, len(self.W), 1), dtype=self.W.dtype)
+        else:
+            self.WfT = np.zeros((self.W.shape[1], self.W.shape[0]), dtype=self.W.dtype)
 
-    def set_fold(self, fold: float) -> None:
-        self.fold = fold
-        self.Wf = self.W if fold == 1.0 else np.empty_like(self.W)
+    @property
+    def k(self) -> int:
+        return len(self.src) if self.mode == "coo" else self.W.shape[0]
 
     def set_weights(self, theta: np.ndarray) -> None:
         self.W.reshape(-1)[self.fpos] = theta[self.eidx]
-        if self.fold != 1.0:
-            np.multiply(self.W, self.fold, out=self.Wf)
+        if self.mode == "coo":
+            np.multiply(self.W, self.fold, out=self.WfT[0, :, 0])
+        else:
+            np.multiply(self.W.T, self.fold[:, None], out=self.WfT)
+
+    def covers(self, n_sum: int) -> bool:
+        full = self.mode != "coo" or len(self.tuniq) == self.hi - self.lo
+        return full and self.lo == 0 and self.hi == n_sum
 
 
-def block_forward(b: SumBlock, V: np.ndarray, out: np.ndarray, scratch=None,
-                  first: bool = False, folded: bool = False) -> None:
-    """out += contribution of block b read from source rows V (out = ... when `first`).
-    `scratch(shape)` returns a reusable buffer (fresh large arrays pay page faults); `folded`
-    uses the forward weights fold * W."""
-    W = b.Wf if folded else b.W
+def coo_block(shift: int, srcs: np.ndarray, tgts: np.ndarray, eids: np.ndarray, fold,
+              dtype, **kw) -> SumBlock:
+    """A coo block of edges srcs -> tgts (local sum columns); fold per local column."""
+    order = np.argsort(tgts, kind="stable")
+    es, et, eids = srcs[order], tgts[order], eids[order]
+    lo, hi = int(et[0]), int(et[-1]) + 1
+    tuniq, tstart = np.unique(et - lo, return_index=True)
+    by_src = np.argsort(es, kind="stable")
+    suniq, sstart = np.unique(es[by_src], return_index=True)
+    return SumBlock(shift, "coo", es, lo, hi, np.zeros(len(eids), dtype=dtype), eids,
+                    np.arange(len(eids)), fold[et], et=et - lo, tstart=tstart, tuniq=tuniq,
+                    by_src=by_src, sstart=sstart, suniq=suniq, **kw)
+
+
+def sum_forward_op(b: SumBlock, Vp, P: int, T: int, R: int, N: int, write: bool):
+    """op(i, out): out[lo:hi] (+)= the block's part (folded) at step(s) i, where out holds
+    the level's columns at step(s) i."""
+    lo, hi, WfT, ix = b.lo, b.hi, b.WfT, cols(R, b.lo, b.hi)
+    dt = Vp.dtype
     if b.mode == "coo":
-        if first:
-            out.fill(0.0)
-        prod = V[:, b.src] * W
-        out[:, b.tuniq] += np.add.reduceat(prod, b.tstart, axis=1)
-    elif first:
-        np.matmul(V[:, b.src], W, out=out)
-    else:
-        _add_product(V[:, b.src], W, out, scratch)
+        base = Vp[P - b.shift:P - b.shift + T]
+        src, tstart = b.src, b.tstart
+        g = np.empty(shape(R, len(src), N), dtype=dt)
+        w = WfT[0] if R == 1 else WfT
+        full = len(b.tuniq) == hi - lo
+        tix = cols(R, lo, hi) if full else (Ellipsis, lo + b.tuniq, slice(None))
+
+        def coo(i, out):
+            np.take(base[i], src, axis=-2, out=g, mode="clip")
+            np.multiply(g, w, out=g)
+            red = np.add.reduceat(g, tstart, axis=-2)
+            if full and write:
+                np.copyto(out[tix], red)
+            elif full:
+                acc = out[tix]
+                np.add(acc, red, out=acc)
+            else:
+                out[tix] += red
+        return coo
+    read = reader(Vp, P, T, b.shift, b.src, R, N)
+    if write:
+        def dense_write(i, out):
+            np.matmul(WfT, read(i), out=out[ix])
+        return dense_write
+    buf = np.empty(shape(R, hi - lo, N), dtype=dt)
+
+    def dense_add(i, out):
+        np.matmul(WfT, read(i), out=buf)
+        acc = out[ix]
+        np.add(acc, buf, out=acc)
+    return dense_add
 
 
-def block_backward(b: SumBlock, dA: np.ndarray, dV: np.ndarray, scratch=None) -> None:
-    """dV (source rows) += d loss / d sources, given dA = d loss / d pre-activations."""
+def sum_backward_op(b: SumBlock, G, P: int, T: int, R: int, N: int):
+    """op(i, dA): G[sources] += d loss / d sources, given dA (the level's d loss / d
+    pre-activations at step(s) i)."""
+    ix, W = cols(R, b.lo, b.hi), b.W
+    dt = G.dtype
     if b.mode == "coo":
-        g = dA[:, b.et] * b.W
-        dV[:, b.suniq] += np.add.reduceat(g[:, b.perm_s], b.sstart, axis=1)
-    else:  # a slice is a view (added in place); a gather is read, added and written back
-        dV[:, b.src] += _product(dA, b.W.T, scratch)
+        et_s = b.et[b.by_src]
+        w_s = W[b.by_src][:, None]
+        g = np.empty(shape(R, len(et_s), N), dtype=dt)
+        sstart = b.sstart
+        add = adder(G, P, T, b.shift, b.suniq)
+
+        def coo(i, dA):
+            np.take(dA[ix], et_s, axis=-2, out=g, mode="clip")
+            np.multiply(g, w_s, out=g)
+            add(i, np.add.reduceat(g, sstart, axis=-2))
+        return coo
+    buf = np.empty(shape(R, W.shape[0], N), dtype=dt)
+    add = adder(G, P, T, b.shift, b.src)
+
+    def dense(i, dA):
+        np.matmul(W, dA[ix], out=buf)
+        add(i, buf)
+    return dense
 
 
-def _product(A: np.ndarray, B: np.ndarray, scratch) -> np.ndarray:
-    if scratch is None:
-        return A @ B
-    out = scratch((A.shape[0], B.shape[1]))
-    np.matmul(A, B, out=out)
-    return out
-
-
-def _add_product(A: np.ndarray, B: np.ndarray, out: np.ndarray, scratch) -> None:
-    out += _product(A, B, scratch)
-
-
-def block_wgrad(b: SumBlock, V: np.ndarray, dA: np.ndarray) -> np.ndarray:
-    """d loss / d weight for every edge of the block (in eidx order), one GEMM over all rows."""
+def sum_wgrad(b: SumBlock, Vp: np.ndarray, r0: int, r1: int, dA: np.ndarray,
+              cols) -> np.ndarray:
+    """d loss / d weight of every edge of the block (in eidx order) over rows r0:r1; `cols`
+    gives column-major copies of values and dA (backward.ChunkColumns) for the GEMM."""
+    s, lo, hi = b.shift, b.lo, b.hi
     if b.mode == "coo":
         total = np.zeros(len(b.src), dtype=np.float64)
-        for r in range(0, V.shape[0], COO_ROWS):
-            total += (V[r:r + COO_ROWS, b.src] * dA[r:r + COO_ROWS, b.et]).sum(axis=0)
+        step = max(1, COO_ROWS // max(1, dA.shape[2]))
+        for a in range(r0, r1, step):
+            z = min(r1, a + step)
+            v = Vp[a - s:z - s].take(b.src, axis=1)
+            d = dA[a - r0:z - r0, lo:hi].take(b.et, axis=1)
+            total += np.einsum("rkn,rkn->k", v, d)
         return total
-    return (V[:, b.src].T @ dA).reshape(-1)[b.fpos]
+    dW = cols.values(s, b.src) @ cols.grads(lo, hi).T
+    return dW.reshape(-1)[b.fpos]
 
 
 @dataclass
-class ProdGroup:
-    lo: int                        # first product column, local to the level
-    src: np.ndarray                # (n, K) source columns; padding reads the constant-1 column
-    shift: np.ndarray              # (n, K) time shifts
-    W: np.ndarray                  # (n, K) weights; padding weight 1
-    eidx: np.ndarray
-    fpos: np.ndarray
-    rows: dict = field(default_factory=dict)
+class DiagBlock:
+    """One-to-one wiring into local sum columns lo:hi: target lo + j reads source src[j]."""
+    shift: int
+    src: object                    # slice or int array (one source per target)
+    lo: int
+    hi: int
+    eidx: np.ndarray               # the edge into each target, in target order
+    fold: np.ndarray               # (hi - lo,)
+    unique: bool = True            # no source repeats (always, for a one-to-one wiring)
+    internal: bool = False
+    needs_grad: bool = True
+    w: np.ndarray | None = None    # (n, 1) weights
+    wf: np.ndarray | None = None   # (n, 1) fold * weights
+    kind: str = "vec"              # of w: "one" | "neg" | "vec"
+    fkind: str = "vec"             # of wf
+
+    def __post_init__(self):
+        n = self.hi - self.lo
+        self.w = np.zeros((n, 1), dtype=self.fold.dtype)
+        self.wf = np.zeros((n, 1), dtype=self.fold.dtype)
 
     @property
-    def n(self) -> int:
-        return self.src.shape[0]
+    def mode(self) -> str:
+        return "diag"
 
     def set_weights(self, theta: np.ndarray) -> None:
-        self.W.reshape(-1)[self.fpos] = theta[self.eidx]
+        self.w[:, 0] = theta[self.eidx]
+        np.multiply(self.w[:, 0], self.fold, out=self.wf[:, 0])
+        self.kind, self.fkind = weight_kind(self.w), weight_kind(self.wf)
 
-    def _rows(self, P: int, ts: np.ndarray) -> np.ndarray:
-        return P + ts[:, None, None] - self.shift[None]
-
-
-def prod_forward(g: ProdGroup, Vp: np.ndarray, P: int, ts: np.ndarray) -> np.ndarray:
-    """a = prod_k w_k * value_k for steps ts: (len(ts), N, n)."""
-    vals = Vp[g._rows(P, ts), :, g.src[None]]          # (T', n, K, N)
-    return (vals * g.W[None, :, :, None]).prod(axis=2).transpose(0, 2, 1)
+    def covers(self, n_sum: int) -> bool:
+        return self.lo == 0 and self.hi == n_sum
 
 
-def prod_backward(g: ProdGroup, Vp: np.ndarray, dVp: np.ndarray, P: int, ts: np.ndarray,
-                  dA: np.ndarray) -> np.ndarray:
-    """Scatter d loss / d sources into dVp; return d loss / d W (n, K) summed over ts and N."""
-    rows = g._rows(P, ts)
-    vals = Vp[rows, :, g.src[None]]                     # (T', n, K, N)
-    f = vals * g.W[None, :, :, None]
-    excl = _exclusive_products(f)
-    dfac = dA.transpose(0, 2, 1)[:, :, None, :] * excl  # (T', n, K, N)
-    dW = (dfac * vals).sum(axis=(0, 3))
-    np.add.at(dVp, (rows, slice(None), g.src[None]), dfac * g.W[None, :, :, None])
-    return dW
+def diag_forward_op(b: DiagBlock, Vp, P: int, T: int, R: int, N: int, write: bool):
+    ix, wf, kind = cols(R, b.lo, b.hi), b.wf, b.fkind
+    read = reader(Vp, P, T, b.shift, b.src, R, N)
+    tmp = np.empty(shape(R, b.hi - b.lo, N), dtype=Vp.dtype) \
+        if kind == "vec" and not write else None
+
+    def diag(i, out):
+        v = read(i)
+        acc = out[ix]
+        if write:
+            scaled(v, kind, wf, acc)
+        elif kind == "one":
+            np.add(acc, v, out=acc)
+        elif kind == "neg":
+            np.subtract(acc, v, out=acc)
+        else:
+            np.multiply(v, wf, out=tmp)
+            np.add(acc, tmp, out=acc)
+    return diag
 
 
-def _exclusive_products(f: np.ndarray) -> np.ndarray:
-    """For each k along axis 2, the product of every other factor (exact with zeros)."""
-    left = np.ones_like(f)
-    right = np.ones_like(f)
-    if f.shape[2] > 1:
-        left[:, :, 1:] = np.cumprod(f[:, :, :-1], axis=2)
-        right[:, :, :-1] = np.cumprod(f[:, :, :0:-1], axis=2)[:, :, ::-1]
-    return left * right
+def scaled(v: np.ndarray, kind: str, w: np.ndarray, out: np.ndarray) -> None:
+    """out = w * v (w a column of weights of the given kind)."""
+    if kind == "one":
+        np.copyto(out, v)
+    elif kind == "neg":
+        np.negative(v, out=out)
+    else:
+        np.multiply(v, w, out=out)
+
+
+def diag_backward_op(b: DiagBlock, G, P: int, T: int, R: int, N: int):
+    ix, w, kind = cols(R, b.lo, b.hi), b.w, b.kind
+    add = adder(G, P, T, b.shift, b.src, b.unique)
+    tmp = np.empty(shape(R, b.hi - b.lo, N), dtype=G.dtype)
+
+    def diag(i, dA):
+        d = dA[ix]
+        if kind == "one":
+            add(i, d)
+        elif kind == "neg":
+            np.negative(d, out=tmp)
+            add(i, tmp)
+        else:
+            np.multiply(d, w, out=tmp)
+            add(i, tmp)
+    return diag
+
+
+def diag_wgrad(b: DiagBlock, Vp: np.ndarray, r0: int, r1: int, dA: np.ndarray,
+               cols=None) -> np.ndarray:
+    v = rows_of(Vp, r0, r1, b.shift, b.src)
+    return np.einsum("rjn,rjn->j", v, dA[:, b.lo:b.hi])
+
+
+def forward_op(b, Vp, P, T, R, N, write):
+    fn = diag_forward_op if isinstance(b, DiagBlock) else sum_forward_op
+    return fn(b, Vp, P, T, R, N, write)
+
+
+def backward_op(b, G, P, T, R, N):
+    return (diag_backward_op if isinstance(b, DiagBlock) else sum_backward_op)(b, G, P, T, R, N)
+
+
+def wgrad(b, Vp, r0, r1, dA, cols) -> np.ndarray:
+    return (diag_wgrad if isinstance(b, DiagBlock) else sum_wgrad)(b, Vp, r0, r1, dA, cols)

@@ -14,21 +14,20 @@ from operator import itemgetter
 
 import numpy as np
 
-from . import blas
-from .blocks import ProdGroup, SumBlock
-from .program import Level, Phase, Program, field_values
+from . import blas, families
+from .program import ACT_ORDER, FOLD, Level, Phase, Program, field_values
 from .structure import EdgeIndex, generations, split_phases
+from .wiring import Wires, build_blocks
 
-DENSE_MIN = 4096        # a block with at most this many weight slots is always dense
-DENSE_DENSITY = 0.05    # larger blocks are dense when at least this fraction are edges
-SLICE_SLACK = (2, 16)   # dense rows over a column range when span <= 2 * sources + 16
 CACHE_ATTR = "_engine_cache"
 
 
 def compile(net, dtype="float64", cache: bool = True,  # noqa: A001 (the API's name)
             validate: bool = False) -> Program:
     """The network compiled for the engine (the cached program when the structure is the same;
-    its parameters are refreshed in place when only they changed)."""
+    its parameters are refreshed in place when only they changed). The program recognises
+    structure (families, one-to-one wiring, products on aligned columns); `build(net,
+    fast=False)` gives the general path, which every fast path must agree with."""
     dtype = np.dtype(dtype)
     store = getattr(net, CACHE_ATTR, None)
     if not isinstance(store, dict):
@@ -53,7 +52,8 @@ class _Graph:
     eu: np.ndarray         # source number of each edge
     ev: np.ndarray         # target number
     shift: np.ndarray      # read t - shift (reverse-time targets: t + delay)
-    edge_attrs: list
+    weight: np.ndarray     # per edge
+    edge_trainable: np.ndarray
     reverse: np.ndarray    # per node: a reverse-time neuron
     product: np.ndarray    # per node: a product neuron
     act: np.ndarray        # per node: its activation's index in act_names (-1: an input)
@@ -84,7 +84,8 @@ def _extract(net) -> _Graph:
     n_in = len(net.inputs)
     table = _node_table(attrs[n_in:], n_in)
     shift = np.where(table["reverse"][ev], -d, d) if E else d
-    return _Graph(names, n_in, edges, eu, ev, shift, data, **table)
+    weight, trainable = field_values(data, {"weight": np.float64, "trainable": bool})
+    return _Graph(names, n_in, edges, eu, ev, shift, weight, trainable, **table)
 
 
 NODE_FIELDS = ("direction", "aggregate", "activation", "bias", "initial", "trainable",
@@ -126,14 +127,15 @@ def _edges_and_delays(delays: dict, adjacency: list, E: int) -> tuple[list, np.n
     return edges, np.fromiter(map(delays.__getitem__, edges), dtype=np.intp, count=E)
 
 
-def build(net, dtype="float64", validate: bool = False) -> Program:
+def build(net, dtype="float64", validate: bool = False, fast: bool = True) -> Program:
     """A fresh program for the network (no cache). The model keeps the network valid through
-    its edits; `validate` runs its full check first as well."""
+    its edits; `validate` runs its full check first as well. `fast=False` recognises no
+    structure (no families, no one-to-one blocks, products as padded tables)."""
     blas.warm_up()
     if validate:
         net.validate()
     with _gc_paused():
-        return _build(net, np.dtype(dtype))
+        return _build(net, np.dtype(dtype), fast)
 
 
 @contextmanager
@@ -150,14 +152,15 @@ def _gc_paused():
             gc.enable()
 
 
-def _build(net, dtype: np.dtype) -> Program:
+def _build(net, dtype: np.dtype, fast: bool) -> Program:
     gr = _extract(net)
-    prog = Program(dtype)
+    prog = Program(dtype, fast)
     prog.inputs, prog.outputs, prog.n_in = net.inputs, net.outputs, gr.n_in
-    _assign_columns(prog, gr, _plan_phases(gr))
+    plan = _plan_phases(gr)
+    fam, pos, relations = _layout(gr, plan, fast)
+    _assign_columns(prog, gr, plan)
     prog.edges = gr.edges
-    _build_blocks(prog, gr)
-    _fold_tanh_levels(prog)
+    build_blocks(prog, _wires(prog, gr, fam, pos), relations)
     prog.out_cols = np.array([prog.col[n] for n in prog.outputs], dtype=np.intp)
     _parameters(prog, gr)
     prog.structure_version = net.structure_version
@@ -167,7 +170,7 @@ def _build(net, dtype: np.dtype) -> Program:
 
 def _plan_phases(gr: _Graph) -> list[tuple[str, bool, list]]:
     """[(kind, reverse, levels as arrays of node numbers)] in evaluation order."""
-    n, rev, prod, act = len(gr.names), gr.reverse, gr.product, gr.act
+    n, rev = len(gr.names), gr.reverse
     is_node = np.arange(n) >= gr.n_in
     same_step = gr.shift == 0
     everything = np.ones(len(gr.eu), dtype=bool)
@@ -182,15 +185,71 @@ def _plan_phases(gr: _Graph) -> list[tuple[str, bool, list]]:
             keep = same_step if kind == "sequential" else everything
             level = generations(index, keep, mask, gr.names)
             nodes = np.flatnonzero(mask)
-            nodes = nodes[np.lexsort((nodes, act[nodes], prod[nodes], level[nodes]))]
+            nodes = nodes[np.argsort(level[nodes], kind="stable")]
             cuts = np.flatnonzero(np.diff(level[nodes])) + 1
             plan.append((kind, reverse, np.split(nodes, cuts)))
     return plan
 
 
+def _layout(gr: _Graph, plan, fast: bool):
+    """Order each level of the plan in place: sum neurons, then products; by activation
+    (ACT_ORDER); then (fast path) by family and position inside it, products also by their
+    number of factors and time shifts, so one-to-one wiring lines up. Returns the families,
+    positions and one-to-one relations (None, None, [] on the general path)."""
+    n, E = len(gr.names), len(gr.eu)
+    level_id = np.full(n, -1, dtype=np.intp)
+    lvs = [lv for _, _, levels in plan for lv in levels]
+    for k, nodes in enumerate(lvs):
+        level_id[nodes] = k
+    rank = np.arange(n)
+    act_rank = np.array([ACT_ORDER.index(a) for a in gr.act_names] + [-1],
+                        dtype=np.intp)[gr.act]
+    prod = gr.product.astype(np.intp)
+    fam = pos = None
+    relations: list = []
+    zeros = np.zeros(n, dtype=np.intp)
+    keys = [zeros, zeros, zeros, rank]                # position, family, shifts, factors
+    if fast:
+        base = (level_id * 2 + prod) * len(ACT_ORDER) + act_rank
+        fam = families.colours(base, gr.eu, gr.ev, families.edge_keys(gr.shift,
+                                                                     gr.edge_trainable))
+        relations = families.bijections(fam, gr.eu, gr.ev, gr.shift, np.arange(E))
+        pos = families.positions(fam, rank, gr.eu, gr.ev, relations)
+        keys = _family_keys(gr, fam, pos, rank, prod)
+    nodes = np.concatenate(lvs) if lvs else np.zeros(0, dtype=np.intp)
+    within, famkey, sig, K = (k[nodes] for k in keys)
+    nodes = nodes[np.lexsort((within, famkey, sig, K, act_rank[nodes], prod[nodes],
+                              level_id[nodes]))]
+    k = 0
+    for _, _, levels in plan:
+        for i, lv in enumerate(levels):
+            levels[i] = nodes[k:k + len(lv)]
+            k += len(lv)
+    return fam, pos, relations
+
+
+def _family_keys(gr: _Graph, fam, pos, rank, prod) -> list[np.ndarray]:
+    """Sort keys per node: position in family, family (its first member's rank; -1 for lone
+    products, which are grouped by factors and shifts instead), time-shift signature and
+    number of factors (products)."""
+    size = np.bincount(fam)
+    first = np.full(len(size), len(rank), dtype=np.intp)
+    np.minimum.at(first, fam, rank)
+    grouped = size[fam] >= 2
+    famkey = np.where(grouped, first[fam], np.where(prod == 1, -1, rank))
+    within = np.where(grouped, pos, rank)
+    into_prod = gr.product[gr.ev]
+    K = np.bincount(gr.ev[into_prod], minlength=len(rank))
+    sig = np.zeros(len(rank), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        np.add.at(sig, gr.ev[into_prod], families.edge_keys(gr.shift[into_prod],
+                                                           np.zeros(int(into_prod.sum()), bool))
+                  * np.uint64(0x9E3779B97F4A7C15))
+    return [within, famkey, sig, K]
+
+
 def _assign_columns(prog: Program, gr: _Graph, plan) -> None:
-    """Columns: the inputs, then the plan's levels in order. Within a level the sum neurons
-    come first and neurons of one activation are adjacent (the plan sorts them so), so a
+    """Columns: the inputs, then the plan's levels in order (each ordered by _layout), so a
     level's activations are a few column ranges."""
     members = [m for _, _, lvs in plan for m in lvs]
     order = np.concatenate(members) if members else np.zeros(0, dtype=np.intp)
@@ -207,17 +266,20 @@ def _assign_columns(prog: Program, gr: _Graph, plan) -> None:
     run[starts] = True
     run_lo = np.flatnonzero(run)
     run_hi = np.append(run_lo[1:], len(order))
-    runs = list(zip(run_lo.tolist(), run_hi.tolist(),
-                    [gr.act_names[a] for a in act[run_lo].tolist()]))
+    names = [gr.act_names[a] for a in act[run_lo].tolist()]
+    runs = list(zip(run_lo.tolist(), run_hi.tolist(), names))
+    fold = np.ones(len(order), dtype=prog.dtype)
+    for lo, hi, name in runs:
+        fold[lo:hi] = FOLD.get(name, 1.0)
     first_run = np.searchsorted(run_lo, starts).tolist() + [len(runs)]
     n_sum = np.add.reduceat(~prod, starts).tolist() if len(order) else []
     k = 0
     for kind, reverse, lvs in plan:
         phase = Phase(kind, reverse, [], n_in + int(starts[k]), 0)
         for _ in lvs:
-            lo = int(starts[k])
+            lo, hi = int(starts[k]), int(starts[k] + sizes[k])
             acts = [(a - lo, b - lo, name) for a, b, name in runs[first_run[k]:first_run[k + 1]]]
-            phase.levels.append(Level(n_in + lo, n_in + lo + int(sizes[k]), int(n_sum[k]), acts,
+            phase.levels.append(Level(n_in + lo, n_in + hi, int(n_sum[k]), acts, fold[lo:hi],
                                       np.zeros(n_sum[k], dtype=prog.dtype)))
             k += 1
         phase.c1 = phase.levels[-1].c1
@@ -226,137 +288,33 @@ def _assign_columns(prog: Program, gr: _Graph, plan) -> None:
     prog.init_row[prog.one] = 1.0
 
 
-def _fold_tanh_levels(prog: Program) -> None:
-    """float64 swept levels made only of tanh sum neurons compute 2a directly (see
-    activations.tanh_folded)."""
-    if prog.dtype != np.float64:
-        return
-    for ph in prog.phases:
-        if ph.kind == "sequential":
-            for lv in ph.levels:
-                if lv.prod is None and lv.acts == [(0, lv.width, "tanh")]:
-                    lv.set_fold(2.0)
+def _wires(prog: Program, gr: _Graph, fam, pos) -> Wires:
+    col_of = np.array([prog.col[n] for n in gr.names], dtype=np.intp)
+    src, tgt, shift = col_of[gr.eu], col_of[gr.ev], gr.shift
+    prog.P = max(0, int(shift.max(initial=0)))
+    prog.Q = max(0, int(-shift.min(initial=0)))
+    level_of = np.full(prog.C, -1, dtype=np.intp)
+    phase_of = np.full(prog.C, -1, dtype=np.intp)
+    for k, lv in enumerate(prog.levels()):
+        level_of[lv.c0:lv.c1] = k
+    for p, ph in enumerate(prog.phases):
+        phase_of[ph.c0:ph.c1] = p
+    seq = np.array([ph.kind == "sequential" for ph in prog.phases] + [False], dtype=bool)
+    internal = (phase_of[src] == phase_of[tgt]) & seq[phase_of[tgt]]
+    fam_col = pos_col = None
+    if fam is not None:
+        fam_col, pos_col = np.zeros(prog.C, dtype=np.intp), np.zeros(prog.C, dtype=np.intp)
+        fam_col[col_of], pos_col[col_of] = fam, pos
+        fam_col[prog.one] = fam.max(initial=-1) + 1
+    return Wires(src, tgt, shift, gr.product[gr.ev], internal, level_of[tgt], fam_col,
+                 pos_col)
 
 
 def _parameters(prog: Program, gr: _Graph) -> None:
     """The trainable mask and the parameter values (theta) from the network."""
     cols = gr.columns
     prog.has_bias = ~gr.product[cols]
-    weights, trainable = field_values(gr.edge_attrs, {"weight": np.float64, "trainable": bool})
-    prog.set_theta(np.concatenate([weights, np.where(prog.has_bias, gr.bias[cols], 0.0),
+    prog.set_theta(np.concatenate([gr.weight, np.where(prog.has_bias, gr.bias[cols], 0.0),
                                    gr.initial[cols]]))
-    prog.trainable = np.concatenate([trainable, gr.trainable[cols] & prog.has_bias,
+    prog.trainable = np.concatenate([gr.edge_trainable, gr.trainable[cols] & prog.has_bias,
                                      gr.initial_trainable[cols]])
-
-
-# ---------------------------------------------------------------------- edges -> blocks
-def _build_blocks(prog: Program, gr: _Graph) -> None:
-    level_of, phase_of = _level_index(prog)
-    col_of = np.array([prog.col[n] for n in gr.names], dtype=np.intp)
-    src, tgt, shift = col_of[gr.eu], col_of[gr.ev], gr.shift
-    prog.P = max(0, int(shift.max(initial=0)))
-    prog.Q = max(0, int(-shift.min(initial=0)))
-    lid = level_of[tgt]
-    is_prod = gr.product[gr.ev]
-    internal = _internal(prog, phase_of, src, tgt)
-    all_levels = [lv for ph in prog.phases for lv in ph.levels]
-    _sum_blocks(prog, all_levels, src, tgt, shift, lid, internal, ~is_prod)
-    _prod_groups(prog, all_levels, src, tgt, shift, lid, is_prod)
-
-
-def _level_index(prog: Program) -> tuple[np.ndarray, np.ndarray]:
-    """Per column: its level's index over all phases, and its phase's index (-1 for inputs)."""
-    level_of = np.full(prog.C, -1, dtype=np.intp)
-    phase_of = np.full(prog.C, -1, dtype=np.intp)
-    k = 0
-    for p, ph in enumerate(prog.phases):
-        phase_of[ph.c0:ph.c1] = p
-        for lv in ph.levels:
-            level_of[lv.c0:lv.c1] = k
-            k += 1
-    return level_of, phase_of
-
-
-def _internal(prog: Program, phase_of: np.ndarray, src, tgt) -> np.ndarray:
-    seq = np.array([ph.kind == "sequential" for ph in prog.phases] + [False], dtype=bool)
-    return (phase_of[src] == phase_of[tgt]) & seq[phase_of[tgt]]
-
-
-def _sum_blocks(prog, all_levels, src, tgt, shift, lid, internal, mask) -> None:
-    """Group the sum edges by (level, shift, internal) into blocks; sources sorted within a
-    group, so each group's distinct sources and their ranks come from one vectorised pass."""
-    eids = np.flatnonzero(mask)
-    if not len(eids):
-        return
-    eids = eids[np.lexsort((src[eids], internal[eids], shift[eids], lid[eids]))]
-    key = np.stack([lid[eids], shift[eids], internal[eids]])
-    new_group = np.ones(len(eids), dtype=bool)
-    new_group[1:] = (key[:, 1:] != key[:, :-1]).any(axis=0)
-    s = src[eids]
-    new_src = new_group.copy()
-    new_src[1:] |= s[1:] != s[:-1]
-    rank = np.cumsum(new_src) - 1                   # distinct-source number, over all groups
-    starts = np.flatnonzero(new_group)
-    ends = np.append(starts[1:], len(eids))
-    gid = np.cumsum(new_group) - 1                  # each edge's group
-    # per group: level, width, distinct sources, their range, edges; then the block's kind
-    g_lid = lid[eids[starts]]
-    c0 = np.array([lv.c0 for lv in all_levels], dtype=np.intp)
-    n_sum = np.array([lv.n_sum for lv in all_levels], dtype=np.intp)[g_lid]
-    first, last = s[starts], s[ends - 1]
-    k, nnz, span = rank[ends - 1] - rank[starts] + 1, ends - starts, last - first + 1
-    coo = (k * n_sum > DENSE_MIN) & (nnz < DENSE_DENSITY * k * n_sum)
-    sliced = ~coo & (span <= SLICE_SLACK[0] * k + SLICE_SLACK[1])
-    t_local = tgt[eids] - c0[lid[eids]]
-    row = np.where(sliced[gid], s - first[gid], rank - rank[starts][gid])
-    fpos = row * n_sum[gid] + t_local
-    groups = zip(starts.tolist(), ends.tolist(), g_lid.tolist(), shift[eids[starts]].tolist(),
-                 internal[eids[starts]].tolist(), (last >= prog.n_in).tolist(), coo.tolist(),
-                 sliced.tolist(), first.tolist(), last.tolist(), k.tolist(), n_sum.tolist())
-    for a, b, g, sh, inside, grad, is_coo, is_slice, lo, hi, kk, width in groups:
-        part = eids[a:b]
-        if is_coo:
-            block = _coo_block(prog, s[a:b], t_local[a:b], part, sh, grad)
-        elif is_slice:
-            block = SumBlock(sh, "slice", slice(lo, hi + 1),
-                             np.zeros((hi - lo + 1, width), dtype=prog.dtype), part, fpos[a:b],
-                             needs_grad=grad)
-        else:
-            block = SumBlock(sh, "gather", s[a:b][new_src[a:b]],
-                             np.zeros((kk, width), dtype=prog.dtype), part, fpos[a:b],
-                             needs_grad=grad)
-        block.internal = inside
-        all_levels[g].blocks.append(block)
-
-
-def _coo_block(prog: Program, srcs, tgts, eids, s: int, needs_grad: bool) -> SumBlock:
-    order = np.argsort(tgts, kind="stable")
-    es, et, eids = srcs[order], tgts[order], eids[order]
-    tuniq, tstart = np.unique(et, return_index=True)
-    perm_s = np.argsort(es, kind="stable")
-    suniq, sstart = np.unique(es[perm_s], return_index=True)
-    W = np.zeros(len(eids), dtype=prog.dtype)
-    return SumBlock(s, "coo", es, W, eids, np.arange(len(eids)), needs_grad=needs_grad,
-                    et=et, tuniq=tuniq, tstart=tstart, perm_s=perm_s, suniq=suniq, sstart=sstart)
-
-
-def _prod_groups(prog, all_levels, src, tgt, shift, lid, is_prod) -> None:
-    by_level: dict[int, list[int]] = {}
-    for i in np.flatnonzero(is_prod):
-        by_level.setdefault(int(lid[i]), []).append(int(i))
-    for k, lv in enumerate(all_levels):
-        n = lv.width - lv.n_sum
-        if n == 0:
-            continue
-        edges = by_level.get(k, [])
-        rows = [int(tgt[i]) - lv.c0 - lv.n_sum for i in edges]
-        K = max(np.bincount(np.array(rows, dtype=np.intp), minlength=1).max(initial=0), 1)
-        g = ProdGroup(lv.n_sum, np.full((n, K), prog.one, dtype=np.intp),
-                      np.zeros((n, K), dtype=np.intp), np.ones((n, K), dtype=prog.dtype),
-                      np.array(edges, dtype=np.intp), np.zeros(len(edges), dtype=np.intp))
-        fill = [0] * n
-        for j, (i, r) in enumerate(zip(edges, rows)):
-            g.src[r, fill[r]], g.shift[r, fill[r]] = src[i], shift[i]
-            g.fpos[j] = r * K + fill[r]
-            fill[r] += 1
-        lv.prod = g

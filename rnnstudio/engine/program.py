@@ -1,9 +1,16 @@
 """The compiled program: frozen index arrays and weight blocks, built once per structure.
 
-Values live in one array Vp of shape (P + T + Q, N, C): P leading and Q trailing padding steps
-hold the values "before the start" / "after the end" (the initial values; 0 for inputs), so a
-read at t - s is always Vp[P + t - s]. Columns: the inputs, then every other node grouped by
-phase and level (each level is a contiguous column range), then one constant-1 column.
+Values live in one array Vp of shape (P + T + Q, C, N): steps, columns, sequences. P leading
+and Q trailing padding steps hold the values "before the start" / "after the end" (the initial
+values; 0 for inputs), so a read at t - s is always Vp[P + t - s]. Columns: the inputs, then
+every other node grouped by phase and level (each level is a contiguous column range), then one
+constant-1 column. One step's values of a range of columns, Vp[row, a:b], are contiguous: the
+elementwise work of a level runs on whole blocks of memory.
+
+Within a level the sum neurons come first, then the product neurons; each part is ordered by
+activation (sigmoid, tanh, relu, identity), then by family (see families.py), then by position
+inside the family, so that one-to-one wiring and the factors of products line up as column
+ranges.
 
 All parameters also live in one flat float64 vector theta = [weights | biases | initials]
 (weights in `edges` order, biases and initials in `nodes` order); `set_theta` scatters it into
@@ -19,7 +26,9 @@ from operator import itemgetter
 
 import numpy as np
 
-from .blocks import ProdGroup, SumBlock
+ACT_ORDER = ("sigmoid", "tanh", "relu", "identity")   # the order of activations in a level
+FOLD = {"sigmoid": -1.0}   # pre-activations computed times this factor (see activations.py)
+KEEP_BYTES = 16 << 20      # release() keeps work buffers up to this size
 
 
 def field_values(records: list[dict], fields: dict[str, type]) -> list[np.ndarray]:
@@ -47,26 +56,29 @@ class Level:
     c1: int                        # one past the last column
     n_sum: int                     # sum neurons come first, then product neurons
     acts: list                     # [(lo, hi, activation)] local column ranges
+    fold: np.ndarray               # (width,) factor of each column's computed pre-activation
     bias: np.ndarray               # (n_sum,)
-    blocks: list = field(default_factory=list)
-    prod: ProdGroup | None = None
-    fold: float = 1.0              # swept tanh levels run on 2a: bias_f = 2 * bias, Wf = 2 * W
-    bias_f: np.ndarray | None = None
+    blocks: list = field(default_factory=list)   # SumBlock / DiagBlock into the sum neurons
+    prods: list = field(default_factory=list)    # ProdFamily / ProdGroup
+    bias_f: np.ndarray | None = None             # (n_sum, 1): fold * bias
+    has_bias: bool = False                       # some bias is not 0
 
     def __post_init__(self):
-        self.bias_f = self.bias
-
-    def set_fold(self, fold: float) -> None:
-        """Compute this level's pre-activations scaled by `fold` in the forward sweep (exact
-        for powers of 2); tanh then needs no extra multiplication per step."""
-        self.fold = fold
-        self.bias_f = self.bias if fold == 1.0 else np.empty_like(self.bias)
-        for b in self.blocks:
-            b.set_fold(fold)
+        self.bias_f = np.zeros((self.n_sum, 1), dtype=self.bias.dtype)
 
     @property
     def width(self) -> int:
         return self.c1 - self.c0
+
+    @property
+    def nonlinear(self) -> bool:
+        """Some column has an activation other than identity (its derivative is not 1)."""
+        return any(name != "identity" for _, _, name in self.acts)
+
+    def set_bias(self, bias: np.ndarray) -> None:
+        self.bias[:] = bias
+        np.multiply(self.bias, self.fold[:self.n_sum], out=self.bias_f[:, 0])
+        self.has_bias = bool(self.bias.any())
 
 
 @dataclass
@@ -81,8 +93,9 @@ class Phase:
 class Program:
     """A network compiled for the engine; see the module docstring for the layout."""
 
-    def __init__(self, dtype):
+    def __init__(self, dtype, fast: bool = True):
         self.dtype = np.dtype(dtype)
+        self.fast = fast                      # structure recognised (False: the general path)
         self.n_in = 0
         self.inputs: list[str] = []
         self.outputs: list[str] = []
@@ -143,13 +156,15 @@ class Program:
                  "levels": [self.nodes[lv.c0 - self.n_in:lv.c1 - self.n_in] for lv in ph.levels]}
                 for ph in self.phases]
 
+    def levels(self):
+        for ph in self.phases:
+            yield from ph.levels
+
     # ------------------------------------------------------------------ parameters
     def blocks(self):
-        for ph in self.phases:
-            for lv in ph.levels:
-                yield from lv.blocks
-                if lv.prod is not None:
-                    yield lv.prod
+        for lv in self.levels():
+            yield from lv.blocks
+            yield from lv.prods
 
     def set_theta(self, theta: np.ndarray) -> None:
         """Write the flat parameter vector into the weight blocks, biases and initial values."""
@@ -157,12 +172,9 @@ class Program:
         for b in self.blocks():
             b.set_weights(self.theta)
         E, S, n_in = self.E, self.S, self.n_in
-        for ph in self.phases:
-            for lv in ph.levels:
-                i0 = E + lv.c0 - n_in
-                lv.bias[:] = self.theta[i0:i0 + lv.n_sum]
-                if lv.fold != 1.0:
-                    np.multiply(lv.bias, lv.fold, out=lv.bias_f)
+        for lv in self.levels():
+            i0 = E + lv.c0 - n_in
+            lv.set_bias(self.theta[i0:i0 + lv.n_sum])
         self.init_row[n_in:n_in + S] = self.theta[E + S:E + 2 * S]
 
     def theta_from_net(self, net) -> np.ndarray:
@@ -191,9 +203,10 @@ class Program:
         }
 
     # ------------------------------------------------------------------ work buffers
-    def workspace(self, key, shape, dtype=None) -> np.ndarray:
-        """A reusable per-thread buffer (contents undefined) for `key` and `shape`; the two
-        most recent shapes of each key are kept (truncated BPTT alternates two lengths)."""
+    def workspace(self, key, shape, dtype=None, zero: bool = False) -> np.ndarray:
+        """A reusable per-thread buffer for `key` and `shape` (contents undefined unless `zero`);
+        the two most recent shapes of each key are kept (truncated BPTT alternates two
+        lengths)."""
         store = getattr(self._local, "buffers", None)
         if store is None:
             store = self._local.buffers = {}
@@ -202,12 +215,25 @@ class Program:
             if buf.shape == shape:
                 if i:
                     kept.insert(0, kept.pop(i))
+                if zero:
+                    buf.fill(0)
                 return buf
-        buf = np.empty(shape, dtype=dtype or self.dtype)
+        buf = (np.zeros if zero else np.empty)(shape, dtype=dtype or self.dtype)
         kept.insert(0, buf)
         del kept[2:]
         return buf
 
-    def scratch(self, shape) -> np.ndarray:
-        """A reusable per-thread temporary of `shape` (one per shape)."""
-        return self.workspace("scratch", shape)
+    def release(self, keep_bytes: int = 0) -> None:
+        """Drop this thread's work buffers larger than `keep_bytes` (all of them by default)."""
+        store = getattr(self._local, "buffers", None)
+        if not store:
+            return
+        for key in list(store):
+            store[key] = [b for b in store[key] if b.nbytes <= keep_bytes]
+            if not store[key]:
+                del store[key]
+
+    def workspace_bytes(self) -> int:
+        """Bytes held in this thread's work buffers."""
+        store = getattr(self._local, "buffers", None) or {}
+        return sum(b.nbytes for kept in store.values() for b in kept)

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .blocks import block_forward, prod_forward
 from .compiler import compile
-from .forward import activate, level_all_steps, sweep
+from .forward import run_phase
+from .ops import level_ops
 
 
 class Simulator:
@@ -59,27 +59,26 @@ class Simulator:
         return None if self.X is None else self.X.shape[0]
 
     def _alloc(self, cap: int) -> None:
+        """Room for `cap` steps (values: (P + cap + Q, C, N)); the step plan reads it."""
         p = self.prog
         self._cap = cap
-        V = np.empty((p.P + cap + p.Q, self.batch, p.C), dtype=p.dtype)
-        V[:] = p.init_row
+        V = np.empty((p.P + cap + p.Q, p.C, self.batch), dtype=p.dtype)
+        V[:] = p.init_row[None, :, None]
         if getattr(self, "_V", None) is not None and self._computed:
             V[:p.P + self._computed] = self._V[:p.P + self._computed]
         self._V = V
         if self.X is not None:
-            V[p.P:p.P + cap, :, :p.n_in] = self.X
+            V[p.P:p.P + cap, :p.n_in] = self.X.transpose(0, 2, 1)
+        self._plan = [(V[p.P:p.P + cap, lv.c0:lv.c1],
+                       level_ops(lv, V, p.P, cap, 1, self.batch, lv.blocks, False, True))
+                      for ph in p.phases if not ph.reverse for lv in ph.levels]
 
     def _reverse_sweep(self) -> None:
         p, T = self.prog, self.X.shape[0]
         with np.errstate(over="ignore"):
             for ph in p.phases:
-                if not ph.reverse:
-                    continue
-                if ph.kind == "parallel":
-                    for lv in ph.levels:
-                        level_all_steps(p, lv, self._V, T)
-                else:
-                    sweep(p, ph, self._V, T)
+                if ph.reverse:
+                    run_phase(p, ph, self._V, T, self.batch)
 
     # ------------------------------------------------------------------ stepping
     def step(self, x_t=None) -> np.ndarray:
@@ -136,13 +135,13 @@ class Simulator:
         row = self._V[p.P + t]
         if x_t is not None:
             self._single = np.ndim(x_t) == 1 and self.batch == 1
-            x = np.broadcast_to(np.asarray(x_t, dtype=p.dtype), (self.batch, p.n_in))
-            same = np.array_equal(x, row[:, :p.n_in])
+            x = np.broadcast_to(np.asarray(x_t, dtype=p.dtype), (self.batch, p.n_in)).T
+            same = np.array_equal(x, row[:p.n_in])
             if same and (t < self._computed):
                 return
             if self._has_reverse and not same:
                 raise ValueError("with reverse-time neurons the inputs come from the held X")
-            row[:, :p.n_in] = x
+            row[:p.n_in] = x
         elif self.X is None:
             raise ValueError("step: x_t is required when the simulator holds no sequence")
         elif t < self._computed:
@@ -151,13 +150,13 @@ class Simulator:
         self._computed = t + 1
 
     def _compute(self, t: int) -> None:
-        p, V = self.prog, self._V
-        V[p.P + t, :, p.one] = 1.0
+        """Every forward-time level at step t, each reading its blocks directly."""
+        self._V[self.prog.P + t, self.prog.one] = 1.0
         with np.errstate(over="ignore"):
-            for ph in p.phases:
-                if not ph.reverse:
-                    for lv in ph.levels:
-                        _level_at(p, lv, V, t)
+            for values, ops in self._plan:
+                out = values[t]
+                for op in ops:
+                    op(t, out)
 
     # ------------------------------------------------------------------ reading
     def values(self, t: int | None = None) -> dict[str, np.ndarray]:
@@ -169,7 +168,7 @@ class Simulator:
             raise IndexError(f"step {t} has not been computed")
         p = self.prog
         row = self._V[p.P + t]
-        out = {n: row[:, p.col[n]].copy() for n in p.col}
+        out = {n: row[p.col[n]].copy() for n in p.col}
         if t == self.t and self.micro:
             for n in self.order[self.micro:]:
                 out[n][:] = np.nan
@@ -181,23 +180,13 @@ class Simulator:
         back this also covers the steps after t)."""
         p = self.prog
         vals = self._V[p.P:p.P + self._computed]
-        return {n: vals[:, :, c].copy() for n, c in p.col.items()}
+        return {n: vals[:, c].copy() for n, c in p.col.items()}
 
     def outputs(self, t: int) -> np.ndarray:
         return self._outputs(t)
 
     def _outputs(self, t: int) -> np.ndarray:
         p = self.prog
-        out = self._V[p.P + t][:, p.out_cols].copy()
+        out = self._V[p.P + t][p.out_cols].T.copy()
         return out[0] if self._single else out
 
-
-def _level_at(prog, lv, V: np.ndarray, t: int) -> None:
-    """One level at one step, reading every block directly (no precomputed parts)."""
-    row = prog.P + t
-    sums = np.empty((V.shape[1], lv.n_sum), dtype=prog.dtype)
-    sums[:] = lv.bias
-    for b in lv.blocks:
-        block_forward(b, V[row - b.shift], sums)
-    prods = prod_forward(lv.prod, V, prog.P, np.array([t]))[0] if lv.prod is not None else None
-    activate(lv, sums, prods, V[row][:, lv.c0:lv.c1])

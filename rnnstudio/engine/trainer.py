@@ -6,6 +6,11 @@ network at the end (write_back=True), or by the UI thread with trainer.write_bac
 be called from any thread: training stops before the next chunk. A non-finite loss or gradient,
 or parameters beyond 1e12, stop training and restore the last parameters that gave a finite loss
 and gradient; history["stopped_reason"] says why. The same seed gives the same result.
+
+Memory: a training step needs the values of every step, their gradients and a chunk of
+derivatives (about twice the value array, T x batch x nodes numbers). train_step keeps those
+buffers while the trainer lives (the next step reuses them); fit releases them when it returns.
+Only the gradients of trainable parameters are computed.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ class Trainer:
         if train_initials:
             mask[self.program.E + self.program.S:] = True
         self.index = np.flatnonzero(mask)
+        self._need = mask               # gradients of the other parameters are not computed
         self.optimizer = optimizers.make(optimizer, self.index, lr, momentum)
         self.rng = np.random.default_rng(seed)
         self._stop = threading.Event()
@@ -87,6 +93,7 @@ class Trainer:
                     break
         finally:
             self._stop.clear()
+            self.program.release()
             history["seconds"] = time.perf_counter() - start
             history["stopped_reason"] = self.stopped_reason
         if write_back:
@@ -168,8 +175,8 @@ class Trainer:
             if n == 0:
                 norms.append(np.zeros(tr.T))
                 continue
-            g, dVp = backward(tr, dY)
-            norms.append(norms_through_time(self.program, dVp, tr.T))
+            g, G = backward(tr, dY, self._need)
+            norms.append(norms_through_time(self.program, G, tr.T))
             gnorm = self._update(loss, g)
             total, count = total + loss * n, count + n
         return (total / count if count else 0.0), count, gnorm, np.concatenate(norms)
