@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .backward import backward, norms_through_time
+from .backward import backward
 from .compiler import compile
 from .forward import forward
 from .losses import loss_and_grad
@@ -78,7 +78,7 @@ def gradients(net, X, Y, loss: str = "mse", dtype="float64") -> tuple[float, Gra
         raise ValueError(f"Y covers {Y.shape[:2]} (T, N) but X covers {X.shape[:2]}")
     tr = forward(prog, X)
     value, dY = loss_and_grad(loss, tr.outputs(), Y)
-    g, G = backward(tr, dY)
-    grads = Grads.from_flat(prog, g, norms_through_time(prog, G, tr.T))
+    g, _, norms = backward(tr, dY)
+    grads = Grads.from_flat(prog, g, norms)
     prog.release(KEEP_BYTES)
     return value, grads

@@ -1,55 +1,58 @@
 """Backpropagation through time over a forward Trace.
 
-G (same layout as Vp) accumulates d loss / d value. Phases are undone in reverse order, each in
-chunks of steps (the last chunk first; reverse-time phases the first chunk first). For a chunk:
-the activation derivatives of its steps in one vectorised pass into D (a chunk-sized buffer);
-then, for a sweep, step by step in the opposite direction, dA = D * G per level and the
-internal blocks' gradients into earlier values; then, once for the chunk, the weight and bias
-gradients (one GEMM per block over all its rows) and the gradients into sources outside the
-sweep. A hoisted level does all of it per chunk at once. G keeps d loss / d value (dA goes to
-D), so the norms through time come from G afterwards; peak memory is the values, G and one
-chunk of D.
+G (same layout as Vp, with `prog.margin` zero rows on both sides for the pulls) accumulates
+d loss / d value. Phases are undone in reverse order, each in chunks of steps (the last chunk
+first; reverse-time phases the first chunk first). For a chunk: the activation derivatives of
+its steps in one vectorised pass into D (a chunk-sized buffer); then, for a sweep, step by step
+in the opposite direction, per level: what its sparse readers owe it (sparse.PullBlock), then
+dA = D * G in place in G (its norm taken just before), then the gradients into its sources
+(one-to-one blocks, products, dense blocks); then, once for the chunk, the weight and bias
+gradients (one small GEMM per block and step, summed) and the gradients into sources outside
+the sweep. A hoisted level does all of it per chunk at once. Peak memory: the values, G and
+one chunk of D.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from . import activations, blocks, products
+from . import activations, blocks, products, sparse
 from .forward import Trace
 from .ops import level_back_ops
 from .program import Level, Phase, Program
 
 PRODUCTS = (products.ProdFamily, products.ProdGroup)
 
-CHUNK_BYTES = 4 << 20   # at least this much for a chunk of D (more for big value arrays)
+CHUNK_BYTES = 8 << 20   # a chunk of D may take this much, or a quarter of the value array
 
 
 def backward(tr: Trace, dY: np.ndarray, need: np.ndarray | None = None
-             ) -> tuple[np.ndarray, np.ndarray]:
-    """(flat gradient over theta, G) given dY = d loss / d outputs (T, N, n_out). `need` masks
-    the parameters whose gradient is wanted (default all); weight gradients of blocks with no
-    needed weight are skipped (they are left 0)."""
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(flat gradient over theta, G, norms through time) given dY = d loss / d outputs (T, N,
+    n_out). `need` masks the parameters whose gradient is wanted (default all); weight
+    gradients of blocks with no needed weight are skipped (left 0). G ends with dA (d loss / d
+    pre-activation) in the columns of levels with a non-identity activation, d loss / d value
+    elsewhere; norms[t] = ||d loss / d y(t)|| over every neuron and sequence."""
     prog, Vp, T = tr.prog, tr.Vp, tr.T
-    P = prog.P
-    G = prog.workspace("dV", Vp.shape, zero=True)
+    P, M = prog.P, prog.margin
+    full = prog.workspace("dV", (Vp.shape[0] + 2 * M,) + Vp.shape[1:], zero=True)
+    G = full[M:M + Vp.shape[0]]
     G[P:P + T, prog.out_cols] = dY.transpose(0, 2, 1)
     g = np.zeros(prog.E + 2 * prog.S)
+    sq = np.zeros(T)
     if need is None:
         need = np.ones(len(g), dtype=bool)
     for ph in reversed(prog.phases):
-        _phase_back(prog, ph, Vp, G, tr, g, need)
+        _phase_back(prog, ph, Vp, full, tr, g, need, sq)
     init = G[P + T:].sum(axis=(0, 2))
     if not tr.carried:
         init += G[:P].sum(axis=(0, 2))
     g[prog.E + prog.S:] = init[prog.n_in:prog.n_in + prog.S]
-    return g, G
-
-
-def norms_through_time(prog: Program, G: np.ndarray, T: int) -> np.ndarray:
-    """||d loss / d y(t)|| over every neuron (and sequence) at each step: (T,)."""
-    d = G[prog.P:prog.P + T, prog.n_in:prog.n_in + prog.S]
-    return np.sqrt(np.einsum("tcn,tcn->t", d, d))
+    for lv in prog.levels():
+        if not lv.nonlinear:
+            d = G[P:P + T, lv.c0:lv.c1]
+            sq += np.einsum("tcn,tcn->t", d, d)
+    return g, G, np.sqrt(sq)
 
 
 def _chunk_steps(prog: Program, ph: Phase, Vp: np.ndarray, T: int) -> int:
@@ -58,11 +61,11 @@ def _chunk_steps(prog: Program, ph: Phase, Vp: np.ndarray, T: int) -> int:
     for lv in ph.levels:
         for b in lv.blocks:
             widest = max(widest, b.k + b.hi - b.lo) if hasattr(b, "k") else widest
-    budget = max(CHUNK_BYTES, Vp.nbytes // 8)
+    budget = max(CHUNK_BYTES, Vp.nbytes // 4)
     return int(min(T, max(1, budget // (N * size * widest))))
 
 
-def _phase_back(prog: Program, ph: Phase, Vp, G, tr: Trace, g, need) -> None:
+def _phase_back(prog: Program, ph: Phase, Vp, full, tr: Trace, g, need, sq) -> None:
     T = tr.T
     L = _chunk_steps(prog, ph, Vp, T)
     D = prog.workspace(("D", ph.c0), (L, ph.c1 - ph.c0, tr.N))
@@ -70,14 +73,16 @@ def _phase_back(prog: Program, ph: Phase, Vp, G, tr: Trace, g, need) -> None:
     if not ph.reverse:
         chunks.reverse()
     sweep = ph.kind == "sequential"
-    levels = [_LevelBack(prog, lv, ph, Vp, G, D, need, T) for lv in reversed(ph.levels)]
+    weights = sparse.phase_weights(ph) if sweep else None
+    levels = [_LevelBack(prog, lv, ph, Vp, full, D, need, T, sq, weights)
+              for lv in reversed(ph.levels)]
     if sweep:
-        plan = [(lb, lb.ops(1, "internal")) for lb in levels]
+        plan = [(lb, lb.pull, lb.ops(1, "internal")) for lb in levels]
     for a, b in chunks:
         for lb in levels:
             lb.derivatives(a, b)
         if sweep:
-            _steps(plan, a, b, ph.reverse)
+            _steps(plan, prog.P, a, b, ph.reverse)
         else:
             i, k = (a, 0) if b - a == 1 else (slice(a, b), slice(0, b - a))
             for lb in levels:
@@ -86,29 +91,48 @@ def _phase_back(prog: Program, ph: Phase, Vp, G, tr: Trace, g, need) -> None:
                     op(i, dA)
         for lb in levels:
             lb.chunk_end(a, b, g, external=sweep)
+    if sweep:
+        for lb in levels:
+            lb.pull_padding()
+    for lb in levels:
+        for wg in lb.grads:
+            wg.flush(g)
 
 
-def _steps(plan, a: int, b: int, reverse: bool) -> None:
+def _steps(plan, P: int, a: int, b: int, reverse: bool) -> None:
     for t in (range(a, b) if reverse else range(b - 1, a - 1, -1)):
         k = t - a
-        for lb, ops in plan:
+        for lb, pull, ops in plan:
+            if pull is not None:
+                pull(P + t)
             dA = lb.dA(t, k)
             for op in ops:
                 op(t, dA)
 
 
+
 class _LevelBack:
     """A level's backward pieces for one backward pass over steps 0 .. T - 1."""
 
-    def __init__(self, prog, lv: Level, ph: Phase, Vp, G, D, need, T: int):
-        self.prog, self.lv, self.Vp, self.G, self.T = prog, lv, Vp, G, T
-        P = prog.P
+    def __init__(self, prog, lv: Level, ph: Phase, Vp, full, D, need, T: int, sq, weights):
+        self.prog, self.lv, self.Vp, self.T, self.sq = prog, lv, Vp, T, sq
+        P, M = prog.P, prog.margin
+        self.G = full[M:M + Vp.shape[0]]
         self.values = Vp[P:P + T, lv.c0:lv.c1]
-        self.grad = G[P:P + T, lv.c0:lv.c1]
+        self.grad = self.G[P:P + T, lv.c0:lv.c1]
         self.D = D[:, lv.c0 - ph.c0:lv.c1 - ph.c0]
         self.N = Vp.shape[2]
         self.nonlinear = lv.nonlinear
-        self.grads = [b for b in list(lv.blocks) + list(lv.prods) if need[b.eidx].any()]
+        wanted = [b for b in list(lv.blocks) + list(lv.prods)
+                  if not isinstance(b, sparse.EllBlock) and need[b.eidx].any()]
+        self.grads = [(products if isinstance(b, PRODUCTS) else blocks).wgrad(b, Vp, P, T)
+                      for b in wanted]
+        self.pull, self.weights, self.pull_grad = None, weights, None
+        if weights is not None and lv.pull is not None:
+            wg = sparse.pull_wgrad(lv.pull) if need[lv.pull.eidx].any() else None
+            self.pull = sparse.pull_op(lv.pull, lv, full, M, Vp, self.N, weights, wg)
+            self.grads += [wg] if wg is not None else []
+            self.pull_grad = wg
         i0 = prog.E + lv.c0 - prog.n_in
         self.bias = need[i0:i0 + lv.n_sum].any()
         self._ops: dict = {}
@@ -125,6 +149,11 @@ class _LevelBack:
                                             self.N, use, products=which != "external")
         return self._ops[key]
 
+    def pull_padding(self) -> None:
+        if self.pull is not None:
+            sparse.pull_padding(self.lv.pull, self.lv, self.G, self.Vp, self.prog.P, self.T,
+                                self.prog.C, self.weights, self.pull_grad)
+
     def derivatives(self, a: int, b: int) -> None:
         """D[:b - a] = dy/da of the level's columns at steps a:b (when some is not 1)."""
         if not self.nonlinear:
@@ -134,56 +163,30 @@ class _LevelBack:
             activations.derivative(name, V[:, lo:hi], D[:, lo:hi])
 
     def dA(self, i, k):
-        """d loss / d pre-activations at step(s) i (D rows k): D *= G, or G itself where every
-        activation is the identity."""
+        """d loss / d pre-activations at step(s) i (D rows k), in place in G: G *= D (the
+        squared norm of G is added to sq[i] first), or G itself where every activation is the
+        identity."""
+        grad = self.grad[i]
         if not self.nonlinear:
-            return self.grad[i]
-        D = self.D[k]
-        np.multiply(D, self.grad[i], out=D)
-        return D
+            return grad
+        if isinstance(i, slice):
+            self.sq[i] += np.einsum("tcn,tcn->t", grad, grad)
+        else:
+            self.sq[i] += np.vdot(grad, grad)
+        np.multiply(grad, self.D[k], out=grad)
+        return grad
 
     def chunk_end(self, a: int, b: int, g: np.ndarray, external: bool) -> None:
         """Bias and weight gradients of steps a:b (dA already computed), and for a sweep the
         gradients into sources outside it."""
         lv, prog, R = self.lv, self.prog, b - a
-        dA = self.D[:R] if self.nonlinear else self.grad[a:b]
+        dA = self.grad[a:b]
         if self.bias:
             i0 = prog.E + lv.c0 - prog.n_in
             g[i0:i0 + lv.n_sum] += dA[:, :lv.n_sum].sum(axis=0).sum(axis=1)
-        r0, r1 = prog.P + a, prog.P + b
-        cols = ChunkColumns(prog, self.Vp, r0, r1, dA[:, :lv.n_sum])
-        for blk in self.grads:
-            if isinstance(blk, PRODUCTS):
-                g[blk.eidx] += products.wgrad(blk, self.Vp, r0, r1, dA)
-            else:
-                g[blk.eidx] += blocks.wgrad(blk, self.Vp, r0, r1, dA, cols)
+        for wg in self.grads:
+            wg.add(a, b, dA)
         if external:
             i = a if R == 1 else slice(a, b)
             for op in self.ops(R, "external"):
                 op(i, dA[0] if R == 1 else dA)
-
-
-class ChunkColumns:
-    """Column-major copies (columns, rows x batch) of a chunk's values and of a level's dA, in
-    reused buffers: each weight gradient is then one GEMM over all rows x batch of the chunk
-    (the (steps, columns, batch) layout has no such view)."""
-
-    def __init__(self, prog: Program, Vp: np.ndarray, r0: int, r1: int, dA: np.ndarray):
-        self.prog, self.Vp, self.r0, self.r1, self.dA = prog, Vp, r0, r1, dA
-        self._grads = None
-
-    def _copy(self, key, rows: np.ndarray) -> np.ndarray:
-        R, k, N = rows.shape
-        buf = self.prog.workspace(key, (k, R, N))
-        np.copyto(buf.transpose(1, 0, 2), rows)
-        return buf.reshape(k, R * N)
-
-    def values(self, s: int, src) -> np.ndarray:
-        """(k, R * N): the source columns `src` read with shift s."""
-        return self._copy("wgrad V", blocks.rows_of(self.Vp, self.r0, self.r1, s, src))
-
-    def grads(self, lo: int, hi: int) -> np.ndarray:
-        """(hi - lo, R * N): dA of the level's sum columns lo:hi."""
-        if self._grads is None:
-            self._grads = self._copy("wgrad dA", self.dA)
-        return self._grads[lo:hi]

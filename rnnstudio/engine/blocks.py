@@ -23,15 +23,23 @@ import numpy as np
 COO_ROWS = 8192  # (rows x batch) per chunk when summing coo weight gradients
 
 
-def rows_of(Vp, r0: int, r1: int, s: int, src, buf=None) -> np.ndarray:
-    """Vp[r0 - s:r1 - s, src] (rows, columns, N): a view for a slice, a gather for an index
-    array (into `buf` when given)."""
-    part = Vp[r0 - s:r1 - s]
-    if isinstance(src, slice):
-        return part[:, src]
-    if buf is None:
-        return part.take(src, axis=1)
-    return np.take(part, src, axis=1, out=buf, mode="clip")
+def over_time(A: np.ndarray, first: int, R: int, span: int = 1) -> np.ndarray:
+    """R consecutive windows of A (rows, C, N) starting at row `first`: (R, C, N) for one row
+    each, else (R, span * C, N), window i being rows first + i .. first + i + span - 1 laid end
+    to end (a sliding view: rows are contiguous, so a window is one block of memory)."""
+    if span == 1:
+        return A[first:first + R]
+    st = A.strides
+    return np.lib.stride_tricks.as_strided(A[first:], shape=(R, span * A.shape[1], A.shape[2]),
+                                           strides=(st[0], st[1], st[2]), writeable=True)
+
+
+def gather(a: np.ndarray, idx: np.ndarray, buf: np.ndarray) -> np.ndarray:
+    """a[..., idx, :] for a of shape (C, N) (into buf) or (R, C, N) (a new array): numpy's
+    take along the leading axis is fast, along a middle axis ~10x slower than indexing."""
+    if a.ndim == 2:
+        return a.take(idx, axis=0, out=buf, mode="clip")
+    return a[:, idx]
 
 
 def shape(R: int, n: int, N: int) -> tuple:
@@ -47,15 +55,16 @@ def cols(R: int, lo: int, hi: int):
 
 def reader(Vp, P: int, T: int, s: int, src, R: int, N: int):
     """i -> the values of columns `src` read with shift s at step i (an int; R == 1) or steps i
-    (a slice of R steps): Vp[P + i - s, src], a view for a slice, a gather for an index array."""
+    (a slice of R steps): Vp[P + i - s, src], a view for a slice, a gather for an index
+    array."""
     base = Vp[P - s:P - s + T]
     if isinstance(src, slice):
         return base[:, src].__getitem__
     buf = np.empty(shape(R, len(src), N), dtype=Vp.dtype)
 
-    def gather(i):
-        return np.take(base[i], src, axis=-2, out=buf, mode="clip")
-    return gather
+    def read_gather(i):
+        return gather(base[i], src, buf)
+    return read_gather
 
 
 def adder(G, P: int, T: int, s: int, src, unique: bool = True):
@@ -72,7 +81,12 @@ def adder(G, P: int, T: int, s: int, src, unique: bool = True):
     if unique:
         def add_gather(i, x):
             rows = base[i]
-            rows[index] += x
+            if rows.ndim == 2:  # take + add + put: ~30% less than rows[src] += x
+                part = rows.take(src, axis=0)
+                np.add(part, x, out=part)
+                rows[src] = part
+            else:
+                rows[index] += x
         return add_gather
 
     def add_repeated(i, x):
@@ -158,9 +172,9 @@ def sum_forward_op(b: SumBlock, Vp, P: int, T: int, R: int, N: int, write: bool)
         tix = cols(R, lo, hi) if full else (Ellipsis, lo + b.tuniq, slice(None))
 
         def coo(i, out):
-            np.take(base[i], src, axis=-2, out=g, mode="clip")
-            np.multiply(g, w, out=g)
-            red = np.add.reduceat(g, tstart, axis=-2)
+            x = gather(base[i], src, g)
+            np.multiply(x, w, out=x)
+            red = np.add.reduceat(x, tstart, axis=-2)
             if full and write:
                 np.copyto(out[tix], red)
             elif full:
@@ -170,17 +184,24 @@ def sum_forward_op(b: SumBlock, Vp, P: int, T: int, R: int, N: int, write: bool)
                 out[tix] += red
         return coo
     read = reader(Vp, P, T, b.shift, b.src, R, N)
+    mm = product_fn(R)
     if write:
         def dense_write(i, out):
-            np.matmul(WfT, read(i), out=out[ix])
+            mm(WfT, read(i), out=out[ix])
         return dense_write
     buf = np.empty(shape(R, hi - lo, N), dtype=dt)
 
     def dense_add(i, out):
-        np.matmul(WfT, read(i), out=buf)
+        mm(WfT, read(i), out=buf)
         acc = out[ix]
         np.add(acc, buf, out=acc)
     return dense_add
+
+
+def product_fn(R: int):
+    """np.dot for one step's 2-D operands (~0.4 us less overhead than np.matmul), np.matmul
+    for stacks of steps."""
+    return np.dot if R == 1 else np.matmul
 
 
 def sum_backward_op(b: SumBlock, G, P: int, T: int, R: int, N: int):
@@ -196,35 +217,58 @@ def sum_backward_op(b: SumBlock, G, P: int, T: int, R: int, N: int):
         add = adder(G, P, T, b.shift, b.suniq)
 
         def coo(i, dA):
-            np.take(dA[ix], et_s, axis=-2, out=g, mode="clip")
-            np.multiply(g, w_s, out=g)
-            add(i, np.add.reduceat(g, sstart, axis=-2))
+            x = gather(dA[ix], et_s, g)
+            np.multiply(x, w_s, out=x)
+            add(i, np.add.reduceat(x, sstart, axis=-2))
         return coo
     buf = np.empty(shape(R, W.shape[0], N), dtype=dt)
     add = adder(G, P, T, b.shift, b.src)
+    mm = product_fn(R)
 
     def dense(i, dA):
-        np.matmul(W, dA[ix], out=buf)
+        mm(W, dA[ix], out=buf)
         add(i, buf)
     return dense
 
 
-def sum_wgrad(b: SumBlock, Vp: np.ndarray, r0: int, r1: int, dA: np.ndarray,
-              cols) -> np.ndarray:
-    """d loss / d weight of every edge of the block (in eidx order) over rows r0:r1; `cols`
-    gives column-major copies of values and dA (backward.ChunkColumns) for the GEMM."""
-    s, lo, hi = b.shift, b.lo, b.hi
+class WeightGrad:
+    """A block's weight gradient summed over the chunks of a backward pass: `add(a, b, dA)`
+    adds steps a:b (dA: the level's d loss / d pre-activations of those steps, (b - a, width,
+    N)); `flush(g)` adds the total into the flat gradient g (eidx order). With add None, an
+    op sums into `total` step by step (sparse.PullBlock)."""
+
+    def __init__(self, eidx: np.ndarray, shape: tuple, add, finish=None):
+        self.eidx, self.total, self._add, self._finish = eidx, np.zeros(shape), add, finish
+
+    def add(self, a: int, b: int, dA: np.ndarray) -> None:
+        if self._add is not None:
+            self.total += self._add(a, b, dA)
+
+    def flush(self, g: np.ndarray) -> None:
+        g[self.eidx] += self._finish(self.total) if self._finish else self.total
+
+
+def sum_wgrad(b: SumBlock, Vp: np.ndarray, P: int, T: int) -> WeightGrad:
+    """Dense: one small GEMM per step of the chunk, summed (then scattered to the edges);
+    coo: per edge, in chunks of rows."""
+    lo, hi = b.lo, b.hi
+    src = b.src
+    values = over_time(Vp, P - b.shift, T)
     if b.mode == "coo":
-        total = np.zeros(len(b.src), dtype=np.float64)
-        step = max(1, COO_ROWS // max(1, dA.shape[2]))
-        for a in range(r0, r1, step):
-            z = min(r1, a + step)
-            v = Vp[a - s:z - s].take(b.src, axis=1)
-            d = dA[a - r0:z - r0, lo:hi].take(b.et, axis=1)
-            total += np.einsum("rkn,rkn->k", v, d)
-        return total
-    dW = cols.values(s, b.src) @ cols.grads(lo, hi).T
-    return dW.reshape(-1)[b.fpos]
+        step = max(1, COO_ROWS // max(1, Vp.shape[2]))
+
+        def coo(a, z, dA):
+            total = np.zeros(len(src))
+            for c in range(a, z, step):
+                e = min(z, c + step)
+                total += np.einsum("rkn,rkn->k", values[c:e][:, src],
+                                   dA[c - a:e - a, lo:hi][:, b.et])
+            return total
+        return WeightGrad(b.eidx, len(src), coo)
+
+    def dense(a, z, dA):
+        return np.matmul(values[a:z][:, src], dA[:, lo:hi].transpose(0, 2, 1)).sum(axis=0)
+    return WeightGrad(b.eidx, b.W.shape, dense, lambda total: total.reshape(-1)[b.fpos])
 
 
 @dataclass
@@ -311,14 +355,18 @@ def diag_backward_op(b: DiagBlock, G, P: int, T: int, R: int, N: int):
     return diag
 
 
-def diag_wgrad(b: DiagBlock, Vp: np.ndarray, r0: int, r1: int, dA: np.ndarray,
-               cols=None) -> np.ndarray:
-    v = rows_of(Vp, r0, r1, b.shift, b.src)
-    return np.einsum("rjn,rjn->j", v, dA[:, b.lo:b.hi])
+def diag_wgrad(b: DiagBlock, Vp: np.ndarray, P: int, T: int) -> WeightGrad:
+    values, src, lo, hi = over_time(Vp, P - b.shift, T), b.src, b.lo, b.hi
+
+    def diag(a, z, dA):
+        return np.einsum("rjn,rjn->j", values[a:z][:, src], dA[:, lo:hi])
+    return WeightGrad(b.eidx, hi - lo, diag)
 
 
 def forward_op(b, Vp, P, T, R, N, write):
-    fn = diag_forward_op if isinstance(b, DiagBlock) else sum_forward_op
+    from . import sparse
+    fn = {DiagBlock: diag_forward_op, sparse.EllBlock: sparse.ell_forward_op}.get(
+        type(b), sum_forward_op)
     return fn(b, Vp, P, T, R, N, write)
 
 
@@ -326,5 +374,5 @@ def backward_op(b, G, P, T, R, N):
     return (diag_backward_op if isinstance(b, DiagBlock) else sum_backward_op)(b, G, P, T, R, N)
 
 
-def wgrad(b, Vp, r0, r1, dA, cols) -> np.ndarray:
-    return (diag_wgrad if isinstance(b, DiagBlock) else sum_wgrad)(b, Vp, r0, r1, dA, cols)
+def wgrad(b, Vp, P, T) -> WeightGrad:
+    return (diag_wgrad if isinstance(b, DiagBlock) else sum_wgrad)(b, Vp, P, T)

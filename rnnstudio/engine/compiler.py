@@ -68,8 +68,7 @@ class _Graph:
 def _extract(net) -> _Graph:
     names = net.ordering()
     index = {n: i for i, n in enumerate(names)}
-    nodes = net.graph.nodes
-    attrs = [nodes[n] for n in names]
+    attrs = list(map(net.graph.nodes.__getitem__, names))
     delays = net.delays()
     adjacency = list(net.graph.adjacency())  # (u, {v: edge data}), the order of graph.edges
     targets = [nbrs for _, nbrs in adjacency]
@@ -103,11 +102,10 @@ def _node_table(neurons: list[dict], n_in: int) -> dict:
         out = np.full(n, fill, dtype=dtype)
         out[n_in:] = np.fromiter(values, dtype=dtype, count=n - n_in)
         return out
-    codes: dict[str, int] = {}
+    codes = {a: i for i, a in enumerate(dict.fromkeys(cols["activation"]))}
     return {"reverse": column(map("reverse".__eq__, cols["direction"]), bool, False),
             "product": column(map("product".__eq__, cols["aggregate"]), bool, False),
-            "act": column((codes.setdefault(a, len(codes)) for a in cols["activation"]),
-                          np.intp, -1),
+            "act": column(map(codes.__getitem__, cols["activation"]), np.intp, -1),
             "act_names": list(codes),
             "bias": column(cols["bias"], np.float64, 0.0),
             "initial": column(cols["initial"], np.float64, 0.0),

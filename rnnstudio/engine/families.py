@@ -102,20 +102,23 @@ def positions(fam: np.ndarray, rank: np.ndarray, eu: np.ndarray, ev: np.ndarray,
     the positions spread along one-to-one `relations` (from `bijections`) to the families wired
     to it, breadth first. A family reached twice keeps its first numbering."""
     n = len(fam)
-    pos = np.full(n, -1, dtype=np.intp)
-    members = _members(fam)
+    size = np.bincount(fam, minlength=1)
+    pos = np.where(size[fam] == 1, 0, -1).astype(np.intp)    # a lone neuron is at 0
+    big = np.flatnonzero(size >= 2)
+    if not len(big):
+        return pos
+    members = dict(zip(big.tolist(), _members(fam, size[fam] >= 2)))
     touching: dict[int, list] = {}
     for rel in relations:
         ft, fs = rel[0], rel[1]
         if ft != fs:
             touching.setdefault(ft, []).append(rel)
             touching.setdefault(fs, []).append(rel)
-    first = np.full(len(members), np.iinfo(np.intp).max, dtype=np.intp)
-    np.minimum.at(first, fam, rank)
-    for f in np.argsort(first, kind="stable").tolist():
-        if pos[members[f][0]] >= 0:
-            continue
+    first = {f: int(rank[m].min()) for f, m in members.items()}
+    for f in sorted(members, key=first.__getitem__):
         m = members[f]
+        if pos[m[0]] >= 0:
+            continue
         pos[m[np.argsort(rank[m], kind="stable")]] = np.arange(len(m))
         _spread(f, pos, touching, eu, ev)
     return pos
@@ -132,10 +135,9 @@ def _spread(root: int, pos: np.ndarray, touching: dict, eu: np.ndarray, ev: np.n
                 queue.append(fs if f == ft else ft)
 
 
-def _members(fam: np.ndarray) -> list[np.ndarray]:
-    """Node numbers of each family, in node order."""
-    if not len(fam):
-        return []
-    order = np.argsort(fam, kind="stable")
-    cuts = np.flatnonzero(np.diff(fam[order])) + 1
-    return np.split(order, cuts)
+def _members(fam: np.ndarray, keep: np.ndarray) -> list[np.ndarray]:
+    """Node numbers of each family with a member in `keep`, families in increasing order."""
+    nodes = np.flatnonzero(keep)
+    nodes = nodes[np.argsort(fam[nodes], kind="stable")]
+    cuts = np.flatnonzero(np.diff(fam[nodes])) + 1
+    return np.split(nodes, cuts)

@@ -37,7 +37,7 @@ class Trace:
     def outputs(self) -> np.ndarray:
         """(T, N, n_out), a copy."""
         P = self.prog.P
-        out = self.Vp[P:P + self.T].take(self.prog.out_cols, axis=1)
+        out = self.Vp[P:P + self.T][:, self.prog.out_cols]
         return np.ascontiguousarray(out.transpose(0, 2, 1))
 
     def carry(self) -> np.ndarray:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .blocks import adder, cols, reader, rows_of, scaled, shape, weight_kind
+from .blocks import WeightGrad, adder, cols, over_time, reader, scaled, shape, weight_kind
 
 
 @dataclass
@@ -117,23 +117,25 @@ def product_backward_op(f: ProdFamily, G, Vp, P: int, T: int, R: int, N: int):
     return product_back
 
 
-def product_wgrad(f: ProdFamily, Vp: np.ndarray, r0: int, r1: int, dA: np.ndarray) -> np.ndarray:
-    """d loss / d weight of every factor edge (in eidx order) over rows r0:r1:
-    dL/dw_k = sum(dA * prod_j v_j) * prod_(j != k) w_j."""
-    d = dA[:, f.lo:f.hi]
-    v = [rows_of(Vp, r0, r1, s, src) for s, src, _, _ in f.slots]
-    if not v:
-        return np.zeros(0)
-    prod = v[0] if len(v) == 1 else np.multiply(v[0], v[1])
-    for x in v[2:]:
-        prod = prod * x
-    S = np.einsum("rjn,rjn->j", d, prod)
-    K = f.K
-    dW = np.empty_like(f.W, dtype=np.float64)
-    for k in range(K):
-        others = np.prod(np.delete(f.W, k, axis=1), axis=1) if K > 1 else 1.0
-        dW[:, k] = S * others
-    return dW.reshape(-1)[f.fpos]
+def product_wgrad(f: ProdFamily, Vp: np.ndarray, P: int, T: int) -> WeightGrad:
+    """dL/dw_k = sum(dA * prod_j v_j) * prod_(j != k) w_j: the sum per neuron is added up over
+    the chunks, the weights enter at the end."""
+    factors = [(over_time(Vp, P - s, T), src) for s, src, _, _ in f.slots]
+    lo, hi = f.lo, f.hi
+
+    def sums(a, z, dA):
+        prod = np.ones((z - a, hi - lo, Vp.shape[2]), dtype=Vp.dtype)
+        for values, src in factors:
+            prod *= values[a:z][:, src]
+        return np.einsum("rjn,rjn->j", dA[:, lo:hi], prod)
+
+    def finish(S):
+        K = f.K
+        dW = np.empty(f.W.shape)
+        for k in range(K):
+            dW[:, k] = S * (np.prod(np.delete(f.W, k, axis=1), axis=1) if K > 1 else 1.0)
+        return dW.reshape(-1)[f.fpos]
+    return WeightGrad(f.eidx, hi - lo, sums, finish)
 
 
 @dataclass
@@ -186,11 +188,13 @@ def _span(i, T: int):
     return slice(*i.indices(T)) if isinstance(i, slice) else i
 
 
-def group_wgrad(g: ProdGroup, Vp: np.ndarray, r0: int, r1: int, dA: np.ndarray) -> np.ndarray:
-    _, vals = _table_values(g, Vp, 0, slice(r0, r1))
-    f = vals * g.W[None, :, :, None]
-    dfac = dA[:, g.lo:g.hi, None, :] * _exclusive_products(f)
-    return (dfac * vals).sum(axis=(0, 3)).reshape(-1)[g.fpos]
+def group_wgrad(g: ProdGroup, Vp: np.ndarray, P: int, T: int) -> WeightGrad:
+    def table(a, z, dA):
+        _, vals = _table_values(g, Vp, P, slice(a, z))
+        f = vals * g.W[None, :, :, None]
+        dfac = dA[:, g.lo:g.hi, None, :] * _exclusive_products(f)
+        return (dfac * vals).sum(axis=(0, 3))
+    return WeightGrad(g.eidx, g.W.shape, table, lambda total: total.reshape(-1)[g.fpos])
 
 
 def _exclusive_products(f: np.ndarray) -> np.ndarray:
@@ -213,5 +217,5 @@ def backward_op(p, G, Vp, P, T, R, N):
     return fn(p, G, Vp, P, T, R, N)
 
 
-def wgrad(p, Vp, r0, r1, dA) -> np.ndarray:
-    return (product_wgrad if isinstance(p, ProdFamily) else group_wgrad)(p, Vp, r0, r1, dA)
+def wgrad(p, Vp, P, T) -> WeightGrad:
+    return (product_wgrad if isinstance(p, ProdFamily) else group_wgrad)(p, Vp, P, T)

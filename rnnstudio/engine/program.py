@@ -60,8 +60,10 @@ class Level:
     bias: np.ndarray               # (n_sum,)
     blocks: list = field(default_factory=list)   # SumBlock / DiagBlock into the sum neurons
     prods: list = field(default_factory=list)    # ProdFamily / ProdGroup
-    bias_f: np.ndarray | None = None             # (n_sum, 1): fold * bias
-    has_bias: bool = False                       # some bias is not 0
+    bias_f: np.ndarray | None = None             # (n_sum, 1): fold * bias (0 if in a block)
+    has_bias: bool = False                       # some bias is not 0 (and not in a block)
+    bias_in_block: bool = False                  # an EllBlock adds the bias (sparse.py)
+    pull: object = None                          # PullBlock: its readers' ELL edges
 
     def __post_init__(self):
         self.bias_f = np.zeros((self.n_sum, 1), dtype=self.bias.dtype)
@@ -78,7 +80,9 @@ class Level:
     def set_bias(self, bias: np.ndarray) -> None:
         self.bias[:] = bias
         np.multiply(self.bias, self.fold[:self.n_sum], out=self.bias_f[:, 0])
-        self.has_bias = bool(self.bias.any())
+        if self.bias_in_block:
+            self.bias_f.fill(0.0)
+        self.has_bias = bool(self.bias.any()) and not self.bias_in_block
 
 
 @dataclass
@@ -105,6 +109,7 @@ class Program:
         self.phases: list[Phase] = []
         self.P = 0
         self.Q = 0
+        self.margin = 0                       # rows of G beyond P and Q read by pulls
         self.out_cols = np.zeros(0, dtype=np.intp)
         self.init_row = np.zeros(0, dtype=self.dtype)
         self.trainable = np.zeros(0, dtype=bool)

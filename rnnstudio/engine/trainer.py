@@ -22,7 +22,7 @@ import numpy as np
 
 from . import optimizers
 from .api import as_batch
-from .backward import backward, norms_through_time
+from .backward import backward
 from .compiler import build
 from .forward import forward
 from .losses import LOSSES, loss_and_grad, target_count
@@ -175,8 +175,8 @@ class Trainer:
             if n == 0:
                 norms.append(np.zeros(tr.T))
                 continue
-            g, G = backward(tr, dY, self._need)
-            norms.append(norms_through_time(self.program, G, tr.T))
+            g, _, through_time = backward(tr, dY, self._need)
+            norms.append(through_time)
             gnorm = self._update(loss, g)
             total, count = total + loss * n, count + n
         return (total / count if count else 0.0), count, gnorm, np.concatenate(norms)

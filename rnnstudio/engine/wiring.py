@@ -14,10 +14,13 @@ import numpy as np
 
 from .blocks import DiagBlock, SumBlock, coo_block
 from .products import ProdFamily, ProdGroup
+from .sparse import ell_blocks, pull_blocks
 
-DENSE_MIN = 4096        # a block with at most this many weight slots is always dense
+DENSE_MIN = 1 << 16     # a block with at most this many weight slots is always dense
 DENSE_DENSITY = 0.05    # larger blocks are dense when at least this fraction are edges
 SLICE_SLACK = (2, 16)   # dense rows over a column range when span <= 2 * sources + 16
+ELL_GATHER = 8          # fast path: a sweep's level is sparse if its per-target tables
+                        # gather at most this many times the rows of a dense block
 
 
 @dataclass
@@ -36,12 +39,20 @@ class Wires:
 
 def build_blocks(prog, w: Wires, relations: list) -> None:
     levels = list(prog.levels())
-    diag = np.zeros(len(w.src), dtype=bool)
+    taken = w.product.copy()                 # edges already in a block
     if prog.fast:
         for block, lid, eids in _diag_blocks(prog, levels, w, relations):
             levels[lid].blocks.append(block)
-            diag[eids] = True
-    _sum_blocks(prog, levels, w, np.flatnonzero(~w.product & ~diag))
+            taken[eids] = True
+        ell = _sparse_edges(prog, levels, w, taken)
+        taken |= ell
+    _sum_blocks(prog, levels, w, np.flatnonzero(~taken))
+    if prog.fast:
+        e = np.flatnonzero(ell)
+        ell_blocks(prog, levels, w.shift[e], w.src[e], w.tgt[e], e)
+        for ph in prog.phases:
+            if ph.kind == "sequential":
+                prog.margin = max(prog.margin, pull_blocks(prog, ph))
     for lid, lv in enumerate(levels):
         if lv.width > lv.n_sum:
             edges = np.flatnonzero(w.product & (w.level == lid))
@@ -122,6 +133,33 @@ def _sum_blocks(prog, levels, w: Wires, eids: np.ndarray) -> None:
                              np.zeros((rows, hi - lo), dtype=prog.dtype), part, fpos[a:b],
                              lv.fold[lo:hi], **kw)
         lv.blocks.append(block)
+
+
+def _sparse_edges(prog, levels, w: Wires, taken: np.ndarray) -> np.ndarray:
+    """Fast path: the edges read inside a sweep by its sparse levels (general graphs), which
+    become EllBlocks (sparse.py). A level is sparse when its per-target tables (every target
+    padded to the most edges any has, plus the bias) gather at most ELL_GATHER times the rows
+    a dense block over its distinct sources would; a level with one-to-one blocks is not."""
+    e = np.flatnonzero(~taken & w.internal)
+    if not len(e):
+        return np.zeros(len(w.src), dtype=bool)
+    n_levels = len(levels)
+    structured = np.zeros(n_levels + 1, dtype=bool)
+    structured[w.level[taken & ~w.product]] = True
+    lid = w.level[e]
+    indeg = np.bincount(w.tgt[e], minlength=prog.C)
+    c0 = np.array([lv.c0 for lv in levels] + [prog.C - 1])
+    K = np.maximum.reduceat(indeg[:prog.C - 1], c0[:-1])[:n_levels] if n_levels else indeg[:0]
+    pairs = np.unique(lid * (prog.C * (2 * prog.P + 2 * prog.Q + 3))
+                      + (w.shift[e] + prog.Q + 1) * prog.C + w.src[e])
+    distinct = np.bincount(pairs // (prog.C * (2 * prog.P + 2 * prog.Q + 3)),
+                           minlength=n_levels)
+    n_sum = np.array([lv.n_sum for lv in levels])
+    sparse = (n_sum * (K + 1) <= ELL_GATHER * (distinct + 1)) & ~structured[:n_levels]
+    sparse &= np.bincount(lid, minlength=n_levels) > 0
+    out = np.zeros(len(w.src), dtype=bool)
+    out[e[sparse[lid]]] = True
+    return out
 
 
 # ---------------------------------------------------------------------- products

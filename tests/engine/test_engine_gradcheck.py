@@ -104,16 +104,24 @@ def test_relu_network():
 
 
 def test_through_time_is_norm_of_value_gradients():
+    """G holds dA = dL/dy * (1 - y^2) for tanh neurons (dL/dy for identity ones): the norms
+    through time are those of dL/dy."""
     rng = np.random.default_rng(5)
-    net = random_network(rng, n_hidden=3)
+    net = random_network(rng, n_hidden=3, activations=("tanh", "identity"), p_product=0.0)
     prog = compile(net)
     X, Y = data(rng, net, 6, 3, "mse")
     tr = forward(prog, X)
     _, dY = loss_and_grad("mse", tr.outputs(), Y)
-    _, G = backward(tr, dY)  # d loss / d values, (P + T + Q, columns, N)
-    d = G[prog.P:prog.P + 6, prog.n_in:prog.n_in + prog.S]
+    _, G, norms = backward(tr, dY)
+    cols = slice(prog.n_in, prog.n_in + prog.S)
+    tanh = np.array([net.graph.nodes[n]["activation"] == "tanh" for n in prog.nodes])
+    assert tanh.any() and not tanh.all()
+    y = tr.Vp[prog.P:prog.P + 6, cols]
+    d = G[prog.P:prog.P + 6, cols] / np.where(tanh[None, :, None], 1 - y ** 2, 1.0)
+    expected = np.sqrt((d ** 2).sum(axis=(1, 2)))
+    np.testing.assert_allclose(norms, expected, rtol=1e-12)
     _, grads = gradients(net, X, Y)
-    np.testing.assert_allclose(grads.through_time, np.sqrt((d ** 2).sum(axis=(1, 2))))
+    np.testing.assert_allclose(grads.through_time, expected, rtol=1e-12)
 
 
 def test_product_neuron_without_edges_is_one():
@@ -156,7 +164,7 @@ def test_block_modes_agree(monkeypatch, mode):
     else:
         monkeypatch.setattr(wiring, "DENSE_MIN", 0)
         monkeypatch.setattr(wiring, "DENSE_DENSITY", 2.0)
-    prog = compiler.build(net)
+    prog = compiler.build(net, fast=False)  # the general path: blocks as they are grouped
     modes = {b.mode for ph in prog.phases for lv in ph.levels for b in lv.blocks}
     assert modes == {mode}
     net._engine_cache = {"float64": prog}

@@ -1,0 +1,265 @@
+"""Sparse levels of general graphs: weighted sums as padded per-neuron tables (ELLPACK).
+
+In a graph the user wires freely, a level of a sweep reads a few edges per neuron from sources
+scattered over the network, at several time shifts. A dense matrix over its distinct sources
+is mostly zeros (a 5,000-neuron graph: 18 targets x 250 sources for 180 edges), and streaming
+those zeros through the cache cost more than the arithmetic. An `EllBlock` keeps, per target,
+its K slots: the source each reads (an index into a window of the rows of every shift it
+reads, see blocks.over_time) and the weight; one slot is the bias (reading the constant-1
+column); unused slots read it with weight 0. A step of the sweep is then one gather of n * K
+rows and one batched product (n x (1 x K) @ (K x N)).
+
+The backward pass pulls instead of pushing: a `PullBlock` is the same edges seen from their
+source level (per source neuron, the consumers' dA it is read by and the weights), so each
+level gathers what it is owed, one gather and one batched product, with no scatter; the
+gathered dA times the level's own values are the step's weight gradients of those edges.
+
+Used by the fast path for levels inside a sweep (one step at a time).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .blocks import WeightGrad, over_time
+
+
+@dataclass
+class EllBlock:
+    shift: int                     # the window's first row reads shift `shift`
+    span: int                      # ... and it covers shifts shift .. shift - span + 1
+    src: np.ndarray                # (n, K) window index read by each slot
+    W: np.ndarray                  # (n, K) weights (the bias slot included; padding 0)
+    eidx: np.ndarray               # edge ids
+    fpos: np.ndarray               # their positions in W.ravel()
+    bias: tuple                    # (slot, theta indices of the n biases)
+    fold: np.ndarray               # (n,)
+    edges: tuple                   # (shift, source column, local target) of each edge
+    internal: bool = True
+    needs_grad: bool = False       # its sources pull their gradient (PullBlock)
+    Wf: np.ndarray | None = None   # (n, 1, K): fold * W
+
+    def __post_init__(self):
+        self.Wf = np.zeros((self.n, 1, self.W.shape[1]), dtype=self.W.dtype)
+
+    @property
+    def mode(self) -> str:
+        return "ell"
+
+    @property
+    def n(self) -> int:
+        return self.W.shape[0]
+
+    @property
+    def lo(self) -> int:
+        return 0
+
+    @property
+    def hi(self) -> int:
+        return self.n
+
+    @property
+    def k(self) -> int:
+        return 0           # no chunk buffers: the weight gradients come step by step
+
+    def covers(self, n_sum: int) -> bool:
+        return self.n == n_sum
+
+    def set_weights(self, theta: np.ndarray) -> None:
+        self.W.reshape(-1)[self.fpos] = theta[self.eidx]
+        self.W[:, self.bias[0]] = theta[self.bias[1]]
+        np.multiply(self.W, self.fold[:, None], out=self.Wf[:, 0, :])
+
+
+def slots(key: np.ndarray) -> np.ndarray:
+    """For keys sorted so that equal keys are adjacent: each entry's place among its equals."""
+    if not len(key):
+        return np.zeros(0, dtype=np.intp)
+    new = np.ones(len(key), dtype=bool)
+    new[1:] = key[1:] != key[:-1]
+    starts = np.flatnonzero(new)
+    return np.arange(len(key)) - np.repeat(starts, np.diff(np.append(starts, len(key))))
+
+
+def padded(groups: np.ndarray, slot: np.ndarray, n: np.ndarray, fill: np.ndarray):
+    """Per group g of `n[g]` rows: the width K[g] (1 + the largest slot), the offset of its
+    (n[g], K[g]) table in one flat array, and that array filled with fill[g]."""
+    K = np.ones(len(n), dtype=np.intp)
+    np.maximum.at(K, groups, slot + 1)
+    size = n * K
+    offset = np.cumsum(size) - size
+    return K, offset, np.repeat(fill, size)
+
+
+def ell_blocks(prog, levels, shift, src, tgt, eids) -> None:
+    """An EllBlock for each level reached by these edges (time shift, source column, target
+    column and id of each; every target a sum neuron of a level of a sweep); all tables are
+    views into one array, filled in one pass."""
+    if not len(eids):
+        return
+    order = np.lexsort((src, shift, tgt))
+    shift, src, tgt, eids = shift[order], src[order], tgt[order], eids[order]
+    starts = np.array([lv.c0 for lv in levels])
+    level = np.searchsorted(starts, tgt, side="right") - 1
+    cuts = np.flatnonzero(np.diff(level)) + 1
+    first = np.r_[0, cuts]
+    ids = level[first]                                   # the levels reached, in order
+    group = np.repeat(np.arange(len(ids)), np.diff(np.r_[first, len(tgt)]))
+    top = np.maximum(np.maximum.reduceat(shift, first), 0)
+    bottom = np.minimum(np.minimum.reduceat(shift, first), 0)
+    n = np.array([levels[i].n_sum for i in ids.tolist()])
+    slot = slots(tgt)
+    K, offset, table = padded(group, slot + 1, n, top * prog.C + prog.one)   # + the bias
+    t = tgt - starts[level]
+    fpos = t * K[group] + slot
+    table[offset[group] + fpos] = (top[group] - shift) * prog.C + src
+    W = np.zeros(len(table), dtype=prog.dtype)
+    bounds = np.r_[first, len(tgt)].tolist()
+    for g, lid in enumerate(ids.tolist()):
+        lv, a, b = levels[lid], bounds[g], bounds[g + 1]
+        o, k, nn = int(offset[g]), int(K[g]), int(n[g])
+        i0 = prog.E + lv.c0 - prog.n_in
+        lv.blocks.append(EllBlock(int(top[g]), int(top[g] - bottom[g]) + 1,
+                                  table[o:o + nn * k].reshape(nn, k),
+                                  W[o:o + nn * k].reshape(nn, k), eids[a:b], fpos[a:b],
+                                  (k - 1, np.arange(i0, i0 + nn)), lv.fold[:nn],
+                                  (shift[a:b], src[a:b], t[a:b])))
+        lv.bias_in_block = True
+
+
+def ell_forward_op(b: EllBlock, Vp, P: int, T: int, R: int, N: int, write: bool):
+    """op(i, out): the level's folded pre-activations (bias included) into out[:n] (added to
+    what is there unless `write`)."""
+    if R != 1:
+        raise ValueError("an EllBlock is computed one step at a time")
+    base = over_time(Vp, P - b.shift, T, b.span)
+    n, K, Wf, flat = b.n, b.W.shape[1], b.Wf, b.src.reshape(-1)
+    buf = np.empty((n * K, N), dtype=Vp.dtype)
+    x = buf.reshape(n, K, N)
+    tmp = None if write else np.empty((n, 1, N), dtype=Vp.dtype)
+
+    def ell(i, out):
+        base[i].take(flat, axis=0, out=buf, mode="clip")
+        if write:
+            np.matmul(Wf, x, out=out[:n, None, :])
+        else:
+            np.matmul(Wf, x, out=tmp)
+            acc = out[:n]
+            np.add(acc, tmp[:, 0], out=acc)
+    return ell
+
+
+@dataclass
+class PullBlock:
+    """The ELL edges of a phase read from one level, seen from that level: per column j of
+    the level, its K slots: the consumer's dA each reads (an index into a window of G over
+    the rows t + first .. t + first + span - 1) and the weight (a position in the phase's
+    weights, all EllBlocks' W laid end to end; the last position is a 0)."""
+    first: int
+    span: int
+    gidx: np.ndarray               # (width, K) window indices (padding: a G entry that is 0)
+    wpos: np.ndarray               # (width, K)
+    eidx: np.ndarray
+    fpos: np.ndarray               # positions of the edges in a (width, K) table
+
+
+def pull_blocks(prog, ph) -> int:
+    """Give each level of the sweep `ph` whose neurons are read by EllBlocks its PullBlock;
+    returns the largest |shift| pulled (G needs that many margin rows)."""
+    ells = [b for lv in ph.levels for b in lv.blocks if isinstance(b, EllBlock)]
+    if not ells:
+        return 0
+    offsets = np.cumsum([0] + [b.W.size for b in ells])
+    consumer = {id(b): lv.c0 for lv in ph.levels for b in lv.blocks}
+    shift, src, col, wpos, eidx = (np.concatenate(a) for a in zip(*(
+        (b.edges[0], b.edges[1], consumer[id(b)] + b.edges[2], offsets[i] + b.fpos, b.eidx)
+        for i, b in enumerate(ells))))
+    order = np.lexsort((col, shift, src))
+    shift, src, col, wpos, eidx = (a[order] for a in (shift, src, col, wpos, eidx))
+    starts = np.array([lv.c0 for lv in ph.levels])
+    level = np.searchsorted(starts, src, side="right") - 1
+    cuts = np.flatnonzero(np.diff(level)) + 1
+    first_e = np.r_[0, cuts]
+    ids = level[first_e]
+    group = np.repeat(np.arange(len(ids)), np.diff(np.r_[first_e, len(src)]))
+    first = np.minimum.reduceat(shift, first_e)
+    span = np.maximum.reduceat(shift, first_e) - first + 1
+    width = np.array([ph.levels[i].width for i in ids.tolist()])
+    slot = slots(src)
+    K, offset, gidx = padded(group, slot, width, -first * prog.C + prog.one)
+    j = src - starts[level]
+    fpos = j * K[group] + slot
+    gidx[offset[group] + fpos] = (shift - first[group]) * prog.C + col
+    table_w = np.full(len(gidx), offsets[-1], dtype=np.intp)
+    table_w[offset[group] + fpos] = wpos
+    bounds = np.r_[first_e, len(src)].tolist()
+    for g, lid in enumerate(ids.tolist()):
+        lv, a, b = ph.levels[lid], bounds[g], bounds[g + 1]
+        o, k, w = int(offset[g]), int(K[g]), int(width[g])
+        lv.pull = PullBlock(int(first[g]), int(span[g]), gidx[o:o + w * k].reshape(w, k),
+                            table_w[o:o + w * k].reshape(w, k), eidx[a:b], fpos[a:b])
+    return int(max(np.abs(first).max(), np.abs(first + span - 1).max()))
+
+
+def phase_weights(ph) -> np.ndarray:
+    """Every EllBlock's W of the phase laid end to end, and a 0 (see PullBlock.wpos)."""
+    ells = [b.W.reshape(-1) for lv in ph.levels for b in lv.blocks if isinstance(b, EllBlock)]
+    return np.concatenate(ells + [np.zeros(1, dtype=ells[0].dtype if ells else float)])
+
+
+def pull_op(pb: PullBlock, lv, G_full, margin: int, Vp, N: int, weights: np.ndarray,
+            wgrad: WeightGrad | None):
+    """op(r): G[row r, level] += what its readers' dA owe it; with `wgrad`, also the row's
+    weight gradients of those edges (the gathered dA times the level's values). Rows are
+    those of Vp: padding rows too (initial values are read by the first steps)."""
+    rows = Vp.shape[0]
+    base = over_time(G_full, margin + pb.first, rows, pb.span)
+    width, K = pb.gidx.shape
+    WL = weights[pb.wpos].reshape(width, 1, K)
+    flat = pb.gidx.reshape(-1)
+    buf = np.empty((width * K, N), dtype=G_full.dtype)
+    x, owed = buf.reshape(width, K, N), np.empty((width, 1, N), dtype=G_full.dtype)
+    grads = G_full[margin:margin + rows, lv.c0:lv.c1]
+    values = Vp[:, lv.c0:lv.c1]
+    total = wgrad.total if wgrad is not None else None
+    step = np.empty((width, K, 1), dtype=G_full.dtype) if wgrad is not None else None
+
+    def pull(r):
+        base[r].take(flat, axis=0, out=buf, mode="clip")
+        np.matmul(WL, x, out=owed)
+        g = grads[r]
+        np.add(g, owed[:, 0], out=g)
+        if total is not None:
+            np.matmul(x, values[r][:, :, None], out=step)
+            np.add(total, step[:, :, 0], out=total)
+    return pull
+
+
+def pull_padding(pb: PullBlock, lv, G, Vp, P: int, T: int, C: int, weights: np.ndarray,
+                 wgrad: WeightGrad | None) -> None:
+    """After the sweep, edge by edge: the padding rows of the level (the initial values, read
+    by the first steps; the last ones for reverse time) get their gradients, and the edges
+    reading them the matching weight gradients. (The sweep's pulls cover steps 0 .. T - 1
+    only: a padding row's readers at the same step do not exist.)"""
+    K = pb.gidx.shape[1]
+    j, slot = np.divmod(pb.fpos, K)
+    shift, col = np.divmod(pb.gidx[j, slot], C)
+    shift += pb.first
+    reach = np.abs(shift)
+    e = np.repeat(np.arange(len(j)), reach)
+    if not len(e):
+        return
+    k = np.arange(len(e)) - np.repeat(np.cumsum(reach) - reach, reach)
+    u = np.where(shift[e] > 0, k - shift[e], T + k)          # the padding step read
+    src, rows = lv.c0 + j[e], P + u
+    d = G[rows + shift[e], col[e]]                           # the readers' dA
+    np.add.at(G, (rows, src), d * weights[pb.wpos[j, slot]][e][:, None])
+    if wgrad is not None:
+        np.add.at(wgrad.total, (j[e], slot[e]), np.einsum("pn,pn->p", Vp[rows, src], d))
+
+
+def pull_wgrad(pb: PullBlock) -> WeightGrad:
+    """The weight gradients of a PullBlock's edges, summed by its op step by step."""
+    return WeightGrad(pb.eidx, pb.gidx.shape, None, lambda total: total.reshape(-1)[pb.fpos])
