@@ -157,9 +157,8 @@ class GroupsMixin:
     def _check_group_id(self, gid: Any) -> None:
         try:
             self._check_new_id_format(gid)
-        except NetworkError:
-            raise NetworkError(f"group id {gid!r}: ids are 1 to 64 characters without spaces "
-                               "or control characters") from None
+        except NetworkError as exc:
+            raise NetworkError(str(exc).replace("node id", "group id", 1)) from None
 
     def _require_group(self, gid: str) -> None:
         if not isinstance(gid, str) or gid not in self._groups:

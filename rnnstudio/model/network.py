@@ -27,7 +27,10 @@ DIRECTIONS = ("forward", "reverse")
 ORDERING_MODES = ("auto", "position", "manual")
 MAX_DELAY = 100_000
 MAX_ABS_VALUE = 1e12  # weights, biases, initial values and positions beyond this are refused
-_ID_RE = re.compile(r"^[^\s\x00-\x1f\x7f]{1,64}$")
+# no spaces, control characters or text-direction controls (a U+202E in an id reverses how the
+# ids after it read in every list and message)
+_ID_RE = re.compile("^[^\\s\x00-\x1f\x7f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]{1,64}$")
+ID_RULE = "ids are 1 to 64 characters without spaces, control characters or text-direction marks"
 
 NODE_DEFAULTS: dict[str, Any] = {
     "activation": "tanh", "bias": 0.0, "initial": 0.0, "aggregate": "sum",
@@ -197,9 +200,7 @@ class Network(GroupsMixin):
         return id
 
     def _check_new_id(self, id: Any) -> None:
-        if not isinstance(id, str) or not _ID_RE.match(id):
-            raise NetworkError(f"node id {id!r}: ids are 1 to 64 characters without spaces or "
-                               "control characters")
+        self._check_new_id_format(id)
         if id in self.graph:
             raise NetworkError(f"node {id}: a node with this id already exists", node=id)
 
@@ -715,8 +716,7 @@ class Network(GroupsMixin):
 
     def _check_new_id_format(self, n: Any) -> None:
         if not isinstance(n, str) or not _ID_RE.match(n):
-            raise NetworkError(f"node id {n!r}: ids are 1 to 64 characters without spaces or "
-                               "control characters")
+            raise NetworkError(f"node id {n!r}: {ID_RULE}")
 
     # ------------------------------------------------------------------ parameters
     def get_params(self) -> dict[str, dict]:

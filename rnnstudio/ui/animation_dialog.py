@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QDialog, QDialogButtonBo
                                QMessageBox, QProgressDialog, QPushButton, QSpinBox, QWidget)
 
 from .animation import VIDEO_HINT, AnimationError, AnimationRig, Cancelled, record
+from .plaintext import literal
 
 VIEW_CHOICES = (("Canvas", "canvas"), ("Unrolled in time", "unrolled"),
                 ("Canvas and unrolled view", "both"))
@@ -151,7 +152,7 @@ class AnimationExport:
         return written
 
     def _error(self, text: str) -> None:
-        QMessageBox.critical(self.window, "Could not export the animation", text)
+        QMessageBox.critical(self.window, "Could not export the animation", literal(text))
 
 
 def install_animation_export(window) -> AnimationExport:

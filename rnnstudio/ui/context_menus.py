@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QInputDialog, QMenu
 
 from ..model import ACTIVATIONS, AGGREGATES, DIRECTIONS, KINDS
 from .insert import TEMPLATE_ENTRIES
+from .plaintext import literal, menu_text
 
 DELAYS = ("auto", 0, 1, 2, 3)
 ADD_KINDS = (("Input", "input"), ("Neuron", "neuron"), ("Output", "output"),
@@ -77,7 +78,7 @@ class CanvasMenus(QObject):
 
     def _menu(self, title: str) -> QMenu:
         menu = QMenu(self.view)
-        header = menu.addAction(title)
+        header = menu.addAction(menu_text(title))  # names ids: "&" is not a shortcut
         header.setEnabled(False)
         if self.locked:
             menu.addAction(LOCKED_NOTE).setEnabled(False)
@@ -149,7 +150,8 @@ class CanvasMenus(QObject):
         self._add(menu, text, lambda: self._group(ids), structural=False)
         gids = list(dict.fromkeys(g for g in map(self.net.group_of, ids) if g is not None))
         for gid in gids:
-            self.group_menu(gid, menu.addMenu(f"Group '{self.net.groups[gid]['label']}'"))
+            title = menu_text(f"Group '{self.net.groups[gid]['label']}'")
+            self.group_menu(gid, menu.addMenu(title))
 
     def group_menu(self, gid: str, menu: QMenu | None = None) -> QMenu:
         """Rename, collapse or expand, select and ungroup a group (also the menu of a group's
@@ -180,7 +182,8 @@ class CanvasMenus(QObject):
 
     def _rename(self, node: str) -> None:
         old = self.net.graph.nodes[node].get("label", node)
-        text, ok = QInputDialog.getText(self.view, "Rename", f"Label of {node}", text=old)
+        text, ok = QInputDialog.getText(self.view, "Rename", literal(f"Label of {node}"),
+                                        text=old)
         if ok and text.strip() and text.strip() != old:
             self.editor.set_node_attrs([node], label=text.strip())
 

@@ -17,6 +17,7 @@ from . import subnet
 from .commands import (AddSubnetCommand, CompositeCommand, GroupCommand, OrderingCommand,
                        RemoveCommand, SetEdgeAttrsCommand, SetMetaCommand, SetNodeAttrsCommand,
                        push)
+from .plaintext import menu_text
 
 SUBNET_MIME = "application/x-rnnstudio-subnet+json"
 SNAP = 10.0
@@ -228,13 +229,14 @@ class Editor(QObject):
             if members:
                 groups[g] = {**rec, "members": members}
         groups[gid] = {"label": label, "members": ids, "collapsed": False}
-        ok = self.run(GroupCommand(self.net, groups, f"Group {len(ids)} node(s) as {label}"))
+        ok = self.run(GroupCommand(self.net, groups,
+                                   menu_text(f"Group {len(ids)} node(s) as {label}")))
         return gid if ok else None
 
     def ungroup(self, gid: str) -> bool:
         groups = self.net.groups
         label = groups.pop(gid)["label"]
-        return self.run(GroupCommand(self.net, groups, f"Ungroup {label}"))
+        return self.run(GroupCommand(self.net, groups, menu_text(f"Ungroup {label}")))
 
     def set_group_attrs(self, gid: str, text: str | None = None, **attrs) -> bool:
         """Rename (label=...), collapse or expand (collapsed=...) a group."""

@@ -15,6 +15,7 @@ from ..model import NetworkError
 from ..interop import files as interop_files
 from . import render
 from .document import shipped_examples
+from .plaintext import literal
 
 FILTER = "RNN Studio networks (*.rnn.json *.json);;All files (*)"
 IMAGE_FILTER = "PNG image (*.png);;SVG drawing (*.svg)"
@@ -33,7 +34,7 @@ class FileController(QObject):
 
     # ---------------------------------------------------------------- prompts
     def _error(self, title: str, exc: Exception) -> None:
-        QMessageBox.critical(self.widget, title, str(exc))
+        QMessageBox.critical(self.widget, title, literal(str(exc)))  # ids and paths as typed
 
     def maybe_save(self) -> bool:
         """Ask about unsaved changes; False means the user cancelled."""

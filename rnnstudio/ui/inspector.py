@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QLabel, QLineE
                                QStackedWidget, QVBoxLayout, QWidget)
 
 from ..model import ACTIVATIONS, AGGREGATES, DIRECTIONS, KINDS
+from .plaintext import plain
 
 MIXED = "(mixed)"
 NEURON_ONLY = ("activation", "bias", "initial", "aggregate", "direction", "trainable")
@@ -78,6 +79,7 @@ class InspectorWidget(QWidget):
         form = QFormLayout(page)
         self.title = QLabel()
         self.title.setStyleSheet("font-weight: 600;")
+        plain(self.title)  # ids as typed (an id like <b>x</b> is not markup)
         self.f = {
             "label": self._line(lambda t: self._set_nodes(label=t)),
             "kind": self._combo(KINDS, lambda v: self._set_nodes(kind=v)),
@@ -99,6 +101,7 @@ class InspectorWidget(QWidget):
         form = QFormLayout(page)
         self.edge_title = QLabel()
         self.edge_title.setStyleSheet("font-weight: 600;")
+        plain(self.edge_title)
         self.e = {"weight": self._line(self._set_weight), "delay": QComboBox(),
                   "trainable": QCheckBox("trainable")}
         self.e["delay"].setEditable(True)
@@ -107,6 +110,7 @@ class InspectorWidget(QWidget):
         self.e["delay"].activated.connect(lambda _i: self._on_delay_edited())
         self.e["trainable"].clicked.connect(lambda c: self._set_edges(trainable=bool(c)))
         self.reason = QLabel()
+        plain(self.reason)
         self.reason.setWordWrap(True)
         self.reason.setStyleSheet("color: #5b34b0;")
         form.addRow(self.edge_title)

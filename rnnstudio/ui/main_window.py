@@ -25,6 +25,7 @@ from .insert import TEMPLATE_ENTRIES, InsertController
 from .inspector import InspectorWidget
 from .ordering_strip import OrderingStripWidget
 from .palette import PaletteWidget
+from .plaintext import literal, menu_text
 
 SK = QKeySequence.StandardKey
 MODE_TIPS = {"auto": "auto — fewest delayed edges", "position": "by position — left to right",
@@ -215,8 +216,9 @@ class MainWindow(QMainWindow):
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
         for path in self.files.recent():
-            self.recent_menu.addAction(Path(path).name,
-                                       lambda p=path: self.files.open_path(p)).setToolTip(path)
+            self.recent_menu.addAction(menu_text(Path(path).name),
+                                       lambda p=path: self.files.open_path(p)).setToolTip(
+                                           literal(path))
         self.recent_menu.setEnabled(bool(self.recent_menu.actions()))
 
     def _build_toolbar(self) -> None:

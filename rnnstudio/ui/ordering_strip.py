@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListWidg
 from ..model import events as ev
 from . import style
 from .palette import kind_icon
+from .plaintext import literal
 
 MAX_SHOWN = 3000  # beyond this the strip lists the first nodes only
 
@@ -76,7 +77,7 @@ class OrderingStripWidget(QWidget):
                 item = QListWidgetItem(self._icons[style.visual_kind(net.graph.nodes[n])],
                                        f"{i + 1} {net.graph.nodes[n].get('label', n)}")
                 item.setData(Qt.ItemDataRole.UserRole, n)
-                item.setToolTip(f"{n}: #{i + 1} in the ordering")
+                item.setToolTip(literal(f"{n}: #{i + 1} in the ordering"))
                 self.list.addItem(item)
         finally:
             self._updating = False

@@ -27,6 +27,8 @@ from PySide6.QtCore import QEvent, QObject, QRectF, QSettings, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QImage, QPainter
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
+from .plaintext import literal
+
 PNG_SCALE = 2  # PNG pixels per screen pixel
 FORMATS = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)", "csv": "CSV table (*.csv)"}
 
@@ -36,7 +38,8 @@ def _legend_names(plot: pg.PlotItem) -> dict:
     legend = plot.legend
     if legend is None:
         return {}
-    return {id(sample.item): label.text for sample, label in legend.items}
+    # the text as shown (legend labels are HTML: a name like <b>x</b> is given escaped)
+    return {id(sample.item): label.item.toPlainText() for sample, label in legend.items}
 
 
 def curve_columns(plot: pg.PlotItem) -> list[tuple[str, np.ndarray, np.ndarray]]:
@@ -247,7 +250,7 @@ class PlotExportMenu(QObject):
         try:
             written = export_plot(plot, path)
         except OSError as exc:
-            QMessageBox.critical(self.widget, "Could not export the plot", str(exc))
+            QMessageBox.critical(self.widget, "Could not export the plot", literal(str(exc)))
             return None
         settings.setValue("plot_export_dir", str(written.parent))
         return written

@@ -212,3 +212,24 @@ def test_a_no_op_change_emits_nothing(net):
     net.set_edge_attrs("x", "h", weight=0.5)
     net.set_ordering_mode("auto")
     assert rec.kinds == []
+
+
+@pytest.mark.parametrize("mark", ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066",
+                                  "\u2067", "\u2068", "\u2069", "\u200e", "\u200f", "\u061c"])
+def test_ids_with_text_direction_controls_are_refused_naming_the_id(mark):
+    """Issue 14, item 10: 'h\u202e0x' would show as 'hx0' and reverse what follows it."""
+    net = Network()
+    bad = f"h{mark}0"
+    with pytest.raises(NetworkError) as info:
+        net.add_neuron(bad)
+    assert repr(bad) in str(info.value) and "text-direction marks" in str(info.value)
+    assert len(net.graph) == 0
+    net.add_neuron("h0")
+    with pytest.raises(NetworkError, match="group id"):
+        net.add_group(bad, ["h0"])
+
+
+def test_ids_that_look_like_html_are_plain_ids():
+    net = Network()
+    net.add_neuron("<b>x</b>")
+    assert "<b>x</b>" in net.graph

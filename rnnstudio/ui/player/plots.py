@@ -10,6 +10,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from ..plaintext import markup
 from ..plot_export import install_plot_export
 from .colors import colormap_stops, lookup_table
 from .controller import PlayerController
@@ -118,7 +119,7 @@ class PlayerPlotsWidget(QTabWidget):
         for i, curve in enumerate(self._state_curves):
             if tr is not None and i < len(self.selected):
                 curve.setData(np.arange(tr.T), tr.values[:, tr.index(self.selected[i])])
-                legend.addItem(curve, self.selected[i])
+                legend.addItem(curve, markup(self.selected[i]))
                 curve.show()
             else:
                 curve.setData([], [])
@@ -136,10 +137,10 @@ class PlayerPlotsWidget(QTabWidget):
         out = tr.outputs_over_time()
         for j, name in enumerate(tr.outputs):
             self._output_curves[j].setData(t, out[:, j])
-            legend.addItem(self._output_curves[j], name)
+            legend.addItem(self._output_curves[j], markup(name))
             if tr.Y is not None:
                 self._target_curves[j].setData(t, tr.Y[:, j], connect="finite")
-                legend.addItem(self._target_curves[j], f"{name} target")
+                legend.addItem(self._target_curves[j], markup(f"{name} target"))
             else:
                 self._target_curves[j].setData([], [])
 

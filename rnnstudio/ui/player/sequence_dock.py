@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QComboBox, QDockWidget, QHBoxLayout, QLabel, QSli
 
 from ...model import Network
 from ...model import events as ev
+from ..plaintext import literal
 from .controller import PlayerController
 
 SOURCE_TASK, SOURCE_TABLE = "Training data", "Typed sequence"
@@ -230,7 +231,7 @@ class SequenceDock(QDockWidget):
             self._show_source(SOURCE_TABLE)
 
     def _set_task_tip(self, text: str) -> None:
-        self.source.setItemData(0, text, Qt.ItemDataRole.ToolTipRole)
+        self.source.setItemData(0, literal(text), Qt.ItemDataRole.ToolTipRole)
 
     def _show_source(self, source: str) -> None:
         self._filling = True

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
 
 from rnnstudio import tasks
 
+from ..plaintext import plain
+
 PREVIEW_ROWS = 50
 ERROR_STYLE = "color: #c92a2a;"
 OK_STYLE = "color: #2b8a3e;"
@@ -61,6 +63,7 @@ class CsvImportDialog(QDialog):
         layout.addLayout(row)
         self.message = QLabel("Choose a CSV file with a header row of column names.")
         self.message.setWordWrap(True)
+        plain(self.message)  # file and column names as typed
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.message)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)

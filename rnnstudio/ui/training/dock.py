@@ -29,6 +29,7 @@ from .csv_dialog import CsvImportDialog, describe_csv, extra_input_records
 from .data import DataError, Dataset, csv_scaling, with_scaling
 from .forms import TaskParamsWidget, TrainingSettingsWidget
 from .history import TrainingHistory
+from ..plaintext import plain
 from .plots import TrainingPlotsWidget
 from .settings import SettingsError, TrainingSettings, known_task
 from .sync import default_settings_for, settings_of
@@ -159,12 +160,14 @@ class TrainingDock(QDockWidget):
         layout.addLayout(row)
         self.task_note = QLabel()
         self.task_note.setWordWrap(True)
+        plain(self.task_note)  # a CSV's path and column names as typed
         self.task_note.setStyleSheet(NOTE_STYLE)
         layout.addWidget(self.task_note)
         self.params_form = TaskParamsWidget()
         layout.addWidget(self.params_form)
         self.fit_label = QLabel()
         self.fit_label.setWordWrap(True)
+        plain(self.fit_label)  # names the network's inputs and outputs
         self.fit_label.setStyleSheet(ERROR_STYLE)
         self.fit_label.hide()
         layout.addWidget(self.fit_label)
@@ -190,13 +193,14 @@ class TrainingDock(QDockWidget):
         layout.addWidget(self.progress_bar)
         self.status_label = QLabel("Choose data and settings, then press Train.")
         self.status_label.setWordWrap(True)
+        plain(self.status_label)  # messages name nodes, edges and files
         self.status_label.setStyleSheet(NOTE_STYLE)
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.status_label)
         self.problem_label = QLabel()
         self.problem_label.setWordWrap(True)
         self.problem_label.setStyleSheet(ERROR_STYLE)
-        self.problem_label.setTextFormat(Qt.TextFormat.PlainText)
+        plain(self.problem_label)
         self.problem_label.hide()
         layout.addWidget(self.problem_label)
         return box
@@ -288,9 +292,10 @@ class TrainingDock(QDockWidget):
         except SettingsError as exc:
             self._settings = default_settings_for(net)
             problems = [exc]
-        self._fill_forms(self._settings, problems)
+        self._fill_forms(self._settings, problems)  # the dock lists them (problem_label)
         if problems:
-            self._error(f"The training settings need attention: {_problems_text(problems)}")
+            self._status_callback("The training settings need attention: "
+                                  + _problems_text(problems))
 
     def _fill_forms(self, s: TrainingSettings, problems: list | None = None) -> None:
         flagged = {p.field: str(p).split(": ", 1)[-1] for p in problems or []}
@@ -547,6 +552,7 @@ class TrainingDock(QDockWidget):
         box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok,
                           self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setTextFormat(Qt.TextFormat.PlainText)
         box.open()  # window-modal but not blocking: the event loop keeps running
 
     def _status(self, text: str) -> None:
@@ -567,7 +573,8 @@ class TrainingDock(QDockWidget):
 def _problems_text(problems: list, every: bool = False) -> str:
     """'lr: expected a number, got '0.1' (text)' (and how many more, or all of them)."""
     if every:
-        return "Training settings to fix: " + "; ".join(str(p) for p in problems)
+        head = "Fix these training settings to train (the file keeps its values until you do):"
+        return head + "".join(f"\n• {p}" for p in problems)
     more = len(problems) - 1
     return str(problems[0]) + (f" (and {more} more)" if more else "")
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QLineEdit
 
 from rnnstudio import tasks
 
+from ..plaintext import literal
 from .settings import LIMITS, LOSSES, OPTIMIZERS, TrainingSettings
 
 LOSS_NAMES = {"mse": "Mean squared error", "bce": "Binary cross-entropy",
@@ -163,11 +164,11 @@ def flag_field(form: QFormLayout, box: QWidget, problem: str) -> None:
     """Mark a field whose stored value is not usable: red label, the reason as tooltip."""
     tip = (f"The stored value is not usable: {problem}.\nThe default is shown; the stored "
            "value is kept until you set one here.")
-    box.setToolTip(tip)
+    box.setToolTip(literal(tip))  # the file's value as it is, even if it looks like markup
     label = form.labelForField(box)
     if label is not None:
         label.setStyleSheet("color: #c92a2a; font-weight: bold;")
-        label.setToolTip(tip)
+        label.setToolTip(literal(tip))
 
 
 def _param_label(key: str, spec) -> str:

@@ -15,6 +15,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from ..plaintext import markup
 from ..plot_export import install_plot_export
 from .history import TrainingHistory
 
@@ -372,7 +373,7 @@ class TrainingPlotsWidget(QWidget):
             self.out_curves[k].setData(t, outputs[:, k])
             self.target_curves[k].setData(t, _finite_or_nan(targets[:, k]))
         self.out_plot.setLabel("bottom", "time step (validation)", color=AXIS_COLOR)
-        self.out_plot.setLabel("left", data.get("label", "value"), color=AXIS_COLOR)
+        self.out_plot.setLabel("left", markup(data.get("label", "value")), color=AXIS_COLOR)
 
     def _draw_scatter(self, data: dict) -> None:
         pred, target = data["outputs"], data["targets"]  # (N,) at the last step
