@@ -208,13 +208,14 @@ def test_the_player_plays_the_networks_csv_data_and_follows_new_settings(window,
                                    "window": 4, "stride": 4}})
     window.doc.new(net)
     dock, p = window.player.sequence, window.player.controller
-    qtbot.waitUntil(lambda: dock.source.currentText() == SOURCE_TASK)  # built off the UI thread
+    qtbot.waitUntil(lambda: dock.source.currentText() == SOURCE_TASK,  # built off the UI thread
+                    timeout=20_000)
     assert dock.sample.maximum() == 2  # three windows of four rows
     dock.sample.setValue(1)
     np.testing.assert_allclose(played_X(window)[:, 0], [0.4, 0.5, 0.6, 0.7])
     np.testing.assert_allclose(p.trajectory.Y[:, 0], [-0.4, -0.5, -0.6, -0.7])
     net.set_meta(training={"task": {"name": "echo", "params": {"k": 2, "T": 9}}})
-    qtbot.waitUntil(lambda: p.T == 9)  # the new training data plays once built
+    qtbot.waitUntil(lambda: p.T == 9, timeout=20_000)  # the new data plays once built
 
 
 @pytest.mark.parametrize("name", ["elman-sine", "lstm-adding", "echo-memory"])

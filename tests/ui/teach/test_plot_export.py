@@ -56,7 +56,8 @@ def test_player_plots_export_their_curves_with_legend_names(window, qtbot, tmp_p
 
 def test_the_right_click_menu_exports_and_copies(window, qtbot, tmp_path, monkeypatch):
     window.files.open_example(examples_dir() / "elman-sine.rnn.json")
-    qtbot.waitUntil(lambda: getattr(window.player.controller.trajectory, "Y", None) is not None)
+    qtbot.waitUntil(lambda: getattr(window.player.controller.trajectory, "Y", None) is not None,
+                    timeout=20_000)  # the example's training data, built off the UI thread
     window.show()
     window.player.plots_dock.raise_()
     window.player.plots.setCurrentIndex(1)

@@ -156,7 +156,7 @@ def test_the_file_is_read_off_the_ui_thread_and_cancel_drops_it(qtbot, good_csv,
     assert "Reading series.csv" in dialog.message.text()
     dialog.reject()
     gate.set()
-    qtbot.waitUntil(lambda: not threads[0].is_alive())
+    qtbot.waitUntil(lambda: not threads[0].is_alive(), timeout=20_000)
     qtbot.wait(20)
     assert dialog.result() == QDialog.DialogCode.Rejected and dialog.X is None
     assert threads[0] is not threading.main_thread()
