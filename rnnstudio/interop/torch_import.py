@@ -227,14 +227,24 @@ def _add_outputs(rec, last, spec) -> None:
 
 
 # ---------------------------------------------------------------------- files
+MAX_TORCH_FILE_BYTES = 2 ** 31
+
+
 def network_from_file(path, nonlinearity: str = "tanh"):
     """A network from a torch file: one written by `rnnstudio export --to torch`, or the
     state_dict of an nn.RNN / nn.LSTM / nn.GRU, optionally with an nn.Linear readout (keys
     like "rnn.weight_ih_l0" and "fc.weight"). Read with torch.load(weights_only=True)."""
     import torch
+
+    from ..io.safefile import UnreadableFile, open_regular
     path = Path(path)
+    try:  # a named pipe or a device is refused before torch reads (it would wait or never end)
+        f = open_regular(path, MAX_TORCH_FILE_BYTES, "torch file")
+    except UnreadableFile as exc:
+        raise FileFormatError(f"{path}: {exc}") from None
     try:
-        data = torch.load(path, map_location="cpu", weights_only=True)
+        with f:
+            data = torch.load(f, map_location="cpu", weights_only=True)
     except Exception as exc:  # not a torch file, or one that holds arbitrary objects
         raise FileFormatError(f"{path}: not a torch file of tensors ({type(exc).__name__}: "
                               f"{' '.join(str(exc).split())[:200]})") from None

@@ -183,3 +183,12 @@ def test_torch_files_state_dicts_and_our_own(tmp_path):
     torch.save({"obj": torch.nn.GRU(1, 1)}, evil)  # a pickled module: refused by weights_only
     with pytest.raises(rs.FileFormatError, match="evil.pt"):
         rt.load_module_file(evil)
+
+
+def test_a_torch_file_that_is_a_named_pipe_is_refused_at_once(tmp_path):
+    """torch.load of a named pipe waited for a writer (issue 14: no input may hang the app)."""
+    from tests.hostile import make_fifo, release_fifo, within
+    fifo = make_fifo(tmp_path / "model.pt")
+    with pytest.raises(rs.FileFormatError, match="model.pt: not a regular file: it is a named "
+                                                 "pipe"):
+        within(5.0, rt.load_module_file, fifo, release=lambda: release_fifo(fifo))
