@@ -158,6 +158,13 @@ def case_csv_1m_w1000_s500(folder: Path) -> str:
     return _csv(path, window=1000, stride=500)
 
 
+def case_csv_100k_w100_s1(folder: Path) -> str:
+    """Overlapping windows within the budget (their copy: 160 MB): views share the rows."""
+    path = _rows_csv(folder, 100_000)
+    _reset_peak()
+    return _csv(path, window=100, stride=1)
+
+
 def case_cli_dev_zero(folder: Path) -> str:
     return _cli(folder, "/dev/zero")
 

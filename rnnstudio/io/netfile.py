@@ -12,7 +12,7 @@ from typing import Any
 from ..model import Network
 from .datapaths import absolute_data_paths, portable_data_paths
 from .errors import FileFormatError
-from .jsontext import decode_bytes, dumps_stable, parse
+from .jsontext import check_count, decode_bytes, dumps_stable, parse
 from .records import from_record, to_record
 from .safefile import UnreadableFile, read_regular
 
@@ -28,10 +28,11 @@ def loads(text: str | bytes, source: str = "<string>", folder: str | None = None
     """A network from the file's text (or bytes); errors name `source`. `folder`: where the
     file lies, to find data files named relative to it (see datapaths)."""
     try:
+        if not isinstance(text, (str, bytes, bytearray)):
+            raise FileFormatError(f"expected text or bytes, got {type(text).__name__}")
+        check_count(text)  # before decoding: a file too big to parse costs no copy
         if isinstance(text, (bytes, bytearray)):
             text = decode_bytes(bytes(text))
-        elif not isinstance(text, str):
-            raise FileFormatError(f"expected text or bytes, got {type(text).__name__}")
         record = parse(text)
         if folder is not None and isinstance(record, dict) and "training" in record:
             record["training"] = absolute_data_paths(record["training"], folder)
