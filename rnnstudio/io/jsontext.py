@@ -146,51 +146,71 @@ def _scan(root: Any, limits: Limits) -> tuple[list, str] | None:
         return None if message is None else ([], message)
     parents: list[tuple[int, Any]] = [(-1, None)]  # per container: (parent's index, key)
     todo = [(root, 0, 1)]  # container, its index in parents, its depth
-    values = chars = 0
+    sizes = [0, 0]  # values and characters seen so far
     while todo:
         obj, index, depth = todo.pop()
-        if depth > limits.depth:
-            return _trail(parents, index), f"nested too deeply (more than {limits.depth} levels)"
-        values += len(obj)
-        if limits.values is not None and values > limits.values:
-            return _trail(parents, index), (f"{limits.name} holds more than {limits.values:,} "
-                                            "values")
-        if isinstance(obj, dict):
-            problem = _key_problem(obj)
-            if problem is not None:
-                return _trail(parents, index), problem
-            chars += sum(map(len, obj))
-            items = obj.items()
-        else:
-            items = enumerate(obj)
-        children = []
-        for key, item in items:
-            kind = type(item)
-            if kind is float:
-                if item - item == 0.0:  # finite (inf - inf and nan - nan are nan)
-                    continue
-            elif kind is str:
-                chars += len(item)
-                if item.isascii() or _valid_text(item):
-                    continue
-            elif kind is dict or kind is list or kind is tuple:
-                children.append((key, item))
-                continue
-            elif kind is int:
-                if item.bit_length() <= MAX_INT_BITS:
-                    continue
-            elif kind is bool or item is None:
-                continue
-            message = _scalar_problem(item)
-            if message is not None:
-                return _trail(parents, index) + [key], message
-        if limits.text is not None and chars > limits.text:
-            return _trail(parents, index), (f"{limits.name} holds more than {limits.text:,} "
-                                            "characters of text")
+        children, problem = _visit(obj, depth, sizes, limits)
+        if problem is not None:
+            key, message = problem
+            return _trail(parents, index) + ([] if key is _NO_KEY else [key]), message
         for key, child in reversed(children):
             parents.append((index, key))
             todo.append((child, len(parents) - 1, depth + 1))
     return None
+
+
+_NO_KEY = object()  # a problem of the container itself, not of one of its values
+
+
+def _visit(obj, depth: int, sizes: list, limits: Limits) -> tuple[list, tuple | None]:
+    """The child containers of `obj` as (key, child), and its first problem as (key, message)
+    (`_NO_KEY`: the container itself). `sizes` adds up values and characters."""
+    if depth > limits.depth:
+        return [], (_NO_KEY, f"nested too deeply (more than {limits.depth} levels)")
+    sizes[0] += len(obj)
+    if limits.values is not None and sizes[0] > limits.values:
+        return [], (_NO_KEY, f"{limits.name} holds more than {limits.values:,} values")
+    if isinstance(obj, dict):
+        problem = _key_problem(obj)
+        if problem is not None:
+            return [], (_NO_KEY, problem)
+        sizes[1] += sum(map(len, obj))
+        items = obj.items()
+    else:
+        items = enumerate(obj)
+    children, problem = _values(items, sizes)
+    if problem is not None:
+        return [], problem
+    if limits.text is not None and sizes[1] > limits.text:
+        return [], (_NO_KEY, f"{limits.name} holds more than {limits.text:,} characters of text")
+    return children, None
+
+
+def _values(items, sizes: list) -> tuple[list, tuple | None]:
+    """The child containers among (key, value) items, and the first bad plain value as
+    (key, message). The hot loop of `check_value`: one type test per plain value."""
+    children = []
+    for key, item in items:
+        kind = type(item)
+        if kind is float:
+            if item - item == 0.0:  # finite (inf - inf and nan - nan are nan)
+                continue
+        elif kind is str:
+            sizes[1] += len(item)
+            if item.isascii() or _valid_text(item):
+                continue
+        elif kind is dict or kind is list or kind is tuple:
+            children.append((key, item))
+            continue
+        elif kind is int:
+            if item.bit_length() <= MAX_INT_BITS:
+                continue
+        elif kind is bool or item is None:
+            continue
+        message = _scalar_problem(item)
+        if message is not None:
+            return children, (key, message)
+    return children, None
 
 
 def _trail(parents: list[tuple[int, Any]], index: int) -> list:

@@ -9,7 +9,6 @@ step-through view re-runs on the new weights then: connect it to `PlayerControll
 
 from __future__ import annotations
 
-import math
 from typing import Callable
 
 from PySide6.QtCore import QEvent, Qt, Signal
@@ -28,11 +27,12 @@ from .controller import IDLE, PAUSED, PREPARING, RUNNING, TrainingController
 from .csv_dialog import CsvImportDialog, describe_csv, extra_input_records
 from .data import DataError, Dataset, csv_scaling, with_scaling
 from .forms import TaskParamsWidget, TrainingSettingsWidget
-from .history import TrainingHistory
 from ..plaintext import plain
+from .history import TrainingHistory
 from .plots import TrainingPlotsWidget
 from .settings import SettingsError, TrainingSettings, known_task
-from .sync import default_settings_for, settings_of
+from .sync import (csv_note, default_settings_for, fit_problem, problems_text, same_settings,
+                   settings_of, steps_per_epoch)
 
 CSV_ITEM = "__csv__"
 UNKNOWN_TASK = "__unknown_task__"
@@ -295,7 +295,7 @@ class TrainingDock(QDockWidget):
         self._fill_forms(self._settings, problems)  # the dock lists them (problem_label)
         if problems:
             self._status_callback("The training settings need attention: "
-                                  + _problems_text(problems))
+                                  + problems_text(problems))
 
     def _fill_forms(self, s: TrainingSettings, problems: list | None = None) -> None:
         flagged = {p.field: str(p).split(": ", 1)[-1] for p in problems or []}
@@ -320,7 +320,7 @@ class TrainingDock(QDockWidget):
             self.source_combo.setItemText(index, label)
             self.source_combo.setCurrentIndex(index)
             self.params_form.set_task(None)
-            self.task_note.setText(_csv_note(s.csv))
+            self.task_note.setText(csv_note(s.csv))
             return
         if not known_task(s.task):  # shown as it is, never as another task
             name = "no task" if s.task is None else f"{str(s.task)[:40]} (unknown task)"
@@ -360,7 +360,7 @@ class TrainingDock(QDockWidget):
         """Write the settings into the network's training dict (undoable, merged)."""
         net = self._network()
         after = s.to_dict()
-        if after == net.training or _same_settings(net.training, s):
+        if after == net.training or same_settings(net.training, s):
             return
         self._loading = True
         try:
@@ -397,7 +397,7 @@ class TrainingDock(QDockWidget):
         self.fit_label.setText(problem or "")
         self.fit_label.setVisible(bool(problem))
         problems = self._settings.problems()
-        self.problem_label.setText(_problems_text(problems, every=True) if problems else "")
+        self.problem_label.setText(problems_text(problems, every=True) if problems else "")
         self.problem_label.setVisible(bool(problems))
 
     # ------------------------------------------------------------------ CSV
@@ -568,62 +568,3 @@ class TrainingDock(QDockWidget):
     def shutdown(self) -> None:
         """Stop a run and wait for the worker (call before the window closes)."""
         self.controller.shutdown()
-
-
-def _problems_text(problems: list, every: bool = False) -> str:
-    """'lr: expected a number, got '0.1' (text)' (and how many more, or all of them)."""
-    if every:
-        head = "Fix these training settings to train (the file keeps its values until you do):"
-        return head + "".join(f"\n• {p}" for p in problems)
-    more = len(problems) - 1
-    return str(problems[0]) + (f" (and {more} more)" if more else "")
-
-
-def fit_problem(s: TrainingSettings, net) -> str | None:
-    """Why the data does not fit the network's inputs/outputs, or None."""
-    try:
-        if s.csv is not None:
-            from .data import check_columns
-            check_columns(s.csv.get("inputs") or [], s.csv.get("targets") or [], net)
-        elif known_task(s.task) and isinstance(s.task_params, dict):
-            tasks.check_fit(net, s.task, **s.task_params)
-    except (DataError, tasks.TaskError) as exc:
-        return str(exc)
-    return None
-
-
-def _same_settings(training: dict | None, s: TrainingSettings) -> bool:
-    """Whether the stored block already means `s` (task parameters left at their defaults, or
-    keys missing that take their default values, count as the same)."""
-    try:
-        stored = TrainingSettings.from_dict(training)
-    except SettingsError:
-        return False
-    if not training or "loss" not in training:
-        return False
-    return _normalised(stored) == _normalised(s)
-
-
-def _normalised(s: TrainingSettings) -> dict:
-    d = s.to_dict()
-    if s.csv is None and known_task(s.task):
-        try:
-            d["task"]["params"] = tasks.TASKS[s.task].resolve(s.task_params)
-        except tasks.TaskError:
-            pass
-    return d
-
-
-def _csv_note(csv: dict) -> str:
-    window = csv.get("window") or "whole file"
-    stride = csv.get("stride") or "= window"
-    return (f"{csv.get('path')}\ninputs {', '.join(csv.get('inputs') or [])} → targets "
-            f"{', '.join(csv.get('targets') or [])}; window {window}, stride {stride}; "
-            f"inputs normalised: {tasks.scaling.describe(csv)}")
-
-
-def steps_per_epoch(s: TrainingSettings, data: Dataset) -> int:
-    """Optimizer steps plotted per epoch: one per batch (its truncated-BPTT windows are one
-    record)."""
-    n = data.n_train
-    return math.ceil(n / min(s.batch_size or n, n)) if n else 0
