@@ -24,7 +24,7 @@ gives the same picture in every process (no dependence on hashing).
 
 from __future__ import annotations
 
-from . import order, place
+from . import blocks, order, place
 from .order import crossings
 from .place import ASPECT, DX, DY
 from .routes import Arc, route_arcs
@@ -33,27 +33,41 @@ __all__ = ["arrange", "apply", "layers", "crossings", "route_arcs", "Arc", "ASPE
            "DY"]
 
 
-def arrange(net, aspect: float = ASPECT) -> dict[str, tuple[float, float]]:
+def arrange(net, aspect: float = ASPECT, collapsed=None) -> dict[str, tuple[float, float]]:
     """{id: (x, y)} for every node of `net`; moves nothing (see `apply`). `aspect` is the
-    width : height of the canvas the picture should suit (tall layers flow and wrap)."""
+    width : height of the canvas the picture should suit (tall layers flow and wrap).
+    `collapsed`: the groups to lay out as collapsed (None: those `net` has collapsed); a
+    collapsed group is one block of its real size (`blocks.block_size`), its members at their
+    strip cells around the block's centre."""
     if not len(net):
         return {}
-    g = order.read(net)
+    g = order.read(net, collapsed)
     g.layer = order.longest_path(g)
     block, span = order.blocks(g)
-    pos, bkey = order.order(g, block)
+    wide = order.with_dummies(g)  # long edges as chains, for crossing reduction only
+    pos, bkey = order.order(wide, order.blocks(wide)[0])
+    pos = pos[:len(g.names)]
     plan = place.plan(g, block, span, pos, bkey)
     place.wrap(plan, aspect)
     top = place.place(g, block, plan)
     ys = top[block] + plan.off
     xs = place.xs(g, block, plan)
     ys = ys - (ys.min() + ys.max()) / 2.0
-    return {name: (_snap(x), _snap(y)) for name, x, y in zip(g.names, xs.tolist(), ys.tolist())}
+    pos = {}
+    for i, (name, x, y) in enumerate(zip(g.names, xs.tolist(), ys.tolist())):
+        if i in g.members:
+            ms = g.members[i]
+            for m, (dx, dy) in zip(ms, blocks.member_offsets(len(ms))):
+                pos[m] = (_snap(x + dx), _snap(y + dy))
+        else:
+            pos[name] = (_snap(x), _snap(y))
+    return pos
 
 
 def layers(net) -> list[list[str]]:
-    """The layers of `net`, left to right, each in the ordering (before crossing reduction)."""
-    g = order.read(net)
+    """The layers of `net`'s nodes (its groups expanded), left to right, each in the ordering
+    (before crossing reduction)."""
+    g = order.read(net, collapsed=())
     layer = order.longest_path(g)
     out: list[list[str]] = [[] for _ in range(int(layer.max()) + 1 if len(layer) else 0)]
     for i, name in enumerate(g.names):

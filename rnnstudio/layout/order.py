@@ -7,24 +7,32 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 
+from .blocks import group_block_size
+
 SWEEPS = 4
 BIG = 20000  # edges: above this the sweeps do not count crossings to keep the best
+DUMMIES = 20000  # at most this many dummy units for edges that skip layers
 
 
 @dataclass
 class Graph:
-    """The network by ordering index: names, layering (forward) edges, groups."""
-    names: list[str]
+    """The network by ordering index, one *unit* per node, except that a collapsed group is
+    one unit (a block): names, layering (forward) edges, groups."""
+    names: list[str]         # a node's id, or a collapsed group's id
     src: np.ndarray          # forward edges (layering), src index < dst index
     dst: np.ndarray
-    inputs: np.ndarray       # bool per node
+    inputs: np.ndarray       # bool per unit
     outputs: np.ndarray
-    group: np.ndarray        # group index per node, -1 when ungrouped
+    group: np.ndarray        # group index per unit, -1 when ungrouped
     n_groups: int
     layer: np.ndarray = field(default=None)
+    members: dict = field(default_factory=dict)  # unit -> member ids (collapsed groups)
+    half: np.ndarray = field(default=None)  # per unit: half width, half height (0: a node)
+    loops: np.ndarray = field(default=None)  # per unit: a block's loop above (delayed edges
+    # among its members), below (same-step ones)
 
 
-def _forward_edges(net, index: dict) -> tuple[np.ndarray, np.ndarray]:
+def _forward_edges(net, index: dict) -> list[tuple[str, str]]:
     """Edges that go forward in the ordering and are same-step, or delayed between nodes of
     different strongly connected components (a delay line, a tap): they define the layers."""
     fwd = [(u, v, d) for (u, v), d in net.delays().items() if index[u] < index[v]]
@@ -33,27 +41,64 @@ def _forward_edges(net, index: dict) -> tuple[np.ndarray, np.ndarray]:
         for c, nodes in enumerate(nx.strongly_connected_components(net.graph)):
             comp.update(dict.fromkeys(nodes, c))
         fwd = [(u, v, d) for u, v, d in fwd if d == 0 or comp[u] != comp[v]]
-    arr = np.array(sorted((index[u], index[v]) for u, v, _ in fwd), dtype=np.int64)
-    arr = arr.reshape(-1, 2)
-    return arr[:, 0].copy(), arr[:, 1].copy()
+    return [(u, v) for u, v, _ in fwd]
 
 
-def read(net) -> Graph:
-    names = net.ordering()
-    index = {n: i for i, n in enumerate(names)}
-    src, dst = _forward_edges(net, index)
+def _units(net, collapsed) -> tuple[list[str], dict, dict]:
+    """The units in the ordering (a collapsed group where its first member is), each node's
+    unit index, and the members of the collapsed units."""
+    groups = net.groups
+    shut = {g for g, r in groups.items() if r["collapsed"]} if collapsed is None else set(
+        g for g in collapsed if g in groups)
+    owner = {m: g for g in shut for m in groups[g]["members"]}
+    names: list[str] = []
+    unit_of: dict = {}
+    first: dict = {}
+    members: dict = {}
+    for n in net.ordering():
+        g = owner.get(n)
+        if g is None:
+            unit_of[n] = len(names)
+            names.append(n)
+        else:
+            if g not in first:
+                first[g] = len(names)
+                members[first[g]] = list(groups[g]["members"])
+                names.append(g)
+            unit_of[n] = first[g]
+    return names, unit_of, members
+
+
+def read(net, collapsed=None) -> Graph:
+    """The network as units; `collapsed`: the groups drawn as blocks (None: those the network
+    has collapsed)."""
+    names, unit_of, members = _units(net, collapsed)
+    pairs = {(unit_of[u], unit_of[v]) for u, v in _forward_edges(net, unit_of)}
+    loops = np.zeros((len(names), 2), bool)
+    if members:
+        for (u, v), d in net.delays().items():
+            if unit_of[u] == unit_of[v] and unit_of[u] in members:
+                loops[unit_of[u], 0 if d >= 1 or u == v else 1] = True
+    arr = np.array(sorted((a, b) for a, b in pairs if a < b), dtype=np.int64).reshape(-1, 2)
     n = len(names)
     inputs = np.zeros(n, bool)
-    inputs[[index[x] for x in net.inputs]] = True
+    inputs[[unit_of[x] for x in net.inputs]] = True
     outputs = np.zeros(n, bool)
-    outputs[[index[y] for y in net.outputs]] = True
-    group = np.full(n, -1, dtype=np.int64)
+    outputs[[unit_of[y] for y in net.outputs]] = True
     groups = getattr(net, "groups", {}) or {}
+    kinds = net.graph.nodes
+    half = np.zeros((n, 2))
+    for i, ms in members.items():  # a block is an input (output) when all its members are
+        inputs[i] = all(kinds[m]["kind"] == "input" for m in ms)
+        outputs[i] = all(kinds[m]["kind"] == "output" for m in ms)
+        half[i] = np.array(group_block_size(net, groups[names[i]])) / 2
+    group = np.full(n, -1, dtype=np.int64)
     for g, gid in enumerate(groups):  # groups are ordered by insertion
         for m in groups[gid]["members"]:
-            if m in index:
-                group[index[m]] = g
-    return Graph(names, src, dst, inputs, outputs, group, len(groups))
+            if m in unit_of:
+                group[unit_of[m]] = g
+    return Graph(names, arr[:, 0].copy(), arr[:, 1].copy(), inputs, outputs, group,
+                 len(groups), members=members, half=half, loops=loops)
 
 
 def longest_path(g: Graph) -> np.ndarray:
@@ -73,6 +118,34 @@ def longest_path(g: Graph) -> np.ndarray:
         last = max(int(layer[rest].max()) + 1 if rest.any() else 1, int(layer[sinks].max()))
         layer[sinks] = last
     return layer
+
+
+def with_dummies(g: Graph, cap: int = DUMMIES) -> Graph:
+    """`g` with each forward edge that skips layers cut into a chain of one-layer edges
+    through dummy units (ungrouped, after the real ones), so that crossing reduction sees
+    where long edges run (the LSTM's output gate then sits at the edge of its column and its
+    edge to h runs beside the cell, not through it). Unchanged when more than `cap` dummies
+    would be needed."""
+    span = g.layer[g.dst] - g.layer[g.src]
+    long = np.flatnonzero(span > 1)
+    extra = int((span[long] - 1).sum())
+    if not len(long) or extra > cap:
+        return g
+    n = len(g.names)
+    src, dst, layer = [g.src[span <= 1]], [g.dst[span <= 1]], [g.layer]
+    k = n
+    for e in long.tolist():
+        u, v = int(g.src[e]), int(g.dst[e])
+        chain = [u] + list(range(k, k + int(span[e]) - 1)) + [v]
+        layer.append(np.arange(g.layer[u] + 1, g.layer[v], dtype=np.int64))
+        src.append(np.array(chain[:-1], dtype=np.int64))
+        dst.append(np.array(chain[1:], dtype=np.int64))
+        k += int(span[e]) - 1
+    pad = np.zeros(extra, bool)
+    return Graph(g.names + [""] * extra, np.concatenate(src), np.concatenate(dst),
+                 np.concatenate([g.inputs, pad]), np.concatenate([g.outputs, pad]),
+                 np.concatenate([g.group, np.full(extra, -1, dtype=np.int64)]), g.n_groups,
+                 np.concatenate(layer), g.members, g.half, g.loops)
 
 
 # ---------------------------------------------------------------- blocks and ordering

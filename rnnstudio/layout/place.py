@@ -14,6 +14,13 @@ DY = 70.0      # between nodes of a column
 DSUB = 64.0    # between sub-columns of a wrapped block
 BLOCK_GAP = 130.0  # between the nodes of two blocks of a slot: room for their frames
 FLOW_GAP = 106.0  # between two slots (columns of blocks) of one tall layer: frames meet
+NODE_EXT = 50.0  # a node block's reach above its top node and below its bottom one ...
+NODE_HW = 30.0   # ... and beside its nodes, so that BLOCK_GAP, FLOW_GAP and DX are the gaps
+GAP_Y = BLOCK_GAP - 2 * NODE_EXT  # between blocks of a slot (a collapsed group's block
+GAP_X = DX - 2 * NODE_HW          # reaches half its height and width from its centre)
+FLOW_X = FLOW_GAP - 2 * NODE_HW
+BUNDLE_ROOM = 40.0  # more between layers beside a collapsed group's block: bundle labels
+LOOP_ROOM_BLOCK = 52.0  # over (under) a block whose members' edges make a loop on it
 ASPECT = 2.2   # the canvas's width : height (the main window's at 1600 x 1000), when unknown
 FIT_MARGIN = 80.0  # what Fit to View adds around the picture
 FLOW_SLACK = 0.97  # flowing a layer may cost this much of the best Fit to View scale
@@ -30,6 +37,7 @@ class Slot:
     blocks: list[int]
     height: float = 0.0  # from the top node of its first block to the bottom one of its last
     width: float = 0.0   # its widest block's sub-columns
+    half: float = NODE_HW  # its blocks' reach beside their nodes
 
 
 @dataclass
@@ -41,6 +49,10 @@ class Plan:
     off: np.ndarray          # per node: y below its block's top
     sub: np.ndarray          # per node: its sub-column
     height: np.ndarray       # per block: from its top node to its bottom node
+    up: np.ndarray           # per block: its reach above its top node
+    down: np.ndarray         # ... and below its bottom node
+    hw: np.ndarray           # per block: its reach beside its nodes
+    shut: np.ndarray         # per block: a collapsed group's
     slots_of: dict = field(default_factory=dict)  # block -> the slots it is in
 
 
@@ -59,8 +71,16 @@ def plan(g: Graph, block, span, pos, bkey) -> Plan:
         b = int(block[i])
         segs[b][int(g.layer[i]) - span[b].start][1].append(i)
     n = len(block)
+    up, down, hw = np.full(nb, NODE_EXT), np.full(nb, NODE_EXT), np.full(nb, NODE_HW)
+    for u in g.members:  # a collapsed group: a block of one unit, its real size
+        b = block[u]
+        up[b] = g.half[u, 1] + LOOP_ROOM_BLOCK * g.loops[u, 0]
+        down[b] = g.half[u, 1] + LOOP_ROOM_BLOCK * g.loops[u, 1]
+        hw[b] = g.half[u, 0]
+    shut = np.zeros(nb, bool)
+    shut[block[list(g.members)]] = True
     p = Plan(slots, segs, np.ones(nb, dtype=np.int64), np.array([len(r) > 1 for r in span]),
-             np.zeros(n), np.zeros(n, dtype=np.int64), np.zeros(nb))
+             np.zeros(n), np.zeros(n, dtype=np.int64), np.zeros(nb), up, down, hw, shut)
     for b in segs:
         _shape(p, b)
     for s in slots:
@@ -81,9 +101,16 @@ def _shape(p: Plan, b: int) -> None:
     p.height[b] = h
 
 
+def gap(p: Plan, a: int, b: int) -> float:
+    """From block a's bottom node to block b's top node when b sits under a."""
+    return p.down[a] + GAP_Y + p.up[b]
+
+
 def _measure(p: Plan, s: Slot) -> None:
-    s.height = sum(p.height[b] for b in s.blocks) + BLOCK_GAP * max(len(s.blocks) - 1, 0)
+    s.height = sum(p.height[b] for b in s.blocks) + sum(
+        gap(p, a, b) for a, b in zip(s.blocks, s.blocks[1:]))
     s.width = DSUB * (max((p.wrap[b] for b in s.blocks), default=1) - 1)
+    s.half = max((p.hw[b] for b in s.blocks), default=NODE_HW)
     for b in s.blocks:
         p.slots_of.setdefault(b, []).append(s)
 
@@ -91,8 +118,16 @@ def _measure(p: Plan, s: Slot) -> None:
 def _extent(p: Plan) -> tuple[float, float]:
     """(width, height) of the picture before alignment, with room for feedback loops."""
     tall = max((s.height for s in p.slots), default=0.0) + LOOP_ROOM
-    gaps = sum(FLOW_GAP if a.layer == b.layer else DX for a, b in zip(p.slots, p.slots[1:]))
+    gaps = sum(_gap_x(a, b) for a, b in zip(p.slots, p.slots[1:]))
     return sum(s.width for s in p.slots) + gaps, tall
+
+
+def _gap_x(a: Slot, b: Slot) -> float:
+    """From slot a's last sub-column to slot b's first one (b right of a)."""
+    if a.layer == b.layer:
+        return a.half + FLOW_X + b.half
+    room = BUNDLE_ROOM if max(a.half, b.half) > NODE_HW else 0.0
+    return a.half + GAP_X + room + b.half
 
 
 def _fit(p: Plan, aspect: float) -> float:
@@ -107,9 +142,11 @@ def _split(p: Plan, i: int) -> Slot | None:
     s = p.slots[i]
     if len(s.blocks) < 2 or p.multi[s.blocks].any():
         return None
+    if p.shut[s.blocks].any() and _extent(p)[1] <= WRAP_ABOVE:
+        return None  # edges into the right column would cross the blocks of the left one
     run, cut = 0.0, len(s.blocks) - 1
     for j, b in enumerate(s.blocks[:-1]):
-        run += p.height[b] + BLOCK_GAP
+        run += p.height[b] + gap(p, b, s.blocks[j + 1])
         if run >= s.height / 2:
             cut = j + 1
             break
@@ -179,12 +216,12 @@ def _isotonic(target: list[float], weight: list[float]) -> list[float]:
     return out
 
 
-def _fit_slot(blocks: list[int], want, weight, height) -> list[float]:
-    """Block tops nearest to `want`, in order, each BLOCK_GAP below the one above."""
+def _fit_slot(p: Plan, blocks: list[int], want, weight) -> list[float]:
+    """Block tops nearest to `want`, in order, each a gap below the one above."""
     shift, c = [], 0.0
-    for b in blocks:
+    for b, nxt in zip(blocks, blocks[1:] + [None]):
         shift.append(c)
-        c += height[b] + BLOCK_GAP
+        c += p.height[b] + (gap(p, b, nxt) if nxt is not None else 0.0)
     z = _isotonic([want[b] - s for b, s in zip(blocks, shift)], [weight[b] for b in blocks])
     return [zi + s for zi, s in zip(z, shift)]
 
@@ -215,7 +252,7 @@ def _settle(p: Plan, top: np.ndarray, below: list[tuple[int, int]]) -> None:
     for _ in range(len(p.slots) + 1):
         moved = False
         for a, b in below:
-            low = top[a] + p.height[a] + BLOCK_GAP
+            low = top[a] + p.height[a] + gap(p, a, b)
             if top[b] < low - 1e-9:
                 top[b], moved = low, True
         if not moved:
@@ -228,9 +265,9 @@ def place(g: Graph, block: np.ndarray, p: Plan) -> np.ndarray:
     top = np.full(nb, -np.inf)
     for s in p.slots:
         c = -s.height / 2.0
-        for b in s.blocks:
+        for b, nxt in zip(s.blocks, s.blocks[1:] + [None]):
             top[b] = max(top[b], c)
-            c += p.height[b] + BLOCK_GAP
+            c += p.height[b] + (gap(p, b, nxt) if nxt is not None else 0.0)
     top[np.isinf(top)] = 0.0
     below = _below(p)
     _settle(p, top, below)
@@ -245,7 +282,7 @@ def place(g: Graph, block: np.ndarray, p: Plan) -> np.ndarray:
         want = np.bincount(block, weights=want_node, minlength=nb) / members
         acc, hits = np.zeros(nb), np.zeros(nb)
         for s in p.slots:
-            for b, t in zip(s.blocks, _fit_slot(s.blocks, want, members, p.height)):
+            for b, t in zip(s.blocks, _fit_slot(p, s.blocks, want, members)):
                 acc[b] += t
                 hits[b] += 1
         top = np.where(hits > 0, acc / np.maximum(hits, 1), top)
@@ -259,7 +296,7 @@ def xs(g: Graph, block: np.ndarray, p: Plan) -> np.ndarray:
     left, x = [], 0.0
     for i, s in enumerate(p.slots):
         if i:
-            x += FLOW_GAP if s.layer == p.slots[i - 1].layer else DX
+            x += _gap_x(p.slots[i - 1], s)
         left.append(x)
         x += s.width
     slot_of = {(b, s.layer): i for i, s in enumerate(p.slots) for b in s.blocks}

@@ -13,6 +13,7 @@ from PySide6.QtGui import QGuiApplication
 
 from ..model import NetworkError
 from .. import layout
+from ..layout import fold
 from . import subnet
 from .commands import (AddSubnetCommand, CompositeCommand, GroupCommand, OrderingCommand,
                        RemoveCommand, SetEdgeAttrsCommand, SetMetaCommand, SetNodeAttrsCommand,
@@ -241,11 +242,38 @@ class Editor(QObject):
     def set_group_attrs(self, gid: str, text: str | None = None, **attrs) -> bool:
         """Rename (label=...), collapse or expand (collapsed=...) a group."""
         groups = self.net.groups
+        if "collapsed" in attrs and attrs["collapsed"] != groups[gid]["collapsed"]:
+            ok = self.set_groups_collapsed([gid], attrs.pop("collapsed"), text)
+            return ok and (not attrs or self.set_group_attrs(gid, text, **attrs))
         groups[gid].update(attrs)
         if text is None:
             verb = {True: "Collapse", False: "Expand"}.get(attrs.get("collapsed"), "Rename")
             text = f"{verb} {groups[gid]['label']}"
         return self.run(GroupCommand(self.net, groups, text))
+
+    def set_groups_collapsed(self, gids, collapsed: bool, text: str | None = None) -> bool:
+        """Collapse (or expand) groups, and lay the picture out for it, as one undo step
+        (`layout.fold`: an arranged picture is arranged again, one placed by hand makes room
+        for the new blocks and frames)."""
+        groups = self.net.groups
+        gids = [g for g in gids if g in groups and groups[g]["collapsed"] != bool(collapsed)]
+        if not gids:
+            return True
+        if text is None:
+            verb = "Collapse" if collapsed else "Expand"
+            text = f"{verb} {groups[gids[0]]['label']}" if len(gids) == 1 else \
+                f"{verb} {len(gids)} groups"
+        for g in gids:
+            groups[g]["collapsed"] = bool(collapsed)
+        shut = {g for g, r in groups.items() if r["collapsed"]}
+        pos = fold.positions(self.net, shut, self._view_aspect(), layout.arrange)
+        g = self.net.graph
+        moves = {n: {"x": x, "y": y} for n, (x, y) in pos.items()
+                 if (g.nodes[n]["x"], g.nodes[n]["y"]) != (x, y)}
+        parts = [GroupCommand(self.net, groups, text)]
+        if moves:
+            parts.append(SetNodeAttrsCommand(self.net, moves, text))
+        return self.run(CompositeCommand(self.net, parts, text))
 
     # ---------------------------------------------------------------- clipboard
     def copy(self) -> bool:

@@ -79,8 +79,7 @@ class GroupActions(QObject):
             self.editor.message.emit("The selection is in no group")
             return
         collapse = not all(self.net.groups[g]["collapsed"] for g in gids)
-        self._in_one_step("Collapse groups" if collapse else "Expand groups",
-                          [lambda g=g: self.set_collapsed(g, collapse) for g in gids])
+        self.editor.set_groups_collapsed(gids, collapse)
 
     def _in_one_step(self, text: str, edits: list) -> None:
         stack = self.editor.doc.stack

@@ -8,24 +8,19 @@ model but its id: captions and sizes are read from the network when the scene la
 
 from __future__ import annotations
 
-import math
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
+from ...layout.blocks import (CAPTION_H, LINE_H, PAD, block_size, member_summary,  # noqa: F401
+                              strip_grid)
 from .. import style
-from .bundles import member_summary
 
 CAPTION_FONT = QFont("Sans Serif", 9, QFont.Weight.DemiBold)
 SUMMARY_FONT = QFont("Sans Serif", 8)
 FRAME_FONT = QFont("Sans Serif", 8, QFont.Weight.DemiBold)
-LINE_H = 15.0
-CAPTION_H = 2 * LINE_H + 6  # the label, then "16 × tanh"
-STRIP_W = 112.0  # a strip's target width (cells shrink for big groups, 3 units at least)
-MIN_BLOCK_W = 84.0
-PAD = 8.0
 FRAME_PAD = 6.0  # around the members' areas (name and badge included): frames of groups
 FRAME_HEADER = 15.0  # in neighbouring rows stay apart
 BLOCK_OUTLINE = QPen(style.NODE_OUTLINE, 1.6)
@@ -36,20 +31,6 @@ SUMMARY_TEXT = QColor("#4c566a")
 CELL_EDGE = QColor("#ffffff")
 PLAIN_CELL = QColor("#ffffff")
 CELL_OUTLINE = QPen(QColor("#8a93a6"), 0.8)
-
-
-def strip_grid(n: int) -> tuple[int, int, float]:
-    """(columns, rows, cell size) of a strip of n cells: one row up to 8, two up to 16, 16
-    wide up to 64 (16 x 4 cells of 8 units), then cells shrinking (2 units at least) to keep
-    the strip about STRIP_W x 48."""
-    if n <= 64:
-        cols = n if n <= 8 else 8 if n <= 16 else 16
-        cell = 9.0 if cols <= 8 else 8.0
-    else:
-        cell = float(max(2, math.floor(math.sqrt(STRIP_W * 48 / n))))
-        cols = int(STRIP_W // cell)
-    cols = max(min(cols, n), 1)
-    return cols, math.ceil(max(n, 1) / cols), cell
 
 
 def _lut() -> np.ndarray:
@@ -95,11 +76,11 @@ class GroupBlockItem(QGraphicsItem):
         self.caption = f"{self.label} · {self.summary}"
         kinds = {style.visual_kind(g.nodes[m]) for m in members}
         self.vkind = kinds.pop() if len(kinds) == 1 else "neuron"
-        self.grid = cols, rows, cell = strip_grid(len(members))
+        self.grid = strip_grid(len(members))
         text_w = max(QFontMetricsF(CAPTION_FONT).horizontalAdvance(self.label),
                      QFontMetricsF(SUMMARY_FONT).horizontalAdvance(self.summary))
-        w = max(MIN_BLOCK_W, text_w + 2 * PAD + 4, cols * cell + 2 * PAD)
-        h = CAPTION_H + rows * cell + PAD
+        w, h = block_size(self.label, self.summary, len(members))  # as the layout plans it
+        w = max(w, text_w + 2 * PAD + 4)
         if (w, h) != (self._rect.width(), self._rect.height()):
             self.prepareGeometryChange()
             self._rect = QRectF(-w / 2, -h / 2, w, h)

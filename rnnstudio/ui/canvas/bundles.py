@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ...layout.blocks import member_summary
+
 End = tuple[str, str]  # ("group", gid) or ("node", id)
 
 
@@ -86,22 +88,3 @@ def caption(label: str, net, members: list[str]) -> str:
     """A block's caption: its label, size and what its members compute, e.g.
     "hidden · 16 × tanh" (inputs: "inputs · 2 inputs"; mixed activations: "mixed")."""
     return f"{label} · {member_summary(net, members)}"
-
-
-def member_summary(net, members: list[str]) -> str:
-    g = net.graph
-    n = len(members)
-    kinds = {g.nodes[m]["kind"] for m in members}
-    if kinds == {"input"}:
-        return f"{n} input" + ("s" if n != 1 else "")
-    looks = {_look(g.nodes[m]) for m in members}
-    what = looks.pop() if len(looks) == 1 else "mixed"
-    return f"{n} × {what}"
-
-
-def _look(attrs: dict) -> str:
-    if attrs.get("kind") == "input":
-        return "input"
-    if attrs.get("aggregate") == "product":
-        return "product"
-    return str(attrs.get("activation", "identity"))

@@ -19,8 +19,6 @@ from .bundles import bundles, collapsed_of
 from .geometry import delay_tag
 from .tags import box_of, node_obstacle
 
-BLOCK_GAP = 14.0
-
 
 class SceneGroups:
     def __init__(self, scene):
@@ -111,7 +109,6 @@ class SceneGroups:
         groups = self.net.groups
         for gid, block in self.blocks.items():
             block.layout(groups[gid])
-        self._separate_blocks()
         tags = self.scene._tags
         covered: list = []
         for gid, block in self.blocks.items():
@@ -139,22 +136,6 @@ class SceneGroups:
             item.set_geometry(geom, place)
         self.labels.refresh()
         self.scene._mark_edges([k for k in covered if len(k) == 2 and k[0] != "bundle"])
-
-    def _separate_blocks(self) -> None:
-        """Blocks stand at their members' centres, which may lie close: in the groups' order
-        a block that would cover one placed before it moves down below it. Only the picture
-        moves: the members keep their positions."""
-        placed: list[QRectF] = []
-        for block in self.blocks.values():
-            rect = block.rect().translated(block.pos())
-            for _ in range(len(placed) + 1):
-                other = next((o for o in placed if o.adjusted(
-                    -BLOCK_GAP, -BLOCK_GAP, BLOCK_GAP, BLOCK_GAP).intersects(rect)), None)
-                if other is None:
-                    break
-                rect.moveTop(other.bottom() + BLOCK_GAP)
-            placed.append(rect)
-            block.setPos(rect.center())
 
     def _arcs(self) -> dict:
         """Delayed bundles back to an earlier layer go around the layers, on lanes clear of

@@ -294,3 +294,59 @@ def test_a_delayed_bundle_back_to_an_earlier_layer_goes_around_the_blocks(window
               if k[2] and k[0] != k[1] and len(i.geom.samples) == 6]
     assert {(a[1], b[1]) for a, b, _ in around} >= {
         ("hidden", "input_gate"), ("hidden", "forget_gate"), ("cell", "f_times_c")}
+
+
+def _scene_rects(scene) -> dict:
+    """The drawn blocks, frames and nodes (with badge and name) in scene coordinates."""
+    scene.flush()
+    out = {("block", g): b.rect().translated(b.pos()) for g, b in scene.groups.blocks.items()}
+    out.update({("frame", g): f.rect() for g, f in scene.groups.frames.items()})
+    for n, item in scene.nodes.items():
+        if scene.net.group_of(n) is None:  # members are inside their frames
+            out[("node", n)] = node_obstacle(item.pos().x(), item.pos().y())
+    return out
+
+
+def _overlapping(rects: dict) -> list:
+    keys = list(rects)
+    return [(a, b) for i, a in enumerate(keys) for b in keys[i + 1:]
+            if rects[a].intersects(rects[b])]
+
+
+def test_collapsing_the_lstm_gives_the_cell_diagram_in_one_undo_step(window):
+    """lstm-adding with every group collapsed: the gate blocks stand in one column (the
+    canvas once pushed overlapping blocks down into a diagonal staircase), nothing overlaps;
+    the collapse and its new places are one undo step, and undo gives back both."""
+    window.resize(1600, 1000)
+    window.files.open_path(EXAMPLES / "lstm-adding.rnn.json", ask=False)
+    net, scene, stack = window.doc.net, window.scene, window.doc.stack
+    before = {n: (d["x"], d["y"]) for n, d in net.graph.nodes(data=True)}
+    flags = {g: r["collapsed"] for g, r in net.groups.items()}
+    window.editor.set_groups_collapsed([g for g, c in flags.items() if not c], True)
+    scene.flush()
+    assert set(scene.groups.blocks) == set(net.groups)
+    blocks = scene.groups.blocks
+    gates = ["input_gate", "forget_gate", "candidate", "output_gate"]
+    assert len({round(blocks[g].pos().x(), 1) for g in gates}) == 1
+    assert not _overlapping(_scene_rects(scene))
+    assert stack.count() == 1
+    stack.undo()
+    scene.flush()
+    assert {n: (d["x"], d["y"]) for n, d in net.graph.nodes(data=True)} == before
+    assert {g: r["collapsed"] for g, r in net.groups.items()} == flags
+
+
+@pytest.mark.parametrize("name", ["lstm-adding", "gru-adding", "bidirectional",
+                                  "vanishing-gradients", "rain"])
+def test_expanding_and_collapsing_one_group_never_overlaps(window, name):
+    window.files.open_path(EXAMPLES / f"{name}.rnn.json", ask=False)
+    net, scene = window.doc.net, window.scene
+    for gid in list(net.groups):
+        collapsed = net.groups[gid]["collapsed"]
+        window.editor.set_group_attrs(gid, collapsed=not collapsed)
+        assert not _overlapping(_scene_rects(scene)), (gid, not collapsed)
+        net.move_node(net.groups[gid]["members"][0], *(
+            v + 0.5 for v in (net.graph.nodes[net.groups[gid]["members"][0]]["x"],
+                              net.graph.nodes[net.groups[gid]["members"][0]]["y"])))
+        window.editor.set_group_attrs(gid, collapsed=collapsed)  # placed by hand now
+        assert not _overlapping(_scene_rects(scene)), (gid, collapsed)
