@@ -13,12 +13,15 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from ...model import Network
 from .trajectory import Trajectory, compute_trajectory
 
+RESET_MESSAGE = "The network's structure changed: the player was reset."
+
 
 class PlayerController(QObject):
     cursor_changed = Signal(int, int)  # t, k
     trajectory_changed = Signal()  # new values (sequence, weights or structure changed)
     playing_changed = Signal(bool)
     message = Signal(str)
+    columns_changed = Signal()  # the network's inputs or outputs changed: refit the sequence
 
     def __init__(self, network: Network | None = None, parent: QObject | None = None):
         super().__init__(parent)
@@ -29,6 +32,7 @@ class PlayerController(QObject):
         self.t, self.k = -1, 0
         self._micro = False  # the last move was a micro-step
         self._versions = (-1, -1)
+        self._io: tuple = ((), ())  # the inputs and outputs the sequence was made for
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._on_play_tick)
         self._recheck = QTimer(self, singleShot=True, interval=0)
@@ -48,6 +52,7 @@ class PlayerController(QObject):
             self._net.events.unsubscribe(self._on_model_event)
         self._net = net
         net.events.subscribe(self._on_model_event)
+        self._io = _io(net)
         self._X = None
         self._Y = None
         self.trajectory = None
@@ -199,14 +204,20 @@ class PlayerController(QObject):
             return
         if self.frozen and net.structure_version == self._versions[0]:
             return
+        refitted = _io(net) != self._io
+        if refitted:  # the sequence's owner refits it (set_sequence) before any re-run
+            self._io = _io(net)
+            self.columns_changed.emit()
         structure, params = net.structure_version, net.param_version
         if (structure, params) == self._versions:
+            if refitted:
+                self.message.emit(RESET_MESSAGE)
             return
         if structure != self._versions[0]:
             self.pause()
             if self._recompute():
                 self._go(-1, self.K)
-                self.message.emit("The network's structure changed: the player was reset.")
+                self.message.emit(RESET_MESSAGE)
         elif self._recompute():
             self._go(min(self.t, self.T - 1), self.K if self.k == self.K else self.k)
 
@@ -237,3 +248,7 @@ class PlayerController(QObject):
         m = min(n, A.shape[1])
         out[:, :m] = A[:, :m]
         return out
+
+
+def _io(net: Network) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    return tuple(net.inputs), tuple(net.outputs)

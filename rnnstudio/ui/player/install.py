@@ -18,6 +18,7 @@ from shiboken6 import isValid
 
 from .canvas_overlay import CanvasPlayer
 from .controller import PlayerController
+from .keys import PlayerKeyGuard
 from .plots import PlayerPlotsWidget
 from .sequence_dock import SequenceDock
 from .unrolled import UnrolledView
@@ -52,7 +53,9 @@ def install_player(window) -> PlayerPanels:
 
     menu = window.menuBar().addMenu("&Play")
     menu.addActions(sequence.actions_list)
-    window.addActions(sequence.actions_list)  # shortcuts work wherever the focus is
+    window.addActions(sequence.actions_list)  # shortcuts work where the player is focused:
+    window.player_keys = PlayerKeyGuard(window, [window.view, unrolled, plots,
+                                                 *sequence.transport_widgets()])
     if hasattr(window, "view_menu"):
         window.view_menu.addAction(sequence.toggleViewAction())
     window.play_menu = menu

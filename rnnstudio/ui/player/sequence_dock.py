@@ -46,7 +46,8 @@ def build_sequences(settings, net) -> tuple[np.ndarray, np.ndarray, str] | None:
     not fit. A DataError says why it cannot be read."""
     from ..training.data import load_sequences
     X, Y, description = load_sequences(settings, net)
-    if X.ndim != 3 or X.shape[2] != len(net.inputs) or X.shape[1] == 0:
+    if X.ndim != 3 or X.shape[2] != len(net.inputs) or X.shape[1] == 0 \
+            or Y.shape[2] != len(net.outputs):
         return None
     return X, Y, description
 
@@ -85,6 +86,9 @@ class SequenceDock(QDockWidget):
         self._training_key = None  # the training block the task data was made from
         self._data_token = 0  # the build whose result is wanted (older ones are dropped)
         self._data_built.connect(self._on_data_built)
+        self._prefer_task = True  # the user's choice of source, kept while the data misfits
+        self._typed: dict[str, np.ndarray] = {}  # typed input columns by input id
+        self._showing_typed = False  # the table holds a typed sequence (not training data)
         self._filling = False
         body = QWidget()
         lay = QVBoxLayout(body)
@@ -97,6 +101,7 @@ class SequenceDock(QDockWidget):
         player.cursor_changed.connect(self._on_cursor_changed)
         player.trajectory_changed.connect(self._on_trajectory_changed)
         player.playing_changed.connect(self._on_playing_changed)
+        player.columns_changed.connect(self._on_columns_changed)
 
     # ------------------------------------------------------------------ widgets
     def _build_source_row(self) -> QHBoxLayout:
@@ -169,6 +174,11 @@ class SequenceDock(QDockWidget):
         row.addWidget(self.time_label)
         return row
 
+    def transport_widgets(self) -> list[QWidget]:
+        """The controls where the player's keys act (not the table, not the spin boxes)."""
+        return [self.reset_button, self.back_button, self.play_button, self.step_button,
+                self.micro_button, self.slider]
+
     def _build_actions(self) -> None:
         p = self.player
         specs = [("Play / Pause", Qt.Key_Space, p.toggle_play), ("Step", Qt.Key_Right, p.step),
@@ -191,6 +201,8 @@ class SequenceDock(QDockWidget):
         self.player.set_network(net)
         net.events.subscribe(self._on_model_event)
         self._task_data = None  # the old network's data never plays on the new one
+        self._typed.clear()
+        self._prefer_task = True
         self._load_task_data(net)
         self._show_source(SOURCE_TABLE)  # the training data replaces it once it is built
 
@@ -219,7 +231,9 @@ class SequenceDock(QDockWidget):
         self._task_data = data
         if data is not None:
             self._set_task_tip("the network's training data: " + data[2])
-            self._show_source(SOURCE_TASK)
+            if self._prefer_task:
+                self._remember_typed()
+                self._show_source(SOURCE_TASK)
             return
         if error is not None:
             self._set_task_tip(f"the training data could not be built: {error}")
@@ -244,7 +258,20 @@ class SequenceDock(QDockWidget):
         net = self.player.network
         if event.kind != ev.META_CHANGED or net is None or _data_key(net) == self._training_key:
             return
+        self._prefer_task = True  # new training data: play it once it is built
         self._load_task_data(net)  # the current sequence plays until the new one is built
+
+    def _on_columns_changed(self) -> None:
+        """Inputs or outputs were added, removed or reordered (an edit, undo or redo): the
+        table gets a column per input at once (typed columns are kept by input id), and the
+        training data plays again once it is built for the new columns, if it fits them."""
+        net = self.player.network
+        if net is None:
+            return
+        self._remember_typed()
+        self._task_data = None  # made for the old columns: it never plays on the new ones
+        self._load_task_data(net)
+        self._show_source(SOURCE_TABLE)
 
     def _apply_source(self) -> None:
         net = self.player.network
@@ -259,7 +286,38 @@ class SequenceDock(QDockWidget):
             i = self.sample.value()
             self._show_and_play(X[:, i, :], Y[:, i, :])
         else:
-            self._show_and_play(default_sequence(len(net.inputs), self.length.value()), None)
+            self._show_and_play(self._typed_input(), None)
+
+    def _typed_input(self) -> np.ndarray:
+        """The typed sequence for the network's inputs: each input's remembered column (cut or
+        extended to T), else the default sequence's column."""
+        inputs = self.player.network.inputs
+        X = default_sequence(len(inputs), self.length.value())
+        for j, name in enumerate(inputs):
+            column = self._typed.get(name)
+            if column is not None:
+                n = min(len(X), len(column))
+                X[:n, j] = column[:n]
+        return X
+
+    def _remember_typed(self) -> None:
+        """Keep the typed table's columns by input id, so they outlive a refit."""
+        if not self._showing_typed:
+            return
+        for j in range(self.table.columnCount()):
+            header = self.table.horizontalHeaderItem(j)
+            if header is not None and header.data(Qt.ItemDataRole.UserRole) == "input":
+                self._typed[header.text()] = self._column(j)
+
+    def _column(self, j: int) -> np.ndarray:
+        out = np.zeros(self.table.rowCount())
+        for t in range(len(out)):
+            item = self.table.item(t, j)
+            try:
+                out[t] = float(item.text()) if item and item.text().strip() else 0.0
+            except ValueError:
+                out[t] = 0.0
+        return out
 
     def _show_and_play(self, X: np.ndarray, Y: np.ndarray | None) -> None:
         self._fill_table(X, Y)
@@ -273,9 +331,12 @@ class SequenceDock(QDockWidget):
         self.table.setRowCount(len(X))
         self.table.setColumnCount(X.shape[1] + n_y)
         headers = list(net.inputs) + [f"{o} target" for o in net.outputs][:n_y]
-        self.table.setHorizontalHeaderLabels(headers)
+        for j, text in enumerate(headers):
+            header = QTableWidgetItem(text)
+            header.setData(Qt.ItemDataRole.UserRole, "input" if j < X.shape[1] else "target")
+            self.table.setHorizontalHeaderItem(j, header)
         self.table.setVerticalHeaderLabels([str(t) for t in range(len(X))])
-        editable = self.source.currentText() == SOURCE_TABLE
+        editable = self._showing_typed = self.source.currentText() == SOURCE_TABLE
         for t in range(len(X)):
             row = list(X[t]) + ([] if Y is None else list(Y[t]))
             for j, value in enumerate(row):
@@ -286,19 +347,25 @@ class SequenceDock(QDockWidget):
         self._filling = False
 
     def typed_sequence(self) -> np.ndarray:
-        """The inputs typed into the table; a cell that is not a number is refused."""
+        """The inputs typed into the table (a cell that is not a number reads 0)."""
         n_in = len(self.player.network.inputs)
         X = np.zeros((self.table.rowCount(), n_in))
-        for t in range(self.table.rowCount()):
-            for j in range(n_in):
-                item = self.table.item(t, j)
-                X[t, j] = float(item.text()) if item and item.text().strip() else 0.0
+        for j in range(n_in):
+            X[:, j] = self._column(j)
         return X
 
     # ------------------------------------------------------------------ handlers
     def _on_source_changed(self, text: str) -> None:
-        if not self._filling:
-            self._apply_source()
+        if self._filling:
+            return
+        self._remember_typed()
+        self._prefer_task = text == SOURCE_TASK
+        if self._prefer_task and self._task_data is None:
+            self.player.message.emit("This network has no training data that fits it (yet): "
+                                     "a typed sequence plays.")
+            self._show_source(SOURCE_TABLE)
+            return
+        self._apply_source()
 
     def _on_sample_changed(self, value: int) -> None:
         if not self._filling:
@@ -306,6 +373,7 @@ class SequenceDock(QDockWidget):
 
     def _on_length_changed(self, value: int) -> None:
         if not self._filling and self.source.currentText() == SOURCE_TABLE:
+            self._remember_typed()
             self._apply_source()
 
     def _on_table_edited(self, item: QTableWidgetItem) -> None:
@@ -340,6 +408,8 @@ class SequenceDock(QDockWidget):
         self.time_label.setText(f"t = {shown} / {self.player.T}{partial}")
         if 0 <= t < self.table.rowCount():
             self.table.selectRow(t)
+        else:  # before the first step (a reset, another network): no row is the current one
+            self.table.clearSelection()
 
     def _on_playing_changed(self, playing: bool) -> None:
         sp = QStyle.StandardPixmap
