@@ -65,6 +65,30 @@ def level_width(level: int) -> float:
     return MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * level / (WIDTH_LEVELS - 1)
 
 
+SCALE_STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
+PENDING_TEXT = "not yet"  # the legend's word for a node not computed yet at this step
+
+
+def value_scale(peak: float) -> float:
+    """The symmetric range (-scale, scale) of the value colours for values up to |peak|: 1 for
+    squashed values, else the next round number above the peak (1.035 -> 1.2, 7 -> 8, 130 ->
+    150), so the canvas legend, the heatmap's colour bar and the unrolled view all use, and
+    label, the same short number."""
+    if not math.isfinite(peak) or peak <= 1.0:
+        return 1.0
+    decade = 10.0 ** math.floor(math.log10(peak))
+    for step in SCALE_STEPS + (10.0,):
+        if step * decade >= peak * (1 - 1e-12):
+            return step * decade
+    return 10.0 * decade
+
+
+def scale_labels(scale: float) -> tuple[str, str, str]:
+    """How every value legend labels its ends and middle: ("−1.2", "0", "1.2")."""
+    text = f"{scale:g}"
+    return f"\u2212{text}", "0", text
+
+
 def value_color(value: float, scale: float = 1.0) -> QColor:
     """A diverging colour for a value in [-scale, scale] (clamped)."""
     t = max(-1.0, min(1.0, value / scale if scale else 0.0))

@@ -116,18 +116,53 @@ def _place_tags(reads, covers_node) -> list[QRectF | None]:
 
 
 class ValueLegend(QWidget):
-    """The colour scale in the canvas's corner: -scale ... 0 ... +scale, and "not computed"."""
+    """The colour scale in the canvas's corner: −scale … 0 … scale, and the grey of a node not
+    computed yet. Its texts are laid out from their measured widths, so none runs into another
+    whatever the number; the widget is as small as its content."""
+
+    PAD, BAR_WIDTH, BAR_HEIGHT, GAP, SWATCH = 8.0, 110.0, 8.0, 12.0, 11.0
 
     def __init__(self, parent: QWidget):
         super().__init__(parent)
         self.scale = 1.0
+        self.title_font = QFont(self.font())
+        self.title_font.setPointSizeF(8.0)
+        self.title_font.setWeight(QFont.Weight.DemiBold)
+        self.text_font = QFont(self.font())
+        self.text_font.setPointSizeF(7.5)
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self.resize(250, 58)
+        self._lay_out()
 
     def set_scale(self, scale: float) -> None:
         if scale != self.scale:
             self.scale = scale
+            self._lay_out()
             self.update()
+
+    def texts(self) -> list[tuple[str, QRectF]]:
+        """Every text of the legend with the rectangle it is drawn in."""
+        return list(self._texts)
+
+    def _lay_out(self) -> None:
+        fm, tm = QFontMetricsF(self.text_font), QFontMetricsF(self.title_font)
+        lo, mid, hi = style.scale_labels(self.scale)
+        width = {t: fm.horizontalAdvance(t) + 2 for t in (lo, mid, hi, style.PENDING_TEXT)}
+        title = QRectF(self.PAD, self.PAD - 3, tm.horizontalAdvance("node value") + 2,
+                       tm.height())
+        bar_left = self.PAD + max(width[lo] / 2, 0.0)
+        self.bar = QRectF(bar_left, title.bottom() + 3, self.BAR_WIDTH, self.BAR_HEIGHT)
+        top, h = self.bar.bottom() + 1, fm.height()
+        texts = [("node value", title)]
+        for x, t in ((self.bar.left(), lo), (self.bar.center().x(), mid), (self.bar.right(), hi)):
+            texts.append((t, QRectF(x - width[t] / 2, top, width[t], h)))
+        swatch_x = max(r.right() for _, r in texts[1:]) + self.GAP
+        self.swatch = QRectF(swatch_x, self.bar.center().y() - self.SWATCH / 2,
+                             self.SWATCH, self.SWATCH)
+        word = QRectF(swatch_x + self.SWATCH + 4, self.bar.center().y() - h / 2,
+                      width[style.PENDING_TEXT], h)
+        texts.append((style.PENDING_TEXT, word))
+        self._texts = texts
+        self.resize(int(word.right() + self.PAD), int(top + h + self.PAD - 3))
 
     def paintEvent(self, event) -> None:
         p = QPainter(self)
@@ -135,27 +170,22 @@ class ValueLegend(QWidget):
         p.setPen(QPen(QColor("#c8ccd6")))
         p.setBrush(QColor(255, 255, 255, 230))
         p.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
-        bar = QRectF(24, 22, 150, 10)
-        grad = QLinearGradient(bar.topLeft(), bar.topRight())
+        grad = QLinearGradient(self.bar.topLeft(), self.bar.topRight())
         grad.setColorAt(0.0, style.VALUE_NEG)
         grad.setColorAt(0.5, style.VALUE_MID)
         grad.setColorAt(1.0, style.VALUE_POS)
         p.setPen(QPen(QColor("#9aa0ad"), 0.8))
         p.setBrush(QBrush(grad))
-        p.drawRect(bar)
-        p.setPen(QColor("#2e3440"))
-        p.setFont(QFont("Sans Serif", 8, QFont.Weight.DemiBold))
-        p.drawText(QRectF(10, 3, 200, 16), Qt.AlignmentFlag.AlignLeft, "node value")
-        p.setFont(QFont("Sans Serif", 7))
-        s = format_value(self.scale)
-        for x, text in ((bar.left(), f"-{s}"), (bar.center().x(), "0"), (bar.right(), s)):
-            p.drawText(QRectF(x - 25, 34, 50, 14), Qt.AlignmentFlag.AlignCenter, text)
-        pend = QRectF(198, 20, 14, 14)
+        p.drawRect(self.bar)
         p.setPen(QPen(style.NODE_OUTLINE, 1))
         p.setBrush(style.VALUE_PENDING)
-        p.drawEllipse(pend)
+        p.drawEllipse(self.swatch)
         p.setPen(QColor("#2e3440"))
-        p.drawText(QRectF(171, 34, 68, 14), Qt.AlignmentFlag.AlignCenter, "not yet")
+        for i, (text, rect) in enumerate(self._texts):
+            p.setFont(self.title_font if i == 0 else self.text_font)
+            align = Qt.AlignmentFlag.AlignLeft if i in (0, len(self._texts) - 1) \
+                else Qt.AlignmentFlag.AlignHCenter
+            p.drawText(rect, align | Qt.AlignmentFlag.AlignVCenter, text)
         p.end()
 
 

@@ -10,6 +10,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from .. import style
 from ..plaintext import markup
 from ..plot_export import install_plot_export
 from .colors import colormap_stops, lookup_table
@@ -163,6 +164,7 @@ class PlayerPlotsWidget(QTabWidget):
         self.image.setImage(tr.values.T, levels=(-scale, scale), autoLevels=False)
         self.image.setRect(-0.5, -0.5, tr.T, len(tr.order))
         self.colorbar.setLevels((-scale, scale))
+        self.colorbar.axis.setTicks([list(zip((-scale, 0.0, scale), style.scale_labels(scale)))])
         ticks = [(i, n) for i, n in enumerate(tr.order)] if len(tr.order) <= 40 else None
         self.heat.getAxis("left").setTicks([ticks] if ticks else None)
 

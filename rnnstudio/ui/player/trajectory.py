@@ -1,4 +1,4 @@
-"""What the player shows: every node's value at every step of one sequence (no Qt).
+"""What the player shows: every node's value at every step of one sequence.
 
 A `Trajectory` is computed once per sequence and per parameter change: the engine's `Simulator`
 runs the whole sequence and its history is kept; stepping, stepping back, seeking and
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...model import Network
+from ..style import value_scale
 
 
 @dataclass
@@ -42,7 +43,7 @@ class Trajectory:
         self._index = {n: i for i, n in enumerate(self.order)}
         finite = self.values[np.isfinite(self.values)]
         peak = float(np.abs(finite).max()) if finite.size else 1.0
-        self._scale = 1.0 if peak <= 1.0 else peak
+        self._scale = value_scale(peak)
 
     def value(self, node: str, t: int) -> float:
         """y_node(t), or the node's initial value outside the sequence."""
@@ -60,7 +61,8 @@ class Trajectory:
         return self.values[:, [self._index[o] for o in self.outputs]]
 
     def scale(self) -> float:
-        """A symmetric colour range: 1 for squashed values, else the largest magnitude."""
+        """The symmetric colour range of every view: 1 for squashed values, else a round
+        number just above the largest magnitude (style.value_scale)."""
         return self._scale
 
 

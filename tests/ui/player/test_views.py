@@ -8,6 +8,7 @@ from PySide6.QtCore import QRectF, Qt
 
 import rnnstudio as rs
 from rnnstudio.ui.player.unrolled import MAX_COLUMNS
+from rnnstudio.ui.style import value_scale
 
 from .conftest import small_net
 
@@ -255,3 +256,36 @@ def test_labels_are_at_least_9_px_and_edges_have_the_canvas_colours(window):
     colours = {item.pen().color().name() for item in view.edge_items}
     canvas = {c.name() for c in style.EDGE_COLOR.values()}
     assert colours and colours <= canvas
+
+
+def test_one_value_scale_labelled_the_same_on_the_canvas_and_the_heatmap(window):
+    """A peak of 1.035 (the sine example's input) is shown as ±1.2 everywhere, not ±1.035 on
+    the canvas and ticks of ±1 on the heatmap's colour bar."""
+    net = small_net()
+    window.doc.new(net)
+    p = window.player.controller
+    X = np.zeros((8, 1))
+    X[3, 0] = -1.035
+    p.set_sequence(X)
+    p.seek(4)
+    tr = p.trajectory
+    assert tr.scale() == 1.2
+    legend = window.player.canvas.legend
+    labels = [text for text, _ in legend.texts()[1:4]]
+    assert labels == ["\u22121.2", "0", "1.2"]
+    (ticks,) = window.player.plots.colorbar.axis._tickLevels
+    assert [(v, text) for v, text in ticks] == [(-1.2, labels[0]), (0.0, "0"), (1.2, "1.2")]
+    assert window.player.plots.colorbar.levels() == (-1.2, 1.2)
+
+
+@pytest.mark.parametrize("peak", [0.5, 1.035, 7.0, 123456.0, 3.3e-7 + 2.0])
+def test_the_value_legend_texts_never_overlap(window, peak):
+    legend = window.player.canvas.legend
+    legend.set_scale(value_scale(peak))
+    rects = [rect for _, rect in legend.texts()]
+    inside = QRectF(legend.rect())
+    for i, a in enumerate(rects):
+        assert inside.contains(a)
+        for b in rects[i + 1:]:
+            assert not a.intersects(b), (a, b)
+    assert legend.width() <= 260 and legend.height() <= 50  # a corner, not a panel
