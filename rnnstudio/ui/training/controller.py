@@ -118,16 +118,25 @@ class TrainingController(QObject):
         if error is None and net is not self._network():
             error = RuntimeError("the document's network was replaced")
         if error is not None:
-            self._set_state(IDLE)
-            self.training_active.emit(False)
-            text = _data_error_text(error)
-            self._status(text)
-            self.data_failed.emit(text)
+            self._not_started(_data_error_text(error))
             return
         self.data_ready.emit(settings, dataset)
         self._begin(net, settings, dataset)
 
+    def _not_started(self, text: str) -> None:
+        """The run cannot begin: back to idle, saying why (the dock and the status bar)."""
+        self._set_state(IDLE)
+        self.training_active.emit(False)
+        self._status(text)
+        self.data_failed.emit(text)
+
     def _begin(self, net, settings: TrainingSettings, dataset: Dataset) -> None:
+        try:
+            worker = TrainingWorker(net, settings, dataset)
+        except OSError as exc:  # its shared flags and pipe are made here: no /dev/shm...
+            self._not_started("Training failed: the training process could not start: "
+                              f"{type(exc).__name__}: {exc}")
+            return
         self.dataset = dataset
         self._net, self._settings = net, settings
         self._before = net.get_params()
@@ -135,7 +144,7 @@ class TrainingController(QObject):
         self._edited = False
         self._t0, self._paused_total, self._last_loss, self._epochs_seen = \
             time.perf_counter(), 0.0, math.nan, 0
-        self._worker = TrainingWorker(net, settings, dataset)
+        self._worker = worker
         self._thread = QThread(self)
         self._worker.moveToThread(self._thread)
         self._connect_worker(self._worker, self._thread)
@@ -299,9 +308,9 @@ class TrainingController(QObject):
             text = "Training stopped: the network's structure changed while it ran."
             self.message.emit("Training stopped", text)
         elif result.error:
-            self.message.emit("Training failed", f"Training failed: {result.error}\n"
+            text = f"Training failed: {result.error}"  # the cause, in the dock and status bar
+            self.message.emit("Training failed", f"{text}\n"
                                                  "The weights from before the run were kept.")
-            text = "Training failed"
         elif result.diverged:
             text = f"Training diverged and was stopped: {result.diverged}"
             self.message.emit("Training diverged", f"{text}.\n\n{DIVERGED_ADVICE}")

@@ -9,6 +9,7 @@ step-through view re-runs on the new weights then: connect it to `PlayerControll
 
 from __future__ import annotations
 
+import math
 from typing import Callable
 
 from PySide6.QtCore import QEvent, Qt, Signal
@@ -494,7 +495,7 @@ class TrainingDock(QDockWidget):
     def _on_data_failed(self, text: str) -> None:
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(0)
-        self.progress_bar.setFormat("Ready")
+        self.progress_bar.setFormat("Training could not start")
         self._error(text)
 
     def _on_train_clicked(self) -> None:
@@ -540,10 +541,8 @@ class TrainingDock(QDockWidget):
 
     def _on_run_finished(self, result) -> None:
         self.history.set_outputs(result.outputs)
-        done = result.epochs_done
-        self.progress_bar.setFormat(f"Epoch {done}/{self.progress_bar.maximum()}  ·  loss "
-                                    f"{self.history.last_loss():.4g}  ·  "
-                                    f"{'stopped' if result.stopped else 'done'}")
+        self.progress_bar.setFormat(run_summary(result, self.progress_bar.maximum(),
+                                                self.history.last_loss()))
         self.plots.refresh()
 
     def _show_message(self, title: str, text: str) -> None:
@@ -568,3 +567,14 @@ class TrainingDock(QDockWidget):
     def shutdown(self) -> None:
         """Stop a run and wait for the worker (call before the window closes)."""
         self.controller.shutdown()
+
+
+def run_summary(result, epochs: int, loss: float) -> str:
+    """The progress bar's words for a finished run: how far it got, its loss when it has one,
+    and how it ended (failed, diverged, stopped or done)."""
+    parts = [f"Epoch {result.epochs_done}/{epochs}"]
+    if math.isfinite(loss):
+        parts.append(f"loss {loss:.4g}")
+    ending = ("failed" if result.error else "diverged" if result.diverged
+              else "stopped" if result.stopped else "done")
+    return "  ·  ".join(parts + [ending])
