@@ -11,9 +11,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QComboBox, QDockWidget, QLabel, QMainWindow, QMenu
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
 
-from ..model import ORDERING_MODES
 from .canvas.scene import NetworkScene
 from .canvas.view import NetworkView
 from .context_menus import CanvasMenus
@@ -26,10 +25,9 @@ from .inspector import InspectorWidget
 from .ordering_strip import OrderingStripWidget
 from .palette import PaletteWidget
 from .plaintext import literal, menu_text
+from .toolbar import build_toolbar
 
 SK = QKeySequence.StandardKey
-MODE_TIPS = {"auto": "auto — fewest delayed edges", "position": "by position — left to right",
-             "manual": "manual — drag in the ordering strip"}
 
 
 class MainWindow(QMainWindow):
@@ -222,23 +220,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.setEnabled(bool(self.recent_menu.actions()))
 
     def _build_toolbar(self) -> None:
-        a = self.actions
-        bar = self.addToolBar("Main")
-        bar.setObjectName("main_toolbar")
-        bar.addActions([a["new"], a["open"], a["save"]])
-        bar.addSeparator()
-        bar.addActions([a["undo"], a["redo"]])
-        bar.addSeparator()
-        bar.addWidget(QLabel(" Ordering: "))
-        self.mode_box = QComboBox()
-        for mode in ORDERING_MODES:
-            self.mode_box.addItem(MODE_TIPS[mode], mode)
-        self.mode_box.setToolTip("How one time step orders the neurons; edges pointing back "
-                                 "in the ordering read the previous step")
-        bar.addWidget(self.mode_box)
-        bar.addActions([a["arrange"]])
-        bar.addSeparator()
-        bar.addActions([a["fit"], a["zoom_in"], a["zoom_out"]])
+        self.toolbar, self.mode_box = build_toolbar(self, self.actions, self.doc.stack)
 
     # ---------------------------------------------------------------- wiring
     def _connect(self) -> None:
