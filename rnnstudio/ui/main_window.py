@@ -24,6 +24,7 @@ from .insert import TEMPLATE_ENTRIES, InsertController
 from .inspector import InspectorWidget
 from .ordering_strip import OrderingStripWidget
 from .palette import PaletteWidget
+from . import window_state
 from .plaintext import literal, menu_text
 from .toolbar import build_toolbar
 
@@ -43,6 +44,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.view)
         self.resize(1400, 860)
         self.docks: dict[str, QDockWidget] = {}
+        self.dock_areas: dict[str, Qt.DockWidgetArea] = {}  # where Reset Layout puts them
         self.actions: dict[str, QAction] = {}
         self._build_docks()
         self._build_actions()
@@ -63,6 +65,7 @@ class MainWindow(QMainWindow):
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
         self.docks[title] = dock
+        self.dock_areas[title] = area
         if hasattr(self, "view_menu"):
             self.view_menu.addAction(dock.toggleViewAction())
         return dock
@@ -92,41 +95,14 @@ class MainWindow(QMainWindow):
         from .help import install_help
         self.animation = install_animation_export(self)  # File › Export Animation…
         self.help = install_help(self)  # last: Help is the menu bar's last menu
-        self._arrange_docks()
-
-    def _arrange_docks(self) -> None:
-        """Under the canvas: the ordering strip across the full width, then the Sequence dock
-        beside a tab group of Unrolled in time / Plots / Training."""
-        d = self.docks
-        tabs = [d[name] for name in ("Unrolled in time", "Plots", "Training") if name in d]
-        if "Ordering" in d and "Sequence" in d:
-            self.splitDockWidget(d["Ordering"], d["Sequence"], Qt.Orientation.Vertical)
-        if "Sequence" in d and tabs:
-            self.splitDockWidget(d["Sequence"], tabs[0], Qt.Orientation.Horizontal)
-        for dock in tabs[1:]:
-            self.tabifyDockWidget(tabs[0], dock)
-        if tabs:
-            tabs[0].raise_()
-        self._docks_sized = False
-
-    def _size_docks(self) -> None:
-        """Dock sizes that hold once the window has its size: the canvas keeps about half
-        the height, the Sequence dock a third of the width."""
-        d = self.docks
-        if "Sequence" in d:
-            self.resizeDocks([d["Sequence"]], [max(360, self.width() // 3)],
-                             Qt.Orientation.Horizontal)
-            self.resizeDocks([d["Sequence"]], [max(260, int(self.height() * 0.34))],
-                             Qt.Orientation.Vertical)
-        if "Ordering" in d:
-            self.resizeDocks([d["Ordering"]], [60], Qt.Orientation.Vertical)
-        self._docks_sized = True
+        window_state.arrange(self)
+        self._docks_sized = window_state.restore(self)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if not getattr(self, "_docks_sized", True):
+        if not getattr(self, "_docks_sized", True):  # the sizes need the window's size
             self._docks_sized = True
-            QTimer.singleShot(0, self._size_docks)
+            QTimer.singleShot(0, lambda: window_state.apply_default_sizes(self))
 
     # ---------------------------------------------------------------- actions
     def _act(self, name: str, text: str, slot, shortcut=None, tip: str = "") -> QAction:
@@ -169,6 +145,8 @@ class MainWindow(QMainWindow):
         self._act("fit", "&Fit to View", v.fit, "F")
         self._act("zoom_in", "Zoom &In", lambda: v.zoom(1.25), SK.ZoomIn)
         self._act("zoom_out", "Zoom &Out", lambda: v.zoom(0.8), SK.ZoomOut)
+        self._act("reset_layout", "&Reset Layout", lambda: window_state.reset(self),
+                  tip="Every panel back in its default place and size")
         self.actions["fit"].setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
 
     def _build_menus(self) -> None:
@@ -198,6 +176,8 @@ class MainWindow(QMainWindow):
         network.addAction(a["arrange"])
         self.view_menu = bar.addMenu("&View")
         self.view_menu.addActions([a["fit"], a["zoom_in"], a["zoom_out"]])
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(a["reset_layout"])
         self.view_menu.addSeparator()
         for dock in self.docks.values():
             self.view_menu.addAction(dock.toggleViewAction())
@@ -267,6 +247,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         if self.files.maybe_save():
             self.doc.discard_recovery()
+            window_state.save(self)
             event.accept()
         else:
             event.ignore()

@@ -42,6 +42,8 @@ def install_player(window) -> PlayerPanels:
     sequence = SequenceDock(player, window)
     window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, sequence)
     window.docks["Sequence"] = sequence
+    if hasattr(window, "dock_areas"):
+        window.dock_areas["Sequence"] = Qt.DockWidgetArea.BottomDockWidgetArea
     plots = PlayerPlotsWidget(player)
     unrolled = UnrolledView(player)
     unrolled_dock = window.add_dock(unrolled, "Unrolled in time",
