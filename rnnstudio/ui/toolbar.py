@@ -5,9 +5,11 @@ and shifting every control after it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QObject, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QMainWindow, QToolBar
+
+from shiboken6 import isValid
 
 from ..model import ORDERING_MODES
 from . import icons
@@ -38,12 +40,21 @@ def ordering_box() -> QComboBox:
     return box
 
 
-def _follow_undo_text(action: QAction, verb: str, changed) -> None:
-    """Keep an undo/redo action's tooltip on what it would undo or redo."""
-    def update(text: str) -> None:
-        action.setToolTip(with_shortcut(f"{verb} {text}" if text else verb, action))
-    changed.connect(update)
-    update("")
+class _UndoTip(QObject):
+    """Keeps an undo/redo action's tooltip on what it would undo or redo. A child of the
+    action, so the connection ends with it (the stack may outlive the window's actions)."""
+
+    def __init__(self, action: QAction, verb: str, changed):
+        super().__init__(action)
+        self.action, self.verb = action, verb
+        changed.connect(self.update)
+        self.update("")
+
+    def update(self, text: str) -> None:
+        if not isValid(self.action):  # the window is being torn down: its stack clears last
+            return
+        self.action.setToolTip(with_shortcut(f"{self.verb} {text}" if text else self.verb,
+                                             self.action))
 
 
 def build_toolbar(window: QMainWindow, actions: dict[str, QAction], stack
@@ -54,8 +65,8 @@ def build_toolbar(window: QMainWindow, actions: dict[str, QAction], stack
     bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
     bar.setIconSize(QSize(ICON_SIZE, ICON_SIZE))
     mode_box = ordering_box()
-    _follow_undo_text(actions["undo"], "Undo", stack.undoTextChanged)
-    _follow_undo_text(actions["redo"], "Redo", stack.redoTextChanged)
+    _UndoTip(actions["undo"], "Undo", stack.undoTextChanged)
+    _UndoTip(actions["redo"], "Redo", stack.redoTextChanged)
     for i, group in enumerate(GROUPS):
         if i:
             bar.addSeparator()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSizePolicy, QTabWidget, QVBoxLayout, QWidget
 
 from .. import style
 from ..plaintext import markup
@@ -19,6 +19,9 @@ from .controller import PlayerController
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
            "#7f7f7f", "#bcbd22", "#17becf"]
 MAX_CURVES = len(PALETTE)
+TARGET_COLOR = "#343a40"  # targets: dark grey markers, never an output's colour
+TARGET_SYMBOLS = ("o", "s", "t", "d", "star")  # one shape per output
+LEGEND_COLUMNS = 6
 
 
 def _plot(title: str, left: str) -> pg.PlotWidget:
@@ -27,11 +30,22 @@ def _plot(title: str, left: str) -> pg.PlotWidget:
     w.setLabel("bottom", "step t")
     w.setLabel("left", left)
     w.showGrid(x=True, y=True, alpha=0.2)
-    w.addLegend(offset=(-8, 8), labelTextSize="8pt")
+    _legend_below(w.getPlotItem())
     w.setMouseEnabled(y=False)
     for axis in ("left", "bottom"):
         w.getAxis(axis).enableAutoSIPrefix(False)  # values as they are, not "x0.001"
     return w
+
+
+def _legend_below(plot: pg.PlotItem) -> pg.LegendItem:
+    """A legend in a row under the plot, never over its curves (it stays `plot.legend`, where
+    the export menu reads the curves' names)."""
+    legend = pg.LegendItem(labelTextSize="8pt", colCount=LEGEND_COLUMNS)
+    legend.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Maximum)
+    plot.layout.addItem(legend, 4, 1)
+    plot.layout.setAlignment(legend, Qt.AlignmentFlag.AlignLeft)
+    plot.legend = legend
+    return legend
 
 
 def _cursor_line() -> pg.InfiniteLine:
@@ -149,8 +163,10 @@ class PlayerPlotsWidget(QTabWidget):
         while len(self._output_curves) < n:
             color = PALETTE[len(self._output_curves) % len(PALETTE)]
             self._output_curves.append(self.outputs.plot(pen=pg.mkPen(color, width=1)))
+            shape = TARGET_SYMBOLS[(len(self._target_curves)) % len(TARGET_SYMBOLS)]
             self._target_curves.append(self.outputs.plot(
-                pen=None, symbol="o", symbolSize=5, symbolBrush=color, symbolPen=None))
+                pen=None, symbol=shape, symbolSize=6, symbolBrush=TARGET_COLOR,
+                symbolPen=None))
         for j, (a, b) in enumerate(zip(self._output_curves, self._target_curves)):
             a.setVisible(j < n)
             b.setVisible(j < n)

@@ -43,6 +43,7 @@ NARROW, SHORT = 760, 520  # below this width or height the setup forms and the p
                           # become two tabs
 CONTROLS_MAX_WIDTH = 400
 TWO_BOX_WIDTH = 680  # a Setup tab this wide shows the Data and Settings boxes side by side
+WINDOW_SIZE = (1100, 720)  # the panel in a window of its own (the plots' Window button)
 
 
 class TrainingDock(QDockWidget):
@@ -94,9 +95,14 @@ class TrainingDock(QDockWidget):
         self.pages.addWidget(self.tabs)
         column.addWidget(self.pages, 1)
         self.narrow: bool | None = None
-        self._set_narrow(False)
+        self._plots_wanted = False  # the Plots tab is the one to show when the dock has tabs
+        self.tabs.tabBarClicked.connect(
+            lambda i: setattr(self, "_plots_wanted", self.tabs.widget(i) is self.plots))
+        self._set_narrow(True)  # until it has a size: side by side, it would widen the window
         self.controls.installEventFilter(self)
         self.setWidget(body)
+        self.plots.window_requested.connect(self.toggle_window)
+        self.topLevelChanged.connect(self.plots.set_in_window)
         self.source_combo.activated.connect(self._on_source_changed)
         self.csv_button.clicked.connect(self._on_import_csv_clicked)
         self.params_form.changed.connect(self._on_settings_changed)
@@ -108,14 +114,21 @@ class TrainingDock(QDockWidget):
         if narrow == self.narrow:
             return
         self.narrow = narrow
+        if hasattr(self, "status_label"):
+            self.status_label.setVisible(not narrow or getattr(self, "_status_is_error", False))
         if narrow:
             self.controls.setMaximumWidth(16_777_215)
             self.tabs.addTab(self.controls, "Setup")
             self.tabs.addTab(self.plots, "Plots")
+            self.tabs.setCornerWidget(self.plots.header)  # beside the tabs: room for the plots
+            self.plots.header.show()
+            self.tabs.setCurrentWidget(self.plots if self._plots_wanted else self.controls)
             self.pages.setCurrentWidget(self.tabs)
             return
         while self.tabs.count():
             self.tabs.removeTab(0)
+        self.tabs.setCornerWidget(None)
+        self.plots.take_header_back()
         self.controls.setMaximumWidth(CONTROLS_MAX_WIDTH)
         self.splitter.addWidget(self.controls)
         self.splitter.addWidget(self.plots)
@@ -125,8 +138,22 @@ class TrainingDock(QDockWidget):
         self.splitter.setStretchFactor(1, 1)
         self.pages.setCurrentWidget(self.splitter)
 
+    def toggle_window(self) -> None:
+        """The panel in a window of its own, large enough for the plots, or back in place."""
+        if self.isFloating():
+            self.setFloating(False)
+            return
+        self.setFloating(True)
+        area = self.screen().availableGeometry()
+        self.resize(min(WINDOW_SIZE[0], area.width() - 60),
+                    min(WINDOW_SIZE[1], area.height() - 60))
+        self.move(area.center() - self.rect().center())
+        self.show_plots()
+
     def show_plots(self) -> None:
-        """Bring the plots into view (the Plots tab of a narrow dock)."""
+        """Bring the plots into view (the Plots tab of a narrow dock, now or once it becomes
+        narrow)."""
+        self._plots_wanted = True
         if self.narrow:
             self.tabs.setCurrentWidget(self.plots)
 
@@ -186,12 +213,14 @@ class TrainingDock(QDockWidget):
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(3)
-        layout.addLayout(self._build_buttons())
+        row = self._build_buttons()  # the buttons and the progress bar share a row
         self.progress_bar = QProgressBar()
         self.progress_bar.setTextVisible(True)
         self.progress_bar.setFormat("Ready")
         self.progress_bar.setValue(0)
-        layout.addWidget(self.progress_bar)
+        self.progress_bar.setMinimumWidth(120)
+        row.addWidget(self.progress_bar, 1)
+        layout.addLayout(row)
         self.status_label = QLabel("Choose data and settings, then press Train.")
         self.status_label.setWordWrap(True)
         plain(self.status_label)  # messages name nodes, edges and files
@@ -555,13 +584,18 @@ class TrainingDock(QDockWidget):
         box.open()  # window-modal but not blocking: the event loop keeps running
 
     def _status(self, text: str) -> None:
-        self.status_label.setStyleSheet(NOTE_STYLE)
-        self.status_label.setText(text)
-        self._status_callback(text)
+        self._say(text, error=False)
 
     def _error(self, text: str) -> None:
-        self.status_label.setStyleSheet(ERROR_STYLE)
+        self._say(text, error=True)
+
+    def _say(self, text: str, error: bool) -> None:
+        """A line under the buttons, and in the status bar. In a narrow dock (where the plots
+        need the height) only an error keeps its line; a note is in the status bar."""
+        self._status_is_error = error
+        self.status_label.setStyleSheet(ERROR_STYLE if error else NOTE_STYLE)
         self.status_label.setText(text)
+        self.status_label.setVisible(error or not self.narrow)
         self._status_callback(text)
 
     def shutdown(self) -> None:

@@ -3,7 +3,8 @@
 Four panels in one pyqtgraph layout: loss per epoch (training and validation, optional log y),
 gradient norm per optimizer step (with the clipping threshold), gradient through time
 (||dL/dy(t)|| against the lag from the end of the sequence, log y) and, after training, outputs
-against targets on validation sequences.
+against targets on validation sequences. Each plot's legend is part of its title, so it never
+covers a curve; the panels share the space as `plot_grid` arranges them (a grid, or one enlarged).
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QToolButton,
+                               QVBoxLayout, QWidget)
 
 from ..plaintext import markup
 from ..plot_export import install_plot_export
 from .history import TrainingHistory
+from .plot_grid import ALL, PlotGrid, view_box
+from .plot_titles import PlotTitles
 
 REFRESH_MS = 100  # 10 Hz, like the canvas; a repaint of the four plots costs a few ms
 TRAIN_COLOR = "#2f6fde"
@@ -25,14 +29,15 @@ VAL_COLOR = "#e8590c"
 GRAD_COLOR = "#5b6b8c"
 CLIP_COLOR = "#d1453b"
 GTT_COLOR = "#7b4fd6"
-SEQ_COLORS = ("#2f6fde", "#2b8a3e", "#e8590c")
+SEQ_COLORS = ("#2f6fde", "#2b8a3e", "#9c36b5")  # outputs: one colour per sequence
+TARGET_COLOR = "#495057"  # targets: dark grey dots, whatever the sequence
 AXIS_COLOR = "#4c566a"
 MAX_SEQS = 3
+X_LABEL_SPACING = 48  # x axes: pixels between labelled ticks, at least
 LEFT_AXIS_WIDTH = 58  # fixed: a y axis sized to its labels made every new label width lay the
                       # whole row out again (and redraw all eight axes: 10-30 ms)
-FOUR_IN_A_ROW_MIN_WIDTH = 760  # below this the four plots go in two rows
-LEGEND = {"labelTextSize": "8pt", "labelTextColor": "#2e3440", "brush": (255, 255, 255, 200),
-          "pen": "#d8dee9"}
+VIEW_LABELS = {ALL: "All four plots", "loss": "Loss", "grad": "Gradient norm",
+               "gtt": "Gradient through time", "outputs": "Outputs and targets"}
 
 
 def _pen(color: str, width: float = 1.0, dash: bool = False) -> pg.mkPen:
@@ -79,6 +84,16 @@ class CompactAxisItem(pg.AxisItem):
     def logTickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph override
         return [log_tick_label(10.0 ** float(v) * scale) if math.isfinite(v) else ""
                 for v in values]
+
+    def tickSpacing(self, minVal, maxVal, size):  # noqa: N802 - pyqtgraph override
+        """Along x, labelled ticks at least X_LABEL_SPACING pixels apart: a narrow plot ran
+        its labels together ("100200300")."""
+        levels = super().tickSpacing(minVal, maxVal, size)
+        span = maxVal - minVal
+        if self.orientation not in ("bottom", "top") or not levels or span <= 0 or size <= 0:
+            return levels
+        major = max(levels[0][0], nice_ceiling(span * X_LABEL_SPACING / size))
+        return [(major, 0)] + [(step, offset) for step, offset in levels[1:] if step < major]
 
 
 def nice_ceiling(value: float) -> float:
@@ -153,12 +168,16 @@ class SnappedRange:
 class TrainingPlotsWidget(QWidget):
     """The four live plots of the training dock, fed from a `TrainingHistory`."""
 
+    window_requested = Signal()  # the "window" button: give the plots a window of their own
+
     def __init__(self, history: TrainingHistory, parent: QWidget | None = None):
         super().__init__(parent)
         self.history = history
         self._drawn_version = -1
         self._drawn_outputs: dict | None = None
         self._clip: float | None = None
+        self._has_val = False
+        self.titles = PlotTitles()
         self._build()
         # the live plots' ranges snap to round bounds, so their axes are laid out again only
         # when the data outgrow them (pyqtgraph's auto-range moved them, and re-measured every
@@ -175,62 +194,77 @@ class TrainingPlotsWidget(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        layout.addLayout(self._build_header())
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground("w")
-        self.graphics.setMinimumSize(360, 150)
-        layout.addWidget(self.graphics, 1)
         self._build_loss_plot()
         self._build_grad_plot()
         self._build_gtt_plot()
         self._build_output_plot()
-        self.columns = 0
-        self._arrange(2)
+        self.grid = PlotGrid(self.graphics, {"loss": self.loss_plot, "grad": self.grad_plot,
+                                             "gtt": self.gtt_plot, "outputs": self.out_plot},
+                             self)
+        self.header = self._build_header()
+        layout.addWidget(self.header)
+        layout.addWidget(self.graphics, 1)
+        self.grid.fit(self.graphics.size())
         install_plot_export(self.graphics)  # right click: PNG, SVG, CSV, copy data
 
-    def _arrange(self, columns: int) -> None:
-        """Lay the four plots out in `columns` columns (4: one row in a wide, low dock)."""
-        if columns == self.columns:
-            return
-        self.columns = columns
-        plots = (self.loss_plot, self.grad_plot, self.gtt_plot, self.out_plot)
-        layout = self.graphics.ci
-        for plot in plots:
-            if plot in layout.items:
-                layout.removeItem(plot)
-        for i, plot in enumerate(plots):
-            layout.addItem(plot, row=i // columns, col=i % columns)
-        # the widget's minimum is what the plots need, so a narrow dock never clips them
-        need = layout.effectiveSizeHint(Qt.SizeHint.MinimumSize)
-        self.graphics.setMinimumSize(int(math.ceil(need.width())) + 4, 150)
+    def set_in_window(self, floating: bool) -> None:
+        """The panel is in a window of its own (or back in place): the button says what it
+        will do next."""
+        self.window_button.setText("Dock" if floating else "Window")
+
+    @property
+    def columns(self) -> int:
+        return self.grid.columns
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         self.fit_columns(event.size())
 
     def fit_columns(self, size) -> None:
-        """Four plots in a row when `size` is wide and low, else two rows (the dock calls this
-        ahead of showing the plots, so laying them out again does not delay that)."""
-        wide = size.width() > 2.6 * size.height() and size.width() >= FOUR_IN_A_ROW_MIN_WIDTH
-        self._arrange(4 if wide else 2)
+        """Arrange the plots for an area of `size` (the dock calls this ahead of showing the
+        plots, so laying them out again does not delay that)."""
+        self.grid.fit(size)
 
-    def _build_header(self) -> QHBoxLayout:
-        row = QHBoxLayout()
+    def take_header_back(self) -> None:
+        """Put the header (view, log scale, window) back above the plots, after it sat in the
+        corner of the dock's tab bar."""
+        if self.header.parent() is not self:
+            self.layout().insertWidget(0, self.header)
+            self.header.show()
+
+    def _build_header(self) -> QWidget:
+        header = QWidget()
+        row = QHBoxLayout(header)
         row.setContentsMargins(4, 0, 4, 0)
+        self.view_box = view_box(self.grid, VIEW_LABELS)
+        row.addWidget(self.view_box)
+        row.addSpacing(8)
         self.log_check = QCheckBox("Log-scale loss")
         self.log_check.setChecked(True)
         self.log_check.toggled.connect(self._on_log_scale_changed)
         self.summary_label = QLabel("")
         self.summary_label.setStyleSheet("color: #4c566a;")
+        self.summary_label.setMinimumWidth(1)  # a long summary is cut, never widens the dock
+        self.summary_label.setSizePolicy(QSizePolicy.Policy.Ignored,
+                                         QSizePolicy.Policy.Preferred)
+        self.window_button = QToolButton()
+        self.window_button.setText("Window")
+        self.window_button.setAutoRaise(True)
+        self.window_button.setToolTip("Open the training panel in a window of its own, where "
+                                      "the plots can be as large as you like (again: dock it)")
+        self.window_button.clicked.connect(self.window_requested)
         row.addWidget(self.log_check)
         row.addStretch(1)
         row.addWidget(self.summary_label)
-        return row
+        row.addWidget(self.window_button)
+        return header
 
-    def _new_plot(self, title: str, x_label: str, y_label: str) -> pg.PlotItem:
+    def _new_plot(self, title: str, short: str, x_label: str, y_label: str) -> pg.PlotItem:
         axes = {name: CompactAxisItem(name) for name in ("left", "bottom")}
-        plot = pg.PlotItem(axisItems=axes, title=f"<span style='color:#2e3440;font-size:9pt'>"
-                                                 f"<b>{title}</b></span>")
+        plot = pg.PlotItem(axisItems=axes)
+        self.titles.set(plot, title, short=short)
         # no grid: its lines (every minor tick of a log axis) tripled the cost of a repaint
         for name in ("left", "bottom"):
             axis = plot.getAxis(name)
@@ -245,49 +279,54 @@ class TrainingPlotsWidget(QWidget):
         return plot
 
     def _build_loss_plot(self) -> None:
-        self.loss_plot = self._new_plot("Loss per epoch", "epoch", "loss")
-        self.loss_plot.addLegend(offset=(-8, 8), **LEGEND)
+        self.loss_plot = self._new_plot("Loss per epoch", "Loss", "epoch", "loss")
         self.loss_plot.setLogMode(y=True)
         self.train_curve = self.loss_plot.plot(pen=_pen(TRAIN_COLOR, 1), name="training",
                                                connect="finite")
         self.val_curve = self.loss_plot.plot(pen=_pen(VAL_COLOR, 1, dash=True),
                                              name="validation", connect="finite")
+        self._set_loss_title(has_val=False)
+
+    def _set_loss_title(self, has_val: bool) -> None:
+        entries = [(TRAIN_COLOR, "━ training")] + ([(VAL_COLOR, "╍ validation")] if has_val
+                                                   else [])
+        compact = [(TRAIN_COLOR, "━ train")] + ([(VAL_COLOR, "╍ val")] if has_val else [])
+        self.titles.set(self.loss_plot, "Loss per epoch", *entries, short="Loss",
+                        compact=compact)
 
     def _build_grad_plot(self) -> None:
-        self.grad_plot = self._new_plot("Gradient norm", "optimizer step", "‖∇‖")
+        self.grad_plot = self._new_plot("Gradient norm", "‖∇‖", "optimizer step", "‖∇‖")
         self.grad_plot.setLogMode(y=True)
-        self.grad_curve = self.grad_plot.plot(pen=_pen(GRAD_COLOR, 1), connect="finite")
-        self.clip_line = pg.InfiniteLine(angle=0, pen=_pen(CLIP_COLOR, 1, dash=True),
-                                         label="clip", labelOpts={"color": CLIP_COLOR,
-                                                                  "position": 0.95})
+        self.grad_curve = self.grad_plot.plot(pen=_pen(GRAD_COLOR, 1), name="gradient norm",
+                                              connect="finite")
+        self.clip_line = pg.InfiniteLine(angle=0, pen=_pen(CLIP_COLOR, 1, dash=True))
         self.clip_line.setVisible(False)
         self.grad_plot.addItem(self.clip_line, ignoreBounds=True)
 
     def _build_gtt_plot(self) -> None:
-        self.gtt_plot = self._new_plot("Gradient through time",
-                                       "lag from the end (latest batch)", "‖∂L/∂y(t)‖")
+        self.gtt_plot = self._new_plot("Gradient through time (last batch)", "‖∂L/∂y‖",
+                                       "lag (steps)", "‖∂L/∂y‖")
         self.gtt_plot.setLogMode(y=True)
-        self.gtt_curve = self.gtt_plot.plot(pen=_pen(GTT_COLOR, 1), connect="finite")
+        self.gtt_curve = self.gtt_plot.plot(pen=_pen(GTT_COLOR, 1), name="‖∂L/∂y(t)‖",
+                                            connect="finite")
 
     def _build_output_plot(self) -> None:
-        self.out_plot = self._new_plot("Outputs vs targets", "time step (validation)", "value")
-        self.out_plot.addLegend(offset=(-8, 8), **LEGEND)
+        self.out_plot = self._new_plot("Outputs and targets", "Outputs", "time step", "value")
         self.out_curves, self.target_curves = [], []
         for k, color in enumerate(SEQ_COLORS):
             self.out_curves.append(self.out_plot.plot(
-                pen=_pen(color, 1), name="outputs" if k == 0 else None,
-                connect="finite"))
+                pen=_pen(color, 1), name=f"output {k + 1}", connect="finite"))
             self.target_curves.append(self.out_plot.plot(
-                pen=None, symbol="o", symbolSize=4, symbolPen=None, symbolBrush=color,
-                name="targets" if k == 0 else None))
+                pen=None, symbol="o", symbolSize=5, symbolPen=None, symbolBrush=TARGET_COLOR,
+                name=f"target {k + 1}"))
         self.diag_line = self.out_plot.plot(pen=_pen("#adb5bd", 1, dash=True))
         self.scatter = self.out_plot.plot(pen=None, symbol="o", symbolSize=5, symbolPen=None,
-                                          symbolBrush=pg.mkBrush(47, 111, 222, 150))
+                                          symbolBrush=pg.mkBrush(47, 111, 222, 150),
+                                          name="output against target")
         self.out_note = pg.TextItem("shown after training", color=AXIS_COLOR,
                                     anchor=(0.5, 0.5))
         self.out_note.setPos(0.5, 0.5)
         self.out_plot.addItem(self.out_note, ignoreBounds=True)
-        self.out_plot.legend.setVisible(False)
 
     # ------------------------------------------------------------------ updates
     def expect_run(self, epochs: int, steps: int, lags: int) -> None:
@@ -304,7 +343,9 @@ class TrainingPlotsWidget(QWidget):
         self.clip_line.setVisible(visible)
         if visible:
             self.clip_line.setPos(math.log10(clip))
-            self.clip_line.label.setFormat(f"clip {clip:g}")
+        clipped = [(CLIP_COLOR, f"╍ clip {clip:g}")] if visible else []
+        self.titles.set(self.grad_plot, "Gradient norm", (GRAD_COLOR, "━ per step"), *clipped,
+                        short="‖∇‖", compact=clipped)
 
     def _on_log_scale_changed(self, checked: bool) -> None:
         self.loss_plot.setLogMode(y=checked)
@@ -334,7 +375,9 @@ class TrainingPlotsWidget(QWidget):
         has_val = bool(np.isfinite(val).any())
         self.val_curve.setData(x if has_val else [], val if has_val else [])
         self.val_curve.setVisible(has_val)
-        self.loss_plot.legend.setVisible(bool(len(x)))
+        if has_val != self._has_val:
+            self._has_val = has_val
+            self._set_loss_title(has_val)
         if len(x):
             text = f"epoch {len(x)}   loss {h.last_loss():.4g}"
             if has_val:
@@ -356,8 +399,8 @@ class TrainingPlotsWidget(QWidget):
         for curve in self.out_curves + self.target_curves + [self.diag_line, self.scatter]:
             curve.setData([], [])
         self.out_note.setVisible(not data)
-        self.out_plot.legend.setVisible(bool(data) and not data.get("many_to_one"))
         if not data:
+            self.titles.set(self.out_plot, "Outputs and targets", short="Outputs")
             self.out_plot.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
             return
         self.out_plot.enableAutoRange()
@@ -372,8 +415,14 @@ class TrainingPlotsWidget(QWidget):
         for k in range(min(MAX_SEQS, outputs.shape[1])):
             self.out_curves[k].setData(t, outputs[:, k])
             self.target_curves[k].setData(t, _finite_or_nan(targets[:, k]))
-        self.out_plot.setLabel("bottom", "time step (validation)", color=AXIS_COLOR)
-        self.out_plot.setLabel("left", markup(data.get("label", "value")), color=AXIS_COLOR)
+        name = data.get("label", "output")  # a node id: shown as typed (markup)
+        self.titles.set(self.out_plot, f"Outputs and targets ({markup(name)})",
+                        (SEQ_COLORS[0], "━ output"), (TARGET_COLOR, "● target"),
+                        short=markup(name),
+                        compact=[(SEQ_COLORS[0], "━ out"), (TARGET_COLOR, "● target")])
+        self.out_plot.setLabel("bottom", "time step", color=AXIS_COLOR)
+        self.out_plot.setLabel("left", markup(name), color=AXIS_COLOR)
+        self.grid.label_axis(self.out_plot)  # setLabel showed it: as its size says
 
     def _draw_scatter(self, data: dict) -> None:
         pred, target = data["outputs"], data["targets"]  # (N,) at the last step
@@ -382,5 +431,9 @@ class TrainingPlotsWidget(QWidget):
         if len(finite):
             lo, hi = float(finite.min()), float(finite.max())
             self.diag_line.setData([lo, hi], [lo, hi])
-        self.out_plot.setLabel("bottom", "target (last step)", color=AXIS_COLOR)
-        self.out_plot.setLabel("left", "output (last step)", color=AXIS_COLOR)
+        self.titles.set(self.out_plot, "Output against target (last step)",
+                        ("#2f6fde", "● sequence"), ("#adb5bd", "╍ equal"), short="Last step")
+        self.out_plot.setLabel("bottom", "target", color=AXIS_COLOR)
+        self.out_plot.setLabel("left", "output", color=AXIS_COLOR)
+        self.grid.label_axis(self.out_plot)  # setLabel showed it: as its size says
+

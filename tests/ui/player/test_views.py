@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QRectF, Qt
 
@@ -289,3 +290,21 @@ def test_the_value_legend_texts_never_overlap(window, peak):
         for b in rects[i + 1:]:
             assert not a.intersects(b), (a, b)
     assert legend.width() <= 260 and legend.height() <= 50  # a corner, not a panel
+
+
+def test_plot_legends_sit_outside_the_curves_and_targets_have_their_own_colour(window, qtbot):
+    window.doc.new(small_net())
+    p, plots = window.player.controller, window.player.plots
+    p.set_sequence(np.linspace(-1, 1, 12)[:, None], np.linspace(1, -1, 12)[:, None])
+    plots.set_selected(["h", "g"])
+    window.player.plots_dock.raise_()
+    for index, widget in enumerate((plots.states, plots.outputs)):
+        plots.setCurrentIndex(index)
+        qtbot.wait(20)
+        item = widget.getPlotItem()
+        assert len(item.legend.items) >= 2
+        legend = item.legend.sceneBoundingRect()
+        assert legend.isValid() and not legend.intersects(item.vb.sceneBoundingRect())
+    output = pg.mkPen(plots._output_curves[0].opts["pen"]).color().name()
+    target = pg.mkBrush(plots._target_curves[0].opts["symbolBrush"]).color().name()
+    assert output != target

@@ -39,11 +39,13 @@ def test_plots_go_in_one_row_only_when_wide_and_never_clip(qtbot):
     plots = TrainingPlotsWidget(TrainingHistory())
     qtbot.addWidget(plots)
     plots.show()
-    for size, columns in (((1200, 300), 4), ((700, 250), 2), ((700, 500), 2), ((1200, 600), 2)):
+    for size, columns in (((1200, 300), 4), ((700, 250), 2), ((700, 500), 2), ((1200, 600), 2),
+                          ((500, 700), 1), ((500, 200), 2)):
         plots.resize(*size)
         qtbot.waitUntil(lambda: plots.columns == columns)
         need = plots.graphics.ci.effectiveSizeHint(Qt.SizeHint.MinimumSize).width()
-        assert plots.graphics.minimumWidth() >= need
+        assert plots.graphics.width() >= need  # the plots are never clipped
+        assert plots.graphics.minimumWidth() <= 250  # and never widen the dock
 
 
 def _view(plot):
