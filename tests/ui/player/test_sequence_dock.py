@@ -50,27 +50,40 @@ def test_the_typed_table_follows_the_inputs_through_edit_undo_and_redo(window, q
     assert played_X(window)[2, 0] == 0.75
 
 
+def training_data_shown(qtbot, window) -> None:
+    """Wait for the training data (built off the UI thread) to play."""
+    dock = window.player.sequence
+    qtbot.waitUntil(lambda: dock.source.currentText() == SOURCE_TASK, timeout=20_000)
+
+
 def test_training_data_plays_while_it_fits_and_comes_back_on_undo(window, qtbot):
     assert window.files.open_example(EXAMPLES / "echo-memory.rnn.json")
     dock = window.player.sequence
-    assert dock.source.currentText() == SOURCE_TASK and headers(dock) == ["x", "y target"]
+    training_data_shown(qtbot, window)
+    assert headers(dock) == ["x", "y target"]
     new = window.editor.add_node_at("input", QPointF(0, 300))
     settle(qtbot, window, ["x", new])
     # echo has one input column: the data no longer fits, so a typed sequence plays
     assert dock.source.currentText() == SOURCE_TABLE and headers(dock) == ["x", new]
-    assert "reset" in window.statusBar().currentMessage()
+    # and the status bar says why the training data no longer plays
+    qtbot.waitUntil(lambda: "needs 1 input" in window.statusBar().currentMessage(),
+                    timeout=20_000)
     window.doc.stack.undo()
+    training_data_shown(qtbot, window)
     settle(qtbot, window, ["x", "y target"])
-    assert dock.source.currentText() == SOURCE_TASK
 
 
 def test_an_added_output_gets_no_stale_target_column(window, qtbot):
     assert window.files.open_example(EXAMPLES / "echo-memory.rnn.json")
     dock = window.player.sequence
+    training_data_shown(qtbot, window)
     new = window.editor.add_node_at("output", QPointF(600, 0))
     qtbot.waitUntil(lambda: dock.source.currentText() == SOURCE_TABLE, timeout=2000)
     assert headers(dock) == ["x"]  # a typed sequence has no targets
-    assert window.player.controller.trajectory.outputs == ["y", new]
+    qtbot.waitUntil(lambda: window.player.controller.trajectory.outputs == ["y", new],
+                    timeout=2000)
+    qtbot.wait(200)  # the echo task has one output column: its data, rebuilt, does not fit
+    assert dock.source.currentText() == SOURCE_TABLE
 
 
 def test_opening_another_network_clears_the_highlighted_row(window):
