@@ -103,6 +103,7 @@ class MainWindow(QMainWindow):
         if not getattr(self, "_docks_sized", True):  # the sizes need the window's size
             self._docks_sized = True
             QTimer.singleShot(0, lambda: window_state.apply_default_sizes(self))
+        QTimer.singleShot(0, lambda: window_state.hide_stale_tab_bars(self))
 
     # ---------------------------------------------------------------- actions
     def _act(self, name: str, text: str, slot, shortcut=None, tip: str = "") -> QAction:

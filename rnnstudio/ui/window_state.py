@@ -9,6 +9,7 @@ width; at 1280x720 the canvas keeps about 860x370 px.
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QTabBar
 
 STATE_VERSION = 2  # bump when the default arrangement changes: an older saved state is ignored
 GEOMETRY_KEY, STATE_KEY = "window/geometry", "window/state"
@@ -18,9 +19,10 @@ SEQUENCE_MIN_WIDTH = 360
 
 
 def arrange(window) -> None:
-    """The default arrangement: the Palette on the left; the Inspector (and panels added under
-    it) on the right, from the toolbar down to the status bar; under the canvas the ordering
-    strip, then the Sequence dock beside a tab group of Unrolled in time / Plots / Training."""
+    """The default arrangement: the Palette on the left; the Inspector (and the panels that
+    share its place) on the right, from the toolbar down to the status bar; under the canvas the
+    ordering strip, then the Sequence dock beside a tab group of Unrolled in time / Plots /
+    Training."""
     window.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
     d = window.docks
     tabs = [d[name] for name in ("Unrolled in time", "Plots", "Training") if name in d]
@@ -32,6 +34,35 @@ def arrange(window) -> None:
         window.tabifyDockWidget(tabs[0], dock)
     if tabs:
         tabs[0].raise_()
+    # the window's minimum size is the layout's as last computed: while the panels were being
+    # added it reached 1288 px wide, which made a 1280 px screen too narrow for the window
+    window.layout().activate()
+
+
+def hide_stale_tab_bars(window) -> int:
+    """Hide the main window's tab bars that no dock uses; how many. Qt (6.11) leaves a copy of
+    a tab group's bar, unmanaged, where the group was when a second group is tabified before
+    the window is shown: it floated over the Sequence table. A bar in use sits against one of
+    its docks; a stale one does not, and shares its tabs with one that does."""
+    bars = [b for b in window.findChildren(QTabBar)
+            if b.parent() is window and b.isVisible() and b.count()]
+    titles = {b: {b.tabText(i) for i in range(b.count())} for b in bars}
+    used = [b for b in bars if _against_a_dock(window, b, titles[b])]
+    stale = [b for b in bars if b not in used and any(titles[b] & titles[u] for u in used)]
+    for bar in stale:
+        bar.hide()
+    return len(stale)
+
+
+def _against_a_dock(window, bar: QTabBar, titles: set[str]) -> bool:
+    rect = bar.geometry()
+    for title in titles:
+        dock = window.docks.get(title)
+        if dock is not None and dock.isVisible() and not dock.isFloating():
+            geometry = dock.geometry()
+            if min(abs(rect.top() - geometry.bottom()), abs(rect.bottom() - geometry.top())) <= 4:
+                return True
+    return False
 
 
 def bottom_height(window_height: int) -> int:

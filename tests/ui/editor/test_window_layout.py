@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QRect, QSettings
+from PySide6.QtWidgets import QTabBar
 
 from rnnstudio.ui import window_state
 from rnnstudio.ui.main_window import MainWindow
@@ -79,3 +80,15 @@ def test_a_saved_state_of_another_layout_version_is_ignored(qtbot, monkeypatch):
     assert again.docks["Palette"].isVisible()
     assert isinstance(again.geometry(), QRect)
     close(again)
+
+
+def test_no_stray_tab_bar_floats_over_the_panels(qtbot):
+    """Qt left a copy of the Unrolled / Plots tab bar, unmanaged, over the Sequence table."""
+    w = open_window(qtbot, 1600, 1000)
+    for bar in w.findChildren(QTabBar):
+        if bar.parent() is w and bar.isVisible() and bar.count():
+            assert window_state._against_a_dock(w, bar, {bar.tabText(i)
+                                                         for i in range(bar.count())})
+            sequence = w.docks["Sequence"].geometry()
+            assert not bar.geometry().intersects(sequence), bar.tabText(0)
+    close(w)
