@@ -96,14 +96,17 @@ class MainWindow(QMainWindow):
         self.animation = install_animation_export(self)  # File › Export Animation…
         self.help = install_help(self)  # last: Help is the menu bar's last menu
         window_state.arrange(self)
-        self._docks_sized = window_state.restore(self)
+        window_state.restore_geometry(self)
+        self.layout_restored: bool | None = None  # known once shown
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if not getattr(self, "_docks_sized", True):  # the sizes need the window's size
-            self._docks_sized = True
-            QTimer.singleShot(0, lambda: window_state.apply_default_sizes(self))
-        QTimer.singleShot(0, lambda: window_state.hide_stale_tab_bars(self))
+        if getattr(self, "layout_restored", False) is None:  # the first show: docks need sizes
+            self.layout_restored = False
+            QTimer.singleShot(0, self._after_first_show)
+
+    def _after_first_show(self) -> None:
+        self.layout_restored = window_state.after_first_show(self)
 
     # ---------------------------------------------------------------- actions
     def _act(self, name: str, text: str, slot, shortcut=None, tip: str = "") -> QAction:

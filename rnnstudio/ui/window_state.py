@@ -88,15 +88,29 @@ def save(window) -> None:
     settings.setValue(STATE_KEY, window.saveState(STATE_VERSION))
 
 
-def restore(window) -> bool:
-    """Put back the geometry and docks the user left; False when there is nothing (usable)
-    saved, and the defaults apply."""
-    settings = QSettings()
-    geometry, state = settings.value(GEOMETRY_KEY), settings.value(STATE_KEY)
-    if geometry is None or state is None:
-        return False
-    return bool(window.restoreGeometry(geometry)) and \
-        bool(window.restoreState(state, STATE_VERSION))
+def restore_geometry(window) -> None:
+    """Put the window back where and as large as the user left it (before it is shown)."""
+    geometry = QSettings().value(GEOMETRY_KEY)
+    if geometry is not None:
+        window.restoreGeometry(geometry)
+
+
+def restore_docks(window) -> bool:
+    """Put the docks back as the user left them; False when nothing (usable) is saved. Call it
+    once the window is shown: before, the panels' minimum sizes are their larger first guesses
+    and a narrow dock came back wider than it was left."""
+    state = QSettings().value(STATE_KEY)
+    return state is not None and bool(window.restoreState(state, STATE_VERSION))
+
+
+def after_first_show(window) -> bool:
+    """The docks as the user left them, else sized for the window; then Qt's stray tab bars
+    hidden. True when a saved layout was restored."""
+    restored = restore_docks(window)
+    if not restored:
+        apply_default_sizes(window)
+    hide_stale_tab_bars(window)
+    return restored
 
 
 def reset(window) -> None:
