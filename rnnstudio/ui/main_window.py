@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
         window_state.arrange(self)
         window_state.restore_geometry(self)
         self.layout_restored: bool | None = None  # known once shown
+        self.layout_settled = False  # the docks have their sizes (a zero timer after the show)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow):
 
     def _after_first_show(self) -> None:
         self.layout_restored = window_state.after_first_show(self)
+        self.layout_settled = True
 
     # ---------------------------------------------------------------- actions
     def _act(self, name: str, text: str, slot, shortcut=None, tip: str = "") -> QAction:

@@ -14,7 +14,7 @@ def _shown(window, qtbot) -> None:
     window.show()
     qtbot.waitExposed(window)
     # the docks take their sizes (a zero timer after show), then the canvas keeps its size
-    qtbot.waitUntil(lambda: window._docks_sized and window.view.viewport().height() > 440)
+    qtbot.waitUntil(lambda: window.layout_settled and window.view.viewport().height() > 440)
     qtbot.wait(10)
 
 

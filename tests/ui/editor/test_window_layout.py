@@ -18,7 +18,7 @@ def open_window(qtbot, width: int | None = None, height: int | None = None) -> M
         w.resize(width, height)
     w.show()
     qtbot.waitExposed(w)
-    qtbot.wait(50)  # the default sizes are applied once the window has its size
+    qtbot.waitUntil(lambda: w.layout_settled)  # sizes are applied once it has its size
     return w
 
 
