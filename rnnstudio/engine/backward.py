@@ -23,7 +23,7 @@ from .program import Level, Phase, Program
 
 PRODUCTS = (products.ProdFamily, products.ProdGroup)
 
-CHUNK_BYTES = 8 << 20   # a chunk of D may take this much, or a quarter of the value array
+CHUNK_BYTES = 2 << 20   # a chunk of D may take this much, or an eighth of the value array
 
 
 def backward(tr: Trace, dY: np.ndarray, need: np.ndarray | None = None
@@ -61,7 +61,7 @@ def _chunk_steps(prog: Program, ph: Phase, Vp: np.ndarray, T: int) -> int:
     for lv in ph.levels:
         for b in lv.blocks:
             widest = max(widest, b.k + b.hi - b.lo) if hasattr(b, "k") else widest
-    budget = max(CHUNK_BYTES, Vp.nbytes // 4)
+    budget = max(CHUNK_BYTES, Vp.nbytes // 8)
     return int(min(T, max(1, budget // (N * size * widest))))
 
 

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-COO_ROWS = 8192  # (rows x batch) per chunk when summing coo weight gradients
+COO_ROWS = 8192           # (rows x batch) per chunk when summing coo weight gradients
+WGRAD_BYTES = 2 << 20     # the temporaries of a dense block's weight gradient stay this small
 
 
 def over_time(A: np.ndarray, first: int, R: int, span: int = 1) -> np.ndarray:
@@ -266,8 +267,15 @@ def sum_wgrad(b: SumBlock, Vp: np.ndarray, P: int, T: int) -> WeightGrad:
             return total
         return WeightGrad(b.eidx, len(src), coo)
 
+    step = max(1, WGRAD_BYTES // (b.W.size * Vp.itemsize))   # bounds the (rows, k, n) temp
+
     def dense(a, z, dA):
-        return np.matmul(values[a:z][:, src], dA[:, lo:hi].transpose(0, 2, 1)).sum(axis=0)
+        total = 0.0
+        for c in range(a, z, step):
+            e = min(z, c + step)
+            total = total + np.matmul(values[c:e][:, src],
+                                      dA[c - a:e - a, lo:hi].transpose(0, 2, 1)).sum(axis=0)
+        return total
     return WeightGrad(b.eidx, b.W.shape, dense, lambda total: total.reshape(-1)[b.fpos])
 
 
