@@ -122,6 +122,8 @@ class SumBlock:
     by_src: np.ndarray | None = None   # coo: edge order by source
     sstart: np.ndarray | None = None
     suniq: np.ndarray | None = None
+    bias: tuple | None = None      # (row of W, theta indices): the level's biases, read from
+                                   # the constant-1 column (wiring._bias_row)
 
     def __post_init__(self):
         if self.mode == "coo":
@@ -135,6 +137,8 @@ class SumBlock:
 
     def set_weights(self, theta: np.ndarray) -> None:
         self.W.reshape(-1)[self.fpos] = theta[self.eidx]
+        if self.bias is not None:
+            self.W[self.bias[0]] = theta[self.bias[1]]
         if self.mode == "coo":
             np.multiply(self.W, self.fold, out=self.WfT[0, :, 0])
         else:

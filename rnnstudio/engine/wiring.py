@@ -19,6 +19,7 @@ from .sparse import ell_blocks, pull_blocks
 DENSE_MIN = 1 << 16     # a block with at most this many weight slots is always dense
 DENSE_DENSITY = 0.05    # larger blocks are dense when at least this fraction are edges
 SLICE_SLACK = (2, 16)   # dense rows over a column range when span <= 2 * sources + 16
+BIAS_ROW_K = 32          # fast path: inputs up to this many carry a swept level's bias
 ELL_GATHER = 8          # fast path: a sweep's level is sparse if its per-target tables
                         # gather at most this many times the rows of a dense block
 
@@ -53,6 +54,8 @@ def build_blocks(prog, w: Wires, relations: list) -> None:
         for ph in prog.phases:
             if ph.kind == "sequential":
                 prog.margin = max(prog.margin, pull_blocks(prog, ph))
+                for lv in ph.levels:
+                    _bias_row(prog, lv)
     for lid, lv in enumerate(levels):
         if lv.width > lv.n_sum:
             edges = np.flatnonzero(w.product & (w.level == lid))
@@ -160,6 +163,27 @@ def _sparse_edges(prog, levels, w: Wires, taken: np.ndarray) -> np.ndarray:
     out = np.zeros(len(w.src), dtype=bool)
     out[e[sparse[lid]]] = True
     return out
+
+
+def _bias_row(prog, lv) -> None:
+    """Fast path: when a swept level reads few sources from outside the sweep (its inputs)
+    in one dense block, that block also carries the bias (a row reading the constant-1 column)
+    and covers every sum neuron: before the sweep one batched GEMM writes bias + inputs,
+    instead of writing the bias, computing the GEMM and adding it (three passes over the
+    level's columns for all steps)."""
+    ext = [b for b in lv.blocks if not b.internal]
+    if lv.bias_in_block or len(ext) != 1 or ext[0].mode == "coo" or ext[0].k > BIAS_ROW_K:
+        return
+    b, n = ext[0], lv.n_sum
+    src = np.arange(b.src.start, b.src.stop) if isinstance(b.src, slice) else b.src
+    row, t = np.divmod(b.fpos, b.hi - b.lo)
+    W = np.zeros((len(src) + 1, n), dtype=prog.dtype)
+    i0 = prog.E + lv.c0 - prog.n_in
+    merged = SumBlock(b.shift, "gather", np.append(src, prog.one), 0, n, W, b.eidx,
+                      row * n + t + b.lo, lv.fold[:n], needs_grad=b.needs_grad,
+                      bias=(len(src), np.arange(i0, i0 + n)))
+    lv.blocks = [merged if x is b else x for x in lv.blocks]
+    lv.bias_in_block = True
 
 
 # ---------------------------------------------------------------------- products
