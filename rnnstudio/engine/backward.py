@@ -23,7 +23,7 @@ from .program import Level, Phase, Program
 
 PRODUCTS = (products.ProdFamily, products.ProdGroup)
 
-CHUNK_BYTES = 2 << 20   # a chunk of D may take this much, or an eighth of the value array
+CHUNK_BYTES = 4 << 20   # a chunk of D may take this much, or an eighth of the value array
 
 
 def backward(tr: Trace, dY: np.ndarray, need: np.ndarray | None = None
@@ -77,7 +77,7 @@ def _phase_back(prog: Program, ph: Phase, Vp, full, tr: Trace, g, need, sq) -> N
     levels = [_LevelBack(prog, lv, ph, Vp, full, D, need, T, sq, weights)
               for lv in reversed(ph.levels)]
     if sweep:
-        plan = [(lb, lb.pull, lb.ops(1, "internal")) for lb in levels]
+        plan = [(lb.step, lb.ops(1, "internal")) for lb in levels]
     for a, b in chunks:
         for lb in levels:
             lb.derivatives(a, b)
@@ -102,10 +102,8 @@ def _phase_back(prog: Program, ph: Phase, Vp, full, tr: Trace, g, need, sq) -> N
 def _steps(plan, P: int, a: int, b: int, reverse: bool) -> None:
     for t in (range(a, b) if reverse else range(b - 1, a - 1, -1)):
         k = t - a
-        for lb, pull, ops in plan:
-            if pull is not None:
-                pull(P + t)
-            dA = lb.dA(t, k)
+        for step, ops in plan:
+            dA = step(t, k)
             for op in ops:
                 op(t, dA)
 
@@ -175,6 +173,29 @@ class _LevelBack:
             self.sq[i] += np.vdot(grad, grad)
         np.multiply(grad, self.D[k], out=grad)
         return grad
+
+    @property
+    def step(self):
+        """(t, k) -> dA of step t of a sweep (D row k), after what the level's readers owe it
+        (its pull) is in G."""
+        pull, P, grad, D, sq = self.pull, self.prog.P, self.grad, self.D, self.sq
+        if not self.nonlinear:
+            if pull is None:
+                return lambda t, k: grad[t]
+
+            def pull_identity(t, k):
+                pull(P + t)
+                return grad[t]
+            return pull_identity
+
+        def step(t, k):
+            if pull is not None:
+                pull(P + t)
+            g = grad[t]
+            sq[t] += np.vdot(g, g)
+            np.multiply(g, D[k], out=g)
+            return g
+        return step
 
     def chunk_end(self, a: int, b: int, g: np.ndarray, external: bool) -> None:
         """Bias and weight gradients of steps a:b (dA already computed), and for a sweep the

@@ -117,9 +117,30 @@ def _direct(lv, use: list, prefilled: bool, bias: bool) -> bool:
 
 
 def activation_ops(lv, lo: int, hi: int, R: int) -> list:
-    """The activations of the level's columns lo:hi (identity needs none)."""
-    return [_activation_op(activations.FORWARD[name], cols(R, a, b))
-            for a, b, name in lv.acts if a >= lo and b <= hi and name != "identity"]
+    """One op applying the activations of the level's columns lo:hi (identity needs none),
+    the calls written out here (a level of a general graph has two or three runs)."""
+    runs = [(name, cols(R, a, b)) for a, b, name in lv.acts
+            if a >= lo and b <= hi and name != "identity"]
+    if not runs:
+        return []
+    if any(name not in INLINE for name, _ in runs):
+        return [_activation_op(activations.FORWARD[name], ix) for name, ix in runs]
+
+    def activate(i, out):
+        for name, ix in runs:
+            x = out[ix]
+            if name == "sigmoid":               # folded: x = -a
+                np.exp(x, out=x)
+                np.add(x, 1.0, out=x)
+                np.divide(1.0, x, out=x)
+            elif name == "tanh":
+                np.tanh(x, out=x)
+            else:
+                np.maximum(x, 0.0, out=x)
+    return [activate]
+
+
+INLINE = ("sigmoid", "tanh", "relu")   # must match activations.FORWARD
 
 
 def _activation_op(fn, ix):

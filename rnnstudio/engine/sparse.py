@@ -37,6 +37,7 @@ class EllBlock:
     bias: tuple                    # (slot, theta indices of the n biases)
     fold: np.ndarray               # (n,)
     edges: tuple                   # (shift, source column, local target) of each edge
+    own: np.ndarray                # (n,) window index of each target's own column (shift 0)
     internal: bool = True
     needs_grad: bool = False       # its sources pull their gradient (PullBlock)
     Wf: np.ndarray | None = None   # (n, 1, K): fold * W
@@ -125,29 +126,29 @@ def ell_blocks(prog, levels, shift, src, tgt, eids) -> None:
                                   table[o:o + nn * k].reshape(nn, k),
                                   W[o:o + nn * k].reshape(nn, k), eids[a:b], fpos[a:b],
                                   (k - 1, np.arange(i0, i0 + nn)), lv.fold[:nn],
-                                  (shift[a:b], src[a:b], t[a:b])))
+                                  (shift[a:b], src[a:b], t[a:b]),
+                                  int(top[g]) * prog.C + lv.c0 + np.arange(nn)))
         lv.bias_in_block = True
 
 
 def ell_forward_op(b: EllBlock, Vp, P: int, T: int, R: int, N: int, write: bool):
-    """op(i, out): the level's folded pre-activations (bias included) into out[:n] (added to
-    what is there unless `write`)."""
+    """op(i, out): the level's folded pre-activations (bias included) written into out[:n];
+    unless `write`, what out holds (the inputs, computed before the sweep) is read as one more
+    slot of weight 1, so the product still writes."""
     if R != 1:
         raise ValueError("an EllBlock is computed one step at a time")
     base = over_time(Vp, P - b.shift, T, b.span)
-    n, K, Wf, flat = b.n, b.W.shape[1], b.Wf, b.src.reshape(-1)
-    buf = np.empty((n * K, N), dtype=Vp.dtype)
-    x = buf.reshape(n, K, N)
-    tmp = None if write else np.empty((n, 1, N), dtype=Vp.dtype)
+    n, Wf, table = b.n, b.Wf, b.src
+    if not write:
+        table = np.concatenate([table, b.own[:, None]], axis=1)
+        Wf = np.concatenate([Wf, np.ones((n, 1, 1), dtype=Wf.dtype)], axis=2)
+    flat = table.reshape(-1)
+    buf = np.empty((flat.size, N), dtype=Vp.dtype)
+    x = buf.reshape(n, table.shape[1], N)
 
     def ell(i, out):
         base[i].take(flat, axis=0, out=buf, mode="clip")
-        if write:
-            np.matmul(Wf, x, out=out[:n, None, :])
-        else:
-            np.matmul(Wf, x, out=tmp)
-            acc = out[:n]
-            np.add(acc, tmp[:, 0], out=acc)
+        np.matmul(Wf, x, out=out[:n, None, :])
     return ell
 
 
@@ -213,26 +214,31 @@ def pull_op(pb: PullBlock, lv, G_full, margin: int, Vp, N: int, weights: np.ndar
             wgrad: WeightGrad | None):
     """op(r): G[row r, level] += what its readers' dA owe it; with `wgrad`, also the row's
     weight gradients of those edges (the gathered dA times the level's values). Rows are
-    those of Vp: padding rows too (initial values are read by the first steps)."""
-    rows = Vp.shape[0]
-    base = over_time(G_full, margin + pb.first, rows, pb.span)
+    those of Vp: padding rows too (initial values are read by the first steps). The level's
+    own G is gathered as one more slot of weight 1, so the product writes the sum."""
+    rows, C = Vp.shape[0], Vp.shape[1]
+    first = min(pb.first, 0)
+    span = max(pb.first + pb.span - 1, 0) - first + 1
+    base = over_time(G_full, margin + first, rows, span)
     width, K = pb.gidx.shape
-    WL = weights[pb.wpos].reshape(width, 1, K)
-    flat = pb.gidx.reshape(-1)
-    buf = np.empty((width * K, N), dtype=G_full.dtype)
-    x, owed = buf.reshape(width, K, N), np.empty((width, 1, N), dtype=G_full.dtype)
+    own = (0 - first) * C + lv.c0 + np.arange(width)
+    table = np.concatenate([pb.gidx + (pb.first - first) * C, own[:, None]], axis=1)
+    WL = np.concatenate([weights[pb.wpos], np.ones((width, 1))], axis=1)
+    WL = WL.astype(G_full.dtype).reshape(width, 1, K + 1)
+    flat = table.reshape(-1)
+    buf = np.empty((width * (K + 1), N), dtype=G_full.dtype)
+    x = buf.reshape(width, K + 1, N)
     grads = G_full[margin:margin + rows, lv.c0:lv.c1]
     values = Vp[:, lv.c0:lv.c1]
     total = wgrad.total if wgrad is not None else None
+    read = x[:, :K]
     step = np.empty((width, K, 1), dtype=G_full.dtype) if wgrad is not None else None
 
     def pull(r):
         base[r].take(flat, axis=0, out=buf, mode="clip")
-        np.matmul(WL, x, out=owed)
-        g = grads[r]
-        np.add(g, owed[:, 0], out=g)
+        np.matmul(WL, x, out=grads[r][:, None, :])
         if total is not None:
-            np.matmul(x, values[r][:, :, None], out=step)
+            np.matmul(read, values[r][:, :, None], out=step)
             np.add(total, step[:, :, 0], out=total)
     return pull
 
