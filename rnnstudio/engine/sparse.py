@@ -43,7 +43,8 @@ class EllBlock:
     Wf: np.ndarray | None = None   # (n, 1, K): fold * W
 
     def __post_init__(self):
-        self.Wf = np.zeros((self.n, 1, self.W.shape[1]), dtype=self.W.dtype)
+        if self.Wf is None:
+            self.Wf = np.zeros((self.n, 1, self.W.shape[1]), dtype=self.W.dtype)
 
     @property
     def mode(self) -> str:
@@ -74,6 +75,12 @@ class EllBlock:
         np.multiply(self.W, self.fold[:, None], out=self.Wf[:, 0, :])
 
 
+def edge_key(prog, major: np.ndarray, shift: np.ndarray, minor: np.ndarray) -> np.ndarray:
+    """One int64 per edge ordering by (major column, shift, minor column): an argsort of it is
+    ~15x faster than np.lexsort of the three."""
+    return (major * (prog.P + prog.Q + 1) + shift + prog.Q) * prog.C + minor
+
+
 def slots(key: np.ndarray) -> np.ndarray:
     """For keys sorted so that equal keys are adjacent: each entry's place among its equals."""
     if not len(key):
@@ -100,7 +107,7 @@ def ell_blocks(prog, levels, shift, src, tgt, eids) -> None:
     views into one array, filled in one pass."""
     if not len(eids):
         return
-    order = np.lexsort((src, shift, tgt))
+    order = np.argsort(edge_key(prog, tgt, shift, src))
     shift, src, tgt, eids = shift[order], src[order], tgt[order], eids[order]
     starts = np.array([lv.c0 for lv in levels])
     level = np.searchsorted(starts, tgt, side="right") - 1
@@ -116,18 +123,20 @@ def ell_blocks(prog, levels, shift, src, tgt, eids) -> None:
     t = tgt - starts[level]
     fpos = t * K[group] + slot
     table[offset[group] + fpos] = (top[group] - shift) * prog.C + src
-    W = np.zeros(len(table), dtype=prog.dtype)
+    W, Wf = np.zeros(len(table), dtype=prog.dtype), np.zeros(len(table), dtype=prog.dtype)
+    first_n = np.cumsum(n) - n                           # each level's first target, overall
+    cols = np.repeat(starts[ids] - first_n, n) + np.arange(int(n.sum()))
+    own, bias = np.repeat(top * prog.C, n) + cols, cols + prog.E - prog.n_in
     bounds = np.r_[first, len(tgt)].tolist()
-    for g, lid in enumerate(ids.tolist()):
+    for g, (lid, o, k, nn, f, up, low) in enumerate(zip(
+            ids.tolist(), offset.tolist(), K.tolist(), n.tolist(), first_n.tolist(),
+            top.tolist(), bottom.tolist())):
         lv, a, b = levels[lid], bounds[g], bounds[g + 1]
-        o, k, nn = int(offset[g]), int(K[g]), int(n[g])
-        i0 = prog.E + lv.c0 - prog.n_in
-        lv.blocks.append(EllBlock(int(top[g]), int(top[g] - bottom[g]) + 1,
-                                  table[o:o + nn * k].reshape(nn, k),
+        lv.blocks.append(EllBlock(up, up - low + 1, table[o:o + nn * k].reshape(nn, k),
                                   W[o:o + nn * k].reshape(nn, k), eids[a:b], fpos[a:b],
-                                  (k - 1, np.arange(i0, i0 + nn)), lv.fold[:nn],
-                                  (shift[a:b], src[a:b], t[a:b]),
-                                  int(top[g]) * prog.C + lv.c0 + np.arange(nn)))
+                                  (k - 1, bias[f:f + nn]), lv.fold[:nn],
+                                  (shift[a:b], src[a:b], t[a:b]), own[f:f + nn],
+                                  Wf=Wf[o:o + nn * k].reshape(nn, 1, k)))
         lv.bias_in_block = True
 
 
@@ -177,7 +186,7 @@ def pull_blocks(prog, ph) -> int:
     shift, src, col, wpos, eidx = (np.concatenate(a) for a in zip(*(
         (b.edges[0], b.edges[1], consumer[id(b)] + b.edges[2], offsets[i] + b.fpos, b.eidx)
         for i, b in enumerate(ells))))
-    order = np.lexsort((col, shift, src))
+    order = np.argsort(edge_key(prog, src, shift, col))
     shift, src, col, wpos, eidx = (a[order] for a in (shift, src, col, wpos, eidx))
     starts = np.array([lv.c0 for lv in ph.levels])
     level = np.searchsorted(starts, src, side="right") - 1
@@ -196,11 +205,13 @@ def pull_blocks(prog, ph) -> int:
     table_w = np.full(len(gidx), offsets[-1], dtype=np.intp)
     table_w[offset[group] + fpos] = wpos
     bounds = np.r_[first_e, len(src)].tolist()
-    for g, lid in enumerate(ids.tolist()):
-        lv, a, b = ph.levels[lid], bounds[g], bounds[g + 1]
-        o, k, w = int(offset[g]), int(K[g]), int(width[g])
-        lv.pull = PullBlock(int(first[g]), int(span[g]), gidx[o:o + w * k].reshape(w, k),
-                            table_w[o:o + w * k].reshape(w, k), eidx[a:b], fpos[a:b])
+    for g, (lid, o, k, w, f, sp) in enumerate(zip(ids.tolist(), offset.tolist(), K.tolist(),
+                                                  width.tolist(), first.tolist(),
+                                                  span.tolist())):
+        a, b = bounds[g], bounds[g + 1]
+        ph.levels[lid].pull = PullBlock(f, sp, gidx[o:o + w * k].reshape(w, k),
+                                        table_w[o:o + w * k].reshape(w, k), eidx[a:b],
+                                        fpos[a:b])
     return int(max(np.abs(first).max(), np.abs(first + span - 1).max()))
 
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from .blocks import DiagBlock, SumBlock, coo_block
 from .products import ProdFamily, ProdGroup
-from .sparse import ell_blocks, pull_blocks
+from .sparse import edge_key, ell_blocks, pull_blocks
 
 DENSE_MIN = 1 << 16     # a block with at most this many weight slots is always dense
 DENSE_DENSITY = 0.05    # larger blocks are dense when at least this fraction are edges
@@ -153,10 +153,10 @@ def _sparse_edges(prog, levels, w: Wires, taken: np.ndarray) -> np.ndarray:
     indeg = np.bincount(w.tgt[e], minlength=prog.C)
     c0 = np.array([lv.c0 for lv in levels] + [prog.C - 1])
     K = np.maximum.reduceat(indeg[:prog.C - 1], c0[:-1])[:n_levels] if n_levels else indeg[:0]
-    pairs = np.unique(lid * (prog.C * (2 * prog.P + 2 * prog.Q + 3))
-                      + (w.shift[e] + prog.Q + 1) * prog.C + w.src[e])
-    distinct = np.bincount(pairs // (prog.C * (2 * prog.P + 2 * prog.Q + 3)),
-                           minlength=n_levels)
+    pairs = np.sort(edge_key(prog, lid, w.shift[e], w.src[e]))
+    new = np.ones(len(pairs), dtype=bool)
+    new[1:] = pairs[1:] != pairs[:-1]
+    distinct = np.bincount(pairs[new] // ((prog.P + prog.Q + 1) * prog.C), minlength=n_levels)
     n_sum = np.array([lv.n_sum for lv in levels])
     sparse = (n_sum * (K + 1) <= ELL_GATHER * (distinct + 1)) & ~structured[:n_levels]
     sparse &= np.bincount(lid, minlength=n_levels) > 0
