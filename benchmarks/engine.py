@@ -1,12 +1,19 @@
 """Engine speed: Elman, LSTM and GRU against torch (when installed), general graphs, the peak
 memory of a training step, compile time.
 
-    python benchmarks/engine.py [--quick] [--only elman,gated,graph,memory,compile]
+    python benchmarks/engine.py [--quick] [--cpu] [--only elman,gated,graph,memory,compile]
+                                [--baseline DIR]
 
 One BLAS thread (set here before numpy is imported). Times are the best of several runs; ours
 and torch's alternate in rounds within the same process, so machine noise hits both alike.
 "step" is one training step: forward, BPTT and an Adam update (torch: the same with its
 autograd and torch.optim.Adam). Ratios below 1 mean RNN Studio is faster.
+
+--cpu times with the process's CPU time instead of the wall clock: on a machine shared with
+other work, time spent waiting for a core then does not count (cache contention still does).
+--baseline DIR also times the general graphs and the compile with the RNN Studio checkout in DIR
+(e.g. `git worktree add /tmp/base <commit>`), each in fresh processes alternating with this one,
+and prints the ratios (below 1: this checkout is faster).
 """
 
 from __future__ import annotations
@@ -17,6 +24,8 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 import gc  # noqa: E402
+import json  # noqa: E402
+import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 import tracemalloc  # noqa: E402
@@ -24,7 +33,8 @@ from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = os.environ.get("RNNSTUDIO_BENCH_ROOT", str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, ROOT)
 
 from rnnstudio import templates  # noqa: E402
 from rnnstudio.engine import Trainer, compile  # noqa: E402
@@ -40,6 +50,8 @@ except ImportError:
 
 BATCH, N_IN, N_OUT = 32, 4, 1
 SECTIONS = ("elman", "gated", "graph", "memory", "compile")
+GRAPHS = ((1000, 50), (5000, 20))           # nodes (10 edges each), time steps
+clock = time.perf_counter
 
 
 def best(fn, repeat: int) -> float:
@@ -47,9 +59,9 @@ def best(fn, repeat: int) -> float:
     fn()
     times = []
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0 = clock()
         fn()
-        times.append(time.perf_counter() - t0)
+        times.append(clock() - t0)
     return 1e3 * min(times)
 
 
@@ -169,6 +181,42 @@ def graph_row(n: int, T: int, N: int, repeat: int) -> dict:
     return {"levels": prog.n_levels, "fwd": r["fwd"] / T, "step": r["step"] / T}
 
 
+def _child(root: str, args: list[str]) -> dict:
+    """This script's --json mode run with the RNN Studio checkout in `root`."""
+    env = dict(os.environ, RNNSTUDIO_BENCH_ROOT=root, PYTHONPATH=root)
+    out = subprocess.run([sys.executable, __file__, "--json"] + args, env=env,
+                         capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def against_baseline(baseline: str, args: list[str], rounds: int = 3) -> tuple[dict, dict]:
+    """Best figures of this checkout and the baseline, each measured in fresh processes,
+    alternating."""
+    ours: dict = {}
+    theirs: dict = {}
+    for _ in range(rounds):
+        for store, root in ((ours, ROOT), (theirs, baseline)):
+            for k, v in _child(root, args).items():
+                store[k] = min(store.get(k, v), v) if isinstance(v, float) else v
+    return ours, theirs
+
+
+def _print_graphs(repeat: int, baseline: str | None) -> None:
+    print(f"\nRandom general graphs (10 edges per node, auto ordering), batch {BATCH}, ms per "
+          "time step" + (f"; baseline {baseline}" if baseline else ""))
+    for n, T in GRAPHS:
+        if baseline:
+            r, b = against_baseline(baseline, _flags() + ["graph", str(n), str(T)])
+            print(f"  {n} nodes, {10 * n} edges: {r['levels']} levels per step, forward "
+                  f"{r['fwd']:.3f} (baseline {b['fwd']:.3f}, {b['fwd'] / r['fwd']:.2f}x faster), "
+                  f"training step {r['step']:.3f} (baseline {b['step']:.3f}, "
+                  f"{b['step'] / r['step']:.2f}x faster)", flush=True)
+        else:
+            r = graph_row(n, T, BATCH, max(3, repeat // 5))
+            print(f"  {n} nodes, {10 * n} edges: {r['levels']} levels per step, forward "
+                  f"{r['fwd']:.3f}, training step {r['step']:.3f}", flush=True)
+
+
 # ---------------------------------------------------------------------- memory
 def memory_row(net: Network, T: int, N: int) -> dict:
     """Peak bytes numpy allocates during a fresh trainer's first two training steps (over
@@ -217,10 +265,23 @@ def compile_row(n: int = 5000, m: int = 50000, repeat: int = 5) -> dict:
             "levels": build(net).n_levels}
 
 
-def main(quick: bool = False, only=SECTIONS) -> None:
+def _print_compile(quick: bool, baseline: str | None) -> None:
+    repeat = 3 if quick else 5
+    if baseline:
+        r, b = against_baseline(baseline, _flags() + ["compile", str(repeat)])
+        extra = f" (baseline {b['compile']:.1f} ms)"
+    else:
+        r, extra = compile_row(repeat=repeat), ""
+    print(f"\nCompile 5,000 neurons / 50,000 edges: {r['compile']:.1f} ms{extra} (the model's "
+          f"ordering + delays first: {r['ordering']:.0f} ms; building the network "
+          f"{r['build_s']:.1f} s; {r['levels']} levels)")
+
+
+def main(quick: bool = False, only=SECTIONS, baseline: str | None = None) -> None:
     repeat = 5 if quick else 15
     print(f"numpy {np.__version__}, torch {torch.__version__ if torch else 'not installed'}, "
-          f"BLAS threads {os.environ['OPENBLAS_NUM_THREADS']}, batch {BATCH}, best of {repeat}")
+          f"BLAS threads {os.environ['OPENBLAS_NUM_THREADS']}, batch {BATCH}, best of {repeat}, "
+          f"{'CPU time' if clock is time.process_time else 'wall clock'}")
     if "elman" in only:
         print("\nElman 4-H-1 (tanh hidden, identity out) vs torch.nn.RNN + Linear, ms; "
               "lv = levels per step")
@@ -230,19 +291,18 @@ def main(quick: bool = False, only=SECTIONS) -> None:
         for kind in ("lstm", "gru"):
             _print_recurrent(kind, (64, 128), (100,), repeat)
     if "graph" in only:
-        print("\nRandom general graphs (10 edges per node, auto ordering), batch 32, ms per "
-              "time step")
-        for n, T in ((1000, 50), (5000, 20)):
-            r = graph_row(n, T, BATCH, max(3, repeat // 5))
-            print(f"  {n} nodes, {10 * n} edges: {r['levels']} levels per step, forward "
-                  f"{r['fwd']:.3f}, training step {r['step']:.3f}", flush=True)
+        _print_graphs(repeat, baseline)
     if "memory" in only:
         _print_memory()
     if "compile" in only:
-        r = compile_row(repeat=3 if quick else 5)
-        print(f"\nCompile 5,000 neurons / 50,000 edges: {r['compile']:.1f} ms "
-              f"(the model's ordering + delays first: {r['ordering']:.0f} ms; building the "
-              f"network {r['build_s']:.1f} s; {r['levels']} levels)")
+        _print_compile(quick, baseline)
+
+
+def _json(args: list[str]) -> dict:
+    """One measurement for against_baseline, with whatever rnnstudio is importable."""
+    if args[0] == "graph":
+        return graph_row(int(args[1]), int(args[2]), BATCH, 3)
+    return compile_row(repeat=int(args[1]))
 
 
 def _f(x) -> str:
@@ -253,10 +313,19 @@ def _ratio(ours, theirs) -> str:
     return f"{ours / theirs:6.2f}" if theirs else f"{'-':>6}"
 
 
+def _flags() -> list[str]:
+    return ["--cpu"] if clock is time.process_time else []
+
+
+def _option(argv: list[str], name: str) -> str | None:
+    return argv[argv.index(name) + 1] if name in argv else None
+
+
 def _sections(argv: list[str]) -> tuple:
-    if "--only" not in argv:
+    chosen = _option(argv, "--only")
+    if chosen is None:
         return SECTIONS
-    chosen = tuple(argv[argv.index("--only") + 1].split(","))
+    chosen = tuple(chosen.split(","))
     unknown = set(chosen) - set(SECTIONS)
     if unknown:
         raise SystemExit(f"--only: unknown section(s) {', '.join(sorted(unknown))}; "
@@ -265,4 +334,11 @@ def _sections(argv: list[str]) -> tuple:
 
 
 if __name__ == "__main__":
-    main(quick="--quick" in sys.argv, only=_sections(sys.argv))
+    if "--cpu" in sys.argv:
+        clock = time.process_time
+    if "--json" in sys.argv:
+        rest = [a for a in sys.argv[sys.argv.index("--json") + 1:] if a != "--cpu"]
+        print(json.dumps(_json(rest)))
+    else:
+        main(quick="--quick" in sys.argv, only=_sections(sys.argv),
+             baseline=_option(sys.argv, "--baseline"))

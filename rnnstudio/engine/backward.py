@@ -76,11 +76,12 @@ def _phase_back(prog: Program, ph: Phase, Vp, full, tr: Trace, g, need, sq) -> N
     weights = sparse.phase_weights(ph) if sweep else None
     levels = [_LevelBack(prog, lv, ph, Vp, full, D, need, T, sq, weights)
               for lv in reversed(ph.levels)]
+    whole = _PhaseChunk(prog, ph, Vp, levels[0].G, D, need, T)
+    busy = [lb for lb in levels if lb.has_chunk_work(sweep)]
     if sweep:
         plan = [(lb.step, lb.ops(1, "internal")) for lb in levels]
     for a, b in chunks:
-        for lb in levels:
-            lb.derivatives(a, b)
+        whole.derivatives(a, b)
         if sweep:
             _steps(plan, prog.P, a, b, ph.reverse)
         else:
@@ -89,11 +90,11 @@ def _phase_back(prog: Program, ph: Phase, Vp, full, tr: Trace, g, need, sq) -> N
                 dA = lb.dA(i, k)
                 for op in lb.ops(b - a, "all"):
                     op(i, dA)
-        for lb in levels:
-            lb.chunk_end(a, b, g, external=sweep)
-    if sweep:
-        for lb in levels:
-            lb.pull_padding()
+        whole.bias(a, b, g)
+        for lb in busy:
+            lb.chunk_end(a, b, external=sweep)
+    if sweep and getattr(ph, "padding", None) is not None:
+        sparse.pull_padding(ph, levels[0].G, Vp, prog.P, T, weights, g, need)
     for lb in levels:
         for wg in lb.grads:
             wg.flush(g)
@@ -125,14 +126,11 @@ class _LevelBack:
                   if not isinstance(b, sparse.EllBlock) and need[b.eidx].any()]
         self.grads = [(products if isinstance(b, PRODUCTS) else blocks).wgrad(b, Vp, P, T)
                       for b in wanted]
-        self.pull, self.weights, self.pull_grad = None, weights, None
+        self.pull = None
         if weights is not None and lv.pull is not None:
             wg = sparse.pull_wgrad(lv.pull) if need[lv.pull.eidx].any() else None
             self.pull = sparse.pull_op(lv.pull, lv, full, M, Vp, self.N, weights, wg)
             self.grads += [wg] if wg is not None else []
-            self.pull_grad = wg
-        i0 = prog.E + lv.c0 - prog.n_in
-        self.bias = need[i0:i0 + lv.n_sum].any()
         self._ops: dict = {}
 
     def ops(self, R: int, which: str) -> list:
@@ -146,19 +144,6 @@ class _LevelBack:
             self._ops[key] = level_back_ops(lv, self.G, self.Vp, self.prog.P, self.T, R,
                                             self.N, use, products=which != "external")
         return self._ops[key]
-
-    def pull_padding(self) -> None:
-        if self.pull is not None:
-            sparse.pull_padding(self.lv.pull, self.lv, self.G, self.Vp, self.prog.P, self.T,
-                                self.prog.C, self.weights, self.pull_grad)
-
-    def derivatives(self, a: int, b: int) -> None:
-        """D[:b - a] = dy/da of the level's columns at steps a:b (when some is not 1)."""
-        if not self.nonlinear:
-            return
-        D, V = self.D[:b - a], self.values[a:b]
-        for lo, hi, name in self.lv.acts:
-            activations.derivative(name, V[:, lo:hi], D[:, lo:hi])
 
     def dA(self, i, k):
         """d loss / d pre-activations at step(s) i (D rows k), in place in G: G *= D (the
@@ -197,17 +182,72 @@ class _LevelBack:
             return g
         return step
 
-    def chunk_end(self, a: int, b: int, g: np.ndarray, external: bool) -> None:
-        """Bias and weight gradients of steps a:b (dA already computed), and for a sweep the
-        gradients into sources outside it."""
-        lv, prog, R = self.lv, self.prog, b - a
+    def has_chunk_work(self, sweep: bool) -> bool:
+        return any(wg.per_chunk for wg in self.grads) or (
+            sweep and any(b.needs_grad and not b.internal for b in self.lv.blocks))
+
+    def chunk_end(self, a: int, b: int, external: bool) -> None:
+        """Weight gradients of steps a:b (dA already computed), and for a sweep the gradients
+        into sources outside it."""
+        R = b - a
         dA = self.grad[a:b]
-        if self.bias:
-            i0 = prog.E + lv.c0 - prog.n_in
-            g[i0:i0 + lv.n_sum] += dA[:, :lv.n_sum].sum(axis=0).sum(axis=1)
         for wg in self.grads:
             wg.add(a, b, dA)
         if external:
             i = a if R == 1 else slice(a, b)
             for op in self.ops(R, "external"):
                 op(i, dA[0] if R == 1 else dA)
+
+
+class _PhaseChunk:
+    """The activation derivatives and the bias gradients of a whole phase, per chunk of steps:
+    one call per activation, not per level (a general graph has hundreds of small levels)."""
+
+    def __init__(self, prog: Program, ph: Phase, Vp, G, D, need, T: int):
+        P, c0, c1 = prog.P, ph.c0, ph.c1
+        self.values, self.grad, self.D = Vp[P:P + T, c0:c1], G[P:P + T, c0:c1], D
+        cols: dict[str, list] = {}
+        sums = []
+        for lv in ph.levels:
+            sums.append(np.arange(lv.c0, lv.c0 + lv.n_sum))
+            if lv.nonlinear:
+                for lo, hi, name in lv.acts:
+                    cols.setdefault(name, []).append(np.arange(lv.c0 + lo, lv.c0 + hi) - c0)
+        ident = cols.pop("identity", [])
+        for sel in _selections(np.concatenate(ident)) if ident else []:
+            D[:, sel] = 1.0                      # identity columns of nonlinear levels
+        self.kinds = [(name, _selections(np.concatenate(c))) for name, c in cols.items()]
+        sums = np.concatenate(sums) if sums else np.zeros(0, dtype=np.intp)
+        theta = prog.E + sums - prog.n_in
+        keep = need[theta]
+        self.bias_cols, self.bias_idx = _selections(sums[keep] - c0), theta[keep]
+
+    def derivatives(self, a: int, b: int) -> None:
+        """D[:b - a] = dy/da at steps a:b for the columns whose activation is not identity."""
+        D, V = self.D[:b - a], self.values[a:b]
+        for name, sels in self.kinds:
+            for sel in sels:
+                if isinstance(sel, slice):
+                    activations.derivative(name, V[:, sel], D[:, sel])
+                else:
+                    y = V[:, sel]
+                    activations.derivative(name, y, y)
+                    D[:, sel] = y
+
+    def bias(self, a: int, b: int, g: np.ndarray) -> None:
+        """The bias gradients of steps a:b (dA is in G)."""
+        if not len(self.bias_idx):
+            return
+        dA = self.grad[a:b]
+        g[self.bias_idx] += np.concatenate([dA[:, sel].sum(axis=0).sum(axis=1)
+                                            for sel in self.bias_cols])
+
+
+def _selections(cols: np.ndarray, runs: int = 4) -> list:
+    """The (sorted) columns as at most `runs` slices, else as one index array."""
+    if not len(cols):
+        return []
+    cuts = np.flatnonzero(np.diff(cols) != 1) + 1
+    if len(cuts) < runs:
+        return [slice(int(r[0]), int(r[-1]) + 1) for r in np.split(cols, cuts)]
+    return [cols]

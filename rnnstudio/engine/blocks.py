@@ -30,9 +30,10 @@ def over_time(A: np.ndarray, first: int, R: int, span: int = 1) -> np.ndarray:
     to end (a sliding view: rows are contiguous, so a window is one block of memory)."""
     if span == 1:
         return A[first:first + R]
-    st = A.strides
-    return np.lib.stride_tricks.as_strided(A[first:], shape=(R, span * A.shape[1], A.shape[2]),
-                                           strides=(st[0], st[1], st[2]), writeable=True)
+    if first < 0 or first + R + span - 1 > A.shape[0]:
+        raise IndexError(f"windows of {span} rows from row {first} leave the {A.shape[0]} rows")
+    return np.ndarray((R, span * A.shape[1], A.shape[2]), dtype=A.dtype, buffer=A,
+                      offset=first * A.strides[0], strides=A.strides)
 
 
 def gather(a: np.ndarray, idx: np.ndarray, buf: np.ndarray) -> np.ndarray:
@@ -244,6 +245,7 @@ class WeightGrad:
 
     def __init__(self, eidx: np.ndarray, shape: tuple, add, finish=None):
         self.eidx, self.total, self._add, self._finish = eidx, np.zeros(shape), add, finish
+        self.per_chunk = add is not None
 
     def add(self, a: int, b: int, dA: np.ndarray) -> None:
         if self._add is not None:

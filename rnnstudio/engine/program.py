@@ -92,6 +92,7 @@ class Phase:
     levels: list
     c0: int
     c1: int
+    padding: tuple | None = None   # sweeps: the pulled edges reading padding rows (sparse.py)
 
 
 class Program:

@@ -169,7 +169,8 @@ class PullBlock:
     weights, all EllBlocks' W laid end to end; the last position is a 0)."""
     first: int
     span: int
-    gidx: np.ndarray               # (width, K) window indices (padding: a G entry that is 0)
+    gidx: np.ndarray               # (width, K + 1) window indices (padding: a G entry that is
+                                   # 0; the last column: the level's own G at the step)
     wpos: np.ndarray               # (width, K)
     eidx: np.ndarray
     fpos: np.ndarray               # positions of the edges in a (width, K) table
@@ -209,10 +210,22 @@ def pull_blocks(prog, ph) -> int:
                                                   width.tolist(), first.tolist(),
                                                   span.tolist())):
         a, b = bounds[g], bounds[g + 1]
-        ph.levels[lid].pull = PullBlock(f, sp, gidx[o:o + w * k].reshape(w, k),
-                                        table_w[o:o + w * k].reshape(w, k), eidx[a:b],
-                                        fpos[a:b])
+        lv = ph.levels[lid]
+        f2 = min(f, 0)                       # the window also covers the level's own step
+        sp2 = max(f + sp - 1, 0) - f2 + 1
+        own = (0 - f2) * prog.C + lv.c0 + np.arange(w)
+        table = np.concatenate([gidx[o:o + w * k].reshape(w, k) + (f - f2) * prog.C,
+                                own[:, None]], axis=1)
+        lv.pull = PullBlock(f2, sp2, table, table_w[o:o + w * k].reshape(w, k), eidx[a:b],
+                            fpos[a:b])
+    ph.padding = _padding_table(shift, src, col, wpos, eidx)
     return int(max(np.abs(first).max(), np.abs(first + span - 1).max()))
+
+
+def _padding_table(shift, src, col, wpos, eidx):
+    """The pulled edges that read padding rows (every delayed one), for pull_padding."""
+    delayed = shift != 0
+    return (shift[delayed], src[delayed], col[delayed], wpos[delayed], eidx[delayed])
 
 
 def phase_weights(ph) -> np.ndarray:
@@ -225,58 +238,53 @@ def pull_op(pb: PullBlock, lv, G_full, margin: int, Vp, N: int, weights: np.ndar
             wgrad: WeightGrad | None):
     """op(r): G[row r, level] += what its readers' dA owe it; with `wgrad`, also the row's
     weight gradients of those edges (the gathered dA times the level's values). Rows are
-    those of Vp: padding rows too (initial values are read by the first steps). The level's
-    own G is gathered as one more slot of weight 1, so the product writes the sum."""
-    rows, C = Vp.shape[0], Vp.shape[1]
-    first = min(pb.first, 0)
-    span = max(pb.first + pb.span - 1, 0) - first + 1
-    base = over_time(G_full, margin + first, rows, span)
-    width, K = pb.gidx.shape
-    own = (0 - first) * C + lv.c0 + np.arange(width)
-    table = np.concatenate([pb.gidx + (pb.first - first) * C, own[:, None]], axis=1)
-    WL = np.concatenate([weights[pb.wpos], np.ones((width, 1))], axis=1)
-    WL = WL.astype(G_full.dtype).reshape(width, 1, K + 1)
-    flat = table.reshape(-1)
+    those of Vp. The level's own G is gathered as one more slot of weight 1, so the product
+    writes the sum."""
+    rows = Vp.shape[0]
+    base = over_time(G_full, margin + pb.first, rows, pb.span)
+    width, K = pb.wpos.shape
+    WL = np.empty((width, 1, K + 1), dtype=G_full.dtype)
+    WL[:, 0, :K] = weights[pb.wpos]
+    WL[:, 0, K] = 1.0
+    flat = pb.gidx.reshape(-1)
     buf = np.empty((width * (K + 1), N), dtype=G_full.dtype)
     x = buf.reshape(width, K + 1, N)
-    grads = G_full[margin:margin + rows, lv.c0:lv.c1]
-    values = Vp[:, lv.c0:lv.c1]
+    grads = G_full[margin:margin + rows, lv.c0:lv.c1][:, :, None, :]
+    values = Vp[:, lv.c0:lv.c1][:, :, :, None]
     total = wgrad.total if wgrad is not None else None
     read = x[:, :K]
     step = np.empty((width, K, 1), dtype=G_full.dtype) if wgrad is not None else None
 
     def pull(r):
         base[r].take(flat, axis=0, out=buf, mode="clip")
-        np.matmul(WL, x, out=grads[r][:, None, :])
+        np.matmul(WL, x, out=grads[r])
         if total is not None:
-            np.matmul(read, values[r][:, :, None], out=step)
+            np.matmul(read, values[r], out=step)
             np.add(total, step[:, :, 0], out=total)
     return pull
 
 
-def pull_padding(pb: PullBlock, lv, G, Vp, P: int, T: int, C: int, weights: np.ndarray,
-                 wgrad: WeightGrad | None) -> None:
-    """After the sweep, edge by edge: the padding rows of the level (the initial values, read
-    by the first steps; the last ones for reverse time) get their gradients, and the edges
-    reading them the matching weight gradients. (The sweep's pulls cover steps 0 .. T - 1
-    only: a padding row's readers at the same step do not exist.)"""
-    K = pb.gidx.shape[1]
-    j, slot = np.divmod(pb.fpos, K)
-    shift, col = np.divmod(pb.gidx[j, slot], C)
-    shift += pb.first
+def pull_padding(ph, G, Vp, P: int, T: int, weights: np.ndarray, g: np.ndarray,
+                 need: np.ndarray) -> None:
+    """After the sweep, edge by edge for the whole phase: the padding rows (the initial
+    values, read by the first steps; the last ones for reverse time) get their gradients, and
+    the edges reading them the matching weight gradients. (The sweep's pulls cover steps
+    0 .. T - 1 only: a padding row's readers at the same step do not exist.)"""
+    shift, src, col, wpos, eidx = ph.padding
     reach = np.abs(shift)
-    e = np.repeat(np.arange(len(j)), reach)
+    e = np.repeat(np.arange(len(shift)), reach)
     if not len(e):
         return
     k = np.arange(len(e)) - np.repeat(np.cumsum(reach) - reach, reach)
     u = np.where(shift[e] > 0, k - shift[e], T + k)          # the padding step read
-    src, rows = lv.c0 + j[e], P + u
+    rows, s = P + u, src[e]
     d = G[rows + shift[e], col[e]]                           # the readers' dA
-    np.add.at(G, (rows, src), d * weights[pb.wpos[j, slot]][e][:, None])
-    if wgrad is not None:
-        np.add.at(wgrad.total, (j[e], slot[e]), np.einsum("pn,pn->p", Vp[rows, src], d))
+    np.add.at(G, (rows, s), d * weights[wpos[e]][:, None])
+    wanted = need[eidx[e]]
+    np.add.at(g, eidx[e][wanted], np.einsum("pn,pn->p", Vp[rows[wanted], s[wanted]],
+                                            d[wanted]))
 
 
 def pull_wgrad(pb: PullBlock) -> WeightGrad:
     """The weight gradients of a PullBlock's edges, summed by its op step by step."""
-    return WeightGrad(pb.eidx, pb.gidx.shape, None, lambda total: total.reshape(-1)[pb.fpos])
+    return WeightGrad(pb.eidx, pb.wpos.shape, None, lambda total: total.reshape(-1)[pb.fpos])
