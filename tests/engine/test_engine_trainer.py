@@ -229,3 +229,23 @@ def test_fit_in_a_worker_thread_then_write_back_from_the_owner():
     t.write_back()
     assert net.get_params() != before
     assert net.get_params()["weights"] == t.params()["weights"]
+
+
+def test_buffers_held_while_stepping_released_by_fit_and_run():
+    """train_step keeps its work buffers for the next step; fit and rs.run release them (the
+    network keeps nothing big after a run)."""
+    from rnnstudio import templates
+    from rnnstudio.engine import compile, run
+    from rnnstudio.engine.program import KEEP_BYTES
+    net = templates.lstm(2, 8, 1, seed=0)
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(40, 16, 2)), rng.normal(size=(40, 16, 1))
+    trainer = Trainer(net)
+    trainer.train_step(X, Y)
+    assert trainer.program.workspace_bytes() > 3 * X.nbytes
+    trainer.fit(X, Y, epochs=1, write_back=False)
+    assert trainer.program.workspace_bytes() == 0
+    run(net, X)
+    assert compile(net).workspace_bytes() > 0          # small: kept for the next run
+    run(net, rng.normal(size=(3000, 64, 2)))             # ~120 MB of values
+    assert compile(net).workspace_bytes() <= KEEP_BYTES
