@@ -92,7 +92,8 @@ class PaletteWidget(QWidget):
             self.buttons[kind] = button
         hint = QLabel("<small>Drag from a node's rim to another node to connect them; "
                       "release on the same node for a self-loop.<br>Dashed curved edges "
-                      "read an earlier step (z⁻¹).</small>")
+                      "read an earlier step (z⁻¹), or a later one (z⁺¹) into reverse-time "
+                      "neurons.</small>")
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #5e6472; padding: 6px 2px;")
         lay.addWidget(hint)

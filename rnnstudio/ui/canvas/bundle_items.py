@@ -12,7 +12,7 @@ from PySide6.QtGui import (QColor, QFont, QFontMetricsF, QPainter, QPainterPath,
 from PySide6.QtWidgets import QGraphicsItem
 
 from .. import style
-from .geometry import END_GAP, EdgeGeom, arrow_head, bounds, delay_tag, quad_point, rounded
+from .geometry import END_GAP, EdgeGeom, arrow_head, bounds, quad_point, rounded
 
 LABEL_FONT = QFont("Sans Serif", 7, QFont.Weight.DemiBold)
 BADGE_FONT = QFont("Sans Serif", 7, QFont.Weight.DemiBold)
@@ -130,7 +130,7 @@ class BundleItem(QGraphicsItem):
         """The label's size, None when it has nothing to say (a single same-step edge)."""
         w = QFontMetricsF(LABEL_FONT).horizontalAdvance(self.text) + 8 if self.text else 2.0
         if self.bundle.delayed:
-            w += QFontMetricsF(BADGE_FONT).horizontalAdvance(delay_tag(self.bundle.delay)) + 10
+            w += QFontMetricsF(BADGE_FONT).horizontalAdvance(self.bundle.tag) + 10
         elif not self.text:
             return None
         return w, LABEL_H
@@ -207,7 +207,7 @@ class BundleItem(QGraphicsItem):
             painter.drawRoundedRect(badge, 5, 5)
             painter.setPen(style.DELAY_TAG_TEXT)
             painter.setFont(BADGE_FONT)
-            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, delay_tag(b.delay))
+            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, b.tag)
 
 
 class BundleLabelsItem(QGraphicsItem):

@@ -14,6 +14,18 @@ from ...layout.blocks import member_summary
 End = tuple[str, str]  # ("group", gid) or ("node", id)
 
 
+def delay_tag(d: int, later: bool | None = False) -> str:
+    """z⁻¹, z⁻², ... for a delay of d steps; z⁺¹, ... when the target runs in reverse time
+    (it reads d steps *later*); z⁻¹/⁺¹ for a bundle into both kinds (later None)."""
+    power = str(d).translate(_SUPERSCRIPT)
+    if later is None:
+        return f"z⁻{power}/⁺{power}"
+    return ("z⁺" if later else "z⁻") + power
+
+
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
 def collapsed_of(net) -> dict[str, str]:
     """{node: gid} for the members of collapsed groups."""
     return {n: gid for gid, rec in net.groups.items() if rec["collapsed"]
@@ -37,6 +49,7 @@ class Bundle:
     edges: list = field(default_factory=list)
     positive: int = 0
     delay: int = 0
+    later: bool | None = False  # targets in reverse time: True all, False none, None some
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -47,6 +60,11 @@ class Bundle:
     def label(self) -> str:
         rows, cols = self.shape
         return f"W {rows}×{cols}"
+
+    @property
+    def tag(self) -> str:
+        """z⁻ᵈ (z⁺ᵈ into reverse-time neurons, which read later steps)."""
+        return delay_tag(self.delay, self.later)
 
     @property
     def sign(self) -> bool | None:
@@ -76,11 +94,14 @@ def bundles(net, hidden: dict[str, str], delays: dict) -> dict:
             bucket = buckets[key] = []
         bucket.append((u, v, w, d))
     out = {}
+    nodes = net.graph.nodes
     for (a, b, delayed), edges in buckets.items():
+        targets = dict.fromkeys(e[1] for e in edges)
+        reverse = {nodes[v].get("direction") == "reverse" for v in targets}
         out[(a, b, delayed)] = Bundle(
-            a, b, delayed, dict.fromkeys(e[0] for e in edges), dict.fromkeys(e[1] for e in edges),
+            a, b, delayed, dict.fromkeys(e[0] for e in edges), targets,
             [(e[0], e[1]) for e in edges], sum(e[2] >= 0 for e in edges),
-            max(e[3] for e in edges))
+            max(e[3] for e in edges), reverse.pop() if len(reverse) == 1 else None)
     return out
 
 

@@ -14,7 +14,7 @@ from PySide6.QtGui import QFont, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
 from .. import style
-from .geometry import delay_tag
+from .bundles import delay_tag
 from .tags import TAG_H, TAG_W
 
 BIN_SIZE = 48
@@ -68,7 +68,7 @@ class _Bin:
                 arrow = arrows[(delayed, positive)] = QPainterPath()
             arrow.addPolygon(g.arrow)
             if delayed and g.label_pos is not None:
-                tags.append((g.label_pos, delay_tag(d)))
+                tags.append((g.label_pos, delay_tag(d, scene.reads_later(key))))
                 p = g.label_pos
                 rect = rect.united(QRectF(p.x() - TAG_W / 2, p.y() - TAG_H / 2, TAG_W, TAG_H))
             rect = rect.united(g.rect)

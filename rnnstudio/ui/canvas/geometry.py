@@ -10,6 +10,7 @@ from PySide6.QtGui import QPainterPath, QPolygonF
 
 from ..style import NODE_RADIUS
 
+
 ARROW_LEN = 9.0
 ARROW_HALF = 4.0
 END_GAP = NODE_RADIUS + 2.0
@@ -149,10 +150,6 @@ def edge_geom(p: QPointF, q: QPointF, delayed: bool, is_loop: bool, arc=None) ->
     return curved(p, q) if delayed else straight(p, q)
 
 
-def delay_tag(d: int) -> str:
-    """z⁻¹, z⁻², ... for a delay of d steps."""
-    sup = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-    return "z⁻" + str(d).translate(sup)
 
 
 def arrow_head(tip: QPointF, dx: float, dy: float, length: float = ARROW_LEN,

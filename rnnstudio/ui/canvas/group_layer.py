@@ -16,7 +16,6 @@ from .blocks import GroupBlockItem, GroupFrameItem
 from ...layout import route_arcs
 from .bundle_items import BundleItem, BundleLabelsItem, End, bundle_around, bundle_geom
 from .bundles import bundles, collapsed_of
-from .geometry import delay_tag
 from .tags import box_of, node_obstacle
 
 
@@ -201,8 +200,8 @@ class SceneGroups:
         for item in self.scene.items(pos):
             if isinstance(item, BundleItem):
                 b = item.bundle
-                when = (f"read from {delay_tag(b.delay)} (earlier steps)" if b.delayed
-                        else "same step")
+                later = {True: "later", False: "earlier", None: "earlier or later"}[b.later]
+                when = f"read from {b.tag} ({later} steps)" if b.delayed else "same step"
                 n = len(b.edges)
                 return (f"{_end_name(self.net, b.source)} → {_end_name(self.net, b.target)}: "
                         f"{n} edge{'s' if n != 1 else ''}, {b.label}, {when}")

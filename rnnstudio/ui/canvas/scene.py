@@ -387,6 +387,11 @@ class NetworkScene(QGraphicsScene):
         d = self._delays.get(key, 0)
         return (d >= 1 or key[0] == key[1], w >= 0, style.width_level(w), max(d, 1))
 
+    def reads_later(self, key) -> bool:
+        """Does the edge's target run in reverse time (a delayed edge then reads d steps
+        later: z⁺ᵈ)?"""
+        return self.net.graph.nodes[key[1]].get("direction") == "reverse"
+
     def is_delayed(self, u: str, v: str) -> bool:
         """How the edge is currently drawn (for tests and tooltips)."""
         return self.look((u, v))[0]

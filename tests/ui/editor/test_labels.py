@@ -78,3 +78,38 @@ def test_the_canvas_is_the_same_picture_whatever_the_hash_seed(tmp_path, name):
                         str(out)], env=env, capture_output=True, check=True)
         pictures.append(out.read_bytes())
     assert pictures[0] == pictures[1] == pictures[2]
+
+
+def test_reverse_time_neurons_read_the_next_step_and_say_so(qtbot):
+    """The backward layer of a bidirectional net reads t+1: its delayed edges carry z⁺¹ (the
+    forward layer's z⁻¹), on single edges and on bundles; the tooltip says later steps."""
+    from rnnstudio import templates
+    net = templates.bidirectional(1, 3, 1)
+    scene = NetworkScene(net)
+    scene.flush()
+    tags = {t for layer in scene._layers for t in _layer_tags(layer)}
+    assert tags == {"z⁻¹", "z⁺¹"}
+    reverse = {n for n in net.graph if net.graph.nodes[n].get("direction") == "reverse"}
+    for key in scene._geoms:
+        if scene.is_delayed(*key):
+            assert scene.reads_later(key) == (key[1] in reverse)
+    for gid in ("forward", "backward"):
+        net.set_group_collapsed(gid, True)
+    scene.flush()
+    loops = {k[0][1]: item.bundle.tag for k, item in scene.groups.bundle_items.items()
+             if k[2] and k[0] == k[1]}
+    assert loops == {"forward": "z⁻¹", "backward": "z⁺¹"}
+    item = scene.groups.bundle_items[(("group", "backward"), ("group", "backward"), True)]
+    text = scene.groups.tooltip_text(_point_on(item))
+    assert "z⁺¹ (later steps)" in text
+
+
+def _layer_tags(layer) -> list[str]:
+    layer.rebuild()
+    return [text for b in layer._bins for _, text in b.tags]
+
+
+def _point_on(item):
+    from PySide6.QtCore import QPointF
+    x, y = item.geom.samples[len(item.geom.samples) // 2]
+    return QPointF(x, y)
