@@ -89,8 +89,6 @@ def install_player(window) -> PlayerPanels:
     player.trajectory_changed.connect(on_trajectory)
     player.message.connect(lambda text: window.statusBar().showMessage(text, 10_000))
     unrolled.node_clicked.connect(on_unrolled_click)
-    if hasattr(window, "groups"):  # double-click a group's cell: expand it (undoable)
-        unrolled.group_collapse_requested.connect(window.groups.set_collapsed)
     window.doc.network_replaced.connect(on_network)
     on_network(window.doc.net)
     return panels

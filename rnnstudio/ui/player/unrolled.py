@@ -1,10 +1,10 @@
 """The network unrolled through time, as textbooks draw recurrent networks.
 
 One column per step (a window of steps around the cursor when the sequence is long); within a
-column the rows stand in the ordering from top (inputs) to bottom: a node, or a collapsed group
-as one cell showing its members' values as a strip (x_t -> h_t -> y_t, h_{t-1} -> h_t: the
-textbook figure; expanding the group on the canvas, or double-clicking its cell, shows its
-neurons). Same-step edges run down their column (or arc beside it), delayed edges cross from
+column the rows stand in the ordering from top (inputs) to bottom: a group as one cell showing
+its members' values as a strip (x_t -> h_t -> y_t, h_{t-1} -> h_t: the textbook figure), or a
+node. Double-clicking a group's cell shows its neurons, double-clicking one of them the cell
+again: the view's own choice (`expanded`), whatever the canvas shows. Same-step edges run down their column (or arc beside it), delayed edges cross from
 column t-d to column t (t+d for reverse-time neurons); edges between the same two rows are one
 arrow. Colours are the canvas's: values on its diverging scale, edges by timing and sign.
 
@@ -39,10 +39,9 @@ MIN_FIT = 0.6  # the smallest scale `fit` chooses
 
 class UnrolledView(QGraphicsView):
     """Columns of steps; click a cell to select that neuron (or group) and move the cursor to
-    its step; double-click a group's cell to expand the group."""
+    its step; double-click a group's cell to show its neurons, one of them to show the cell."""
 
     node_clicked = Signal(str, int)  # node id, step
-    group_collapse_requested = Signal(str, bool)  # gid, collapse
 
     def __init__(self, player: PlayerController, parent: QWidget | None = None):
         super().__init__(parent)
@@ -77,6 +76,7 @@ class UnrolledView(QGraphicsView):
         self._focus_edges: tuple = (None, frozenset(), [])  # trajectory, focus, their edges
         self.edges_limited = False  # True when only the focus nodes' edges are drawn
         self._watched = None  # the network whose group changes rebuild the rows
+        self.expanded: set[str] = set()  # groups this view shows as their neurons
         self._arrows_for: tuple = (None, 0, 0)  # trajectory, rows, arrows of every edge
         player.trajectory_changed.connect(self.rebuild)
         player.cursor_changed.connect(self._on_cursor_changed)
@@ -170,6 +170,7 @@ class UnrolledView(QGraphicsView):
         """Group changes (collapse, expand) change the rows but not the trajectory."""
         if net is self._watched:
             return
+        self.expanded = set()  # another network: its groups as cells
         if self._watched is not None:
             self._watched.events.unsubscribe(self._on_model_event)
         self._watched = net
@@ -218,7 +219,7 @@ class UnrolledView(QGraphicsView):
         tr, net = self.player.trajectory, self.player.network
         made_for, n_rows, total = self._arrows_for
         if made_for is not tr or n_rows != len(self.rows):
-            total = len(arrows(tr.delays, tr, net, build_rows(tr, net)[1]))
+            total = len(arrows(tr.delays, tr, net, build_rows(tr, net, self.expanded)[1]))
             self._arrows_for = (tr, len(self.rows), total)
         return total
 
@@ -249,7 +250,7 @@ class UnrolledView(QGraphicsView):
             self._set_labels()
             return
         if not self._templates:
-            self.rows, self.row_of = build_rows(tr, net)
+            self.rows, self.row_of = build_rows(tr, net, self.expanded)
             self._lay_rows()
             self._build_templates(tr, net)
         self.window = self.step_window()
@@ -469,11 +470,19 @@ class UnrolledView(QGraphicsView):
 
     def mouseDoubleClickEvent(self, event) -> None:
         hit = self._hit(event.position().toPoint())
-        if hit is not None and self.rows[hit[2]].is_group:
-            self.group_collapse_requested.emit(self.rows[hit[2]].gid, False)
+        row = None if hit is None else self.rows[hit[2]]
+        if row is not None and (row.is_group or row.parent is not None):
+            self.set_expanded(row.gid or row.parent, row.is_group)
             event.accept()
             return
         super().mouseDoubleClickEvent(event)
+
+    def set_expanded(self, gid: str, expanded: bool) -> None:
+        """Show a group as its neurons (or as one cell again), in this view only."""
+        if (gid in self.expanded) == expanded:
+            return
+        (self.expanded.add if expanded else self.expanded.discard)(gid)
+        self.rebuild()
 
     def viewportEvent(self, event) -> bool:
         if event.type() == event.Type.ToolTip:
@@ -482,12 +491,23 @@ class UnrolledView(QGraphicsView):
                 node, t, i = hit
                 value = self.value_shown(node, t)
                 text = "not computed yet" if value is None else f"{value:.4g}"
-                where = f" (in {self.rows[i].label})" if self.rows[i].is_group else ""
-                QToolTip.showText(event.globalPos(), f"{node}{where} at t = {t}: {text}", self)
+                QToolTip.showText(event.globalPos(), self._tip(self.rows[i], node, t, text),
+                                  self)
             else:
                 QToolTip.hideText()
             return True
         return super().viewportEvent(event)
+
+    def _tip(self, row, node: str, t: int, text: str) -> str:
+        net = self.player.network
+        if row.is_group:
+            return (f"{node} (in {row.label}) at t = {t}: {text}\n"
+                    "Double-click to show the group's neurons")
+        if row.parent is not None:
+            label = net.groups[row.parent]["label"] if row.parent in net.groups else row.parent
+            return (f"{node} (in {label}) at t = {t}: {text}\n"
+                    f"Double-click to show {label} as one cell")
+        return f"{node} at t = {t}: {text}"
 
     def wheelEvent(self, event) -> None:
         self.user_zoomed = True

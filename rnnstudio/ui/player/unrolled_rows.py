@@ -1,8 +1,11 @@
 """The rows of the unrolled view and the arrows between them (no Qt).
 
-A row is a single node, or a whole collapsed group (one cell per step, as textbooks draw
-x_t -> h_t -> y_t). Rows stand in the ordering (a group where its first member comes); the
-edges between two rows with the same column offset are drawn as one arrow.
+A row is a whole group (one cell per step, as textbooks draw x_t -> h_t -> y_t) or a single
+node: an ungrouped one, or a member of a group the view shows expanded (the view's own state,
+not the group's collapsed flag: the canvas may show the neurons while the unrolled view shows
+the textbook figure). Rows stand in the ordering (a group where its first member comes, an
+expanded group's members together in its place); the edges between two rows with the same
+column offset are drawn as one arrow.
 """
 
 from __future__ import annotations
@@ -11,7 +14,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..canvas.bundles import collapsed_of
 
 
 @dataclass
@@ -19,8 +21,9 @@ class Row:
     key: str  # the node's or the group's id
     label: str
     members: list[str]
-    gid: str | None = None  # a collapsed group's row
+    gid: str | None = None  # a group's row (one cell)
     index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
+    parent: str | None = None  # a member's row of a group shown expanded: the group
 
     @property
     def is_group(self) -> bool:
@@ -43,25 +46,29 @@ class Arrow:
         return False if self.positive == 0 else None
 
 
-def build_rows(tr, net) -> tuple[list[Row], dict[str, int]]:
-    """The rows of trajectory `tr` (with `net`'s collapsed groups) and {node: row}."""
-    hidden = collapsed_of(net) if net is not None else {}
-    groups = net.groups if hidden else {}
+def build_rows(tr, net, expanded=frozenset()) -> tuple[list[Row], dict[str, int]]:
+    """The rows of trajectory `tr`: a cell per group of `net`, except the groups in
+    `expanded` (a row per member); and {node: row}."""
+    groups = net.groups if net is not None else {}
+    owner = {m: g for g, r in groups.items() for m in r["members"]}
     rows: list[Row] = []
     row_of: dict[str, int] = {}
-    group_row: dict[str, int] = {}
     for n in tr.order:
-        gid = hidden.get(n)
+        gid = owner.get(n)
+        if n in row_of:
+            continue
         if gid is None:
             row_of[n] = len(rows)
             rows.append(Row(n, n, [n]))
             continue
-        r = group_row.get(gid)
-        if r is None:
-            r = group_row[gid] = len(rows)
-            members = [m for m in groups[gid]["members"] if m in tr._index]
+        members = [m for m in groups[gid]["members"] if m in tr._index]
+        if gid in expanded:
+            for m in members:
+                row_of[m] = len(rows)
+                rows.append(Row(m, m, [m], parent=gid))
+        else:
+            row_of.update(dict.fromkeys(members, len(rows)))
             rows.append(Row(gid, f"{groups[gid]['label']} ({len(members)})", members, gid))
-        row_of[n] = r
     for r in rows:
         r.index = np.array([tr.index(m) for m in r.members], dtype=np.intp)
     return rows, row_of

@@ -224,22 +224,29 @@ def style_levels(values, scale):
     return list(style.value_levels(np.array(values), scale))
 
 
-def test_a_group_cell_expands_on_double_click_and_the_view_follows(window, qtbot):
+def test_the_view_shows_groups_as_cells_and_expands_them_on_its_own(window, qtbot):
+    """Groups are one cell per step whatever the canvas shows (the textbook unrolled figure);
+    double-clicking a cell shows the group's neurons, double-clicking one of them the cell
+    again: the view's state, not the model's (the canvas stays expanded, nothing to undo)."""
     from rnnstudio import templates
-    net = templates.elman(1, 4, 1)
-    net.set_group_collapsed("hidden", True)
-    window.doc.new(net)
+    window.doc.new(templates.elman(1, 4, 1))  # every group expanded on the canvas
     view = window.player.unrolled
     view.resize(900, 400)
-    assert len(view.rows) == 3
-    target = view.position("h0", 0)
-    view.ensureVisible(QRectF(target.x() - 30, target.y() - 20, 60, 40))
-    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton,
-                      pos=view.mapFromScene(target))
-    assert not window.doc.net.groups["hidden"]["collapsed"]
-    assert [r.label for r in view.rows] == ["x0", "h0", "h1", "h2", "h3", "y0"]
-    window.doc.stack.undo()
-    assert len(view.rows) == 3
+    assert [r.label for r in view.rows] == ["inputs (1)", "hidden (4)", "outputs (1)"]
+
+    def double_click(node):
+        target = view.position(node, 0)
+        view.ensureVisible(QRectF(target.x() - 30, target.y() - 20, 60, 40))
+        qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton,
+                          pos=view.mapFromScene(target))
+    double_click("h0")
+    assert [r.label for r in view.rows] == ["inputs (1)", "h0", "h1", "h2", "h3", "outputs (1)"]
+    assert not any(r["collapsed"] for r in window.doc.net.groups.values())
+    assert window.doc.stack.count() == 0
+    double_click("h2")
+    assert [r.label for r in view.rows] == ["inputs (1)", "hidden (4)", "outputs (1)"]
+    window.doc.net.set_group_collapsed("hidden", True)  # the canvas's choice changes nothing
+    assert [r.label for r in view.rows] == ["inputs (1)", "hidden (4)", "outputs (1)"]
 
 
 def test_labels_are_at_least_9_px_and_edges_have_the_canvas_colours(window):
