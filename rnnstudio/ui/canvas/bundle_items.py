@@ -74,6 +74,45 @@ def bundle_around(a: End, b: End, arc) -> EdgeGeom:
                     bounds(samples, 10))
 
 
+def bundle_detour(a: End, b: End, out_x: float, in_x: float, lane: float) -> EdgeGeom:
+    """A same-step bundle that would cross a block or node on its way: out of the source's
+    right side, along a free horizontal lane, into the target from the left."""
+    p = (a.c.x() + (a.hw + 3 if a.hw else END_GAP), a.c.y())
+    tip = QPointF(b.c.x() - (b.hw + 3 if b.hw else END_GAP), b.c.y())
+    pts = [p, (out_x, p[1]), (out_x, lane), (in_x, lane), (in_x, tip.y()),
+           (tip.x() - 10, tip.y())]
+    samples = pts[:-1] + [(tip.x(), tip.y())]
+    return EdgeGeom(None, rounded(pts), arrow_head(tip, 1.0, 0.0, 12, 6), None, samples,
+                    bounds(samples, 10))
+
+
+def crosses(p: tuple, q: tuple, box: tuple) -> bool:
+    """Does the segment p-q pass through the box (x0, y0, x1, y1)? (Liang-Barsky clipping)"""
+    (x0, y0), (x1, y1) = p, q
+    dx, dy = x1 - x0, y1 - y0
+    lo, hi = 0.0, 1.0
+    for d, a, b in ((dx, box[0] - x0, box[2] - x0), (dy, box[1] - y0, box[3] - y0)):
+        if abs(d) < 1e-12:
+            if a > 0 or b < 0:
+                return False
+            continue
+        t0, t1 = sorted((a / d, b / d))
+        lo, hi = max(lo, t0), min(hi, t1)
+        if lo > hi:
+            return False
+    return True
+
+
+def free_lane(want: float, taken: list[tuple[float, float]]) -> float:
+    """The y nearest `want` outside every (top, bottom) interval of `taken`."""
+    spans = sorted(taken)
+    if not any(t <= want <= b for t, b in spans):
+        return want
+    options = [t for t, _ in spans] + [b for _, b in spans]
+    free = [y for y in options if not any(t < y < b for t, b in spans)]
+    return min(free, key=lambda y: (abs(y - want), y))
+
+
 def _straight(p: QPointF, tip: QPointF) -> EdgeGeom:
     dx, dy = tip.x() - p.x(), tip.y() - p.y()
     n = math.hypot(dx, dy) or 1.0

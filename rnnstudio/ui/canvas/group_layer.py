@@ -14,9 +14,15 @@ from ...layout.routes import CLEAR_BOTTOM, CLEAR_TOP
 from .. import style
 from .blocks import GroupBlockItem, GroupFrameItem
 from ...layout import route_arcs
-from .bundle_items import BundleItem, BundleLabelsItem, End, bundle_around, bundle_geom
+from .bundle_items import (BundleItem, BundleLabelsItem, End, bundle_around, bundle_detour,
+                           bundle_geom, crosses, free_lane)
+from .geometry import END_GAP
 from .bundles import bundles, collapsed_of
-from .tags import box_of, node_obstacle
+from .tags import BUNDLE_FRACTIONS, BUNDLE_LIFTS, box_of, node_obstacle
+
+DETOUR_TURN = 22.0  # a detour turns this far right of its source (left of its target)
+DETOUR_CLEAR = 12.0  # its lane passes blocks and nodes at least this far off
+DETOUR_REACH = 400.0  # lanes are looked for this far above and below its ends
 
 
 class SceneGroups:
@@ -126,15 +132,42 @@ class SceneGroups:
         for key, item in self.bundle_items.items():
             source, target, delayed = key
             a, b, arc = self._end(source), self._end(target), arcs.get((source, target))
-            geom = bundle_around(a, b, arc) if delayed and arc else bundle_geom(
-                a, b, delayed, source == target)
+            if delayed and arc:
+                geom = bundle_around(a, b, arc)
+            else:
+                lane = None if delayed or source == target else self._detour(key, a, b)
+                geom = bundle_geom(a, b, delayed, source == target) if lane is None else \
+                    bundle_detour(a, b, *lane)
             size = item.label_size()
-            place = None if size is None else tags.place(("bundle",) + key, geom.samples, *size)
+            place = None if size is None else tags.place(
+                ("bundle",) + key, geom.samples, *size, BUNDLE_FRACTIONS, BUNDLE_LIFTS)
             if size is None:
                 tags.remove(("bundle",) + key)
             item.set_geometry(geom, place)
         self.labels.refresh()
         self.scene._mark_edges([k for k in covered if len(k) == 2 and k[0] != "bundle"])
+
+    def _detour(self, key, a: End, b: End) -> tuple | None:
+        """(out x, in x, lane y) for a same-step bundle whose straight arrow would pass
+        through a block or a node (the GRU's x -> n ran through the U_n h block); None when
+        the straight arrow is clear."""
+        ends = {_obstacle_key(key[0]), _obstacle_key(key[1])}
+        grid = self.scene._tags.obstacles
+        p, q = a.rim(b.c), b.rim(a.c)
+        p, q = (p.x(), p.y()), (q.x(), q.y())
+        box = (min(p[0], q[0]), min(p[1], q[1]), max(p[0], q[0]), max(p[1], q[1]))
+        solid = [k for k in grid.hits(box) if k not in ends and not _is_frame(k)]
+        if not any(crosses(p, q, grid.boxes[k]) for k in solid):
+            return None
+        out_x = a.c.x() + max(a.hw, END_GAP) + DETOUR_TURN
+        in_x = b.c.x() - max(b.hw, END_GAP) - DETOUR_TURN
+        if in_x <= out_x:
+            return None
+        ya, yb = a.c.y(), b.c.y()
+        band = (out_x, min(ya, yb) - DETOUR_REACH, in_x, max(ya, yb) + DETOUR_REACH)
+        taken = [(grid.boxes[k][1] - DETOUR_CLEAR, grid.boxes[k][3] + DETOUR_CLEAR)
+                 for k in grid.hits(band) if k not in ends and not _is_frame(k)]
+        return out_x, in_x, free_lane((ya + yb) / 2, taken)
 
     def _arcs(self) -> dict:
         """Delayed bundles back to an earlier layer go around the layers, on lanes clear of
@@ -212,6 +245,16 @@ class SceneGroups:
             if isinstance(item, GroupFrameItem):
                 return item
         return None
+
+
+def _obstacle_key(end):
+    """The key of a bundle's end in the scene's obstacles (a node's id, or its block)."""
+    kind, ident = end
+    return ("block", ident) if kind == "group" else ident
+
+
+def _is_frame(key) -> bool:
+    return isinstance(key, tuple) and key[0] == "frame"
 
 
 def _end_name(net, end) -> str:

@@ -17,6 +17,9 @@ from ..style import NODE_RADIUS
 
 CELL = 60.0  # grid cell of the spatial index
 FRACTIONS = (0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.18, 0.82)
+# a bundle's label must be read: more spots along its arrow, and beside it further out
+BUNDLE_FRACTIONS = FRACTIONS + (0.12, 0.88, 0.08, 0.92)
+BUNDLE_LIFTS = (1.0, 2.2, 3.4)
 TAG_W, TAG_H = 26.0, 14.0  # a z⁻ᵈ tag
 
 
@@ -40,22 +43,24 @@ def along(samples: list[tuple[float, float]], f: float) -> tuple[float, float, f
     return ax + dx * t, ay + dy * t, dy / n, -dx / n
 
 
-def candidates(samples, w: float, h: float, fractions=FRACTIONS):
+def candidates(samples, w: float, h: float, fractions=FRACTIONS, lifts=(1.0,)):
     """Boxes (x0, y0, x1, y1) of a w x h label centred at points along the edge; then, where
-    the edge is crowded, beside it (the label's near side just off the line)."""
+    the edge is crowded, beside it (the label's near side just off the line, then `lifts`
+    times as far)."""
     points = [along(samples, f) for f in fractions]
     for x, y, _, _ in points:
         yield (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
-    for side in (1.0, -1.0):
-        for x, y, nx, ny in points:
-            lift = side * (abs(nx) * w / 2 + abs(ny) * h / 2 + 3)
-            cx, cy = x + nx * lift, y + ny * lift
-            yield (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+    for k in lifts:
+        for side in (1.0, -1.0):
+            for x, y, nx, ny in points:
+                lift = side * k * (abs(nx) * w / 2 + abs(ny) * h / 2 + 3)
+                cx, cy = x + nx * lift, y + ny * lift
+                yield (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
 
 
 def first_free(samples, w: float, h: float, blocked: Callable[[tuple], bool],
-               fractions=FRACTIONS) -> tuple | None:
-    for box in candidates(samples, w, h, fractions):
+               fractions=FRACTIONS, lifts=(1.0,)) -> tuple | None:
+    for box in candidates(samples, w, h, fractions, lifts):
         if not blocked(box):
             return box
     return None
@@ -146,10 +151,10 @@ class TagPlacer:
         return self.obstacles.any_hit(box) or self.tags.any_hit(box)
 
     def place(self, key, samples, w: float = TAG_W, h: float = TAG_H,
-              fractions=FRACTIONS) -> QPointF | None:
+              fractions=FRACTIONS, lifts=(1.0,)) -> QPointF | None:
         """Place `key`'s label on its edge (replacing an earlier spot); None: nowhere free."""
         self.tags.discard(key)
-        box = first_free(samples, w, h, self.blocked, fractions)
+        box = first_free(samples, w, h, self.blocked, fractions, lifts)
         if box is None:
             return None
         self.tags.set(key, box)

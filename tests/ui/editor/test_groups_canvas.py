@@ -350,3 +350,52 @@ def test_expanding_and_collapsing_one_group_never_overlaps(window, name):
                               net.graph.nodes[net.groups[gid]["members"][0]]["y"])))
         window.editor.set_group_attrs(gid, collapsed=collapsed)  # placed by hand now
         assert not _overlapping(_scene_rects(scene)), (gid, collapsed)
+
+
+@pytest.mark.parametrize("name,gid", [("lstm-adding", "inputs"), ("gru-adding", "inputs"),
+                                      ("vanishing-gradients", "inputs"),
+                                      ("window-vs-recurrent-windowed", "hidden"),
+                                      ("lstm-adding", None), ("bidirectional", None)])
+def test_every_bundle_label_has_a_place_that_covers_no_block_or_node(window, name, gid):
+    """A bundle's "W 4×2" is placed on or beside its arrow (further out when the arrows are
+    crowded: a collapsed input group fanning out to 16 gates left some with a tooltip only),
+    over no block, node, frame name or other label."""
+    window.files.open_path(EXAMPLES / f"{name}.rnn.json", ask=False)
+    net, scene = window.doc.net, window.scene
+    gids = [gid] if gid else [g for g, r in net.groups.items() if not r["collapsed"]]
+    window.editor.set_groups_collapsed(gids, True)
+    scene.flush()
+    items = scene.groups.bundle_items
+    assert items
+    labels = []
+    for item in items.values():
+        if item.label_size() is None:
+            continue
+        assert item.label_rect is not None, item.key
+        labels.append(item.label_rect)
+    solid = [b.rect().translated(b.pos()) for b in scene.groups.blocks.values()]
+    solid += [node_obstacle(i.pos().x(), i.pos().y()) for i in scene.nodes.values()]
+    for i, rect in enumerate(labels):
+        assert not any(rect.intersects(s) for s in solid)
+        assert not any(rect.intersects(o) for o in labels[:i])
+
+
+@pytest.mark.parametrize("name", ["gru-adding", "lstm-adding"])
+def test_same_step_bundles_pass_no_block(window, name):
+    """A bundle that skips layers goes around the blocks between its ends (the collapsed
+    GRU's x -> n went straight through the U_n h(t-1) + b block)."""
+    from rnnstudio.ui.canvas.bundle_items import crosses
+    window.files.open_path(EXAMPLES / f"{name}.rnn.json", ask=False)
+    net, scene = window.doc.net, window.scene
+    window.editor.set_groups_collapsed([g for g, r in net.groups.items()
+                                        if not r["collapsed"]], True)
+    scene.flush()
+    for (a, b, delayed), item in scene.groups.bundle_items.items():
+        if delayed or a == b:
+            continue
+        others = [blk.rect().translated(blk.pos()).adjusted(2, 2, -2, -2)
+                  for gid, blk in scene.groups.blocks.items() if ("group", gid) not in (a, b)]
+        pts = item.geom.samples
+        for p, q in zip(pts, pts[1:]):
+            assert not any(crosses(p, q, (r.left(), r.top(), r.right(), r.bottom()))
+                           for r in others), (a, b)
