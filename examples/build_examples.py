@@ -120,13 +120,24 @@ def unit_3_5_4() -> Network:
 
 def lstm_adding() -> Network:
     net = tpl.lstm(2, 4, 1, seed=0)
+    collapse(net, [g for g in net.groups if g != "outputs"])
     return _describe(net, "lstm-adding", (
-        "An LSTM of 4 cells built from neurons, on the adding problem: two numbers are marked "
+        "An LSTM of 4 cells built from neurons, drawn as the usual cell diagram: each block is "
+        "a family of 4 neurons, one per cell (double-click a block to see them). The inputs x "
+        "and the previous h feed the gates i, f, o and the candidate g; the cell c adds i · g "
+        "to f · c(t-1), and h = o · tanh(c). On the adding problem two numbers are marked "
         "somewhere in a sequence of 50 and the network must output their sum at the end. "
         "Always answering 1 gives a loss of about 0.17; an LSTM gets far below that because "
-        "its cells hold a value through the gated self-loop c -> fc -> c (forget gate near 1) "
-        "for as long as needed. Watch the gates in the step-through view."),
+        "its cells hold a value through the gated self-loop from c through f · c(t-1) back to "
+        "c (forget gate near 1) for as long as needed. Watch the gates' strips in the "
+        "step-through view."),
         training_block("adding", {"T": 50}, lr=0.01, epochs=300, batch_size=32, clip=1.0))
+
+
+def collapse(net: Network, gids) -> None:
+    """Open with these groups collapsed (the examples' scripts arrange them afterwards)."""
+    for gid in gids:
+        net.set_group_collapsed(gid, True)
 
 
 EXAMPLES = {

@@ -27,7 +27,7 @@ sys.path.insert(0, str(HERE.parent))
 import numpy as np  # noqa: E402
 
 import rnnstudio as rs  # noqa: E402
-from rnnstudio import tasks  # noqa: E402
+from rnnstudio import layout, tasks  # noqa: E402
 from rnnstudio import templates as tpl  # noqa: E402
 from rnnstudio.io import save  # noqa: E402
 from rnnstudio.templates import training_block  # noqa: E402
@@ -54,9 +54,15 @@ def bidirectional() -> rs.Network:
 
 def gru_adding() -> rs.Network:
     net = tpl.gru(2, 4, 1, seed=0)
+    for gid in net.groups:
+        if gid != "outputs":  # the cell diagram; the output keeps its node (and target)
+            net.set_group_collapsed(gid, True)
+    layout.apply(net, layout.arrange(net))
     net.set_meta(name="gru-adding", description=(
-        "A GRU of 4 cells built from neurons, on the adding problem (two marked numbers in a "
-        "sequence of 50; the answer at the end is their sum). Each cell has two gates: the "
+        "A GRU of 4 cells built from neurons, drawn as the usual cell diagram: each block is a "
+        "family of 4 neurons, one per cell (double-click a block to see them). On the adding "
+        "problem (two marked numbers in a sequence of 50; the answer at the end is their "
+        "sum). Each cell has two gates: the "
         "update gate z mixes the old state and the new candidate, h(t) = n + z * (h(t-1) - n), "
         "so with z near 1 the cell keeps its value unchanged for as long as needed; the reset "
         "gate r decides how much of the old state the candidate n reads. Fewer parts than the "

@@ -20,7 +20,7 @@ sys.path.insert(0, str(HERE.parent))
 import numpy as np  # noqa: E402
 
 import rnnstudio as rs  # noqa: E402
-from rnnstudio import tasks  # noqa: E402
+from rnnstudio import layout, tasks  # noqa: E402
 from rnnstudio import templates as tpl  # noqa: E402
 from rnnstudio.io import save  # noqa: E402
 from rnnstudio.templates import training_block  # noqa: E402
@@ -34,7 +34,9 @@ SETTINGS = dict(optimizer="sgd", lr=0.1, epochs=60, batch_size=32, clip=1.0, see
 
 DESCRIPTION = (
     f"Why plain recurrent networks struggle with long lags. An Elman network (2 inputs, "
-    f"{HIDDEN} tanh neurons, 1 output) on the adding problem with sequences of {T} steps: two "
+    f"{HIDDEN} tanh neurons, 1 output; the inputs and the hidden layer are drawn as blocks, "
+    f"the {HIDDEN * HIDDEN} recurrent edges as the one W {HIDDEN}×{HIDDEN} loop: double-click "
+    f"a block to see its neurons) on the adding problem with sequences of {T} steps: two "
     f"values are marked, one in each half of the sequence, and the answer at the last step is "
     f"their sum, so the first marked value lies 40 to 80 steps back. Press Train (plain SGD) "
     f"and watch the 'Gradient through time' plot (log scale), ||dL/dy(t)|| against the lag from "
@@ -49,6 +51,9 @@ DESCRIPTION = (
 
 def build() -> rs.Network:
     net = tpl.elman(2, HIDDEN, 1, seed=0)
+    for gid in ("inputs", "hidden"):  # 256 recurrent edges read best as one bundle
+        net.set_group_collapsed(gid, True)
+    layout.apply(net, layout.arrange(net))
     net.set_meta(name=NAME, description=DESCRIPTION,
                  training=training_block("adding", {"T": T, "n_seq": N_SEQ}, **SETTINGS))
     return net

@@ -260,7 +260,7 @@ def test_an_lstm_collapsed_reads_like_the_cell_diagram(window):
 
 
 def test_loops_around_the_layers_are_routed_for_drawn_edges_only(window):
-    window.doc.new(load(EXAMPLES / "lstm-adding.rnn.json"))
+    window.doc.new(templates.lstm(2, 4, 1))
     scene, net = window.scene, window.doc.net
     scene.flush()
     assert scene._arcs  # expanded: the recurrence runs around the layers

@@ -218,7 +218,7 @@ def test_the_player_plays_the_networks_csv_data_and_follows_new_settings(window,
     qtbot.waitUntil(lambda: p.T == 9, timeout=20_000)  # the new data plays once built
 
 
-@pytest.mark.parametrize("name", ["elman-sine", "lstm-adding", "echo-memory"])
+@pytest.mark.parametrize("name", ["elman-sine", "rain", "echo-memory"])
 def test_read_tags_cover_no_node_nor_its_ordering_badge(window, name):
     from rnnstudio.ui.canvas.tags import node_obstacle
     assert window.files.open_example(ECHO.parent / f"{name}.rnn.json")
