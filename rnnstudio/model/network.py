@@ -18,6 +18,7 @@ import networkx as nx
 from . import events as ev
 from .errors import NetworkError
 from .groups import GroupsMixin
+from .state import StateMixin
 from .ordering import auto_order
 
 KINDS = ("input", "neuron", "output")
@@ -86,7 +87,7 @@ def edge_name(u: str, v: str) -> str:
     return f"edge {u} -> {v}"
 
 
-class Network(GroupsMixin):
+class Network(GroupsMixin, StateMixin):
     """A recurrent network as a directed graph; see SEMANTICS.md and API.md."""
 
     def __init__(self, name: str = "untitled", description: str = ""):
@@ -109,6 +110,8 @@ class Network(GroupsMixin):
         self._id_counter: dict[str, int] = {}
         self._batch_depth = 0
         self._batch_pending = False
+        self._deferred: set | None = None  # edges to check at the end of deferred_checks()
+        self._deferred_all = False  # ... or every explicit delay-0 edge
 
     # ------------------------------------------------------------------ read access
     @property
@@ -161,13 +164,32 @@ class Network(GroupsMixin):
 
     # ------------------------------------------------------------------ ids
     def new_id(self, kind: str = "neuron", prefix: str | None = None) -> str:
-        """A fresh id such as h3: the prefix of the kind and the next free number."""
-        prefix = prefix or ID_PREFIX.get(kind, "n")
-        k = self._id_counter.get(prefix, 0)
-        while f"{prefix}{k}" in self.graph:
-            k += 1
-        self._id_counter[prefix] = k + 1
-        return f"{prefix}{k}"
+        """A fresh id such as h3: the prefix of the kind and the next free number. Asking does
+        not use it up: adding the node does (so a refused or undone add hands it out again)."""
+        return self.new_ids([kind], prefix)[0]
+
+    def new_ids(self, kinds: Iterable[str], prefix: str | None = None) -> list[str]:
+        """Distinct fresh ids, one per kind in `kinds` (as `new_id` would give them if each
+        node were added in turn)."""
+        next_k: dict[str, int] = {}
+        out = []
+        for kind in kinds:
+            p = prefix or ID_PREFIX.get(kind, "n")
+            k = next_k.get(p, self._id_counter.get(p, 0))
+            while f"{p}{k}" in self.graph:
+                k += 1
+            out.append(f"{p}{k}")
+            next_k[p] = k + 1
+        return out
+
+    def _use_id(self, id: str, kind: str) -> None:
+        """Adding the id `new_id` hands out moves the fresh ids past it."""
+        p = ID_PREFIX.get(kind, "n")
+        k = self._id_counter.get(p, 0)
+        tail = id[len(p):]
+        if id.startswith(p) and tail.isdigit() and tail == str(int(tail)) and int(tail) >= k \
+                and all(f"{p}{j}" in self.graph for j in range(k, int(tail))):
+            self._id_counter[p] = int(tail) + 1
 
     # ------------------------------------------------------------------ nodes
     def add_input(self, id: str | None = None, **attrs) -> str:
@@ -186,6 +208,7 @@ class Network(GroupsMixin):
             id = self.new_id(kind)
         self._check_new_id(id)
         data = self._node_data(id, kind, attrs)
+        self._use_id(id, kind)
         self.graph.add_node(id, **data)
         if kind in ("input", "output"):
             ids = self._inputs if kind == "input" else self._outputs
@@ -463,7 +486,9 @@ class Network(GroupsMixin):
             raise NetworkError(f"{name}: explicit delay 0 closes an algebraic loop {loop} "
                                "(every edge in it reads the same step); give one a delay",
                                edge=(u, v))
-        if self._mode in ("manual", "position"):
+        if self._deferred is not None:
+            self._deferred.add((u, v))
+        elif self._mode in ("manual", "position"):
             order = self.ordering()
             pos = {n: i for i, n in enumerate(order)}
             if pos[u] > pos[v] and not self._reverse_to_forward(u, v):
@@ -518,7 +543,7 @@ class Network(GroupsMixin):
             manual = [n for n in self.ordering() if self.kind(n) != "input"]
         else:
             manual = []
-        self._check_forced_forward(mode, manual)
+        self._check_all_forced(mode, manual)
         self._mode, self._manual = mode, manual
         self._structure_changed()
         self._ordering_changed()
@@ -538,7 +563,7 @@ class Network(GroupsMixin):
             missing = sorted(set(expected) - set(rest))
             raise NetworkError("ordering: must list every non-input node exactly once"
                                + (f" (missing {', '.join(missing[:5])})" if missing else ""))
-        self._check_forced_forward("manual", rest)
+        self._check_all_forced("manual", rest)
         if self._mode == "manual" and rest == self._manual:
             return
         self._mode, self._manual = "manual", rest
@@ -561,9 +586,19 @@ class Network(GroupsMixin):
                 raise NetworkError(f"{edge_name(u, v)}: explicit delay 0 on an edge that would "
                                    f"point backward in the {mode} ordering", edge=(u, v))
 
+    def _check_all_forced(self, mode: str, manual: list[str]) -> None:
+        """Every explicit delay-0 edge must point forward in a new ordering (mode, manual)."""
+        if self._deferred is not None:
+            self._deferred_all = True
+        else:
+            self._check_forced_forward(mode, manual)
+
     def _check_forced_edges(self, edges: Iterable[tuple[str, str]]) -> None:
         """Explicit delay-0 edges among `edges` must point forward in a manual or position
         ordering (the auto ordering keeps them forward by itself)."""
+        if self._deferred is not None:
+            self._deferred.update(edges)
+            return
         if self._mode == "auto":
             return
         forced = [(u, v) for u, v in edges if self.graph.edges[u, v]["delay"] == 0
@@ -761,61 +796,6 @@ class Network(GroupsMixin):
             setattr(self, key, copy.deepcopy(value))
         self.events.emit(ev.Event(ev.META_CHANGED, changed=dict(meta)))
 
-    # ------------------------------------------------------------------ whole-network state
-    def copy(self) -> "Network":
-        """A deep copy without subscribers."""
-        other = Network(self.name, self.description)
-        other.restore(self.snapshot())
-        return other
-
-    def snapshot(self) -> dict[str, Any]:
-        """Everything needed to put the network back exactly (for undo)."""
-        return copy.deepcopy({
-            "nodes": [(n, dict(d)) for n, d in self.graph.nodes(data=True)],
-            "edges": [(u, v, dict(d)) for u, v, d in self.graph.edges(data=True)],
-            "inputs": self._inputs, "outputs": self._outputs, "mode": self._mode,
-            "manual": self._manual, "name": self.name, "description": self.description,
-            "training": self.training, "view": self.view, "groups": self._groups,
-        })
-
-    def restore(self, snap: dict[str, Any]) -> None:
-        """Replace the whole network by a snapshot: subscribers see it removed and rebuilt."""
-        snap = copy.deepcopy(snap)
-        for u, v in list(self.graph.edges):
-            self.events.emit(ev.Event(ev.EDGE_REMOVED, edge=(u, v)))
-        for n in list(self.graph.nodes):
-            self.events.emit(ev.Event(ev.NODE_REMOVED, node=n))
-        self.graph = nx.DiGraph()
-        self.graph.add_nodes_from(snap["nodes"])
-        self.graph.add_edges_from(snap["edges"])
-        self._inputs, self._outputs = snap["inputs"], snap["outputs"]
-        self._mode, self._manual = snap["mode"], snap["manual"]
-        self.name, self.description = snap["name"], snap["description"]
-        self.training, self.view = snap["training"], snap["view"]
-        self._groups = snap.get("groups", {})
-        self._group_of = {n: g for g, rec in self._groups.items() for n in rec["members"]}
-        self._structure_changed()
-        self.param_version += 1
-        for n, d in self.graph.nodes(data=True):
-            self.events.emit(ev.Event(ev.NODE_ADDED, node=n, changed=dict(d)))
-        for u, v, d in self.graph.edges(data=True):
-            self.events.emit(ev.Event(ev.EDGE_ADDED, edge=(u, v), changed=dict(d)))
-        self.events.emit(ev.Event(ev.IO_CHANGED))
-        self.events.emit(ev.Event(ev.META_CHANGED))
-        self.events.emit(ev.Event(ev.GROUP_CHANGED))
-        self._ordering_changed()
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Network):
-            return NotImplemented
-        a, b = self.snapshot(), other.snapshot()
-        a["nodes"], b["nodes"] = sorted(a["nodes"]), sorted(b["nodes"])
-        a["edges"], b["edges"] = sorted(a["edges"]), sorted(b["edges"])
-        a["groups"], b["groups"] = list(a["groups"].items()), list(b["groups"].items())
-        return a == b
-
-    __hash__ = None  # mutable
-
     # ------------------------------------------------------------------ internals
     def _require_node(self, node: str) -> None:
         if node not in self.graph:
@@ -837,6 +817,27 @@ class Network(GroupsMixin):
             self._batch_pending = True
         else:
             self.events.emit(ev.Event(ev.ORDERING_CHANGED))
+
+    @contextmanager
+    def deferred_checks(self):
+        """Check the rule that explicit delay-0 edges point forward in a manual or position
+        ordering once, at the end, for the edges the edits inside touched: moving several nodes
+        at once, or undo putting back nodes, edges and the manual order, may pass through
+        states that break it. A violation raises NetworkError at the end, with the edits made:
+        the caller undoes them (as undo commands do)."""
+        if self._deferred is not None:  # nested: the outermost block checks
+            yield self
+            return
+        self._deferred, self._deferred_all = set(), False
+        try:
+            yield self
+            pending, everything = self._deferred, self._deferred_all
+        finally:
+            self._deferred = None
+        if everything:
+            self._check_forced_forward(self._mode, self._manual)
+        else:
+            self._check_forced_edges([e for e in pending if self.graph.has_edge(*e)])
 
     @contextmanager
     def batch(self):

@@ -22,11 +22,14 @@ def push(stack, command: "ModelCommand") -> None:
 
 
 def _io_state(net) -> tuple:
-    return net.inputs, net.outputs, net.ordering_mode, net.manual_order, net.groups
+    """What every command puts back on undo besides what its steps undo: the order of inputs,
+    outputs and groups, the ordering mode and manual order, and where fresh ids continue."""
+    return (net.inputs, net.outputs, net.ordering_mode, net.manual_order, net.groups,
+            net.id_state())
 
 
 def _restore_io_state(net, state: tuple) -> None:
-    inputs, outputs, mode, manual, groups = state
+    inputs, outputs, mode, manual, groups, ids = state
     if list(net.groups.items()) != list(groups.items()):
         net.set_groups(groups)  # after the nodes are back: a removed node's group membership
     if (net.inputs, net.outputs) != (inputs, outputs):
@@ -36,10 +39,15 @@ def _restore_io_state(net, state: tuple) -> None:
             net.set_ordering(inputs + manual)
     elif net.ordering_mode != mode:
         net.set_ordering_mode(mode)
+    net.set_id_state(ids)
 
 
 class ModelCommand(QUndoCommand):
-    """Base: subclasses implement `_steps()` -> list of (do, undo) callables, built lazily."""
+    """Base: subclasses implement `_steps()` -> list of (do, undo) callables, built lazily.
+
+    Steps run inside `net.deferred_checks()`: the ordering rule for explicit delay-0 edges is
+    checked once the whole command is done (undo puts back nodes, then the manual order, then
+    edges; a move of many nodes may pass through states that break it)."""
 
     def __init__(self, net, text: str):
         super().__init__(text)
@@ -52,24 +60,28 @@ class ModelCommand(QUndoCommand):
 
     def apply(self) -> None:
         """Do every step; on NetworkError undo the steps already done and re-raise."""
-        self._before = _io_state(self.net)
+        net = self.net
+        self._before = _io_state(net)
         done = []
-        with self.net.batch():
+        with net.batch():
             try:
-                for do, undo in self._steps():
-                    do()
-                    done.append(undo)
+                with net.deferred_checks():
+                    for do, undo in self._steps():
+                        do()
+                        done.append(undo)
             except NetworkError:
-                for undo in reversed(done):
-                    undo()
-                _restore_io_state(self.net, self._before)
+                with net.deferred_checks():
+                    for undo in reversed(done):
+                        undo()
+                    _restore_io_state(net, self._before)
                 raise
 
     def revert(self) -> None:
-        with self.net.batch():
+        net = self.net
+        with net.batch(), net.deferred_checks():
             for _, undo in reversed(self._steps()):
                 undo()
-            _restore_io_state(self.net, self._before)
+            _restore_io_state(net, self._before)
 
     def redo(self) -> None:
         if self.skip_next_redo:
@@ -107,7 +119,8 @@ class AddSubnetCommand(ModelCommand):
 
 class RemoveCommand(ModelCommand):
     """Remove edges and nodes; undo puts back the nodes, all their edges, their column in the
-    inputs/outputs and their place in a manual ordering."""
+    inputs/outputs, their place in a manual ordering and in the graph's order (which breaks
+    the auto ordering's ties and orders the file)."""
 
     def __init__(self, net, nodes=(), edges=(), text: str = "Delete"):
         super().__init__(net, text)
@@ -117,11 +130,14 @@ class RemoveCommand(ModelCommand):
         keys = {tuple(e) for e in edges} | {e for n in ids for e in g.in_edges(n)} \
             | {e for n in ids for e in g.out_edges(n)}
         self.edges = [(u, v, dict(g.edges[u, v])) for u, v in sorted(keys)]
+        self.positions = net.graph_positions(ids, keys)
 
     def _steps(self) -> list:
         net = self.net
-        steps = [(lambda u=u, v=v: net.remove_edge(u, v),
-                  lambda u=u, v=v, a=a: net.add_edge(u, v, **a)) for u, v, a in self.edges]
+        # undo runs these backwards: nodes, edges, then their places in the graph's order
+        steps = [(lambda: None, lambda: net.restore_graph_positions(self.positions))]
+        steps += [(lambda u=u, v=v: net.remove_edge(u, v),
+                   lambda u=u, v=v, a=a: net.add_edge(u, v, **a)) for u, v, a in self.edges]
         for n, a in self.nodes:
             attrs = {k: v for k, v in a.items() if k != "kind"}
             steps.append((lambda n=n: net.remove_node(n),

@@ -1,0 +1,79 @@
+"""The network's exact state: graph order put back in place, ordering checks deferred to the
+end of a multi-step edit, fresh ids handed out again after an undone add, fast snapshots."""
+
+from __future__ import annotations
+
+import pytest
+
+import rnnstudio as rs
+from rnnstudio.model import NetworkError
+
+from .helpers import loop_network
+
+
+def test_graph_positions_put_nodes_and_edges_back_in_place():
+    net = loop_network()
+    net.add_neuron("z")
+    net.add_edge("z", "h")
+    net.add_edge("h", "z")
+    before = rs.io.dumps(net)
+    order, preds = net.node_order(), {v: list(net.graph.pred[v]) for v in net.graph}
+    edges = list(net.graph.in_edges("h")) + list(net.graph.out_edges("h"))
+    saved = [(u, v, net.edge_attrs(u, v)) for u, v in edges]
+    pos = net.graph_positions(["h"], edges)
+    attrs = net.node_attrs("h")
+    net.remove_node("h")
+    net.add_node("h", attrs.pop("kind"), **attrs)
+    for u, v, a in reversed(saved):
+        net.add_edge(u, v, **a)
+    assert net.node_order() != order
+    net.restore_graph_positions(pos)
+    assert net.node_order() == order and rs.io.dumps(net) == before
+    assert {v: list(net.graph.pred[v]) for v in net.graph} == preds
+
+
+def test_deferred_checks_allow_passing_states_and_check_at_the_end():
+    net = rs.Network()
+    for n, x in (("a", 0.0), ("b", 100.0)):
+        net.add_neuron(n, x=x)
+    net.add_edge("a", "b", delay=0)
+    net.set_ordering_mode("position")
+    with pytest.raises(NetworkError):
+        net.move_node("a", 200.0, 0.0)  # alone: a would pass b
+    with net.deferred_checks():
+        net.move_node("a", 200.0, 0.0)
+        net.move_node("b", 300.0, 0.0)
+    assert net.ordering() == ["a", "b"]
+    with pytest.raises(NetworkError, match="a -> b"):
+        with net.deferred_checks():
+            net.move_node("a", 400.0, 0.0)
+    net.move_node("a", 200.0, 0.0)  # the caller undoes; the network works on
+    with pytest.raises(NetworkError, match="a -> b"):
+        with net.deferred_checks():
+            net.set_ordering(["b", "a"])
+
+
+def test_new_id_is_used_up_by_adding_not_by_asking():
+    net = rs.Network()
+    assert net.new_id() == net.new_id() == "h0"
+    assert net.new_ids(["neuron", "neuron", "input"]) == ["h0", "h1", "x0"]
+    net.add_neuron(net.new_id())
+    state = net.id_state()
+    net.add_neuron(net.new_id())
+    net.remove_node("h1")
+    assert net.new_id() == "h2"  # a removed id is not handed out again ...
+    net.set_id_state(state)
+    assert net.new_id() == "h1"  # ... unless undo puts the counter back
+
+
+def test_snapshot_shares_nothing_and_restores_order():
+    net = loop_network()
+    net.add_group("hid", ["h", "g"])
+    snap = net.snapshot()
+    copy = net.copy()
+    net.set_node_attrs("h", bias=3.0)
+    net.set_group_attrs("hid", label="other")
+    assert copy != net
+    net.restore(snap)
+    assert net == copy and rs.io.dumps(net) == rs.io.dumps(copy)
+    assert net.node_order() == copy.node_order()
