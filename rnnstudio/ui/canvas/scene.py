@@ -449,9 +449,11 @@ class NetworkScene(QGraphicsScene):
         return [n for n in self.net.graph if n in chosen]
 
     def select_edges(self, keys, clear_nodes: bool = True) -> None:
+        """Select the edges `keys` that are drawn on their own (not inside a bundle)."""
+        self.flush()  # edges added a moment ago get their geometry
         if clear_nodes:
             self.clearSelection()
-        self.selected_edges = set(keys)
+        self.selected_edges = {k for k in keys if k in self._layer_of}
         self._highlight.clear()
         for key in self.selected_edges:
             self._highlight.add(key)

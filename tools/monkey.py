@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""Drive the main window with seeded random operations and check it after every one.
+
+    python tools/monkey.py [--seed 1] [--seeds 1] [--ops 2000]
+
+Runs `--seeds` consecutive seeds from `--seed`, `--ops` operations each, through the window's
+own commands (see tests/ui/editor/monkey.py for what is drawn and what is checked: the document
+equals its recorded state after every operation and at undo-all / redo-all, ordering, delays
+and file bytes included, and save -> load round-trips). Offscreen; prints one line per seed and
+the totals; exits 1 at the first failure, naming the seed and the operation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--seed", type=int, default=1, help="the first seed")
+    p.add_argument("--seeds", type=int, default=1, help="how many seeds, one after another")
+    p.add_argument("--ops", type=int, default=2000, help="operations per seed")
+    args = p.parse_args(argv)
+    from PySide6.QtCore import QSettings, QStandardPaths
+    from PySide6.QtWidgets import QApplication, QMessageBox
+    app = QApplication.instance() or QApplication([])
+    QStandardPaths.setTestModeEnabled(True)  # never the user's settings or recovery files
+    for name in ("question", "critical", "warning", "information"):
+        setattr(QMessageBox, name, staticmethod(lambda *a, **k: QMessageBox.StandardButton.No))
+    from rnnstudio.ui.main_window import MainWindow
+    from tests.ui.editor.monkey import Monkey, MonkeyError
+    total: Counter = Counter()
+    with tempfile.TemporaryDirectory() as folder:
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, folder)
+        for seed in range(args.seed, args.seed + args.seeds):
+            window = MainWindow()
+            t0 = time.perf_counter()
+            try:
+                counts = Monkey(window, seed, Path(folder)).run(args.ops)
+            except MonkeyError as exc:
+                print(f"FAILED {exc}", flush=True)
+                return 1
+            finally:
+                window.doc.stack.setClean()
+                window.close()
+                app.processEvents()
+            total += counts
+            print(f"seed {seed}: {sum(counts.values())} operations, {counts['undo']} undo, "
+                  f"{counts['redo']} redo, {counts['undo_redo_all']} undo-all/redo-all, "
+                  f"{counts['save_reopen']} save+reopen, all exact "
+                  f"({time.perf_counter() - t0:.0f} s)", flush=True)
+    print(f"total: {sum(total.values())} operations over {args.seeds} seed(s): "
+          + ", ".join(f"{k} {v}" for k, v in sorted(total.items())))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
