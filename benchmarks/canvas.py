@@ -2,9 +2,14 @@
 1,000 cells collapsed and pan it.
 
     python benchmarks/canvas.py [--nodes 2000] [--edges 20000] [--lstm-cells 1000]
+    python benchmarks/canvas.py --edits [--nodes 5000] [--edges 50000] [--scale 4]
 
 Targets (issue 4, issue 10): open < 2 s; full-view repaint < 50 ms; a drag move < 16 ms;
 the collapsed LSTM opens < 1 s and pans at < 16 ms a frame.
+--edits (issue 14, see edit_bench.py): at 5,000 nodes / 50,000 edges load and save < 1 s, open
+in the window < 2 s, an edit, undo or redo < 100 ms, select-all and paste of every node
+< 300 ms, the recovery write holds the UI < 50 ms; `--scale 4` repeats it at 4x the size and
+prints the growth of each figure (linear: 4x).
 Runs offscreen; prints one line per figure.
 """
 
@@ -20,6 +25,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(1, str(Path(__file__).resolve().parent))
 
 from PySide6.QtCore import QPoint, QPointF, Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
@@ -255,8 +261,14 @@ def main(argv=None) -> int:
                    help="the worst case: random long edges across the canvas")
     p.add_argument("--lstm-cells", type=int, default=1000,
                    help="cells of the collapsed LSTM opened and panned (0: skip)")
+    p.add_argument("--edits", action="store_true",
+                   help="issue 14's figures instead: files, open, edits, select, paste, autosave")
+    p.add_argument("--scale", type=float, default=0,
+                   help="with --edits: also measure at this many times the size")
     args = p.parse_args(argv)
     app = QApplication.instance() or QApplication([])
+    if args.edits:
+        return main_edits(app, args)
     if args.lstm_cells:
         bench_lstm(app, args.lstm_cells)
     t0 = time.perf_counter()
@@ -276,6 +288,27 @@ def main(argv=None) -> int:
     med, worst, steps = bench_drag(app, window, busiest)
     print(f"drag node {busiest} (degree {net.graph.degree(busiest)}): median {_ms(med)}, "
           f"worst {_ms(worst)} per move   target < 16 ms   (undo steps: {steps})")
+    window.doc.stack.setClean()
+    window.close()
+    return 0
+
+
+def main_edits(app, args) -> int:
+    import edit_bench
+    from rnnstudio.ui.main_window import MainWindow
+    window = MainWindow()
+    window.resize(1400, 860)
+    window.show()
+    app.processEvents()
+    sizes = [(args.nodes, args.edges)]
+    if args.scale:
+        sizes.append((int(args.nodes * args.scale), int(args.edges * args.scale)))
+    results = []
+    for nodes, edges in sizes:
+        net = layered_network(nodes, edges)
+        results.append(edit_bench.run(app, window, net, f"layered_network({nodes}, {edges})"))
+    if len(results) == 2:
+        edit_bench.print_ratios(results[0], results[1], args.scale)
     window.doc.stack.setClean()
     window.close()
     return 0

@@ -113,39 +113,66 @@ def from_record(record: Any) -> Network:
 
 
 def _add_nodes(net: Network, nodes: list) -> dict[str, int]:
+    """Check each node record's shape, then add them all at once (the model checks the
+    values; its refusal names the record)."""
     ids: dict[str, int] = {}
+    records = []
     for i, rec in enumerate(nodes):
-        where = f"nodes[{i}]"
-        _check_keys(rec, where, NODE_KEYS, required=("id", "kind"))
-        node = _field(rec, "id", where)
+        _check_record(rec, i, "nodes", NODE_KEYS, ("id", "kind"))
+        node, kind = rec["id"], rec["kind"]
         if node in ids:
             raise FileFormatError(f"duplicate id {node!r} (also nodes[{ids[node]}])",
-                                  where=join(where, "id"))
-        kind = _field(rec, "kind", where)
+                                  where=join(f"nodes[{i}]", "id"))
         if kind not in KINDS:
             raise FileFormatError(f"{kind!r} is not one of {', '.join(KINDS)}",
-                                  where=join(where, "kind"))
-        attrs = {k: _field(rec, k, where) for k in rec if k not in ("id", "kind")}
-        _call(net.add_node, where, node, kind, **attrs)
+                                  where=join(f"nodes[{i}]", "kind"))
+        records.append((node, kind, {k: v for k, v in rec.items() if k != "id" and k != "kind"}))
         ids[node] = i
+    _bulk(net.add_nodes, records, "nodes")
     return ids
 
 
 def _add_edges(net: Network, edges: list, ids: dict[str, int]) -> None:
     seen: dict[tuple[str, str], int] = {}
+    records = []
     for i, rec in enumerate(edges):
-        where = f"edges[{i}]"
-        _check_keys(rec, where, EDGE_KEYS, required=("source", "target", "weight"))
-        u, v = _field(rec, "source", where), _field(rec, "target", where)
+        _check_record(rec, i, "edges", EDGE_KEYS, ("source", "target", "weight"))
+        u, v = rec["source"], rec["target"]
         for key, node in (("source", u), ("target", v)):
             if node not in ids:
-                raise FileFormatError(f"no node {node!r}", where=join(where, key))
+                raise FileFormatError(f"no node {node!r}", where=join(f"edges[{i}]", key))
         if (u, v) in seen:
             raise FileFormatError(f"duplicate edge {u} -> {v} (also edges[{seen[u, v]}])",
-                                  where=where)
-        attrs = {k: _field(rec, k, where) for k in ("weight", "delay", "trainable") if k in rec}
-        _call(net.add_edge, where, u, v, **attrs)
+                                  where=f"edges[{i}]")
+        records.append((u, v, {k: v for k, v in rec.items() if k != "source" and k != "target"}))
         seen[u, v] = i
+    _bulk(net.add_edges, records, "edges")
+
+
+def _bulk(method, records: list, where: str) -> None:
+    try:
+        method(records)
+    except NetworkError as exc:
+        at = f"{where}[{exc.index}]" if exc.index is not None else None
+        raise FileFormatError(str(exc), where=at) from None
+
+
+# the exact JSON types each field may have (a fast test; `_field` words the refusal)
+_EXACT = {key: {str} if types is TEXT else {bool} if types is BOOL else {int, float}
+          for key, types in FIELD_TYPES.items()}
+_EXACT["delay"] = {int, str}
+
+
+def _check_record(rec: Any, i: int, what: str, allowed: tuple, required: tuple) -> None:
+    """The record is an object of known keys, with the required ones, each of its type."""
+    if type(rec) is dict and rec.keys() <= set(allowed) and all(k in rec for k in required) \
+            and all(type(v) in _EXACT[k] for k, v in rec.items()) \
+            and (type(rec.get("delay")) is not str or rec["delay"] == "auto"):
+        return
+    where = f"{what}[{i}]"
+    _check_keys(rec, where, allowed, required)
+    for key in rec:
+        _field(rec, key, where)
 
 
 def _add_groups(net: Network, groups: list) -> None:

@@ -17,8 +17,10 @@ import networkx as nx
 
 from . import events as ev
 from .errors import NetworkError
+from .bulk import BulkMixin
 from .groups import GroupsMixin
 from .state import StateMixin
+from .validation import ValidationMixin
 from .ordering import auto_order
 
 KINDS = ("input", "neuron", "output")
@@ -83,11 +85,32 @@ def check_delay(value: Any, what: str, edge=None) -> int | str:
     return value
 
 
+# the type every node attribute has once checked, and the words a text attribute may be
+_PLAIN = {"bias": float, "initial": float, "x": float, "y": float, "activation": str,
+          "aggregate": str, "direction": str, "kind": str, "trainable": bool,
+          "initial_trainable": bool}
+_CHOICES = {"activation": ACTIVATIONS, "aggregate": AGGREGATES, "direction": DIRECTIONS,
+            "kind": KINDS}
+
+
+def _weight(value: Any, u: str, v: str) -> float:
+    if type(value) is float and -MAX_ABS_VALUE <= value <= MAX_ABS_VALUE:
+        return value
+    return _finite(value, f"{edge_name(u, v)}: weight", edge=(u, v))
+
+
+def _delay(value: Any, u: str, v: str) -> int | str:
+    if (type(value) is int and 0 <= value <= MAX_DELAY) or (type(value) is str and
+                                                            value == "auto"):
+        return value
+    return check_delay(value, f"{edge_name(u, v)}: delay", edge=(u, v))
+
+
 def edge_name(u: str, v: str) -> str:
     return f"edge {u} -> {v}"
 
 
-class Network(GroupsMixin, StateMixin):
+class Network(GroupsMixin, StateMixin, BulkMixin, ValidationMixin):
     """A recurrent network as a directed graph; see SEMANTICS.md and API.md."""
 
     def __init__(self, name: str = "untitled", description: str = ""):
@@ -243,6 +266,10 @@ class Network(GroupsMixin, StateMixin):
     def _checked_node_values(self, id: str, data: dict) -> dict[str, Any]:
         out = dict(data)
         for key, value in data.items():
+            if _PLAIN.get(key) is type(value) and (type(value) is not float
+                                                   or -MAX_ABS_VALUE <= value <= MAX_ABS_VALUE):
+                if type(value) is not str or value in _CHOICES.get(key, (value,)):
+                    continue  # the common case, without the words of a refusal
             what = f"node {id}: {key}"
             if key in ("bias", "initial", "x", "y"):
                 out[key] = _finite(value, what, node=id)
@@ -412,25 +439,38 @@ class Network(GroupsMixin, StateMixin):
     # ------------------------------------------------------------------ edges
     def add_edge(self, source: str, target: str, weight: float = 1.0, delay: int | str = "auto",
                  trainable: bool = True) -> tuple[str, str]:
-        name = edge_name(source, target)
-        for n in (source, target):
-            if n not in self.graph:
-                raise NetworkError(f"{name}: no node {n!r}", edge=(source, target))
-        if self.kind(target) == "input":
-            raise NetworkError(f"{name}: an input cannot have incoming edges",
-                               edge=(source, target))
-        if self.graph.has_edge(source, target):
-            raise NetworkError(f"{name}: there is already an edge from {source} to {target}",
-                               edge=(source, target))
-        data = {"weight": _finite(weight, f"{name}: weight", edge=(source, target)),
-                "delay": check_delay(delay, f"{name}: delay", edge=(source, target)),
-                "trainable": _bool(trainable, f"{name}: trainable", edge=(source, target))}
-        self._check_edge_rules(source, target, data["delay"])
+        data = self._edge_data(source, target, weight, delay, trainable)
+        self._check_zero_delay(source, target, data["delay"])
         self.graph.add_edge(source, target, **data)
         self._structure_changed()
         self.events.emit(ev.Event(ev.EDGE_ADDED, edge=(source, target), changed=dict(data)))
         self._ordering_changed()
         return (source, target)
+
+    def _edge_data(self, source: str, target: str, weight: float = 1.0,
+                   delay: int | str = "auto", trainable: bool = True) -> dict[str, Any]:
+        """The checked attributes of a new edge source -> target (every rule that does not
+        depend on the other explicit delay-0 edges)."""
+        nodes, key = self.graph._node, (source, target)
+        for n in key:
+            if not isinstance(n, str) or n not in nodes:
+                raise NetworkError(f"{edge_name(*key)}: no node {n!r}", edge=key)
+        du, dv = nodes[source], nodes[target]
+        if dv["kind"] == "input":
+            raise NetworkError(f"{edge_name(*key)}: an input cannot have incoming edges", edge=key)
+        if target in self.graph._succ[source]:
+            raise NetworkError(f"{edge_name(*key)}: there is already an edge from {source} to "
+                               f"{target}", edge=key)
+        data = {"weight": _weight(weight, source, target),
+                "delay": _delay(delay, source, target),
+                "trainable": trainable if type(trainable) is bool else
+                _bool(trainable, f"{edge_name(*key)}: trainable", edge=key)}
+        if du.get("direction") == "reverse" or dv.get("direction") == "reverse":
+            self._check_direction(source, target, data["delay"], du, dv)
+        if source == target and data["delay"] == 0 and not isinstance(data["delay"], str):
+            raise NetworkError(f"{edge_name(*key)}: a self-loop with explicit delay 0 would read "
+                               "its own value before computing it", edge=key)
+        return data
 
     def remove_edge(self, source: str, target: str) -> None:
         self._require_edge(source, target)
@@ -471,15 +511,18 @@ class Network(GroupsMixin, StateMixin):
             self._ordering_changed()
 
     def _check_edge_rules(self, u: str, v: str, delay, replacing: bool = False) -> None:
-        name = edge_name(u, v)
         self._check_direction(u, v, delay, self.graph.nodes[u], self.graph.nodes[v])
-        if delay != 0 or isinstance(delay, str):
+        if u == v and delay == 0 and not isinstance(delay, str):
+            raise NetworkError(f"{edge_name(u, v)}: a self-loop with explicit delay 0 would read "
+                               "its own value before computing it", edge=(u, v))
+        self._check_zero_delay(u, v, delay)
+
+    def _check_zero_delay(self, u: str, v: str, delay) -> None:
+        """An explicit delay-0 edge u -> v closes no algebraic loop and points forward in a
+        manual or position ordering."""
+        if delay != 0 or isinstance(delay, str) or self.kind(u) == "input":
             return
-        if u == v:
-            raise NetworkError(f"{name}: a self-loop with explicit delay 0 would read its own "
-                               "value before computing it", edge=(u, v))
-        if self.kind(u) == "input":
-            return
+        name = edge_name(u, v)
         path = self._zero_delay_path(v, u, skip=(u, v))
         if path:
             loop = " -> ".join([u] + path)
@@ -700,55 +743,6 @@ class Network(GroupsMixin, StateMixin):
                 f"(#{pos[v] + 1}), so {v} reads {u}'s value from one step {when}.")
 
     # ------------------------------------------------------------------ validation
-    def validate(self) -> None:
-        """Check the whole network; raise NetworkError naming the node or edge at fault."""
-        g = self.graph
-        for n, data in g.nodes(data=True):
-            self._check_new_id_format(n)
-            kind = data.get("kind")
-            _choice(kind, KINDS, f"node {n}: kind", node=n)
-            expected = set(INPUT_ATTRS if kind == "input" else NEURON_ATTRS)
-            if set(data) != expected:
-                missing = expected - set(data)
-                extra = set(data) - expected
-                raise NetworkError(f"node {n}: attributes " + (
-                    f"missing {', '.join(sorted(missing))}" if missing
-                    else f"not applicable: {', '.join(sorted(extra))}"), node=n)
-            self._checked_node_values(n, data)
-            if kind == "input" and g.in_degree(n):
-                raise NetworkError(f"node {n}: an input cannot have incoming edges", node=n)
-        if sorted(self._inputs) != sorted(n for n, k in g.nodes(data="kind") if k == "input"):
-            raise NetworkError("inputs: the input list does not match the input nodes")
-        if sorted(self._outputs) != sorted(n for n, k in g.nodes(data="kind") if k == "output"):
-            raise NetworkError("outputs: the output list does not match the output nodes")
-        for u, v, data in g.edges(data=True):
-            name = edge_name(u, v)
-            if set(data) != set(EDGE_ATTRS):
-                raise NetworkError(f"{name}: attributes must be {', '.join(EDGE_ATTRS)}",
-                                   edge=(u, v))
-            _finite(data["weight"], f"{name}: weight", edge=(u, v))
-            check_delay(data["delay"], f"{name}: delay", edge=(u, v))
-            self._check_direction(u, v, data["delay"], g.nodes[u], g.nodes[v])
-            if data["delay"] == 0 and not isinstance(data["delay"], str) and u == v:
-                raise NetworkError(f"{name}: a self-loop cannot have delay 0", edge=(u, v))
-        zero = nx.DiGraph((u, v) for u, v, d in g.edges(data="delay")
-                          if d == 0 and not isinstance(d, str))
-        try:
-            cycle = nx.find_cycle(zero)
-        except nx.NetworkXNoCycle:
-            cycle = None
-        if cycle:
-            loop = " -> ".join([cycle[0][0]] + [b for _, b in cycle])
-            raise NetworkError(f"edge {cycle[0][0]} -> {cycle[0][1]}: algebraic loop {loop} made "
-                               "of explicit delay-0 edges", edge=tuple(cycle[0][:2]))
-        if self._mode == "manual":
-            expected = [n for n in g if g.nodes[n]["kind"] != "input"]
-            if sorted(self._manual) != sorted(expected):
-                raise NetworkError("ordering: the manual ordering must list every non-input node "
-                                   "exactly once")
-        self._check_forced_forward(self._mode, self._manual)
-        self._validate_groups()
-
     def _check_new_id_format(self, n: Any) -> None:
         if not isinstance(n, str) or not _ID_RE.match(n):
             raise NetworkError(f"node id {n!r}: {ID_RULE}")

@@ -461,13 +461,21 @@ class NetworkScene(QGraphicsScene):
         self.edge_selection_changed.emit()
 
     def select_nodes(self, ids) -> None:
+        """Select the nodes `ids` (the blocks of collapsed groups for their members), with one
+        selectionChanged at the end: Qt emits it for every item, and each listener asking for
+        the selection made selecting n nodes cost n^2."""
         self.flush()  # blocks of groups collapsed a moment ago
-        self.clearSelection()
-        for n in ids:
-            if n in self.nodes:
-                self.nodes[n].setSelected(True)
-            elif n in self.groups.hidden:  # in a collapsed group: its block
-                self.groups.blocks[self.groups.hidden[n]].setSelected(True)
+        blocked = self.blockSignals(True)
+        try:
+            self.clearSelection()
+            for n in ids:
+                if n in self.nodes:
+                    self.nodes[n].setSelected(True)
+                elif n in self.groups.hidden:  # in a collapsed group: its block
+                    self.groups.blocks[self.groups.hidden[n]].setSelected(True)
+        finally:
+            self.blockSignals(blocked)
+        self.selectionChanged.emit()
 
     def free_spot(self, centre: QPointF, within: QRectF | None = None) -> QPointF:
         """The grid point nearest `centre` where a new node covers no node (nor its label):

@@ -65,10 +65,11 @@ def install_player(window) -> PlayerPanels:
     def follow_selection() -> None:
         if not (isValid(window.scene) and isValid(unrolled) and isValid(plots)):
             return  # the window is being torn down
-        unrolled.set_focus_nodes(window.scene.selected_nodes())
+        selected = window.scene.selected_nodes()
+        unrolled.set_focus_nodes(selected)
         tr = player.trajectory
-        chosen = [n for n in window.scene.selected_nodes()
-                  if tr is not None and n in tr.order[tr.n_inputs:]]
+        computed = set(tr.order[tr.n_inputs:]) if tr is not None else set()
+        chosen = [n for n in selected if n in computed]
         if not chosen and tr is not None:
             chosen = default_curves(tr)
         plots.set_selected(chosen)

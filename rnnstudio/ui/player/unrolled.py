@@ -187,7 +187,11 @@ class UnrolledView(QGraphicsView):
         nodes = set(nodes)
         if nodes == self.focus_nodes:
             return
+        drawn = self._focus_edges
         self.focus_nodes = nodes
+        if self.edges_limited and not self._stale and drawn[0] is self.player.trajectory \
+                and self.edges_drawn_for() == drawn[2]:
+            return  # the same edges (none, when many neurons are selected): nothing to redraw
         if self.edges_limited or self._would_limit():
             self._templates.clear()
             self._stale = True
@@ -211,6 +215,8 @@ class UnrolledView(QGraphicsView):
         if made_for is not tr or focus != self.focus_nodes:  # a page turn: the same edges
             focus = frozenset(self.focus_nodes)
             edges = [(u, v) for (u, v) in tr.delays if u in focus or v in focus]
+            if len(edges) > EDGE_BUDGET:  # a fog again (select all): the note says why
+                edges = []
             self._focus_edges = (tr, focus, edges)
         return list(edges)
 
@@ -307,7 +313,8 @@ class UnrolledView(QGraphicsView):
     def _add_note(self, tr, first: int) -> None:
         note = self.scene().addSimpleText(
             f"{len(tr.delays):,} edges: showing those of the selected neurons "
-            f"({sum(self._template_counts.values()):,})", QFont("Sans Serif", 9))
+            f"({sum(self._template_counts.values()):,}; none past {EDGE_BUDGET:,})",
+            QFont("Sans Serif", 9))
         note.setBrush(QColor("#555"))
         note.setPos(self.column_x(first) - 45, self.column_top() - 42)
         self._extras.append(note)

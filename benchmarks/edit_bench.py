@@ -1,0 +1,176 @@
+"""Big networks stay interactive (issue 14): load, save, open, edits and their undo/redo,
+select-all, paste of every node, and the recovery write's UI stall, through the main window.
+
+Used by `benchmarks/canvas.py --edits`; every figure is wall time until the window is idle
+again (zero-timers run, the canvas repainted), the best of a few tries where it is repeated.
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QElapsedTimer, QPointF, QTimer
+
+import rnnstudio as rs
+
+GOALS = {"edit": 100, "open": 2000, "select": 300, "paste": 300, "stall": 50, "load": 1000,
+         "save": 1000}
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
+
+
+def settle(app, window) -> None:
+    """Run what the last action queued (zero-timers: scene flush, strip, player) and paint."""
+    for _ in range(4):
+        app.processEvents()
+    window.view.viewport().repaint()
+
+
+def timed(fn, tries: int = 1) -> float:
+    best = float("inf")
+    for _ in range(tries):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def bench_files(net, folder: Path) -> dict:
+    path = folder / "big.rnn.json"
+    return {"save": timed(lambda: rs.save(net, path), 3),
+            "load": timed(lambda: rs.load(path), 3), "path": path}
+
+
+def bench_open(app, window, path: Path) -> float:
+    def open_it():
+        window.files.open_path(path, ask=False)
+        window.view.fit()
+        settle(app, window)
+    return timed(open_it)
+
+
+def _edits(window, net) -> list[tuple[str, callable]]:
+    """A spread of single edits on nodes in the middle of the network."""
+    e, g = window.editor, net.graph
+    nodes = [n for n in g if g.nodes[n]["kind"] == "neuron"]
+    mid = nodes[len(nodes) // 2]
+    busy = max(nodes[:200], key=g.degree)
+    u, v = next((a, b) for a in nodes[10:] for b in nodes[60:] if not g.has_edge(a, b))
+    w_edge = next(iter(g.out_edges(mid)))
+
+    def delete():
+        window.scene.select_nodes([busy])
+        e.delete_selection()
+
+    return [
+        ("add neuron", lambda: e.add_node_at("neuron", QPointF(-300, -300))),
+        ("add edge", lambda: e.add_edge(u, v)),
+        ("set weight", lambda: e.set_edge_attrs([w_edge], weight=0.123)),
+        ("set activation", lambda: e.set_node_attrs([mid], activation="relu")),
+        ("set delay", lambda: e.set_edge_attrs([w_edge], delay=2)),
+        ("move", lambda: e.set_node_attrs([mid], x=g.nodes[mid]["x"] + 40)),
+        (f"delete node (degree {g.degree(busy)})", delete),
+    ]
+
+
+def bench_edits(app, window) -> list[tuple[str, float, float, float]]:
+    """(edit, do, undo, redo) seconds for each edit."""
+    net, stack = window.doc.net, window.doc.stack
+    out = []
+    for name, do in _edits(window, net):
+        settle(app, window)
+        t_do = timed(lambda: (do(), settle(app, window)))
+        t_undo = timed(lambda: (stack.undo(), settle(app, window)))
+        t_redo = timed(lambda: (stack.redo(), settle(app, window)))
+        stack.undo()
+        settle(app, window)
+        out.append((name, t_do, t_undo, t_redo))
+    return out
+
+
+def bench_select_paste(app, window) -> dict:
+    e = window.editor
+    t_select = timed(lambda: (e.select_all(), settle(app, window)))
+    n = len(window.scene.selected_nodes())
+    e.copy()
+    t_paste = timed(lambda: (e.paste(), settle(app, window)))
+    pasted = len(window.scene.selected_nodes())
+    t_undo = timed(lambda: (window.doc.stack.undo(), settle(app, window)))
+    window.scene.select_nodes([])
+    settle(app, window)
+    return {"select": t_select, "selected": n, "paste": t_paste, "pasted": pasted,
+            "paste undo": t_undo}
+
+
+def bench_autosave(app, window) -> dict:
+    """The recovery write while a 5 ms timer ticks: how long the UI thread is held."""
+    window.editor.set_node_attrs([next(iter(window.doc.net.graph))], label="modified")
+    settle(app, window)
+    gaps, clock = [], QElapsedTimer()
+    clock.start()
+    last = [clock.elapsed()]
+
+    def tick():
+        now = clock.elapsed()
+        gaps.append(now - last[0])
+        last[0] = now
+    timer = QTimer(interval=5)
+    timer.timeout.connect(tick)
+    timer.start()
+    for _ in range(5):  # a few calm ticks first
+        app.processEvents()
+        time.sleep(0.005)
+    gaps.clear()
+    t0 = time.perf_counter()
+    window.doc.write_recovery()
+    call = time.perf_counter() - t0
+    session = getattr(window.doc, "recovery", None)
+    deadline = time.perf_counter() + 60
+    while session is not None and session.busy() and time.perf_counter() < deadline:
+        app.processEvents()
+        time.sleep(0.001)
+    done = time.perf_counter() - t0
+    app.processEvents()
+    timer.stop()
+    window.doc.stack.undo()
+    return {"call": call, "total": done, "stall": max([call * 1000] + gaps) / 1000}
+
+
+def run(app, window, net, label: str) -> dict:
+    """Every figure for one network; prints them with the goals."""
+    print(f"--- {label}: {len(net)} nodes, {net.graph.number_of_edges()} edges")
+    with tempfile.TemporaryDirectory() as folder:
+        files = bench_files(net, Path(folder))
+        print(f"save {_ms(files['save'])}   load {_ms(files['load'])}   (goal < 1000 ms each)")
+        t_open = bench_open(app, window, files["path"])
+        print(f"open in the window (load, canvas, docks, first paint): {_ms(t_open)}"
+              "   (goal < 2000 ms)")
+        edits = bench_edits(app, window)
+        for name, do, undo, redo in edits:
+            print(f"  {name:28s} do {_ms(do):>8s}  undo {_ms(undo):>8s}  redo {_ms(redo):>8s}")
+        worst = max(max(r[1:]) for r in edits)
+        median = statistics.median([t for r in edits for t in r[1:]])
+        print(f"edit/undo/redo: median {_ms(median)}, worst {_ms(worst)}   (goal < 100 ms)")
+        sp = bench_select_paste(app, window)
+        print(f"select all ({sp['selected']} nodes) {_ms(sp['select'])}   paste of "
+              f"{sp['pasted']} nodes {_ms(sp['paste'])}   its undo {_ms(sp['paste undo'])}"
+              "   (goal < 300 ms)")
+        auto = bench_autosave(app, window)
+        print(f"recovery write: UI thread held {_ms(auto['call'])}, worst tick gap "
+              f"{_ms(auto['stall'])} while it ran ({_ms(auto['total'])} in all)"
+              "   (goal: stall < 50 ms)")
+        window.doc.stack.setClean()
+    return {"save": files["save"], "load": files["load"], "open": t_open, "edit": worst,
+            "edit median": median, "select": sp["select"], "paste": sp["paste"],
+            "stall": auto["stall"]}
+
+
+def print_ratios(small: dict, big: dict, factor: float) -> None:
+    """Growth from the small to the big network (linear: about `factor`)."""
+    print(f"--- growth for {factor:.0f}x the size (linear = {factor:.0f}x):")
+    print("   " + "   ".join(f"{k} {big[k] / max(small[k], 1e-9):.1f}x" for k in small))

@@ -1,0 +1,122 @@
+"""Adding many nodes or edges at once (loading a file, pasting, inserting a template). No Qt.
+
+`add_nodes` and `add_edges` check every item exactly as `add_node` and `add_edge` do, then add
+them all, or nothing: a refusal raises `NetworkError` whose `index` is the item at fault. What
+one edge at a time costs per edit (an algebraic-loop search from each explicit delay-0 edge, the
+manual/position rule, the caches cleared and an ordering event per edge) is done once for all.
+Subscribers still see one node_added / edge_added event per item.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import networkx as nx
+
+from . import events as ev
+from .errors import NetworkError
+
+
+def _at(exc: NetworkError, index: int) -> NetworkError:
+    exc.index = index
+    return exc
+
+
+class BulkMixin:
+    """`add_nodes` / `add_edges` of `Network` (see the module docstring)."""
+
+    def add_nodes(self, records: Iterable[tuple[str, str, dict[str, Any]]]) -> list[str]:
+        """Add nodes [(id, kind, attrs)] (inputs and outputs go last in their column order)."""
+        from .network import KINDS, _choice
+        checked, seen = [], set()
+        for i, (node, kind, attrs) in enumerate(records):
+            try:
+                _choice(kind, KINDS, "kind", node=node)
+                self._check_new_id(node)
+                if node in seen:
+                    raise NetworkError(f"node {node}: a node with this id already exists",
+                                       node=node)
+                checked.append((node, kind, self._node_data(node, kind, attrs)))
+            except NetworkError as exc:
+                raise _at(exc, i) from None
+            seen.add(node)
+        if not checked:
+            return []
+        with self.batch():
+            for node, kind, data in checked:
+                self._use_id(node, kind)
+                self.graph.add_node(node, **data)
+                if kind == "input":
+                    self._inputs.append(node)
+                elif kind == "output":
+                    self._outputs.append(node)
+                if kind != "input" and self._mode == "manual":
+                    self._manual.append(node)
+            self._structure_changed()
+            for node, _, data in checked:
+                self.events.emit(ev.Event(ev.NODE_ADDED, node=node, changed=dict(data)))
+            if any(kind != "neuron" for _, kind, _ in checked):
+                self.events.emit(ev.Event(ev.IO_CHANGED))
+            self._ordering_changed()
+        return [node for node, _, _ in checked]
+
+    def add_edges(self, records: Iterable[tuple[str, str, dict[str, Any]]]) -> None:
+        """Add edges [(source, target, attrs)]; attrs as `add_edge`'s keywords."""
+        checked: dict[tuple[str, str], tuple[int, dict]] = {}
+        for i, (u, v, attrs) in enumerate(records):
+            try:
+                if (u, v) in checked:
+                    raise NetworkError(f"edge {u} -> {v}: there is already an edge from {u} "
+                                       f"to {v}", edge=(u, v))
+                checked[(u, v)] = (i, self._edge_data(u, v, **attrs))
+            except TypeError as exc:  # an unknown keyword, as add_edge(**attrs) would say
+                raise _at(NetworkError(f"edge {u} -> {v}: {exc}", edge=(u, v)), i) from None
+            except NetworkError as exc:
+                raise _at(exc, i) from None
+        if not checked:
+            return
+        succ, pred = self.graph._succ, self.graph._pred
+        for (u, v), (_, data) in checked.items():
+            succ[u][v] = pred[v][u] = data
+        try:
+            self._check_new_forced(checked)
+        except NetworkError:
+            for u, v in checked:
+                del succ[u][v], pred[v][u]
+            raise
+        with self.batch():
+            self._structure_changed()
+            for key, (_, data) in checked.items():
+                self.events.emit(ev.Event(ev.EDGE_ADDED, edge=key, changed=dict(data)))
+            self._ordering_changed()
+
+    def _check_new_forced(self, checked: dict) -> None:
+        """The new explicit delay-0 edges close no algebraic loop (one search for all: an edge
+        closes one when its ends are in one strongly connected component of the delay-0
+        edges) and, in a manual or position ordering, point forward."""
+        forced = [k for k, (_, d) in checked.items()
+                  if d["delay"] == 0 and not isinstance(d["delay"], (str, bool))]
+        if not forced:
+            return
+        zero = nx.DiGraph((u, v) for u, v, d in self.graph.edges(data="delay")
+                          if d == 0 and not isinstance(d, (str, bool)))
+        component = {n: c for c, nodes in enumerate(nx.strongly_connected_components(zero))
+                     for n in nodes}
+        if any(component[u] == component[v] for u, v in forced):
+            self._refuse_loop(forced, zero, checked)
+        try:
+            self._check_forced_edges(forced)
+        except NetworkError as exc:
+            raise _at(exc, checked[exc.edge][0]) from None
+
+    def _refuse_loop(self, forced: list, zero: nx.DiGraph, checked: dict) -> None:
+        """Name the edge that closes a loop first, as adding the edges one by one would."""
+        zero = zero.copy()
+        zero.remove_edges_from(forced)
+        for u, v in forced:
+            if zero.has_node(v) and zero.has_node(u) and nx.has_path(zero, v, u):
+                loop = " -> ".join([u] + nx.shortest_path(zero, v, u))
+                raise _at(NetworkError(f"edge {u} -> {v}: explicit delay 0 closes an algebraic "
+                                       f"loop {loop} (every edge in it reads the same step); "
+                                       "give one a delay", edge=(u, v)), checked[u, v][0])
+            zero.add_edge(u, v)
