@@ -44,7 +44,6 @@ class BulkMixin:
             return []
         with self.batch():
             for node, kind, data in checked:
-                self._use_id(node, kind)
                 self.graph.add_node(node, **data)
                 if kind == "input":
                     self._inputs.append(node)

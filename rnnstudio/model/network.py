@@ -187,32 +187,24 @@ class Network(GroupsMixin, StateMixin, BulkMixin, ValidationMixin):
 
     # ------------------------------------------------------------------ ids
     def new_id(self, kind: str = "neuron", prefix: str | None = None) -> str:
-        """A fresh id such as h3: the prefix of the kind and the next free number. Asking does
-        not use it up: adding the node does (so a refused or undone add hands it out again)."""
-        return self.new_ids([kind], prefix)[0]
+        """A fresh id such as h3: the prefix of the kind and the next free number (each call
+        hands out another)."""
+        prefix = prefix or ID_PREFIX.get(kind, "n")
+        k = self._id_counter.get(prefix, 0)
+        while f"{prefix}{k}" in self.graph:
+            k += 1
+        self._id_counter[prefix] = k + 1
+        return f"{prefix}{k}"
 
-    def new_ids(self, kinds: Iterable[str], prefix: str | None = None) -> list[str]:
-        """Distinct fresh ids, one per kind in `kinds` (as `new_id` would give them if each
-        node were added in turn)."""
-        next_k: dict[str, int] = {}
-        out = []
-        for kind in kinds:
-            p = prefix or ID_PREFIX.get(kind, "n")
-            k = next_k.get(p, self._id_counter.get(p, 0))
-            while f"{p}{k}" in self.graph:
-                k += 1
-            out.append(f"{p}{k}")
-            next_k[p] = k + 1
-        return out
-
-    def _use_id(self, id: str, kind: str) -> None:
-        """Adding the id `new_id` hands out moves the fresh ids past it."""
-        p = ID_PREFIX.get(kind, "n")
-        k = self._id_counter.get(p, 0)
-        tail = id[len(p):]
-        if id.startswith(p) and tail.isdigit() and tail == str(int(tail)) and int(tail) >= k \
-                and all(f"{p}{j}" in self.graph for j in range(k, int(tail))):
-            self._id_counter[p] = int(tail) + 1
+    def release_ids(self, ids: Iterable[str]) -> None:
+        """Hand `ids` out again (their nodes are gone: an undone add), so the next `new_id`
+        gives what it gave before the add."""
+        for node in ids:
+            for prefix in set(ID_PREFIX.values()) | {"n"}:
+                tail = node[len(prefix):]
+                if node.startswith(prefix) and tail.isdigit() and tail == str(int(tail)) \
+                        and int(tail) < self._id_counter.get(prefix, 0):
+                    self._id_counter[prefix] = int(tail)
 
     # ------------------------------------------------------------------ nodes
     def add_input(self, id: str | None = None, **attrs) -> str:
@@ -231,7 +223,6 @@ class Network(GroupsMixin, StateMixin, BulkMixin, ValidationMixin):
             id = self.new_id(kind)
         self._check_new_id(id)
         data = self._node_data(id, kind, attrs)
-        self._use_id(id, kind)
         self.graph.add_node(id, **data)
         if kind in ("input", "output"):
             ids = self._inputs if kind == "input" else self._outputs

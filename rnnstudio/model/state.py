@@ -105,7 +105,6 @@ class StateMixin:
             "training": copy.deepcopy(self.training), "view": copy.deepcopy(self.view),
             "groups": {gid: {"label": r["label"], "members": list(r["members"]),
                              "collapsed": r["collapsed"]} for gid, r in self._groups.items()},
-            "ids": dict(self._id_counter),
         }
 
     def restore(self, snap: dict[str, Any]) -> None:
@@ -124,7 +123,6 @@ class StateMixin:
                               "collapsed": r["collapsed"]}
                         for gid, r in snap.get("groups", {}).items()}
         self._group_of = {n: g for g, rec in self._groups.items() for n in rec["members"]}
-        self._id_counter = dict(snap.get("ids", {}))
         self._structure_changed()
         self.param_version += 1
         for n, d in self.graph.nodes(data=True):
@@ -170,7 +168,9 @@ def _graph(snap: dict[str, Any]) -> nx.DiGraph:
         succ[u][v] = data
         pred[v][u] = data
     for v, order in snap.get("pred", ()):
-        p = pred[v]
+        p = pred.get(v)
+        if p is None or len(order) != len(p) or not p.keys() >= set(order):
+            continue  # a snapshot edited by hand (renamed nodes): keep the edges' order
         items = [(u, p[u]) for u in order]
         p.clear()
         p.update(items)

@@ -82,6 +82,11 @@ class ModelCommand(QUndoCommand):
             for _, undo in reversed(self._steps()):
                 undo()
             _restore_io_state(net, self._before)
+        net.release_ids(self.added_ids())  # the next new node gets the id this one had
+
+    def added_ids(self) -> list[str]:
+        """Ids of the nodes this command adds."""
+        return []
 
     def redo(self) -> None:
         if self.skip_next_redo:
@@ -104,6 +109,9 @@ class AddSubnetCommand(ModelCommand):
         self.edges = [(u, v, dict(a)) for u, v, a in edges]
         self.groups = [(g, label, list(members), collapsed)
                        for g, label, members, collapsed in groups]
+
+    def added_ids(self) -> list[str]:
+        return [n for n, _, _ in self.nodes]
 
     def _steps(self) -> list:
         net = self.net
@@ -225,6 +233,9 @@ class CompositeCommand(ModelCommand):
 
     def _steps(self) -> list:
         return [step for part in self.parts for step in part._steps()]
+
+    def added_ids(self) -> list[str]:
+        return [n for part in self.parts for n in part.added_ids()]
 
 
 class SetMetaCommand(ModelCommand):

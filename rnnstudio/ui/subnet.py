@@ -148,14 +148,13 @@ def renamed(net, record: dict, dx: float, dy: float,
     with `keep_ids` the record's own ids, suffixed only where `net` has them (a template's
     i0, f0, ... stay). Labels equal to the old id follow the new id."""
     mapping, nodes = {}, []
-    fresh = iter(() if keep_ids else net.new_ids([kind for _, kind, _ in record["nodes"]]))
     taken = set(net.graph) if keep_ids else set()
     for old, kind, attrs in record["nodes"]:
         if keep_ids:
             new = free_id(old, taken)
             taken.add(new)
         else:
-            new = next(fresh)
+            new = net.new_id(kind)  # each call hands out another
         mapping[old] = new
         attrs = dict(attrs)
         attrs["x"] = float(attrs.get("x", 0.0)) + dx

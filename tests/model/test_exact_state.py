@@ -53,17 +53,17 @@ def test_deferred_checks_allow_passing_states_and_check_at_the_end():
             net.set_ordering(["b", "a"])
 
 
-def test_new_id_is_used_up_by_adding_not_by_asking():
+def test_released_ids_are_handed_out_again():
     net = rs.Network()
-    assert net.new_id() == net.new_id() == "h0"
-    assert net.new_ids(["neuron", "neuron", "input"]) == ["h0", "h1", "x0"]
-    net.add_neuron(net.new_id())
+    assert net.new_id() == "h0" and net.new_id() == "h1"  # each call hands out another
+    net.add_neuron("h0")
     state = net.id_state()
     net.add_neuron(net.new_id())
-    net.remove_node("h1")
-    assert net.new_id() == "h2"  # a removed id is not handed out again ...
+    net.remove_node("h2")
+    assert net.new_id() == "h3"  # a removed id is not handed out again ...
     net.set_id_state(state)
-    assert net.new_id() == "h1"  # ... unless undo puts the counter back
+    net.release_ids(["h2"])
+    assert net.new_id() == "h2"  # ... unless undo gives it back
 
 
 def test_snapshot_shares_nothing_and_restores_order():
