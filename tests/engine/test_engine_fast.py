@@ -142,3 +142,24 @@ def test_trainer_skips_gradients_of_fixed_weights_only():
     fixed = ~prog.trainable[:prog.E]
     assert fixed.any() and full[:prog.E][fixed].any()    # there was something to skip
     assert not part[:prog.E][fixed].any()
+
+
+@pytest.mark.parametrize("seed", [3, 8, 21])
+def test_truncated_bptt_fast_equals_general(seed, monkeypatch):
+    """With values carried from chunk to chunk (truncated BPTT) the fast path trains exactly
+    like the general one: the padding rows then hold the previous chunk's values."""
+    from rnnstudio.engine import trainer as trainer_module
+    rng = np.random.default_rng(seed)
+    net = family_network(rng, n_families=5, size=3)
+    X, Y = data(rng, net, T=11, N=3)
+    trainers = [Trainer(net, tbptt=3, lr=0.05, seed=1)]
+    monkeypatch.setattr(trainer_module, "build", lambda n, d: build(n, d, fast=False))
+    trainers.append(Trainer(net, tbptt=3, lr=0.05, seed=1))
+    assert not trainers[1].program.fast
+    for tr in trainers:
+        for _ in range(3):
+            tr.train_step(X, Y)
+    fast, general = (tr.program.params_dict(tr.theta) for tr in trainers)
+    for kind in fast:
+        for key, value in general[kind].items():
+            assert abs(fast[kind][key] - value) <= 1e-10 * max(1.0, abs(value)), (kind, key)
