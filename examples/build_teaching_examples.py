@@ -37,12 +37,16 @@ EXPLODE_SCALE = 3.0  # recurrent weights of the exploding example, times the tem
 
 def bidirectional() -> rs.Network:
     net = tpl.bidirectional(1, 3, 1, seed=0)
+    for gid in ("forward", "backward"):  # the textbook figure: two layers, one input, one output
+        net.set_group_collapsed(gid, True)
+    layout.apply(net, layout.arrange(net))
     net.set_meta(name="bidirectional", description=(
         "A bidirectional network on a task no ordinary recurrent network can do: the output at "
         "step t must be the input of step t+2, two steps in the future (the echo task with "
-        "k = -2). The forward layer (f0-f2) remembers the past; the backward layer (b0-b2) "
-        "has direction 'reverse': it is computed from the last step to the first, so "
-        "its delay-1 edges read the next step, and the outputs see both. Press Train: the loss "
+        "k = -2). The forward layer (f0-f2; double-click a block to see its neurons) remembers "
+        "the past through its z⁻¹ loop; the backward layer (b0-b2) has direction 'reverse': it "
+        "is computed from the last step to the first, so its delay-1 edges read the next step "
+        "(z⁺¹), and the outputs see both. Press Train: the loss "
         "falls to about 0.001. An Elman network of the same size stays near 0.33 on this task, "
         "the variance of the answer, because at step t it has not seen the input it must "
         "give. Step through a sequence: the backward layer's values are all known from the "

@@ -119,15 +119,19 @@ class SceneGroups:
         for gid, block in self.blocks.items():
             covered += tags.set_obstacle(("block", gid), block.rect().translated(block.pos()))
         g = self.net.graph
-        for gid, frame in self.frames.items():
+        for gid, frame in self.frames.items():  # every frame's own header first ...
             members = groups[gid]["members"]
             frame.layout(groups[gid], [node_obstacle(g.nodes[m]["x"], g.nodes[m]["y"])
                                        for m in members])
-            r = frame.rect()
-            full = QRectF(r.left(), r.top(), frame.name_width(), r.height())
-            past = QRectF(r.right(), full.top(), max(0.0, full.right() - r.right()), 15.0)
-            frame.fit_header(past.isEmpty() or not tags.blocked(box_of(past)))
+            frame.fit_header(False)
             covered += tags.set_obstacle(("frame", gid), frame.header_rect())
+        for gid, frame in self.frames.items():  # ... then names reach past their frames
+            r = frame.rect()  # where no node, block, label or other frame's name is
+            past = QRectF(r.right(), r.top(), max(0.0, frame.name_width() - r.width()), 15.0)
+            if not past.isEmpty() and not tags.blocked(box_of(past)) and not any(
+                    o is not frame and o.rect().intersects(past) for o in self.frames.values()):
+                frame.fit_header(True)
+                covered += tags.set_obstacle(("frame", gid), frame.header_rect())
         arcs = self._arcs()
         for key, item in self.bundle_items.items():
             source, target, delayed = key

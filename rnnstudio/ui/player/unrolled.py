@@ -27,8 +27,9 @@ from ...model import events as ev
 from .. import style
 from ..canvas.bundle_items import bundle_color
 from .controller import PlayerController
-from .unrolled_items import (CELL_W, COLUMN_PAD, COLUMN_W, GROUP_FONT, HEADER_FONT, NODE_R,
+from .unrolled_items import (CELL_W, COLUMN_PAD, COLUMN_W, HEADER_FONT, NODE_R,
                              ColumnItem, LabelItem, draw_arrow, group_half_height)
+from .unrolled_names import GAP, RowNames
 from .unrolled_rows import arrows, build_rows
 
 MAX_COLUMNS = 12
@@ -68,8 +69,6 @@ class UnrolledView(QGraphicsView):
         self._arrow_counts: dict[int, int] = {}  # offset -> arrows drawn per column
         self._levels: dict[int, np.ndarray] = {}
         self._shown_cursor = (-1, 0)
-        self._labels: list[QGraphicsItem] = []
-        self._labels_for: tuple | None = None  # the rows the labels were made for
         self._stale = True  # rebuild when next shown
         self._on_screen = True  # False while its dock's tab is behind another
         self.focus_nodes: set[str] = set()  # whose edges are drawn in a big network
@@ -78,6 +77,7 @@ class UnrolledView(QGraphicsView):
         self._watched = None  # the network whose group changes rebuild the rows
         self.expanded: set[str] = set()  # groups this view shows as their neurons
         self._arrows_for: tuple = (None, 0, 0)  # trajectory, rows, arrows of every edge
+        self.names = RowNames(self)
         player.trajectory_changed.connect(self.rebuild)
         player.cursor_changed.connect(self._on_cursor_changed)
 
@@ -253,7 +253,7 @@ class UnrolledView(QGraphicsView):
         if tr is None or net is None or tr.T == 0:
             self.window = (0, -1)
             self.rows, self.row_of = [], {}
-            self._set_labels()
+            self.names.set(self.rows, self.row_y)
             return
         if not self._templates:
             self.rows, self.row_of = build_rows(tr, net, self.expanded)
@@ -272,7 +272,7 @@ class UnrolledView(QGraphicsView):
             scene.addItem(head)
             self._extras.append(head)
         self._place_arrows(first, last)
-        self._set_labels()
+        self.names.set(self.rows, self.row_y)
         if self.edges_limited:
             self._add_note(tr, first)
         w = (last - first) * COLUMN_W
@@ -283,10 +283,11 @@ class UnrolledView(QGraphicsView):
         self.horizontalScrollBar().setValue(self.horizontalScrollBar().minimum())  # the names
         self.verticalScrollBar().setValue(self.verticalScrollBar().minimum())
         self._scroll_to_cursor()
+        self.names.pin()
 
     def _set_scene_rect(self, width: float, scale: float) -> None:
         """The columns, and left of them the row names (their size is in pixels)."""
-        left = self.column_half_width() + 12 + self._label_width() / max(scale, MIN_FIT)
+        left = self.column_half_width() + GAP + (self.names.width() + GAP) / max(scale, MIN_FIT)
         self.scene().setSceneRect(QRectF(-left, self.column_top() - 44,
                                          width + left + COLUMN_W / 2 + 30,
                                          self.column_height() + 64))
@@ -343,24 +344,6 @@ class UnrolledView(QGraphicsView):
         """Half width and half height of row i's cell."""
         return (CELL_W / 2 if self.rows[i].is_group else NODE_R), self.row_half_height(i)
 
-    def _set_labels(self) -> None:
-        """Row names left of the first column (made again only when the rows change: the
-        first drawn column always stands at x = 0); 9 pt whatever the zoom."""
-        key = tuple((r.key, r.label, float(y)) for r, y in zip(self.rows, self.row_y))
-        if key == self._labels_for:
-            return
-        for item in self._labels:
-            self.scene().removeItem(item)
-        self._labels, self._labels_for = [], key
-        x0 = -self.column_half_width() - 8
-        for row, y in zip(self.rows, self.row_y):
-            font = GROUP_FONT if row.is_group else None
-            label = LabelItem(row.label, Qt.AlignmentFlag.AlignRight,
-                              *(() if font is None else (font,)))
-            label.setPos(x0, float(y))
-            self.scene().addItem(label)
-            self._labels.append(label)
-
     def drawn_edges(self) -> list[tuple[str, int, str, int]]:
         """Every drawn edge as (source, its step, target, its step) (for tests and tools)."""
         tr = self.player.trajectory
@@ -414,10 +397,6 @@ class UnrolledView(QGraphicsView):
         s = max(MIN_FIT, min(1.25, s))
         self.setTransform(QTransform.fromScale(s, s))
 
-    def _label_width(self) -> float:
-        """The widest row name, in pixels (names keep their size whatever the zoom)."""
-        return max((label.boundingRect().width() for label in self._labels), default=0.0)
-
     def _on_cursor_changed(self, t: int, k: int) -> None:
         if self.player.trajectory is None or not self.active():
             self._stale = True
@@ -436,8 +415,10 @@ class UnrolledView(QGraphicsView):
     def _scroll_to_cursor(self) -> None:
         t = self.player.t
         if t in self.columns:  # the column's head (its label) comes into view
-            self.ensureVisible(QRectF(self.column_x(t) - 45, self.column_top() - 24, 90, 40),
-                               60, 20)
+            head = QRectF(self.column_x(t) - 45, self.column_top() - 24, 90, 40)
+            shown = self.mapToScene(self.viewport().rect()).boundingRect()
+            if not shown.contains(head):  # no nudge while it is in view
+                self.ensureVisible(head, 60, 20)
 
     # ------------------------------------------------------------------ events
     def showEvent(self, event) -> None:
@@ -447,7 +428,14 @@ class UnrolledView(QGraphicsView):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
+        at_names = self.horizontalScrollBar().value() == self.horizontalScrollBar().minimum()
         self.fit()
+        if self.columns:  # the names keep their size in pixels: their room follows the scale
+            first, last = self.window
+            self._set_scene_rect((last - first) * COLUMN_W, self.transform().m11())
+            if at_names:
+                self.horizontalScrollBar().setValue(self.horizontalScrollBar().minimum())
+        self.names.pin()
 
     def _hit(self, view_pos) -> tuple[str, int, int] | None:
         """(node, step, row) under a viewport point: a group's row gives the member whose
@@ -520,3 +508,4 @@ class UnrolledView(QGraphicsView):
         self.user_zoomed = True
         factor = 1.15 if event.angleDelta().y() > 0 else 1 / 1.15
         self.scale(factor, factor)
+        self.names.pin()

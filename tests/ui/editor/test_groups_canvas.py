@@ -399,3 +399,20 @@ def test_same_step_bundles_pass_no_block(window, name):
         for p, q in zip(pts, pts[1:]):
             assert not any(crosses(p, q, (r.left(), r.top(), r.right(), r.bottom()))
                            for r in others), (a, b)
+
+
+@pytest.mark.parametrize("build", [lambda: templates.bidirectional(1, 4, 1),
+                                   lambda: templates.lstm(2, 4, 1)])
+def test_a_frames_name_never_reaches_into_another_frame(window, build):
+    """Side by side frames: a name longer than its frame reaches past it only where no other
+    frame is (the bidirectional template's 'forward layer (4)' ran under the backward
+    layer's frame and its name)."""
+    window.doc.new(build())
+    scene = window.scene
+    scene.flush()
+    frames = list(scene.groups.frames.values())
+    assert len(frames) >= 4
+    for f in frames:
+        for other in frames:
+            if other is not f:
+                assert not f.header_rect().intersects(other.rect()), (f.gid, other.gid)

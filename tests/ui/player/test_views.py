@@ -315,3 +315,28 @@ def test_plot_legends_sit_outside_the_curves_and_targets_have_their_own_colour(w
     output = pg.mkPen(plots._output_curves[0].opts["pen"]).color().name()
     target = pg.mkBrush(plots._target_curves[0].opts["symbolBrush"]).color().name()
     assert output != target
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1600, 1000)])
+def test_row_names_are_never_cut_and_stay_in_view_when_scrolled(window, size):
+    """The row names sit left of the first column and follow the view's left edge when the
+    columns scroll under them (a long name, 'backward layer (reverse time) (4)', was cut at
+    1280x800 once stepping scrolled the view a little)."""
+    window.resize(*size)
+    window.doc.new(rs.templates.bidirectional(1, 4, 1))
+    view, p = window.player.unrolled, window.player.controller
+    for _ in range(3):
+        p.step()
+
+    def names_in_view():
+        vp = view.viewport().rect()
+        for item in view.names.items:
+            r = view.mapFromScene(item.pos()).x() + item.boundingRect().left()
+            assert r >= vp.left() - 0.5, item.text
+    names_in_view()
+    bar = view.horizontalScrollBar()
+    bar.setValue((bar.minimum() + bar.maximum()) // 2)  # columns scrolled under the names
+    names_in_view()
+    assert view.names.band.isVisible()
+    bar.setValue(bar.minimum())
+    assert not view.names.band.isVisible()

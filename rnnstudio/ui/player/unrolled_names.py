@@ -1,0 +1,73 @@
+"""The unrolled view's row names: right-aligned left of the first column, 9 pt whatever the
+zoom, and pinned to the view's left edge (over a band of the background) when the columns are
+scrolled under them, so a row is never nameless and a name is never cut."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QPen
+from PySide6.QtWidgets import QGraphicsRectItem
+
+from .unrolled_items import GROUP_FONT, LabelItem
+
+GAP = 8.0  # between a name and the cells (scene units) or the view's edge (pixels)
+
+
+class RowNames:
+    def __init__(self, view):
+        self.view = view
+        self.items: list[LabelItem] = []
+        self._made_for: tuple | None = None  # the rows the names were made for
+        self.band = QGraphicsRectItem()
+        self.band.setBrush(view.backgroundBrush())
+        self.band.setPen(QPen(Qt.PenStyle.NoPen))
+        self.band.setZValue(3)  # over cells and arrows, under the names
+        self.band.setVisible(False)
+        view.scene().addItem(self.band)
+        view.horizontalScrollBar().valueChanged.connect(lambda _: self.pin())
+
+    def home(self) -> float:
+        """Where the names end when the view shows the first column's left."""
+        return -self.view.column_half_width() - GAP
+
+    def set(self, rows, row_y) -> None:
+        """Make the names again when the rows changed (the first drawn column always stands
+        at x = 0)."""
+        key = tuple((r.key, r.label, float(y)) for r, y in zip(rows, row_y))
+        if key == self._made_for:
+            return
+        scene = self.view.scene()
+        for item in self.items:
+            scene.removeItem(item)
+        self.items, self._made_for = [], key
+        for row, y in zip(rows, row_y):
+            font = GROUP_FONT if row.is_group else None
+            label = LabelItem(row.label, Qt.AlignmentFlag.AlignRight,
+                              *(() if font is None else (font,)))
+            label.setPos(self.home(), float(y))
+            scene.addItem(label)
+            self.items.append(label)
+        self.pin()
+
+    def width(self) -> float:
+        """The widest name, in pixels (names keep their size whatever the zoom)."""
+        return max((item.boundingRect().width() for item in self.items), default=0.0)
+
+    def pin(self) -> None:
+        """Keep the names in view: at their place, or at the view's left edge over a band of
+        the background when the columns scrolled left under them."""
+        view = self.view
+        if not self.items:
+            self.band.setVisible(False)
+            return
+        scale = max(view.transform().m11(), 1e-6)
+        left = view.mapToScene(0, 0).x()
+        x = max(self.home(), left + (self.width() + GAP) / scale)
+        for item in self.items:
+            if item.pos().x() != x:
+                item.setPos(x, item.pos().y())
+        pinned = x > self.home() + 0.5
+        self.band.setVisible(pinned)
+        if pinned:
+            top, height = view.column_top() - 30, view.column_height() + 40
+            self.band.setRect(QRectF(left, top, x - left + GAP / 2 / scale, height))
