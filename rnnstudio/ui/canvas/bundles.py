@@ -50,6 +50,7 @@ class Bundle:
     positive: int = 0
     delay: int = 0
     later: bool | None = False  # targets in reverse time: True all, False none, None some
+    shortest: int = 0  # the shortest delay among them (taps of a window: 1 to 3)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -63,8 +64,12 @@ class Bundle:
 
     @property
     def tag(self) -> str:
-        """z⁻ᵈ (z⁺ᵈ into reverse-time neurons, which read later steps)."""
-        return delay_tag(self.delay, self.later)
+        """z⁻ᵈ (z⁺ᵈ into reverse-time neurons, which read later steps); z⁻¹…z⁻³ for edges of
+        several delays."""
+        tag = delay_tag(self.delay, self.later)
+        if 0 < self.shortest < self.delay:
+            tag = f"{delay_tag(self.shortest, self.later)}…{tag}"
+        return tag
 
     @property
     def sign(self) -> bool | None:
@@ -101,7 +106,8 @@ def bundles(net, hidden: dict[str, str], delays: dict) -> dict:
         out[(a, b, delayed)] = Bundle(
             a, b, delayed, dict.fromkeys(e[0] for e in edges), targets,
             [(e[0], e[1]) for e in edges], sum(e[2] >= 0 for e in edges),
-            max(e[3] for e in edges), reverse.pop() if len(reverse) == 1 else None)
+            max(e[3] for e in edges), reverse.pop() if len(reverse) == 1 else None,
+            min(e[3] for e in edges))
     return out
 
 

@@ -113,3 +113,14 @@ def _point_on(item):
     from PySide6.QtCore import QPointF
     x, y = item.geom.samples[len(item.geom.samples) // 2]
     return QPointF(x, y)
+
+
+def test_a_bundle_of_several_delays_names_the_range(qtbot):
+    """A window's taps read 1, 2 and 3 steps back: their bundle says z⁻¹…z⁻³, not z⁻³."""
+    scene = NetworkScene(load(EXAMPLES / "window-vs-recurrent-windowed.rnn.json"))
+    for gid in scene.net.groups:
+        scene.net.set_group_collapsed(gid, True)
+    scene.flush()
+    tags = {item.bundle.tag for item in scene.groups.bundle_items.values()
+            if item.bundle.delayed}
+    assert "z⁻¹…z⁻³" in tags
