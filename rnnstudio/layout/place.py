@@ -24,7 +24,7 @@ LOOP_ROOM_BLOCK = 52.0  # over (under) a block whose members' edges make a loop 
 ASPECT = 2.2   # the canvas's width : height (the main window's at 1600 x 1000), when unknown
 FIT_MARGIN = 80.0  # what Fit to View adds around the picture
 FLOW_SLACK = 0.97  # flowing a layer may cost this much of the best Fit to View scale
-WRAP_ABOVE = 520.0  # pictures shorter than this never wrap (Fit to View shows them whole)
+WRAP_ABOVE = 400.0  # pictures shorter than this never wrap (Fit to View shows them whole)
 LOOP_ROOM = 150.0  # what feedback loops above and below the nodes add to the height
 PLACE_ROUNDS = 6
 
