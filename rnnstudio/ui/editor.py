@@ -224,20 +224,25 @@ class Editor(QObject):
             return None
         label = label.strip() or "group"
         gid = subnet.free_id(_group_id(label), set(self.net.groups))
+        opened = {self.net.group_of(n) for n in ids}  # collapsed groups giving members open
         groups = {}
         for g, rec in self.net.groups.items():
             members = [n for n in rec["members"] if n not in ids]
             if members:
-                groups[g] = {**rec, "members": members}
+                groups[g] = {**rec, "members": members,
+                             "collapsed": rec["collapsed"] and g not in opened}
         groups[gid] = {"label": label, "members": ids, "collapsed": False}
-        ok = self.run(GroupCommand(self.net, groups,
-                                   menu_text(f"Group {len(ids)} node(s) as {label}")))
+        shut = {g for g, r in self.net.groups.items() if r["collapsed"] and g not in opened}
+        ok = self._regroup(groups, shut, menu_text(f"Group {len(ids)} node(s) as {label}"))
         return gid if ok else None
 
     def ungroup(self, gid: str) -> bool:
+        """Dissolve a group; a collapsed one is expanded first in the same undo step (its
+        members were packed into its block)."""
         groups = self.net.groups
+        shut = {g for g, r in groups.items() if r["collapsed"] and g != gid}
         label = groups.pop(gid)["label"]
-        return self.run(GroupCommand(self.net, groups, menu_text(f"Ungroup {label}")))
+        return self._regroup(groups, shut, menu_text(f"Ungroup {label}"))
 
     def set_group_attrs(self, gid: str, text: str | None = None, **attrs) -> bool:
         """Rename (label=...), collapse or expand (collapsed=...) a group."""
@@ -261,11 +266,15 @@ class Editor(QObject):
             return True
         if text is None:
             verb = "Collapse" if collapsed else "Expand"
-            text = f"{verb} {groups[gids[0]]['label']}" if len(gids) == 1 else \
-                f"{verb} {len(gids)} groups"
+            text = menu_text(f"{verb} {groups[gids[0]]['label']}" if len(gids) == 1 else
+                             f"{verb} {len(gids)} groups")
         for g in gids:
             groups[g]["collapsed"] = bool(collapsed)
-        shut = {g for g, r in groups.items() if r["collapsed"]}
+        return self._regroup(groups, {g for g, r in groups.items() if r["collapsed"]}, text)
+
+    def _regroup(self, groups: dict, shut: set, text: str) -> bool:
+        """Set the groups and move the nodes to where `layout.fold` puts them once exactly
+        the groups `shut` are collapsed, as one undo step."""
         pos = fold.positions(self.net, shut, self._view_aspect(), layout.arrange)
         g = self.net.graph
         moves = {n: {"x": x, "y": y} for n, (x, y) in pos.items()

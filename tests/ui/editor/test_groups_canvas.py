@@ -416,3 +416,35 @@ def test_a_frames_name_never_reaches_into_another_frame(window, build):
         for other in frames:
             if other is not f:
                 assert not f.header_rect().intersects(other.rect()), (f.gid, other.gid)
+
+
+def test_ungrouping_a_collapsed_group_spreads_its_members_in_the_same_step(window):
+    """A collapsed group's members are packed into its block; ungrouping it lays them out
+    (as expanding does) instead of leaving 16 neurons on top of each other."""
+    window.files.open_path(EXAMPLES / "vanishing-gradients.rnn.json", ask=False)
+    net, scene, stack = window.doc.net, window.scene, window.doc.stack
+    members = net.groups["hidden"]["members"]
+    before = {n: (d["x"], d["y"]) for n, d in net.graph.nodes(data=True)}
+    assert window.editor.ungroup("hidden")
+    assert "hidden" not in net.groups and stack.count() == 1
+    pos = {m: (net.graph.nodes[m]["x"], net.graph.nodes[m]["y"]) for m in members}
+    from tests.layout.test_arrange import closest_pair
+    assert closest_pair(pos) >= 60.0
+    assert not _overlapping(_scene_rects(scene))
+    stack.undo()
+    assert {n: (d["x"], d["y"]) for n, d in net.graph.nodes(data=True)} == before
+    assert net.groups["hidden"]["collapsed"]
+
+
+def test_grouping_members_of_a_collapsed_group_opens_it(window):
+    """Nodes taken out of a collapsed group into a new group are laid out, not left packed
+    in the old block's strip."""
+    window.files.open_path(EXAMPLES / "vanishing-gradients.rnn.json", ask=False)
+    net, scene = window.doc.net, window.scene
+    taken = net.groups["hidden"]["members"][:4]
+    gid = window.editor.group_nodes(taken, "four")
+    assert gid and not net.groups["hidden"]["collapsed"] and window.doc.stack.count() == 1
+    members = taken + net.groups["hidden"]["members"]
+    from tests.layout.test_arrange import closest_pair
+    assert closest_pair({m: (net.graph.nodes[m]["x"], net.graph.nodes[m]["y"])
+                         for m in members}) >= 60.0
