@@ -21,7 +21,7 @@ class RowNames:
         self.band = QGraphicsRectItem()
         self.band.setBrush(view.backgroundBrush())
         self.band.setPen(QPen(Qt.PenStyle.NoPen))
-        self.band.setZValue(3)  # over cells and arrows, under the names
+        self.band.setZValue(3.5)  # over cells (3) and arrows, under the names (4)
         self.band.setVisible(False)
         view.scene().addItem(self.band)
         view.horizontalScrollBar().valueChanged.connect(lambda _: self.pin())

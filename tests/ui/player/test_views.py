@@ -338,5 +338,8 @@ def test_row_names_are_never_cut_and_stay_in_view_when_scrolled(window, size):
     bar.setValue((bar.minimum() + bar.maximum()) // 2)  # columns scrolled under the names
     names_in_view()
     assert view.names.band.isVisible()
+    hidden = view.names.band.sceneBoundingRect().center()  # a column's cells under the band
+    top = view.scene().items(hidden)[0]  # the topmost item there
+    assert top is view.names.band or top in view.names.items
     bar.setValue(bar.minimum())
     assert not view.names.band.isVisible()
