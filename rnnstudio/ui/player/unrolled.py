@@ -269,6 +269,7 @@ class UnrolledView(QGraphicsView):
             self.columns[t] = column
             head = LabelItem(f"t = {t}", Qt.AlignmentFlag.AlignHCenter, HEADER_FONT)
             head.setPos(self.column_x(t), self.column_top() - 14)
+            head.setZValue(3.4)  # under the band that pinned row names hide columns with
             scene.addItem(head)
             self._extras.append(head)
         self._place_arrows(first, last)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 
 import rnnstudio as rs
 from rnnstudio.ui.player.unrolled import MAX_COLUMNS
@@ -341,5 +341,10 @@ def test_row_names_are_never_cut_and_stay_in_view_when_scrolled(window, size):
     hidden = view.names.band.sceneBoundingRect().center()  # a column's cells under the band
     top = view.scene().items(hidden)[0]  # the topmost item there
     assert top is view.names.band or top in view.names.items
+    band = view.names.band.sceneBoundingRect()
+    for t, column in view.columns.items():  # a hidden column's header is hidden too
+        head = column.sceneBoundingRect().center().x(), view.column_top() - 14
+        if band.contains(*head):
+            assert view.scene().items(QPointF(*head))[0] is view.names.band, t
     bar.setValue(bar.minimum())
     assert not view.names.band.isVisible()
