@@ -15,6 +15,7 @@ NODE_MIME = "application/x-rnnstudio-node-kind"
 KEY_KINDS = {Qt.Key.Key_I: "input", Qt.Key.Key_N: "neuron", Qt.Key.Key_O: "output",
              Qt.Key.Key_P: "product"}
 MIN_SCALE, MAX_SCALE = 0.05, 6.0
+FIT_MARGIN = 40.0  # scene units kept around the network by Fit to View
 MAX_FIT = 1.6  # Fit to View never magnifies a small network more than this
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 CLICK_SLOP = 4  # a right press that moves less than this (pixels) is a click, not a pan
@@ -41,6 +42,7 @@ class NetworkView(QGraphicsView):
         self._right_click_at: QPointF | None = None  # a right press that has not dragged yet
         self._sizing = False
         self.reserved_bottom = 0  # px at the bottom that an overlay covers (Fit keeps clear)
+        self.reserved_width = 0  # ... from the left edge (a network centred beside it is clear)
         if scene is not None:
             scene.sceneRectChanged.connect(self._update_scene_rect)
 
@@ -95,13 +97,18 @@ class NetworkView(QGraphicsView):
         rect = scene.items_rect() if hasattr(scene, "items_rect") else scene.itemsBoundingRect()
         if rect.isEmpty():
             rect = QRectF(-200, -150, 400, 300)
-        rect = rect.adjusted(-40, -40, 40, 40)
+        rect = rect.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN)
         self.setSceneRect(self.sceneRect().united(rect))
         vp = self.viewport().rect()
-        free_h = max(60, vp.height() - self.reserved_bottom)  # above an overlay (the legend)
-        s = min(vp.width() / rect.width(), free_h / rect.height(), MAX_FIT)
+        s = min(vp.width() / rect.width(), vp.height() / rect.height(), MAX_FIT)
+        reserve = self.reserved_bottom
+        if reserve and (vp.width() - rect.width() * s) / 2 + FIT_MARGIN * s >= self.reserved_width:
+            reserve = 0  # the network, centred, stands clear of the overlay in the corner
+        if reserve:  # keep it above the overlay (the value legend)
+            free_h = max(60, vp.height() - reserve)
+            s = min(vp.width() / rect.width(), free_h / rect.height(), MAX_FIT)
         self.setTransform(QTransform.fromScale(s, s))
-        self.centerOn(rect.center() + QPointF(0, self.reserved_bottom / 2 / s))
+        self.centerOn(rect.center() + QPointF(0, reserve / 2 / s))
         self._update_scene_rect()
 
     def wheelEvent(self, event) -> None:

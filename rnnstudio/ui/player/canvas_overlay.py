@@ -198,7 +198,9 @@ class CanvasPlayer(QObject):
         self.reads_item = ReadsItem()
         self.reads_item.setVisible(False)
         scene.addItem(self.reads_item)
-        self.legend = ValueLegend(view.viewport())
+        # a child of the view, not of its viewport: Qt scrolls the viewport's children with the
+        # scene, so after Fit to View or a pan the legend drifted out of sight
+        self.legend = ValueLegend(view)
         self.legend.hide()
         view.viewport().installEventFilter(self)
         self._place_legend()
@@ -256,10 +258,13 @@ class CanvasPlayer(QObject):
 
     # ------------------------------------------------------------------ legend placement
     def _place_legend(self) -> None:
-        vp = self.view.viewport()
-        self.legend.move(10, vp.height() - self.legend.height() - 10)
+        vp = self.view.viewport().geometry()  # in the view's coordinates
+        self.legend.move(vp.left() + 10, vp.bottom() + 1 - self.legend.height() - 10)
+        self.legend.raise_()
         # Fit keeps the network above the legend while it shows (a hidden one took 80 px)
-        self.view.reserved_bottom = self.legend.height() + 20 if not self.legend.isHidden() else 0
+        shown = not self.legend.isHidden()
+        self.view.reserved_bottom = self.legend.height() + 20 if shown else 0
+        self.view.reserved_width = self.legend.width() + 20 if shown else 0
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.Resize:

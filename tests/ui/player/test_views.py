@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pyqtgraph as pg
 import pytest
@@ -12,6 +14,8 @@ from rnnstudio.ui.player.unrolled import MAX_COLUMNS
 from rnnstudio.ui.style import value_scale
 
 from .conftest import small_net
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 
 
 def delayed_net():
@@ -348,3 +352,54 @@ def test_row_names_are_never_cut_and_stay_in_view_when_scrolled(window, size):
             assert view.scene().items(QPointF(*head))[0] is view.names.band, t
     bar.setValue(bar.minimum())
     assert not view.names.band.isVisible()
+
+
+def test_the_value_legend_stays_in_the_canvas_corner_when_the_view_scrolls(window, qtbot):
+    """The legend was a child of the view's viewport, which Qt scrolls with its children:
+    after Fit to View or a pan it drifted out of sight (elman-sine at 1280x800: y 454 in a
+    viewport 398 px high)."""
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    window.files.open_path(str(EXAMPLES / "elman-sine.rnn.json"), ask=False)
+    window.player.controller.seek(3)
+    legend, view = window.player.canvas.legend, window.view
+
+    def in_corner():
+        assert legend.isVisible()
+        vp = view.viewport()
+        top_left = vp.mapFrom(legend.parentWidget(), legend.pos())
+        inside = vp.rect().contains(QRectF(top_left, legend.size().toSizeF()).toRect())
+        assert inside and top_left.x() <= 20, (top_left, vp.size())
+    in_corner()
+    view.fit()
+    in_corner()
+    for bar in (view.horizontalScrollBar(), view.verticalScrollBar()):
+        bar.setValue(bar.maximum())
+        in_corner()
+        bar.setValue(bar.minimum())
+        in_corner()
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.rnn.json")), ids=lambda p: p.name)
+def test_fit_keeps_every_node_clear_of_the_value_legend(window, qtbot, path):
+    """Fit to View while stepping keeps the network off the legend in the corner, and reserves
+    the legend's height only when a centred network would reach it (elman-sine's labels at
+    1280x800 were 8.1 px with 66 px kept free beside a network that never came near)."""
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    window.files.open_path(str(path), ask=False)
+    window.player.controller.seek(0)
+    legend, view = window.player.canvas.legend, window.view
+    view.fit()
+    vp = view.viewport()
+    box = QRectF(vp.mapFrom(legend.parentWidget(), legend.pos()), legend.size().toSizeF())
+    for node, item in view.scene().nodes.items():
+        assert not view.mapFromScene(item.sceneBoundingRect()).boundingRect().intersects(
+            box.toRect()), node
+    if path.name == "elman-sine.rnn.json":  # the first screen: readable on a small one
+        from PySide6.QtGui import QFontInfo
+
+        from rnnstudio.ui.canvas import items
+        assert QFontInfo(items._LABEL_FONT).pixelSize() * view.transform().m11() >= 9.0
