@@ -14,8 +14,8 @@ from operator import itemgetter
 
 import numpy as np
 
-from . import blas, families
-from .program import ACT_ORDER, FOLD, Level, Phase, Program, field_values
+from . import activations, blas, families
+from .program import ACT_ORDER, Level, Phase, Program, field_values
 from .structure import EdgeIndex, generations, split_phases
 from .wiring import Wires, build_blocks
 
@@ -268,7 +268,7 @@ def _assign_columns(prog: Program, gr: _Graph, plan) -> None:
     runs = list(zip(run_lo.tolist(), run_hi.tolist(), names))
     fold = np.ones(len(order), dtype=prog.dtype)
     for lo, hi, name in runs:
-        fold[lo:hi] = FOLD.get(name, 1.0)
+        fold[lo:hi] = activations.fold(name, prog.dtype)
     first_run = np.searchsorted(run_lo, starts).tolist() + [len(runs)]
     n_sum = np.add.reduceat(~prod, starts).tolist() if len(order) else []
     k = 0

@@ -118,26 +118,52 @@ def _direct(lv, use: list, prefilled: bool, bias: bool) -> bool:
 
 def activation_ops(lv, lo: int, hi: int, R: int) -> list:
     """One op applying the activations of the level's columns lo:hi (identity needs none),
-    the calls written out here (a level of a general graph has two or three runs)."""
-    runs = [(name, cols(R, a, b)) for a, b, name in lv.acts
-            if a >= lo and b <= hi and name != "identity"]
+    the calls written out here (a level of a general graph has two or three runs). With
+    half-tanh sigmoids (float32, see activations.py), adjacent sigmoid and tanh runs share one
+    tanh call; the sigmoid runs then take 0.5 * t + 0.5."""
+    runs = [(a, b, name) for a, b, name in lv.acts if a >= lo and b <= hi and name != "identity"]
     if not runs:
         return []
-    if any(name not in INLINE for name, _ in runs):
-        return [_activation_op(activations.FORWARD[name], ix) for name, ix in runs]
+    if any(name not in INLINE for _, _, name in runs):
+        return [_activation_op(activations.FORWARD[name], cols(R, a, b)) for a, b, name in runs]
+    calls = _activation_calls(runs, activations.half_tanh(lv.fold.dtype))
+    calls = [(kind, cols(R, a, b)) for kind, a, b in calls]
 
     def activate(i, out):
-        for name, ix in runs:
+        for kind, ix in calls:
             x = out[ix]
-            if name == "sigmoid":               # folded: x = -a
+            if kind == "tanh":
+                np.tanh(x, out=x)
+            elif kind == "half":                # x = tanh(a / 2): sigmoid(a) = x / 2 + 1 / 2
+                np.multiply(x, 0.5, out=x)
+                np.add(x, 0.5, out=x)
+            elif kind == "sigmoid":             # folded: x = -a
                 np.exp(x, out=x)
                 np.add(x, 1.0, out=x)
                 np.divide(1.0, x, out=x)
-            elif name == "tanh":
-                np.tanh(x, out=x)
             else:
                 np.maximum(x, 0.0, out=x)
     return [activate]
+
+
+def _activation_calls(runs: list, half: bool) -> list:
+    """[(kind, lo, hi)] for the runs [(lo, hi, activation)]: kinds tanh, sigmoid, relu, and
+    with `half` (sigmoid columns hold a / 2) one tanh over each stretch of adjacent sigmoid and
+    tanh runs, then "half" over each sigmoid run."""
+    if not half:
+        return [(name, a, b) for a, b, name in runs]
+    calls, halves = [], []
+    for a, b, name in runs:
+        if name in ("sigmoid", "tanh"):
+            if calls and calls[-1][0] == "tanh" and calls[-1][2] == a:
+                calls[-1] = ("tanh", calls[-1][1], b)
+            else:
+                calls.append(("tanh", a, b))
+            if name == "sigmoid":
+                halves.append(("half", a, b))
+        else:
+            calls.append((name, a, b))
+    return calls + halves
 
 
 INLINE = ("sigmoid", "tanh", "relu")   # must match activations.FORWARD

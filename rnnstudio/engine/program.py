@@ -27,7 +27,6 @@ from operator import itemgetter
 import numpy as np
 
 ACT_ORDER = ("sigmoid", "tanh", "relu", "identity")   # the order of activations in a level
-FOLD = {"sigmoid": -1.0}   # pre-activations computed times this factor (see activations.py)
 KEEP_BYTES = 16 << 20      # release() keeps work buffers up to this size
 
 
