@@ -61,9 +61,13 @@ def test_node_changed_events():
     assert rec.events[0].changed == {"bias": 1.0, "label": "hidden"}
     assert net.structure_version == version[0] and net.param_version == version[1] + 1
     rec.clear()
+    order = net.ordering()
     net.set_node_attrs("h", activation="relu")
-    assert rec.kinds == ["node_changed", "ordering_changed"]
-    assert net.structure_version > version[0]
+    assert rec.kinds == ["node_changed"]  # structural, but the ordering does not read it
+    assert net.structure_version > version[0] and net._order_cache == order
+    rec.clear()
+    net.set_node_attrs("h", direction="reverse")
+    assert rec.kinds == ["node_changed", "ordering_changed"] and net._order_cache is None
     rec.clear()
     net.move_node("h", 5.0, 6.0)  # auto mode: a move is cosmetic
     assert rec.kinds == ["node_changed"] and rec.events[0].changed == {"x": 5.0, "y": 6.0}
