@@ -23,7 +23,7 @@ def ensure_app():
 
 
 def scene_rect(scene):
-    scene.flush()
+    scene.route_now()  # everything up to date, the loops of a big network too
     rect = scene.items_rect()
     return rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
 

@@ -31,6 +31,8 @@ from .values import ValueLayerItem
 CHUNK = 6000  # edges per batch layer
 PIXMAP_CACHE_KB = 256 * 1024  # item caches (edge layers are viewport-sized): Qt's default is 10 MB
 EDGE_HIT_TOLERANCE = 5.0
+ROUTE_LATER = 5000  # edges drawn past which the loops are routed after the edits ...
+ROUTE_SETTLE_MS = 200  # ... this long after the first edit not routed yet
 FREE_GAP = 78.0  # free_spot: no node's shape within this of a new node's centre, either axis
 
 
@@ -70,6 +72,12 @@ class NetworkScene(QGraphicsScene):
         self.selected_edges: set = set()
         self._flush_timer = QTimer(self, singleShot=True, interval=0)
         self._flush_timer.timeout.connect(self.flush)
+        # routing the loops reads every node (80 ms at 50,000 edges): in a big network it
+        # runs a moment after the edits (at most once per moment, however often they
+        # come), the loops keeping their lanes meanwhile
+        self._route_timer = QTimer(self, singleShot=True, interval=ROUTE_SETTLE_MS)
+        self._route_timer.timeout.connect(self.route_now)
+        self._route_now = False
         self.interactions = SceneInteractions(self)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         for layer in (self._live, self._highlight, self._values):
@@ -96,7 +104,7 @@ class NetworkScene(QGraphicsScene):
             if not self.groups.bundled(*key):
                 self._add_edge(key)
         self._ordering_pending = True
-        self.flush()
+        self.route_now()
 
     def _clear(self) -> None:
         for item in list(self.nodes.values()) + self._layers:
@@ -298,7 +306,11 @@ class NetworkScene(QGraphicsScene):
         if self.groups.flush():  # blocks first: edge tags and loops keep off them
             self._reroute_pending = True
         if self._reroute_pending:
-            self._reroute()
+            if len(self._layer_of) > ROUTE_LATER and not self._route_now:
+                if not self._route_timer.isActive():  # a big network: in a moment
+                    self._route_timer.start()
+            else:
+                self._reroute()
         g = self.net.graph
         for key in self._dirty_edges:
             if key in self._layer_of and g.has_edge(*key):
@@ -339,6 +351,14 @@ class NetworkScene(QGraphicsScene):
         if changed and self.groups.hidden:
             self.groups.mark_structure()
         self._reroute_pending = self._reroute_pending or bool(changed)
+
+    def route_now(self) -> None:
+        """Route the loops now, and draw what changed (a big network routes them late)."""
+        self._route_now = True
+        try:
+            self.flush()
+        finally:
+            self._route_now = False
 
     def _reroute(self) -> None:
         """Delayed edges back to an earlier column (or within one) are drawn around the

@@ -409,3 +409,26 @@ def test_a_dragged_loop_keeps_its_lane_until_the_drop(window):
     assert geom.samples[-1][0] == net.graph.nodes["h0"]["x"] - 20  # the end follows the node
     scene.end_live()
     assert scene._arcs[("h2", "h0")].lane < lane - 150
+
+
+def test_a_big_networks_loops_are_routed_once_the_edits_pause(window, qtbot, monkeypatch):
+    """Issue 14 (edits stay interactive): past ROUTE_LATER drawn edges, routing the loops
+    (which reads every node) waits a moment after the edits; the loops are then where an immediate
+    routing puts them, and a picture (render.scene_rect) routes them at once."""
+    from rnnstudio.ui import render
+    from rnnstudio.ui.canvas import scene as scene_mod
+    monkeypatch.setattr(scene_mod, "ROUTE_LATER", 0)
+    monkeypatch.setattr(scene_mod, "ROUTE_SETTLE_MS", 30)
+    net = rs.templates.elman(1, 3, 1)
+    window.doc.new(net)
+    scene = window.scene
+    lane = scene._arcs[("h2", "h0")].lane  # opening routes at once
+    window.editor.set_node_attrs(["h0"], y=net.graph.nodes["h0"]["y"] - 300)
+    scene.flush()
+    assert scene._arcs[("h2", "h0")].lane == lane  # not yet
+    qtbot.waitUntil(lambda: scene._arcs[("h2", "h0")].lane < lane - 250, timeout=2000)
+    geom = scene.geom(("h2", "h0"))
+    assert min(y for _, y in geom.samples) == scene._arcs[("h2", "h0")].lane
+    window.editor.set_node_attrs(["h0"], y=net.graph.nodes["h0"]["y"] + 300)
+    render.scene_rect(scene)
+    assert scene._arcs[("h2", "h0")].lane == lane
