@@ -145,6 +145,13 @@ class Monkey:
         if drawn != expected:
             raise MonkeyError(f"the canvas draws {len(drawn)} edges on their own, the model "
                               f"has {len(expected)} outside bundles")
+        strip = self.w.strip
+        strip.refresh()
+        order = self.net.ordering()
+        texts = [strip.list.item(i).text() for i in range(strip.list.count())]
+        if strip.order_shown() != order[:len(texts)] or texts != [
+                f"{i + 1} {g.nodes[n]['label']}" for i, n in enumerate(order[:len(texts)])]:
+            raise MonkeyError("the ordering strip does not show the ordering")
 
     # ---------------------------------------------------------------- picking
     def _nodes(self, k: int = 1, kinds=None) -> list[str]:
