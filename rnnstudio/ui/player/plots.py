@@ -145,17 +145,22 @@ class PlayerPlotsWidget(QTabWidget):
         n = 0 if tr is None else len(tr.outputs)
         self._ensure_output_curves(n)
         legend = self.outputs.getPlotItem().legend
-        legend.clear()
+        names = None if tr is None else (tuple(tr.outputs), tr.Y is not None)
+        if names != getattr(self, "_legend_for", None):  # the same names: keep the legend
+            legend.clear()  # (rebuilding 50 entries cost 100 ms at every re-run)
+            self._legend_for = names
+            for j, name in enumerate(() if tr is None else tr.outputs):
+                legend.addItem(self._output_curves[j], markup(name))
+                if tr.Y is not None:
+                    legend.addItem(self._target_curves[j], markup(f"{name} target"))
         if tr is None:
             return
         t = np.arange(tr.T)
         out = tr.outputs_over_time()
         for j, name in enumerate(tr.outputs):
             self._output_curves[j].setData(t, out[:, j])
-            legend.addItem(self._output_curves[j], markup(name))
             if tr.Y is not None:
                 self._target_curves[j].setData(t, tr.Y[:, j], connect="finite")
-                legend.addItem(self._target_curves[j], markup(f"{name} target"))
             else:
                 self._target_curves[j].setData([], [])
 
