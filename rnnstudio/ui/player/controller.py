@@ -3,9 +3,15 @@
 The cursor is `(t, k)`: at step t the first k non-input nodes of the ordering have been computed
 (k == K, all of them, after a full step). `t == -1` is "before the first step". Views listen to
 `cursor_changed` and `trajectory_changed` and read values through `node_value` and `reads`.
+
+After an edit the sequence runs again. A big network (more than BACKGROUND_SIZE nodes and
+edges) waits until the edits settle and runs on a copy in a worker thread, so editing stays
+interactive; meanwhile a structure change drops the old trajectory (views see None).
 """
 
 from __future__ import annotations
+
+import threading
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -14,6 +20,8 @@ from ...model import Network
 from .trajectory import Trajectory, compute_trajectory
 
 RESET_MESSAGE = "The network's structure changed: the player was reset."
+BACKGROUND_SIZE = 20_000  # nodes + edges past which a re-run goes to a worker thread ...
+SETTLE_MS = 250  # ... once the network has been still for this long
 
 
 class PlayerController(QObject):
@@ -22,6 +30,7 @@ class PlayerController(QObject):
     playing_changed = Signal(bool)
     message = Signal(str)
     columns_changed = Signal()  # the network's inputs or outputs changed: refit the sequence
+    _computed = Signal(object, object)  # a worker's (token, Trajectory or Exception)
 
     def __init__(self, network: Network | None = None, parent: QObject | None = None):
         super().__init__(parent)
@@ -37,6 +46,14 @@ class PlayerController(QObject):
         self._timer.timeout.connect(self._on_play_tick)
         self._recheck = QTimer(self, singleShot=True, interval=0)
         self._recheck.timeout.connect(self._on_model_settled)
+        self._token = None  # the running worker's, if any
+        self._then = None  # what follows when its trajectory is in
+        self._rerun = False  # the network changed while a worker ran
+        self._computed.connect(self._on_computed)
+        self._big_for = (None, -1, False)  # (network, structure version, is it big)
+        # a big network's dropped trajectory is announced once the edit is done (views clear)
+        self._dropped = QTimer(self, singleShot=True, interval=0)
+        self._dropped.timeout.connect(self.trajectory_changed.emit)
         self.speed = 4.0  # steps per second
         self.frozen = False  # while training runs: weight changes do not re-run the sequence
         if network is not None:
@@ -56,14 +73,15 @@ class PlayerController(QObject):
         self._X = None
         self._Y = None
         self.trajectory = None
+        self._token, self._rerun = None, False
         self._go(-1, 0)
 
     def set_sequence(self, X: np.ndarray, Y: np.ndarray | None = None) -> None:
         """Play sequence X (T, n_inputs) with optional targets Y (T, n_outputs)."""
         self._X = np.asarray(X, float)
         self._Y = None if Y is None else np.asarray(Y, float)
-        self._recompute()
-        self._go(-1, self.K)
+        self._recompute(lambda ok: self._go(-1, self.K))
+        self._go(-1, self.K)  # now too: a big network's run comes later
 
     @property
     def K(self) -> int:
@@ -189,7 +207,22 @@ class PlayerController(QObject):
 
     # ------------------------------------------------------------------ model changes
     def _on_model_event(self, event) -> None:
-        self._recheck.start()  # coalesce a burst of events into one re-run
+        net = self._net
+        if net is None:
+            return
+        big = self._is_big(net)
+        if big and self.trajectory is not None and net.structure_version != self._versions[0]:
+            self.trajectory = None  # it no longer matches the network's nodes and edges
+            self._dropped.start()
+        # coalesce a burst of events into one re-run; a big network's, once edits settle
+        self._recheck.start(SETTLE_MS if big else 0)
+
+    def _is_big(self, net: Network) -> bool:
+        net_for, version, big = self._big_for
+        if net_for is not net or version != net.structure_version:
+            big = _big(net)
+            self._big_for = (net, net.structure_version, big)
+        return big
 
     def set_frozen(self, frozen: bool) -> None:
         """Freeze re-runs (training is changing the weights many times a second); unfreezing
@@ -215,26 +248,67 @@ class PlayerController(QObject):
             return
         if structure != self._versions[0]:
             self.pause()
-            if self._recompute():
-                self._go(-1, self.K)
-                self.message.emit(RESET_MESSAGE)
-        elif self._recompute():
+            self._recompute(self._after_structure)
+        else:
+            self._recompute(self._after_params)
+
+    def _after_structure(self, ok: bool) -> None:
+        if ok:
+            self._go(-1, self.K)
+            self.message.emit(RESET_MESSAGE)
+
+    def _after_params(self, ok: bool) -> None:
+        if ok:
             self._go(min(self.t, self.T - 1), self.K if self.k == self.K else self.k)
 
-    def _recompute(self) -> bool:
+    def _recompute(self, then) -> None:
+        """Run the sequence on the network as it is, then call `then(ok)`: now, or for a big
+        network when a worker thread has run it on a copy (a newer edit meanwhile runs it again
+        and the worker's result is dropped)."""
         net = self._net
         if net is None or self._X is None:
-            return False
+            return
         self._versions = (net.structure_version, net.param_version)
         X = self._fit_columns(self._X, len(net.inputs))
         Y = None if self._Y is None else self._fit_columns(self._Y, len(net.outputs), np.nan)
-        try:
-            self.trajectory = compute_trajectory(net, X, Y)
-        except Exception as exc:  # an invalid network: show why, keep the app running
+        if not self._is_big(net):
+            then(self._install(_run(net, X, Y)))
+            return
+        self._then = then
+        if self._token is not None:
+            self._rerun = True  # one worker at a time: the latest state runs next
+            return
+        token = self._token = object()
+        snap = net.snapshot()
+        threading.Thread(target=self._work, args=(token, snap, X, Y), daemon=True,
+                         name="rnnstudio-player").start()
+
+    def _work(self, token, snap: dict, X, Y) -> None:
+        """In the worker thread: no widget, no signal but `_computed` (queued to the UI)."""
+        copy = Network()
+        copy.restore(snap)
+        self._computed.emit(token, _run(copy, X, Y))
+
+    def _on_computed(self, token, result) -> None:
+        if token is not self._token:
+            return  # another network, or a sequence set since
+        self._token = None
+        then, self._then = self._then, None
+        if self._rerun:  # the network or the sequence changed meanwhile: run the latest
+            self._rerun = False
+            self._recompute(then or self._after_params)
+            return
+        ok = self._install(result)
+        if then is not None:
+            then(ok)
+
+    def _install(self, result) -> bool:
+        if isinstance(result, Exception):  # an invalid network: say why, keep the app running
             self.trajectory = None
-            self.message.emit(f"Cannot run the network: {exc}")
+            self.message.emit(f"Cannot run the network: {result}")
             self.trajectory_changed.emit()
             return False
+        self.trajectory = result
         self.trajectory_changed.emit()
         return True
 
@@ -248,6 +322,20 @@ class PlayerController(QObject):
         m = min(n, A.shape[1])
         out[:, :m] = A[:, :m]
         return out
+
+
+def _big(net: Network) -> bool:
+    g = net.graph  # (networkx's number_of_edges sums degrees: 40 ms at 50,000 edges)
+    return len(g) > BACKGROUND_SIZE or \
+        len(g) + sum(map(len, g._succ.values())) > BACKGROUND_SIZE
+
+
+def _run(net: Network, X, Y):
+    """The trajectory, or the exception that says why the network cannot run."""
+    try:
+        return compute_trajectory(net, X, Y)
+    except Exception as exc:  # noqa: BLE001 - any model or engine refusal is shown, not raised
+        return exc
 
 
 def _io(net: Network) -> tuple[tuple[str, ...], tuple[str, ...]]:

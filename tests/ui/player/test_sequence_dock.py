@@ -28,6 +28,7 @@ def played_X(window) -> np.ndarray:
 def settle(qtbot, window, columns: list[str]):
     """Wait for the coalesced re-run after a model change, then check the table."""
     qtbot.waitUntil(lambda: headers(window.player.sequence)[:len(columns)] == columns
+                    and window.player.controller.trajectory is not None  # re-run done
                     and played_X(window).shape[1] == len(window.doc.net.inputs), timeout=2000)
 
 

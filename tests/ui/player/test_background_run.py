@@ -1,0 +1,46 @@
+"""A big network's sequence runs again off the UI thread once edits settle (issue 14: edits
+stay interactive); the result is the one a run on the UI thread gives."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+from rnnstudio.ui.player import controller as player_controller
+from rnnstudio.ui.player.trajectory import compute_trajectory
+
+from .conftest import small_net
+
+
+def test_a_big_networks_rerun_happens_in_a_worker_with_the_same_values(window, qtbot,
+                                                                        monkeypatch):
+    monkeypatch.setattr(player_controller, "BACKGROUND_SIZE", 0)  # every network is "big"
+    monkeypatch.setattr(player_controller, "SETTLE_MS", 20)
+    threads = []
+    real = player_controller.compute_trajectory
+
+    def spy(net, X, Y=None):
+        threads.append(threading.current_thread())
+        return real(net, X, Y)
+    monkeypatch.setattr(player_controller, "compute_trajectory", spy)
+    window.doc.new(small_net())
+    player = window.player.controller
+    X = np.linspace(-1, 1, 12).reshape(12, 1)
+    player.set_sequence(X)
+    qtbot.waitUntil(lambda: player.trajectory is not None, timeout=5000)
+    ed, net = window.editor, window.doc.net
+    seen = []
+    player.trajectory_changed.connect(lambda: seen.append(player.trajectory))
+    ed.set_node_attrs(["h"], bias=0.3)  # parameters: the old values stay until the new come
+    assert player.trajectory is not None
+    ed.add_node_at("neuron", window.view.mapToScene(10, 10))  # structure: dropped at once
+    assert player.trajectory is None
+    qtbot.waitUntil(lambda: bool(seen) and seen[0] is None, timeout=1000)  # and the views clear
+    ed.add_edge("h", "g", weight=0.7)  # a burst: one re-run after it settles
+    qtbot.waitUntil(lambda: player.trajectory is not None, timeout=5000)
+    assert threads and all(t is not threading.main_thread() for t in threads)
+    expected = compute_trajectory(net, X)
+    assert player.trajectory.order == expected.order
+    np.testing.assert_array_equal(player.trajectory.values, expected.values)
+    assert (player.t, player.k) == (-1, player.K)  # a structure change resets the cursor
