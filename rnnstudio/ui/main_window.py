@@ -109,6 +109,7 @@ class MainWindow(QMainWindow):
     def _after_first_show(self) -> None:
         self.layout_restored = window_state.after_first_show(self)
         self.layout_settled = True
+        QTimer.singleShot(0, self.view.fit)  # the canvas has its size now: fit it again
 
     # ---------------------------------------------------------------- actions
     def _act(self, name: str, text: str, slot, shortcut=None, tip: str = "") -> QAction:

@@ -92,3 +92,24 @@ def test_no_stray_tab_bar_floats_over_the_panels(qtbot):
             sequence = w.docks["Sequence"].geometry()
             assert not bar.geometry().intersects(sequence), bar.tabText(0)
     close(w)
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1600, 1000)])
+def test_the_first_screen_shows_its_network_fitted_to_the_settled_canvas(qtbot, size):
+    """The app opens on an example and fits it; the docks got their sizes only after that fit,
+    so the first screen showed elman-sine at a third of the canvas's height."""
+    from rnnstudio.ui import app
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.resize(*size)
+    app.open_initial(w, None, True)
+    w.show()
+    w.view.fit()  # as app.main does
+    qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: w.layout_settled)
+    qtbot.wait(50)
+    shown = w.view.transform().m11()
+    w.view.fit()
+    assert shown == pytest.approx(w.view.transform().m11(), rel=1e-3)
+    close(w)
