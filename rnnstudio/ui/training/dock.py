@@ -14,7 +14,7 @@ from typing import Callable
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (QBoxLayout, QComboBox, QDockWidget, QGroupBox, QHBoxLayout, QLabel,
-                               QMessageBox, QProgressBar, QPushButton, QScrollArea, QSplitter,
+                               QMessageBox, QPushButton, QScrollArea, QSplitter,
                                QStackedWidget, QStyle, QTabWidget, QVBoxLayout, QWidget)
 
 import rnnstudio as rs
@@ -31,6 +31,7 @@ from .forms import TaskParamsWidget, TrainingSettingsWidget
 from ..plaintext import plain
 from .history import TrainingHistory
 from .plots import TrainingPlotsWidget
+from .progress import ProgressBar
 from .settings import SettingsError, TrainingSettings, known_task
 from .sync import (csv_note, default_settings_for, fit_problem, problems_text, same_settings,
                    settings_of, steps_per_epoch)
@@ -215,7 +216,7 @@ class TrainingDock(QDockWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(3)
         row = self._build_buttons()  # the buttons and the progress bar share a row
-        self.progress_bar = QProgressBar()
+        self.progress_bar = ProgressBar()
         self.progress_bar.setTextVisible(True)
         self.progress_bar.setFormat("Ready")
         self.progress_bar.setValue(0)

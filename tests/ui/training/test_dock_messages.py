@@ -45,3 +45,21 @@ def test_a_run_whose_process_cannot_be_set_up_shows_its_cause(qtbot, window, doc
     assert cause in window.statusBar().currentMessage()
     assert "could not start" in dock.progress_bar.format()
     assert not dock.controller.active and dock.train_button.isEnabled()
+
+
+def test_the_progress_words_fit_the_bar_on_one_line(qtbot, window, dock):
+    """At 1280x800 the bar beside the buttons was about 230 px and 'Epoch 150/150 · loss
+    0.01727 · done' wrapped onto a second line that the bar cut off."""
+    bar = dock.progress_bar
+    full = "Epoch 150/150  ·  loss 0.01727  ·  done"
+    bar.setFormat(full)
+    bar.setMinimumWidth(0)
+    metrics = bar.fontMetrics()
+    for width in (180, 230, metrics.horizontalAdvance(full) + 40):
+        bar.setFixedWidth(width)
+        shown = bar.text()
+        assert metrics.horizontalAdvance(shown) < width, (width, shown)
+        assert shown.split()[0] in ("Epoch", "150/150") and shown.endswith("done")
+        assert "0.01727" in shown
+    assert bar.text() == full  # room enough: the whole text
+    assert bar.format() == full and bar.toolTip() == full
