@@ -62,6 +62,12 @@ def _factors(f: ProdFamily, Vp, P: int, T: int, R: int, N: int):
 
 def product_forward_op(f: ProdFamily, Vp, P: int, T: int, R: int, N: int):
     ix, cf, kind = cols(R, f.lo, f.hi), f.cf, f.fkind
+    if f.K == 2 and kind == "one":              # gates: one multiply, nothing else per step
+        read_a, read_b = (reader(Vp, P, T, s, src, R, N) for s, src, _, _ in f.slots)
+
+        def product2(i, out):
+            np.multiply(read_a(i), read_b(i), out=out[ix])
+        return product2
     factors = _factors(f, Vp, P, T, R, N)
 
     def product(i, out):
@@ -101,6 +107,8 @@ def product_backward_op(f: ProdFamily, G, Vp, P: int, T: int, R: int, N: int):
     rest = np.empty_like(tmp)
     slots = [(k, adder(G, P, T, s, src, unique))
              for k, (s, src, unique, needs) in enumerate(f.slots) if needs]
+    if f.K == 2 and kind == "one":
+        return _product2_back(f, slots, Vp, P, T, R, N, ix, tmp)
 
     def product_back(i, dA):
         d = dA[ix]
@@ -115,6 +123,19 @@ def product_backward_op(f: ProdFamily, G, Vp, P: int, T: int, R: int, N: int):
                     scaled(tmp, kind, c, tmp)
             add(i, tmp)
     return product_back
+
+
+def _product2_back(f: ProdFamily, slots: list, Vp, P: int, T: int, R: int, N: int, ix, tmp):
+    """Two factors of unit weight: d loss / d factor k = dA * the other factor."""
+    reads = [reader(Vp, P, T, s, src, R, N) for s, src, _, _ in f.slots]
+    pairs = [(reads[1 - k], add) for k, add in slots]
+
+    def product2_back(i, dA):
+        d = dA[ix]
+        for other, add in pairs:
+            np.multiply(d, other(i), out=tmp)
+            add(i, tmp)
+    return product2_back
 
 
 def product_wgrad(f: ProdFamily, Vp: np.ndarray, P: int, T: int) -> WeightGrad:
