@@ -214,15 +214,7 @@ class BundleItem(QGraphicsItem):
         pen.setCapStyle(Qt.PenCapStyle.FlatCap)
         if b.delayed:
             pen.setDashPattern([3.0, 1.8])
-        painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        if g.line is not None:
-            painter.drawLine(g.line)
-        else:
-            painter.drawPath(g.path)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(color)
-        painter.drawPolygon(g.arrow)
+        g.paint(painter, pen)
 
     def paint_label(self, painter: QPainter) -> None:
         """The label (painted by the `BundleLabelsItem`, over every arrow)."""

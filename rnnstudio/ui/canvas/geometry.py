@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from PySide6.QtCore import QLineF, QPointF, QRectF
-from PySide6.QtGui import QPainterPath, QPolygonF
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QPainter, QPainterPath, QPen, QPolygonF
 
 from ..style import NODE_RADIUS
 
@@ -25,6 +25,18 @@ class EdgeGeom:
     label_pos: QPointF | None  # where the z^-d tag goes (delayed edges)
     samples: list[tuple[float, float]]  # a polyline for hit tests
     rect: QRectF
+
+    def paint(self, painter: QPainter, pen: QPen) -> None:
+        """Draw the edge with `pen` and its arrowhead filled in the pen's colour."""
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        if self.line is not None:
+            painter.drawLine(self.line)
+        else:
+            painter.drawPath(self.path)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(pen.color())
+        painter.drawPolygon(self.arrow)
 
 
 def _arrow(tip: QPointF, dx: float, dy: float) -> QPolygonF:

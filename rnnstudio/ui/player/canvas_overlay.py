@@ -72,17 +72,8 @@ class ReadsItem(QGraphicsItem):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         for geom, delayed, _ in self.reads:
             color = style.READ_DELAYED if delayed else style.READ_SAME
-            pen = QPen(color, 3.2, Qt.PenStyle.DashLine if delayed else Qt.PenStyle.SolidLine,
-                       Qt.PenCapStyle.RoundCap)
-            painter.setPen(pen)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            if geom.line is not None:
-                painter.drawLine(geom.line)
-            else:
-                painter.drawPath(geom.path)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(color)
-            painter.drawPolygon(geom.arrow)
+            geom.paint(painter, QPen(color, 3.2, Qt.PenStyle.DashLine if delayed
+                                     else Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
         painter.setFont(_TAG_FONT)
         for (geom, delayed, label), rect in zip(self.reads, self.tag_rects):
             if rect is None:
