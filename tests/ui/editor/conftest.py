@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent
 
 import rnnstudio as rs
 
@@ -14,7 +16,15 @@ def window(qtbot):
     qtbot.addWidget(w)
     w.doc.stack.setClean()
     yield w
+    if not shiboken6.isValid(w):
+        return
     w.doc.stack.setClean()  # no unsaved-changes prompt on close
+    # delete it now: a test that never runs the event loop left its window's deletion to the
+    # next test's first wait, which then paid for all of them (14 s after test_groups_canvas,
+    # past a 5 s waitUntil)
+    w.close()
+    w.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def small_net() -> rs.Network:
