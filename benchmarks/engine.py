@@ -280,8 +280,8 @@ def _print_compile(quick: bool, baseline: str | None) -> None:
 def main(quick: bool = False, only=SECTIONS, baseline: str | None = None) -> None:
     repeat = 5 if quick else 15
     print(f"numpy {np.__version__}, torch {torch.__version__ if torch else 'not installed'}, "
-          f"BLAS threads {os.environ['OPENBLAS_NUM_THREADS']}, batch {BATCH}, best of {repeat}, "
-          f"{'CPU time' if clock is time.process_time else 'wall clock'}")
+          f"BLAS threads {os.environ['OPENBLAS_NUM_THREADS']} ({_blas_kernels()}), batch {BATCH}, "
+          f"best of {repeat}, {'CPU time' if clock is time.process_time else 'wall clock'}")
     if "elman" in only:
         print("\nElman 4-H-1 (tanh hidden, identity out) vs torch.nn.RNN + Linear, ms; "
               "lv = levels per step")
@@ -303,6 +303,19 @@ def _json(args: list[str]) -> dict:
     if args[0] == "graph":
         return graph_row(int(args[1]), int(args[2]), BATCH, 3)
     return compile_row(repeat=int(args[1]))
+
+
+def _blas_kernels() -> str:
+    """numpy's BLAS and the kernels it picked (OpenBLAS: AVX2 "Haswell" kernels run the small
+    GEMMs about half as fast as AVX-512 "SkylakeX" ones; OPENBLAS_CORETYPE forces a choice)."""
+    from threadpoolctl import threadpool_info
+    blas = [i for i in threadpool_info() if i.get("user_api") == "blas"]
+    if not blas:
+        return "BLAS unknown"
+    info = blas[0]
+    forced = os.environ.get("OPENBLAS_CORETYPE")
+    return (f"{info.get('internal_api')} {info.get('architecture') or ''}".strip()
+            + (f", OPENBLAS_CORETYPE={forced}" if forced is not None else ""))
 
 
 def _f(x) -> str:
