@@ -298,6 +298,9 @@ class PlayerController(QObject):
             self._rerun = False
             self._recompute(then or self._after_params)
             return
+        net = self._net
+        if (net.structure_version, net.param_version) != self._versions:
+            return  # edited while it ran (its re-run is due): views never see a stale network
         ok = self._install(result)
         if then is not None:
             then(ok)

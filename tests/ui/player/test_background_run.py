@@ -44,3 +44,38 @@ def test_a_big_networks_rerun_happens_in_a_worker_with_the_same_values(window, q
     assert player.trajectory.order == expected.order
     np.testing.assert_array_equal(player.trajectory.values, expected.values)
     assert (player.t, player.k) == (-1, player.K)  # a structure change resets the cursor
+
+
+def test_a_run_overtaken_by_an_edit_is_dropped(window, qtbot, monkeypatch):
+    """An edit while the worker runs (before its re-run is due): the worker's trajectory is of
+    a network that no longer exists and is never shown (the unrolled view raised KeyError on
+    its removed edges); the re-run after the edit is."""
+    monkeypatch.setattr(player_controller, "BACKGROUND_SIZE", 0)
+    monkeypatch.setattr(player_controller, "SETTLE_MS", 20)
+    started, release = threading.Event(), threading.Event()
+    real = player_controller.compute_trajectory
+
+    def slow(net, X, Y=None):
+        started.set()
+        release.wait(5)
+        return real(net, X, Y)
+    window.doc.new(small_net())
+    player = window.player.controller
+    X = np.linspace(-1, 1, 12).reshape(12, 1)
+    player.set_sequence(X)
+    qtbot.waitUntil(lambda: player.trajectory is not None, timeout=5000)
+    monkeypatch.setattr(player_controller, "compute_trajectory", slow)
+    window.editor.set_node_attrs(["h"], bias=0.3)
+    qtbot.waitUntil(started.is_set, timeout=5000)  # the worker runs on the old edges ...
+    monkeypatch.setattr(player_controller, "SETTLE_MS", 60_000)  # (hold the edit's re-run)
+    net = window.doc.net
+    window.scene.select_edges([("h", "y")])
+    window.editor.delete_selection()
+    assert not net.graph.has_edge("h", "y")
+    release.set()  # ... and finishes after the edit
+    qtbot.wait(200)
+    assert player.trajectory is None  # dropped at the edit, the stale run not shown
+    player._recheck.start(0)
+    qtbot.waitUntil(lambda: player.trajectory is not None, timeout=5000)
+    assert ("h", "y") not in player.trajectory.delays
+    np.testing.assert_array_equal(player.trajectory.values, real(net, X).values)
