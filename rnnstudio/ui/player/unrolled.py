@@ -78,6 +78,7 @@ class UnrolledView(QGraphicsView):
         self.expanded: set[str] = set()  # groups this view shows as their neurons
         self._arrows_for: tuple = (None, None, 0)  # delays, rows, arrows of every edge
         self._rows_for = None  # what the rows were built for (order, expanded, groups)
+        self._wide_for, self._wide = None, False  # the rows column_half_width looked at
         self.names = RowNames(self)
         player.trajectory_changed.connect(self.rebuild)
         player.cursor_changed.connect(self._on_cursor_changed)
@@ -144,7 +145,9 @@ class UnrolledView(QGraphicsView):
         return float(self.row_y[-1] + self._row_hh[-1]) - self.column_top()
 
     def column_half_width(self) -> float:
-        wide = any(r.is_group for r in self.rows)
+        if self._wide_for is not self.rows:  # once per rows: it is asked for every name
+            self._wide_for, self._wide = self.rows, any(r.is_group for r in self.rows)
+        wide = self._wide
         return (CELL_W / 2 if wide else NODE_R + 16) + COLUMN_PAD
 
     def column_x(self, t: int) -> float:

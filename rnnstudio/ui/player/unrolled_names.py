@@ -40,11 +40,12 @@ class RowNames:
         for item in self.items:
             scene.removeItem(item)
         self.items, self._made_for = [], key
+        home = self.home()  # once: it reads every row (once per name: quadratic, 48 s at 5k)
         for row, y in zip(rows, row_y):
             font = GROUP_FONT if row.is_group else None
             label = LabelItem(row.label, Qt.AlignmentFlag.AlignRight,
                               *(() if font is None else (font,)))
-            label.setPos(self.home(), float(y))
+            label.setPos(home, float(y))
             scene.addItem(label)
             self.items.append(label)
         self.pin()
