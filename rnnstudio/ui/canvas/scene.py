@@ -305,12 +305,10 @@ class NetworkScene(QGraphicsScene):
             self._restyle_ordering()
         if self.groups.flush():  # blocks first: edge tags and loops keep off them
             self._reroute_pending = True
-        if self._reroute_pending:
-            if len(self._layer_of) > ROUTE_LATER and not self._route_now:
-                if not self._route_timer.isActive():  # a big network: in a moment
-                    self._route_timer.start()
-            else:
-                self._reroute()
+        route_later = self._reroute_pending and len(self._layer_of) > ROUTE_LATER \
+            and not self._route_now  # a big network: in a moment
+        if self._reroute_pending and not route_later:
+            self._reroute()
         g = self.net.graph
         for key in self._dirty_edges:
             if key in self._layer_of and g.has_edge(*key):
@@ -326,6 +324,8 @@ class NetworkScene(QGraphicsScene):
         for layer in self._dirty_layers:
             layer.rebuild()
         self._dirty_layers.clear()
+        if route_later and not self._route_timer.isActive():
+            self._route_timer.start()  # counted from now: this flush may have been long
 
     def _mark_drawn(self, key) -> None:
         """The layer drawing `key` (and the selection highlight) must re-assemble it."""

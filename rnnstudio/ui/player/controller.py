@@ -54,6 +54,8 @@ class PlayerController(QObject):
         # a big network's dropped trajectory is announced once the edit is done (views clear)
         self._dropped = QTimer(self, singleShot=True, interval=0)
         self._dropped.timeout.connect(self.trajectory_changed.emit)
+        self._kick = QTimer(self, singleShot=True, interval=0)
+        self._kick.timeout.connect(self._arm)
         self.speed = 4.0  # steps per second
         self.frozen = False  # while training runs: weight changes do not re-run the sequence
         if network is not None:
@@ -215,7 +217,18 @@ class PlayerController(QObject):
             self.trajectory = None  # it no longer matches the network's nodes and edges
             self._dropped.start()
         # coalesce a burst of events into one re-run; a big network's, once edits settle
-        self._recheck.start(SETTLE_MS if big else 0)
+        if big:
+            self._recheck.stop()
+            self._kick.start()
+        else:
+            self._recheck.start(0)
+
+    def _arm(self) -> None:
+        """Count the settling time from when the UI is idle again: after the canvas and the
+        other views have drawn the edit (zero timers queued with it), which can take longer
+        than SETTLE_MS in a big network."""
+        QTimer.singleShot(0, self, lambda: self._kick.isActive() or
+                          self._recheck.start(SETTLE_MS))
 
     def _is_big(self, net: Network) -> bool:
         net_for, version, big = self._big_for
