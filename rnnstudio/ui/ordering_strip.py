@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListWidg
 
 from ..model import events as ev
 from . import style
+from .canvas.scene import ROUTE_LATER, ROUTE_SETTLE_MS
 from .palette import kind_icon
 from .plaintext import literal
 
@@ -50,6 +51,7 @@ class OrderingStripWidget(QWidget):
         lay.addWidget(self.list, 1)
         self._updating = False
         self._rows: list[tuple[str, str, str]] = []  # (id, visual kind, label) shown
+        self._big_for: tuple = (None, -1, False)  # (network, structure version, big)
 
     def set_network(self, net) -> None:
         if self.net is not None:
@@ -61,7 +63,16 @@ class OrderingStripWidget(QWidget):
     def _on_model_changed(self, event) -> None:
         if event.kind in _REFRESH_KINDS and not (
                 event.kind == ev.NODE_CHANGED and set(event.changed) <= {"x", "y"}):
-            self._timer.start()
+            # a big network's ordering takes a while to compute: shown once the edits pause,
+            # with the canvas's badges (the same moment, computed once)
+            self._timer.start(ROUTE_SETTLE_MS if self._big() else 0)
+
+    def _big(self) -> bool:
+        net = self.net  # (counted once per structure: an edit sends an event per edge)
+        if self._big_for[:2] != (net, net.structure_version):
+            big = sum(map(len, net.graph._succ.values())) > ROUTE_LATER
+            self._big_for = (net, net.structure_version, big)
+        return self._big_for[2]
 
     def refresh(self) -> None:
         self._timer.stop()

@@ -31,8 +31,8 @@ from .values import ValueLayerItem
 CHUNK = 6000  # edges per batch layer
 PIXMAP_CACHE_KB = 256 * 1024  # item caches (edge layers are viewport-sized): Qt's default is 10 MB
 EDGE_HIT_TOLERANCE = 5.0
-ROUTE_LATER = 5000  # edges drawn past which the loops are routed after the edits ...
-ROUTE_SETTLE_MS = 200  # ... this long after the first edit not routed yet
+ROUTE_LATER = 5000  # edges drawn past which the ordering is shown and the loops routed ...
+ROUTE_SETTLE_MS = 200  # ... this long after the first edit not shown yet (UI idle again)
 FREE_GAP = 78.0  # free_spot: no node's shape within this of a new node's centre, either axis
 
 
@@ -72,9 +72,10 @@ class NetworkScene(QGraphicsScene):
         self.selected_edges: set = set()
         self._flush_timer = QTimer(self, singleShot=True, interval=0)
         self._flush_timer.timeout.connect(self.flush)
-        # routing the loops reads every node (80 ms at 50,000 edges): in a big network it
-        # runs a moment after the edits (at most once per moment, however often they
-        # come), the loops keeping their lanes meanwhile
+        # the ordering (its badges and the delays it gives the edges: 200 ms to compute at
+        # 50,000 edges) and routing the loops (which reads every node, 80 ms) wait in a big
+        # network until a moment after the edits (at most once per moment, however often
+        # they come): the edit is drawn at once, the badges, delays and lanes follow
         self._route_timer = QTimer(self, singleShot=True, interval=ROUTE_SETTLE_MS)
         self._route_timer.timeout.connect(self.route_now)
         self._route_now = False
@@ -301,14 +302,14 @@ class NetworkScene(QGraphicsScene):
         self._flush_timer.stop()
         if self.net is None:
             return
-        if self._ordering_pending:
+        later = len(self._layer_of) > ROUTE_LATER and not self._route_now  # a big network
+        if self._ordering_pending and not later:
             self._restyle_ordering()
         if self.groups.flush():  # blocks first: edge tags and loops keep off them
             self._reroute_pending = True
-        route_later = self._reroute_pending and len(self._layer_of) > ROUTE_LATER \
-            and not self._route_now  # a big network: in a moment
-        if self._reroute_pending and not route_later:
+        if self._reroute_pending and not later:
             self._reroute()
+        route_later = later and (self._ordering_pending or self._reroute_pending)
         g = self.net.graph
         for key in self._dirty_edges:
             if key in self._layer_of and g.has_edge(*key):
@@ -353,7 +354,8 @@ class NetworkScene(QGraphicsScene):
         self._reroute_pending = self._reroute_pending or bool(changed)
 
     def route_now(self) -> None:
-        """Route the loops now, and draw what changed (a big network routes them late)."""
+        """Show the ordering and route the loops now, and draw what changed (a big network
+        does both a moment after the edits)."""
         self._route_now = True
         try:
             self.flush()

@@ -432,3 +432,30 @@ def test_a_big_networks_loops_are_routed_once_the_edits_pause(window, qtbot, mon
     window.editor.set_node_attrs(["h0"], y=net.graph.nodes["h0"]["y"] + 300)
     render.scene_rect(scene)
     assert scene._arcs[("h2", "h0")].lane == lane
+
+
+def test_a_big_networks_ordering_is_shown_once_the_edits_pause(window, qtbot, monkeypatch):
+    """Issue 14: in a big network an edit is drawn at once; the ordering it gives (node
+    badges, edges drawn delayed or not, the ordering strip) follows a moment later, equal to
+    the model's."""
+    from rnnstudio.ui import ordering_strip
+    from rnnstudio.ui.canvas import scene as scene_mod
+    monkeypatch.setattr(scene_mod, "ROUTE_LATER", 0)
+    monkeypatch.setattr(ordering_strip, "ROUTE_LATER", 0)
+    net = rs.Network()
+    for n in ("a", "b", "c"):
+        net.add_neuron(n, x=100.0 * len(net), y=0.0)
+    net.add_edge("b", "c")
+    net.add_edge("c", "a")
+    window.doc.new(net)
+    scene, strip = window.scene, window.strip
+    assert [scene.nodes[n].badge for n in "abc"] == [3, 1, 2]  # opening shows it at once
+    window.editor.add_edge("a", "b")  # a cycle: one edge of it becomes delayed
+    scene.flush()
+    assert scene.geom(("a", "b")) is not None  # drawn at once ...
+    assert [scene.nodes[n].badge for n in "abc"] == [3, 1, 2]  # (the old ordering yet)
+    qtbot.waitUntil(lambda: [scene.nodes[n].badge for n in window.doc.net.ordering()]
+                    == [1, 2, 3] and strip.order_shown() == window.doc.net.ordering(),
+                    timeout=3000)  # ... its ordering a moment later
+    delays = window.doc.net.delays()
+    assert all(scene.is_delayed(u, v) == (d >= 1) for (u, v), d in delays.items())
