@@ -172,7 +172,8 @@ def _bias_row(prog, lv) -> None:
     instead of writing the bias, computing the GEMM and adding it (three passes over the
     level's columns for all steps)."""
     ext = [b for b in lv.blocks if not b.internal]
-    if lv.bias_in_block or len(ext) != 1 or ext[0].mode == "coo" or ext[0].k > BIAS_ROW_K:
+    if lv.bias_in_block or len(ext) != 1 or ext[0].mode in ("coo", "diag") \
+            or ext[0].k > BIAS_ROW_K:  # a DiagBlock (one-to-one) has no dense rows to extend
         return
     b, n = ext[0], lv.n_sum
     src = np.arange(b.src.start, b.src.stop) if isinstance(b.src, slice) else b.src

@@ -163,3 +163,20 @@ def test_truncated_bptt_fast_equals_general(seed, monkeypatch):
     for kind in fast:
         for key, value in general[kind].items():
             assert abs(fast[kind][key] - value) <= 1e-10 * max(1.0, abs(value)), (kind, key)
+
+
+def test_two_copies_side_by_side_compile_and_agree():
+    """A pasted copy beside the original: its inputs feed two hidden neurons one-to-one (a
+    DiagBlock, the level's only outside block). Was: AttributeError 'DiagBlock' object has no
+    attribute 'k' while building the bias row, so the player could not run a pasted network."""
+    import rnnstudio as rs
+    net = rs.Network()
+    for s in ("", "2"):
+        net.add_input("x" + s)
+        net.add_neuron("h" + s)
+        net.add_output("y" + s)
+        net.add_edge("x" + s, "h" + s, weight=0.5)
+        net.add_edge("h" + s, "h" + s, weight=0.9)
+        net.add_edge("h" + s, "y" + s, weight=-1.0, delay=2)
+    X, Y = data(np.random.default_rng(0), net)
+    assert_same(net, X, Y)
