@@ -159,6 +159,13 @@ class PlayerController(QObject):
         self.cursor_changed.emit(t, k)
 
     # ------------------------------------------------------------------ what the views read
+    def is_current(self) -> bool:
+        """The trajectory was computed for the network's present structure. After an edit it
+        is re-run a moment later (`trajectory_changed`); until then a view must not mix it with
+        the network (its edges and nodes may be gone)."""
+        tr, net = self.trajectory, self._net
+        return tr is not None and net is not None and self._versions[0] == net.structure_version
+
     def computing(self) -> str | None:
         """The node the last micro-step computed (None after any other move)."""
         if self.trajectory is None or self.t < 0 or not self._micro or self.k == 0:

@@ -245,6 +245,9 @@ class UnrolledView(QGraphicsView):
             self._layout()
 
     def _layout(self) -> None:
+        if self.player.trajectory is not None and not self.player.is_current():
+            self._stale = True  # the re-run's trajectory_changed lays it out
+            return
         self._stale = False
         scene = self.scene()
         for item in [*self.columns.values(), *(c.back for c in self.columns.values()),

@@ -403,3 +403,27 @@ def test_fit_keeps_every_node_clear_of_the_value_legend(window, qtbot, path):
 
         from rnnstudio.ui.canvas import items
         assert QFontInfo(items._LABEL_FONT).pixelSize() * view.transform().m11() >= 9.0
+
+
+def test_undoing_a_paste_never_lays_the_unrolled_view_out_from_the_old_trajectory(
+        window, monkeypatch, qtbot):
+    """Undoing a paste removes the selected nodes: the selection follows at once, the player
+    re-runs a moment later. Until then the unrolled view must not mix the old trajectory's
+    edges with the network (was: KeyError "The edge ('x0', 'h0') is not in the graph.")."""
+    import rnnstudio.ui.player.unrolled as unrolled
+    monkeypatch.setattr(unrolled, "EDGE_BUDGET", 2)
+    window.doc.new(delayed_net())
+    view, p = window.player.unrolled, window.player.controller
+    errors = []
+    monkeypatch.setattr("sys.excepthook", lambda *exc: errors.append(exc))
+    window.editor.select_all()
+    window.editor.copy()
+    pasted = window.editor.paste()
+    qtbot.waitUntil(lambda: p.trajectory is not None  # the player re-runs on the paste
+                    and set(pasted) <= set(p.trajectory.order))
+    assert set(window.scene.selected_nodes()) == set(pasted)
+    window.doc.stack.undo()  # the pasted (selected) nodes go, the selection follows each
+    assert not errors
+    qtbot.waitUntil(lambda: p.trajectory is not None
+                    and not set(pasted) & set(p.trajectory.order))
+    assert {u for u, _, _, _ in view.drawn_edges()} <= set(window.doc.net.graph)
