@@ -121,6 +121,18 @@ class GroupsMixin:
             del self._groups[gid]
             self._emit_group(gid, removed=True)
 
+    def _drop_from_groups(self, nodes: set) -> None:
+        """`_drop_from_group` for many nodes: one event per group that changed."""
+        hit = dict.fromkeys(self._group_of.pop(n) for n in nodes if n in self._group_of)
+        for gid in hit:
+            members = [n for n in self._groups[gid]["members"] if n not in nodes]
+            if members:
+                self._groups[gid]["members"] = members
+                self._emit_group(gid)
+            else:
+                del self._groups[gid]
+                self._emit_group(gid, removed=True)
+
     # ------------------------------------------------------------------ checks
     def _checked_group(self, gid: str, rec: dict, taken: dict | None = None) -> dict[str, Any]:
         """A clean group record from `rec`, or NetworkError naming the group and the fault.
