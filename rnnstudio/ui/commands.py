@@ -114,11 +114,12 @@ class AddSubnetCommand(ModelCommand):
         return [n for n, _, _ in self.nodes]
 
     def _steps(self) -> list:
-        net = self.net
-        steps = [(lambda n=n, k=k, a=a: net.add_node(n, k, **a), lambda n=n: net.remove_node(n))
-                 for n, k, a in self.nodes]
-        steps += [(lambda u=u, v=v, a=a: net.add_edge(u, v, **a),
-                   lambda u=u, v=v: net.remove_edge(u, v)) for u, v, a in self.edges]
+        """Bulk model operations: pasting 5,000 nodes is one add_nodes and one add_edges (and
+        its undo one remove_edges and one remove_nodes), not 55,000 single edits."""
+        net, ids = self.net, [n for n, _, _ in self.nodes]
+        keys = [(u, v) for u, v, _ in self.edges]
+        steps = [(lambda: net.add_nodes(self.nodes), lambda: net.remove_nodes(ids)),
+                 (lambda: net.add_edges(self.edges), lambda: net.remove_edges(keys))]
         steps += [(lambda g=g, l=l, m=m, c=c: net.add_group(g, m, label=l, collapsed=c),
                    lambda: None)  # undo: removing the nodes removes their groups
                   for g, l, m, c in self.groups]
@@ -143,14 +144,12 @@ class RemoveCommand(ModelCommand):
     def _steps(self) -> list:
         net = self.net
         # undo runs these backwards: nodes, edges, then their places in the graph's order
-        steps = [(lambda: None, lambda: net.restore_graph_positions(self.positions))]
-        steps += [(lambda u=u, v=v: net.remove_edge(u, v),
-                   lambda u=u, v=v, a=a: net.add_edge(u, v, **a)) for u, v, a in self.edges]
-        for n, a in self.nodes:
-            attrs = {k: v for k, v in a.items() if k != "kind"}
-            steps.append((lambda n=n: net.remove_node(n),
-                          lambda n=n, k=a["kind"], at=attrs: net.add_node(n, k, **at)))
-        return steps
+        ids, keys = [n for n, _ in self.nodes], [(u, v) for u, v, _ in self.edges]
+        records = [(n, a["kind"], {k: v for k, v in a.items() if k != "kind"})
+                   for n, a in self.nodes]
+        return [(lambda: None, lambda: net.restore_graph_positions(self.positions)),
+                (lambda: net.remove_edges(keys), lambda: net.add_edges(self.edges)),
+                (lambda: net.remove_nodes(ids), lambda: net.add_nodes(records))]
 
 
 class SetNodeAttrsCommand(ModelCommand):

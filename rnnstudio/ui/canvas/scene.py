@@ -69,6 +69,7 @@ class NetworkScene(QGraphicsScene):
         self._reroute_pending = False
         self._live_from: dict | None = None  # while dragging: where the dragged nodes were
         self._ordering_pending = False
+        self._selection_pending = False  # selected nodes went: selectionChanged is due
         self.selected_edges: set = set()
         self._flush_timer = QTimer(self, singleShot=True, interval=0)
         self._flush_timer.timeout.connect(self.flush)
@@ -143,7 +144,15 @@ class NetworkScene(QGraphicsScene):
         self._tags.set_obstacle(node, None)
         self._reroute_pending = True
         if item is not None:
-            self.removeItem(item)
+            if item.isSelected():  # Qt says selectionChanged for each: once, at the end
+                blocked = self.blockSignals(True)
+                try:
+                    self.removeItem(item)
+                finally:
+                    self.blockSignals(blocked)
+                self._selection_pending = True
+            else:
+                self.removeItem(item)
             if item.showing_value or self._values.bodies:
                 self._values.refresh(geometry=True)
 
@@ -201,8 +210,16 @@ class NetworkScene(QGraphicsScene):
             self._mark_edges([event.edge])
 
     def _on_ordering_changed(self, event=None) -> None:
+        """The end of every structural edit (of a batch of them): removed selected nodes say
+        selectionChanged now, once."""
         self._ordering_pending = True
         self._schedule()
+        self._emit_selection()
+
+    def _emit_selection(self) -> None:
+        if self._selection_pending:
+            self._selection_pending = False
+            self.selectionChanged.emit()
 
     def _on_params_changed(self, event) -> None:
         """Weights changed (training, re-initialising): widths and colours only, the
@@ -241,6 +258,7 @@ class NetworkScene(QGraphicsScene):
         self._ordering_pending = self._ordering_pending or bool(shown)  # their badges
         self._reroute_pending = True  # loops of the edges shown or bundled
         self.groups.mark_structure()
+        self._emit_selection()
 
     # ---------------------------------------------------------------- edges
     def _add_node_item(self, node: str) -> None:
@@ -300,6 +318,7 @@ class NetworkScene(QGraphicsScene):
     def flush(self) -> None:
         """Bring the picture up to date now (normally runs from a zero timer)."""
         self._flush_timer.stop()
+        self._emit_selection()
         if self.net is None:
             return
         later = len(self._layer_of) > ROUTE_LATER and not self._route_now  # a big network
