@@ -142,3 +142,31 @@ def test_recovery_is_written_off_the_ui_thread_and_removed_by_save(window, monke
     window.doc.save(tmp_path / "saved.rnn.json")
     assert not net_file.exists()  # saved: nothing left to recover
     assert not window.doc.write_recovery()  # unmodified: nothing written
+
+
+def test_the_recovery_write_runs_with_the_cyclic_collector_off(window, monkeypatch):
+    """The copy and the file's records (a hundred thousand short-lived objects at 5,000 nodes)
+    triggered full collections of the whole app, holding the UI for 0.3-0.8 s: the collector
+    is off from the copy until the worker is done, then back as it was; windows writing at the
+    same time keep it off until the last one is done."""
+    import gc
+
+    from rnnstudio.ui.recovery import QuietCollector
+    seen, go = [], threading.Event()
+    real_save = rs.io.save
+
+    def save(net, path):
+        go.wait(10)
+        seen.append(gc.isenabled())
+        real_save(net, path)
+    monkeypatch.setattr("rnnstudio.ui.recovery.rio.save", save)
+    assert gc.isenabled()
+    window.editor.add_node_at("neuron", QPointF(0, 0))
+    assert window.doc.write_recovery()
+    assert not gc.isenabled()  # from the copy on, while the worker runs
+    QuietCollector.hold()  # another window's write, still running after this one
+    go.set()
+    window.doc.recovery.wait()
+    assert seen == [False] and not gc.isenabled()
+    QuietCollector.release()
+    assert gc.isenabled()
