@@ -159,7 +159,7 @@ class BulkMixin:
             self._inputs = [n for n in self._inputs if n not in gone]
             self._outputs = [n for n in self._outputs if n not in gone]
             self._manual = [n for n in self._manual if n not in gone]
-            self._drop_from_groups(gone)
+            self._drop_from_groups(nodes)
             self._structure_changed()
             for n in nodes:
                 self.events.emit(ev.Event(ev.NODE_REMOVED, node=n, changed={"kind": kinds[n]}))

@@ -110,22 +110,15 @@ class GroupsMixin:
     # ------------------------------------------------------------------ node removal
     def _drop_from_group(self, node: str) -> None:
         """Called when a node goes: it leaves its group; an emptied group goes too."""
-        gid = self._group_of.pop(node, None)
-        if gid is None:
-            return
-        members = [n for n in self._groups[gid]["members"] if n != node]
-        if members:
-            self._groups[gid]["members"] = members
-            self._emit_group(gid)
-        else:
-            del self._groups[gid]
-            self._emit_group(gid, removed=True)
+        self._drop_from_groups([node])
 
-    def _drop_from_groups(self, nodes: set) -> None:
-        """`_drop_from_group` for many nodes: one event per group that changed."""
+    def _drop_from_groups(self, nodes: list) -> None:
+        """Called when nodes go: they leave their groups (one event per group that changed, in
+        the order of `nodes`); an emptied group goes too."""
+        gone = set(nodes)
         hit = dict.fromkeys(self._group_of.pop(n) for n in nodes if n in self._group_of)
         for gid in hit:
-            members = [n for n in self._groups[gid]["members"] if n not in nodes]
+            members = [n for n in self._groups[gid]["members"] if n not in gone]
             if members:
                 self._groups[gid]["members"] = members
                 self._emit_group(gid)
