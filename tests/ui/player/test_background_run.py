@@ -79,3 +79,42 @@ def test_a_run_overtaken_by_an_edit_is_dropped(window, qtbot, monkeypatch):
     qtbot.waitUntil(lambda: player.trajectory is not None, timeout=5000)
     assert ("h", "y") not in player.trajectory.delays
     np.testing.assert_array_equal(player.trajectory.values, real(net, X).values)
+
+
+def test_a_run_that_ends_after_an_undo_is_not_shown(window, qtbot, monkeypatch):
+    """The worker ran on the pasted network; the paste was undone before it ended. Its result
+    must not be shown as the network's (the unrolled view looked its edges up in the graph:
+    KeyError "The edge ('x0', 'h6') is not in the graph."): the latest state runs instead."""
+    monkeypatch.setattr(player_controller, "BACKGROUND_SIZE", 0)
+    monkeypatch.setattr(player_controller, "SETTLE_MS", 20)
+    gate, entered = threading.Event(), []
+    real = player_controller.compute_trajectory
+
+    def slow(net, X, Y=None):
+        entered.append(set(net.graph))
+        gate.wait(10)
+        return real(net, X, Y)
+    monkeypatch.setattr(player_controller, "compute_trajectory", slow)
+    window.doc.new(small_net())
+    player, net = window.player.controller, window.doc.net
+    gate.set()
+    player.set_sequence(np.linspace(-1, 1, 12).reshape(12, 1))
+    qtbot.waitUntil(lambda: player.trajectory is not None, timeout=5000)
+    shown = []
+    player.trajectory_changed.connect(
+        lambda: shown.append(None if player.trajectory is None else set(player.trajectory.order)))
+    gate.clear()
+    entered.clear()
+    window.editor.select_all()
+    window.editor.copy()
+    pasted = window.editor.paste()
+    qtbot.waitUntil(lambda: bool(entered), timeout=5000)  # the pasted network is running
+    assert set(pasted) <= entered[0]
+    monkeypatch.setattr(player_controller, "SETTLE_MS", 2000)  # the undo's re-run waits
+    window.doc.stack.undo()
+    gate.set()  # the pasted network's run ends now, before the undo's re-run starts
+    qtbot.wait(300)
+    assert all(s is None or s <= set(net.graph) for s in shown), "a stale run was shown"
+    assert not player.is_current() or set(player.trajectory.order) <= set(net.graph)
+    qtbot.waitUntil(lambda: player.trajectory is not None, timeout=10000)
+    assert set(player.trajectory.order) == set(net.graph) and player.is_current()
