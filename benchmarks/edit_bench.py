@@ -101,10 +101,12 @@ def bench_select_paste(app, window) -> dict:
     t_paste = timed(lambda: (e.paste(), settle(app, window)))
     pasted = len(window.scene.selected_nodes())
     t_undo = timed(lambda: (window.doc.stack.undo(), settle(app, window)))
+    t_redo = timed(lambda: (window.doc.stack.redo(), settle(app, window)))
+    window.doc.stack.undo()
     window.scene.select_nodes([])
     settle(app, window)
     return {"select": t_select, "selected": n, "paste": t_paste, "pasted": pasted,
-            "paste undo": t_undo}
+            "paste undo": t_undo, "paste redo": t_redo}
 
 
 def bench_autosave(app, window) -> dict:
@@ -159,7 +161,7 @@ def run(app, window, net, label: str) -> dict:
         sp = bench_select_paste(app, window)
         print(f"select all ({sp['selected']} nodes) {_ms(sp['select'])}   paste of "
               f"{sp['pasted']} nodes {_ms(sp['paste'])}   its undo {_ms(sp['paste undo'])}"
-              "   (goal < 300 ms)")
+              f"   redo {_ms(sp['paste redo'])}   (goal < 300 ms)")
         auto = bench_autosave(app, window)
         print(f"recovery write: UI thread held {_ms(auto['call'])}, worst tick gap "
               f"{_ms(auto['stall'])} while it ran ({_ms(auto['total'])} in all)"
