@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Drive the main window with seeded random operations and check it after every one.
 
-    python tools/monkey.py [--seed 1] [--seeds 1] [--ops 2000]
+    python tools/monkey.py [--seed 1] [--seeds 1] [--ops 2000] [--as-big]
 
 Runs `--seeds` consecutive seeds from `--seed`, `--ops` operations each, through the window's
 own commands (see tests/ui/editor/monkey.py for what is drawn and what is checked: the document
@@ -30,7 +30,12 @@ def main(argv=None) -> int:
     p.add_argument("--seed", type=int, default=1, help="the first seed")
     p.add_argument("--seeds", type=int, default=1, help="how many seeds, one after another")
     p.add_argument("--ops", type=int, default=2000, help="operations per seed")
+    p.add_argument("--as-big", action="store_true",
+                   help="treat every network as a big one: the canvas shows the ordering and "
+                        "routes loops a moment after the edits, the player re-runs in a worker")
     args = p.parse_args(argv)
+    if args.as_big:
+        as_big()
     from PySide6.QtCore import QSettings, QStandardPaths
     from PySide6.QtWidgets import QApplication, QMessageBox
     app = QApplication.instance() or QApplication([])
@@ -62,6 +67,14 @@ def main(argv=None) -> int:
     print(f"total: {sum(total.values())} operations over {args.seeds} seed(s): "
           + ", ".join(f"{k} {v}" for k, v in sorted(total.items())))
     return 0
+
+
+def as_big() -> None:
+    """Lower the sizes past which work waits or goes to a worker to nothing."""
+    from rnnstudio.ui import ordering_strip
+    from rnnstudio.ui.canvas import scene
+    from rnnstudio.ui.player import controller
+    scene.ROUTE_LATER = ordering_strip.ROUTE_LATER = controller.BACKGROUND_SIZE = 0
 
 
 if __name__ == "__main__":

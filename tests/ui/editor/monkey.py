@@ -136,7 +136,7 @@ class Monkey:
 
     def _canvas_mirrors(self) -> None:
         scene, g = self.w.scene, self.net.graph
-        scene.flush()
+        scene.route_now()  # everything drawn, what a big network draws a moment later too
         hidden = scene.groups.hidden  # members of collapsed groups: drawn as their block
         if set(scene.nodes) != set(g) - set(hidden):
             raise MonkeyError("the canvas's nodes are not the model's")
@@ -145,9 +145,13 @@ class Monkey:
         if drawn != expected:
             raise MonkeyError(f"the canvas draws {len(drawn)} edges on their own, the model "
                               f"has {len(expected)} outside bundles")
+        order = self.net.ordering()
+        delays = self.net.delays()
+        if any(item.badge != order.index(n) + 1 for n, item in scene.nodes.items()) or any(
+                scene.is_delayed(*e) != (delays[e] >= 1 or e[0] == e[1]) for e in drawn):
+            raise MonkeyError("the canvas's badges or delayed edges are not the ordering's")
         strip = self.w.strip
         strip.refresh()
-        order = self.net.ordering()
         texts = [strip.list.item(i).text() for i in range(strip.list.count())]
         if strip.order_shown() != order[:len(texts)] or texts != [
                 f"{i + 1} {g.nodes[n]['label']}" for i, n in enumerate(order[:len(texts)])]:

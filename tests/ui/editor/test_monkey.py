@@ -19,3 +19,17 @@ def test_random_operations_keep_the_document_exact(window, tmp_path, seed):
     assert sum(counts.values()) == OPS
     assert counts["undo"] and counts["add_edge"]  # the slice does exercise edits and undo
     window.doc.stack.setClean()
+
+
+def test_random_operations_stay_exact_when_every_network_is_big(window, tmp_path, monkeypatch):
+    """The same with the big-network paths (ordering and loops shown a moment after the edits,
+    the player re-run in a worker): the canvas catches up to exactly the model's ordering."""
+    from rnnstudio.ui import ordering_strip
+    from rnnstudio.ui.canvas import scene
+    from rnnstudio.ui.player import controller
+    for module, name in ((scene, "ROUTE_LATER"), (ordering_strip, "ROUTE_LATER"),
+                         (controller, "BACKGROUND_SIZE")):
+        monkeypatch.setattr(module, name, 0)
+    counts = Monkey(window, 4, tmp_path).run(OPS)
+    assert sum(counts.values()) == OPS
+    window.doc.stack.setClean()
