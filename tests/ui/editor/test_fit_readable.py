@@ -18,6 +18,7 @@ def test_fit_to_view_shows_labels_of_9_px(window, qtbot, path):
     window.resize(1600, 1000)
     window.show()
     qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.layout_settled)  # the docks have their sizes
     window.files.open_path(str(path), ask=False)
     qtbot.wait(20)
     window.view.fit()

@@ -361,6 +361,7 @@ def test_the_value_legend_stays_in_the_canvas_corner_when_the_view_scrolls(windo
     window.resize(1280, 800)
     window.show()
     qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.layout_settled)  # the docks have their sizes
     window.files.open_path(str(EXAMPLES / "elman-sine.rnn.json"), ask=False)
     window.player.controller.seek(3)
     legend, view = window.player.canvas.legend, window.view
@@ -389,6 +390,7 @@ def test_fit_keeps_every_node_clear_of_the_value_legend(window, qtbot, path):
     window.resize(1280, 800)
     window.show()
     qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.layout_settled)  # the docks have their sizes
     window.files.open_path(str(path), ask=False)
     window.player.controller.seek(0)
     legend, view = window.player.canvas.legend, window.view
