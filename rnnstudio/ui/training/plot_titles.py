@@ -56,6 +56,7 @@ class PlotTitles:
         forms = [titled(title, *entries), titled(short, *entries),
                  titled(short, *(compact or [])), titled(short)]
         if plot not in self._forms:
+            _span_title(plot)
             _cap_title_width(plot.titleLabel)
             plot.geometryChanged.connect(lambda p=plot: self.fit(p))
         self._forms[plot] = list(dict.fromkeys(forms))  # without repeats, in order
@@ -71,6 +72,15 @@ class PlotTitles:
     def shown(self, plot: pg.PlotItem) -> str:
         """The title's text as shown (no markup)."""
         return html_text(plot.titleLabel.text)
+
+
+def _span_title(plot: pg.PlotItem) -> None:
+    """Centre the title over the whole plot, axes included (pyqtgraph puts it over the view
+    box alone): the form is chosen for the plot's width, and centred over the view box a title
+    that fitted ran past the plot's right edge ("y0 ━ out ● targe" cut off in the last plot)."""
+    layout, label = plot.layout, plot.titleLabel
+    layout.removeItem(label)
+    layout.addItem(label, 0, 0, 1, layout.columnCount())
 
 
 def _cap_title_width(label: pg.LabelItem) -> None:

@@ -28,6 +28,8 @@ def check_readable(plots) -> None:
         assert view.adjusted(-1, -1, 1, 1).contains(QRectF(rect)), (key, rect, view)
         assert plot.legend is None  # the legend is in the title
         assert text_width(plot.titleLabel.text) <= plot.width() + 1, key
+        title = plot.titleLabel.geometry()  # centred over the whole plot, not past its edge
+        assert title.left() <= 2 and title.right() >= plot.width() - 2, (key, title)
         label = plot.getAxis("left").label
         if label.isVisible():  # the rotated y label fits the plot's height
             assert label.boundingRect().width() <= plot.height(), key
