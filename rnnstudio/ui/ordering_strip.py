@@ -51,7 +51,6 @@ class OrderingStripWidget(QWidget):
         lay.addWidget(self.list, 1)
         self._updating = False
         self._rows: list[tuple[str, str, str]] = []  # (id, visual kind, label) shown
-        self._big_for: tuple = (None, -1, False)  # (network, structure version, big)
 
     def set_network(self, net) -> None:
         if self.net is not None:
@@ -65,14 +64,7 @@ class OrderingStripWidget(QWidget):
                 event.kind == ev.NODE_CHANGED and set(event.changed) <= {"x", "y"}):
             # a big network's ordering takes a while to compute: shown once the edits pause,
             # with the canvas's badges (the same moment, computed once)
-            self._timer.start(ROUTE_SETTLE_MS if self._big() else 0)
-
-    def _big(self) -> bool:
-        net = self.net  # (counted once per structure: an edit sends an event per edge)
-        if self._big_for[:2] != (net, net.structure_version):
-            big = sum(map(len, net.graph._succ.values())) > ROUTE_LATER
-            self._big_for = (net, net.structure_version, big)
-        return self._big_for[2]
+            self._timer.start(ROUTE_SETTLE_MS if self.net.edge_count() > ROUTE_LATER else 0)
 
     def refresh(self) -> None:
         self._timer.stop()

@@ -50,7 +50,6 @@ class PlayerController(QObject):
         self._then = None  # what follows when its trajectory is in
         self._rerun = False  # the network changed while a worker ran
         self._computed.connect(self._on_computed)
-        self._big_for = (None, -1, False)  # (network, structure version, is it big)
         # a big network's dropped trajectory is announced once the edit is done (views clear)
         self._dropped = QTimer(self, singleShot=True, interval=0)
         self._dropped.timeout.connect(self.trajectory_changed.emit)
@@ -237,12 +236,9 @@ class PlayerController(QObject):
         QTimer.singleShot(0, self, lambda: self._kick.isActive() or
                           self._recheck.start(SETTLE_MS))
 
-    def _is_big(self, net: Network) -> bool:
-        net_for, version, big = self._big_for
-        if net_for is not net or version != net.structure_version:
-            big = _big(net)
-            self._big_for = (net, net.structure_version, big)
-        return big
+    @staticmethod
+    def _is_big(net: Network) -> bool:
+        return len(net) + net.edge_count() > BACKGROUND_SIZE
 
     def set_frozen(self, frozen: bool) -> None:
         """Freeze re-runs (training is changing the weights many times a second); unfreezing
@@ -345,12 +341,6 @@ class PlayerController(QObject):
         m = min(n, A.shape[1])
         out[:, :m] = A[:, :m]
         return out
-
-
-def _big(net: Network) -> bool:
-    g = net.graph  # (networkx's number_of_edges sums degrees: 40 ms at 50,000 edges)
-    return len(g) > BACKGROUND_SIZE or \
-        len(g) + sum(map(len, g._succ.values())) > BACKGROUND_SIZE
 
 
 def _run(net: Network, X, Y):
