@@ -9,10 +9,11 @@ and comes down into its target from the left, like the target's other inputs:
     │              │
     └─► target    source ─┘
 
-The loops leaving one column on one side form a *corridor*, drawn like a bus: one lane, its
-edges spread a few units apart like the strands of a cable (the edge to the nearest target
-innermost, so strands drop off without crossing); corridors that overlap take lanes further
-out, so loops never run on top of each other.
+The loops leaving one column on one side form a *corridor*, drawn as one cable, the way
+circuit diagrams draw a bus: every loop of it runs on the same lane and the same turns, so a
+fully recurrent layer reads as one feedback loop with a branch into each target (strands a few
+units apart read as a hatched band at every zoom people use). Corridors that overlap take lanes
+further out, so different cables never run on top of each other.
 """
 
 from __future__ import annotations
@@ -30,8 +31,6 @@ CLEAR_TOP = 62.0    # from a node's centre to the lowest lane above it: clear of
 CLEAR_BOTTOM = 66.0 # ... to the highest lane below it (the name, the frame's bottom)
 BLOCK_CLEAR = 20.0  # from a block's edge to a lane or a turn
 LANE_GAP = 14.0     # between nested corridors
-STRAND = 3.0        # between the edges of one corridor
-STRANDS_WIDTH = 18.0  # a corridor's strands never spread wider than this
 
 
 @dataclass(frozen=True)
@@ -159,9 +158,9 @@ def _turns(xy, half, u, v) -> tuple[np.ndarray, np.ndarray]:
 
 def _lanes(cu, lo, hi, above, base, in_x, nc) -> tuple:
     """The lane of each edge. A corridor is the loops leaving one column on one side; from
-    the narrowest to the widest, each runs outside the corridors it overlaps; its strands are
-    STRAND apart, the one with the nearest target innermost. Also each edge's corridor and
-    rank in it."""
+    the narrowest to the widest, each runs outside the corridors it overlaps, all its strands
+    on one lane. Also each edge's corridor and rank in it (the strand to the nearest target
+    first)."""
     keys = np.stack([cu, ~above]).T
     corr_keys, corridor = np.unique(keys, axis=0, return_inverse=True)
     corridor = corridor.reshape(-1)
@@ -169,8 +168,6 @@ def _lanes(cu, lo, hi, above, base, in_x, nc) -> tuple:
     first = np.searchsorted(corridor[order], np.arange(len(corr_keys)))
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order)) - first[corridor[order]]
-    size = np.bincount(corridor, minlength=len(corr_keys))
-    step = np.minimum(STRAND, STRANDS_WIDTH / np.maximum(size - 1, 1))
     # work outwards: o = -y above the drawing, o = y below it
     sign = np.where(above, -1.0, 1.0)
     out_base = sign * base
@@ -186,5 +183,5 @@ def _lanes(cu, lo, hi, above, base, in_x, nc) -> tuple:
         a, b, below = int(c_lo[c]), int(c_hi[c]), bool(corr_keys[c][1])
         side = outer[not below]
         lane0[c] = max(start[c], side[a:b + 1].max() + LANE_GAP)
-        side[a:b + 1] = np.maximum(side[a:b + 1], lane0[c] + step[c] * (size[c] - 1))
-    return sign * (lane0[corridor] + step[corridor] * rank), corridor, rank
+        side[a:b + 1] = np.maximum(side[a:b + 1], lane0[c])
+    return sign * lane0[corridor], corridor, rank
