@@ -178,10 +178,22 @@ def paint_strip(painter: QPainter, rect: QRectF, grid: tuple, n: int, levels, lo
                                 (cols - last) * cell, cell))
 
 
+def _opaque(fill: QColor, under: QColor) -> QColor:
+    """`fill` (translucent) painted over `under`, as one opaque colour."""
+    a = fill.alphaF()
+    return QColor.fromRgbF(*(a * f + (1 - a) * u for f, u in
+                             zip(fill.getRgbF()[:3], under.getRgbF()[:3])))
+
+
+NAME_FILL = _opaque(FRAME_FILL, style.BACKGROUND)  # behind a frame's name: edges pass under
+
+
 class GroupFrameItem(QGraphicsItem):
     """An expanded group: a light frame around its members, its label in a header on top.
     Only the header takes clicks (double-click collapses); inside, the background's rubber
-    band and the members behave as without the frame."""
+    band and the members behave as without the frame. The frame lies under everything; its
+    name is written by a `FrameNameItem` above the edges, so a loop running past the header
+    passes under the name instead of through its letters."""
 
     def __init__(self, net, gid: str):
         super().__init__()
@@ -191,6 +203,17 @@ class GroupFrameItem(QGraphicsItem):
         self.header_w = 0.0
         self.setZValue(-5)
         self.setAcceptHoverEvents(False)
+        self.name_item = FrameNameItem(self)
+
+    def itemChange(self, change, value):
+        if change == QGraphicsItem.GraphicsItemChange.ItemSceneChange:
+            old = self.scene()
+            if old is not None and self.name_item.scene() is old:
+                old.removeItem(self.name_item)
+        elif change == QGraphicsItem.GraphicsItemChange.ItemSceneHasChanged:
+            if value is not None:
+                value.addItem(self.name_item)
+        return super().itemChange(change, value)
 
     def layout(self, record: dict, member_rects: list[QRectF]) -> None:
         self.label = f"{record['label']} ({len(record['members'])})"
@@ -203,6 +226,7 @@ class GroupFrameItem(QGraphicsItem):
             self.prepareGeometryChange()
             self._rect = rect
         self.update()
+        self.name_item.sync()
 
     def rect(self) -> QRectF:
         return self._rect
@@ -222,6 +246,7 @@ class GroupFrameItem(QGraphicsItem):
         if width != self.header_w:
             self.prepareGeometryChange()
             self.header_w = width
+            self.name_item.sync()
 
     def boundingRect(self) -> QRectF:
         return self._rect.united(self.header_rect()).adjusted(-1, -1, 1, 1)
@@ -236,16 +261,51 @@ class GroupFrameItem(QGraphicsItem):
         painter.setPen(FRAME_PEN)
         painter.setBrush(FRAME_FILL)
         painter.drawRoundedRect(self._rect, 10, 10)
+
+
+class FrameNameItem(QGraphicsItem):
+    """A frame's name, above the edge layers and bundles (under the values and the nodes):
+    on an opaque label the colour of the frame, so edges crossing the header pass under it.
+    It takes no clicks: a double-click on the header reaches the frame below."""
+
+    def __init__(self, frame: GroupFrameItem):
+        super().__init__()
+        self.frame = frame
+        self._rect = QRectF()
+        self.setZValue(3.5)  # over the edges (0), bundles (2) and their labels (3)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setAcceptHoverEvents(False)
+
+    def sync(self) -> None:
+        rect = self.frame.header_rect()
+        if rect != self._rect:
+            self.prepareGeometryChange()
+            self._rect = rect
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self._rect.adjusted(-1, -1, 1, 1)
+
+    def text(self) -> str:
+        """The name as written: cut short with … when the header is narrower than it."""
+        return QFontMetricsF(FRAME_FONT).elidedText(self.frame.label,
+                                                    Qt.TextElideMode.ElideRight,
+                                                    self._rect.width() - 10)
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        if lod < style.DETAIL_LOD:
+        if lod < style.DETAIL_LOD or self._rect.isEmpty():
             return
-        header = self.header_rect()
-        if header.right() > self._rect.right():  # the name reaches past the frame: a tab
-            painter.setPen(FRAME_PEN)
-            painter.drawRoundedRect(header, 6, 6)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        header, text = self._rect, self.text()
+        tab = header.right() > self.frame.rect().right()  # the name reaches past the frame
+        width = QFontMetricsF(FRAME_FONT).horizontalAdvance(text) + 10
+        back = header if tab else QRectF(header.left() + 3, header.top() + 1.5, width,
+                                         header.height() - 3)
+        painter.setPen(FRAME_PEN if tab else Qt.PenStyle.NoPen)
+        painter.setBrush(NAME_FILL)
+        painter.drawRoundedRect(back, 6 if tab else 4, 6 if tab else 4)
         painter.setPen(FRAME_TEXT)
         painter.setFont(FRAME_FONT)
-        text = QFontMetricsF(FRAME_FONT).elidedText(self.label, Qt.TextElideMode.ElideRight,
-                                                    header.width() - 10)
         painter.drawText(header.adjusted(7, 0, 0, 0),
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
+from PySide6.QtGui import QImage, QPainter
 from PySide6.QtTest import QTest
 
 import rnnstudio as rs
@@ -14,6 +15,7 @@ from rnnstudio import templates
 from rnnstudio.io import load
 from rnnstudio.ui import style
 from rnnstudio.ui.canvas.blocks import strip_grid
+from rnnstudio.ui.canvas.edges import EdgeLayerItem
 from rnnstudio.ui.canvas.items import NodeItem
 from rnnstudio.ui.canvas.tags import node_obstacle
 
@@ -448,3 +450,41 @@ def test_grouping_members_of_a_collapsed_group_opens_it(window):
     from tests.layout.test_arrange import closest_pair
     assert closest_pair({m: (net.graph.nodes[m]["x"], net.graph.nodes[m]["y"])
                          for m in members}) >= 60.0
+
+
+def _render(scene, rect) -> QImage:
+    image = QImage(int(rect.width() * 4), int(rect.height() * 4), QImage.Format.Format_ARGB32)
+    image.fill(0xFFFFFFFF)
+    painter = QPainter(image)
+    scene.render(painter, QRectF(image.rect()), rect)
+    painter.end()
+    return image
+
+
+def test_a_frames_name_is_written_above_the_edges_that_pass_it(window):
+    """In rain, the hidden layer's feedback loop runs up past the frame's header: the loop
+    passes under the name 'hidden (6)' instead of through its letters (the frame and its
+    name lay under the edge layers)."""
+    window.files.open_path(EXAMPLES / "rain.rnn.json", ask=False)
+    scene = window.scene
+    scene.route_now()
+    frame = scene.groups.frames["hidden"]
+    name = frame.name_item
+    assert name.scene() is scene and name.text() == "hidden (6)"
+    header = frame.header_rect()
+    layers = [i for i in scene.items() if isinstance(i, EdgeLayerItem)]
+    y = header.center().y()
+    assert any(scene.edge_at(QPointF(x, y), 1.0) is not None
+               for x in np.linspace(header.left() + 8, header.right() - 4, 80)), \
+        "an edge crosses the header (else this test shows nothing)"
+    text = header.adjusted(7, 3, -4, -3)
+    with_edges = _render(scene, text)
+    for layer in layers:
+        layer.setVisible(False)
+    without = _render(scene, text)
+    for layer in layers:
+        layer.setVisible(True)
+    assert with_edges == without
+    window.editor.ungroup("hidden")
+    scene.flush()
+    assert name.scene() is None
