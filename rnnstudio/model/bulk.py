@@ -5,9 +5,10 @@ template, undoing a paste, deleting a selection). No Qt.
 them all, or nothing: a refusal raises `NetworkError` whose `index` is the item at fault. What
 one edge at a time costs per edit (an algebraic-loop search from each explicit delay-0 edge, the
 manual/position rule, the caches cleared and an ordering event per edge) is done once for all.
-Subscribers still see one node_added / edge_added event per item. `remove_nodes` and
-`remove_edges` do what `remove_node` / `remove_edge` do for each, in time linear in what goes:
-one ordering event, one io event, one group event per group that changed.
+Subscribers see one bulk event for all the items (nodes_added / edges_added, events.py).
+`remove_nodes` and `remove_edges` do what `remove_node` / `remove_edge` do for each, in time
+linear in what goes: one edges_removed and one nodes_removed event, one ordering event, one io
+event, one group event per group that changed.
 """
 
 from __future__ import annotations
@@ -55,8 +56,7 @@ class BulkMixin:
                 if kind != "input" and self._mode == "manual":
                     self._manual.append(node)
             self._structure_changed()
-            for node, _, data in checked:
-                self.events.emit(ev.Event(ev.NODE_ADDED, node=node, changed=dict(data)))
+            self.events.emit(ev.Event(ev.NODES_ADDED, nodes=tuple(n for n, _, _ in checked)))
             if any(kind != "neuron" for _, kind, _ in checked):
                 self.events.emit(ev.Event(ev.IO_CHANGED))
             self._ordering_changed()
@@ -88,8 +88,7 @@ class BulkMixin:
             raise
         with self.batch():
             self._structure_changed()
-            for key, (_, data) in checked.items():
-                self.events.emit(ev.Event(ev.EDGE_ADDED, edge=key, changed=dict(data)))
+            self.events.emit(ev.Event(ev.EDGES_ADDED, edges=tuple(checked)))
             self._ordering_changed()
 
     def _check_new_forced(self, checked: dict) -> None:
@@ -131,19 +130,16 @@ class BulkMixin:
         if not keys:
             return
         succ, pred = self.graph._succ, self.graph._pred
-        gone = []
         for u, v in keys:
-            gone.append(succ[u].pop(v))
-            del pred[v][u]
+            del succ[u][v], pred[v][u]
         with self.batch():
             self._structure_changed()
-            for key, data in zip(keys, gone):
-                self.events.emit(ev.Event(ev.EDGE_REMOVED, edge=key, changed=dict(data)))
+            self.events.emit(ev.Event(ev.EDGES_REMOVED, edges=tuple(keys)))
             self._ordering_changed()
 
     def remove_nodes(self, nodes: Iterable[str]) -> None:
-        """Remove nodes and their edges (all the nodes exist, or nothing happens): the edges'
-        edge_removed events first, then a node_removed per node."""
+        """Remove nodes and their edges (all the nodes exist, or nothing happens): one
+        edges_removed event for the edges first, then one nodes_removed."""
         nodes = list(dict.fromkeys(nodes))
         for n in nodes:
             self._require_node(n)
@@ -161,8 +157,7 @@ class BulkMixin:
             self._manual = [n for n in self._manual if n not in gone]
             self._drop_from_groups(nodes)
             self._structure_changed()
-            for n in nodes:
-                self.events.emit(ev.Event(ev.NODE_REMOVED, node=n, changed={"kind": kinds[n]}))
+            self.events.emit(ev.Event(ev.NODES_REMOVED, nodes=tuple(nodes)))
             if any(k != "neuron" for k in kinds.values()):
                 self.events.emit(ev.Event(ev.IO_CHANGED))
             self._ordering_changed()

@@ -1,4 +1,11 @@
-"""Plain change events (no Qt): the views mirror the model through them."""
+"""Plain change events (no Qt): the views mirror the model through them.
+
+A single edit says `node_added`, `edge_removed`, ... for its item. A bulk edit (`add_nodes`,
+`add_edges`, `remove_nodes`, `remove_edges`, `restore`: pasting or undoing 5,000 nodes and
+50,000 edges) says one `nodes_added`, `edges_removed`, ... carrying all its items (`nodes`,
+`edges`) in the order they were added or removed: a listener handles the whole batch at once
+instead of 55,000 calls. `single(event)` spells a bulk event out as its single-item events.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +24,15 @@ IO_CHANGED = "io_changed"  # the order of inputs or outputs changed
 PARAMS_CHANGED = "params_changed"  # many weights/biases/initials at once (training, re-init)
 META_CHANGED = "meta_changed"  # name, description, training settings, view state
 GROUP_CHANGED = "group_changed"  # a group added, removed or edited (group=None: all of them)
+# bulk kinds: many items at once (`Event.nodes` / `Event.edges`)
+NODES_ADDED = "nodes_added"
+NODES_REMOVED = "nodes_removed"
+EDGES_ADDED = "edges_added"
+EDGES_REMOVED = "edges_removed"
+
+BULK = {NODES_ADDED: NODE_ADDED, NODES_REMOVED: NODE_REMOVED, EDGES_ADDED: EDGE_ADDED,
+        EDGES_REMOVED: EDGE_REMOVED}  # bulk kind -> the single kind of each item
+STRUCTURAL = frozenset([NODE_ADDED, NODE_REMOVED, EDGE_ADDED, EDGE_REMOVED, *BULK])
 
 
 @dataclass(frozen=True)
@@ -26,6 +42,19 @@ class Event:
     edge: tuple[str, str] | None = None
     group: str | None = None
     changed: dict[str, Any] = field(default_factory=dict)  # attribute -> new value
+    nodes: tuple[str, ...] = ()  # a bulk node event's ids
+    edges: tuple[tuple[str, str], ...] = ()  # a bulk edge event's keys
+
+
+def single(event: Event) -> list[Event]:
+    """The single-item events a bulk event stands for (without their `changed`); any other
+    event as it is."""
+    kind = BULK.get(event.kind)
+    if kind is None:
+        return [event]
+    if kind in (NODE_ADDED, NODE_REMOVED):
+        return [Event(kind, node=n) for n in event.nodes]
+    return [Event(kind, edge=k) for k in event.edges]
 
 
 Listener = Callable[[Event], None]

@@ -109,10 +109,10 @@ class StateMixin:
 
     def restore(self, snap: dict[str, Any]) -> None:
         """Replace the whole network by a snapshot: subscribers see it removed and rebuilt."""
-        for u, v in list(self.graph.edges):
-            self.events.emit(ev.Event(ev.EDGE_REMOVED, edge=(u, v)))
-        for n in list(self.graph.nodes):
-            self.events.emit(ev.Event(ev.NODE_REMOVED, node=n))
+        if self.graph.number_of_edges():
+            self.events.emit(ev.Event(ev.EDGES_REMOVED, edges=tuple(self.graph.edges)))
+        if len(self.graph):
+            self.events.emit(ev.Event(ev.NODES_REMOVED, nodes=tuple(self.graph)))
         self.graph = _graph(snap)
         self._inputs, self._outputs = list(snap["inputs"]), list(snap["outputs"])
         self._mode, self._manual = snap["mode"], list(snap["manual"])
@@ -125,10 +125,10 @@ class StateMixin:
         self._group_of = {n: g for g, rec in self._groups.items() for n in rec["members"]}
         self._structure_changed()
         self.param_version += 1
-        for n, d in self.graph.nodes(data=True):
-            self.events.emit(ev.Event(ev.NODE_ADDED, node=n, changed=dict(d)))
-        for u, v, d in self.graph.edges(data=True):
-            self.events.emit(ev.Event(ev.EDGE_ADDED, edge=(u, v), changed=dict(d)))
+        if len(self.graph):
+            self.events.emit(ev.Event(ev.NODES_ADDED, nodes=tuple(self.graph)))
+        if self.graph.number_of_edges():
+            self.events.emit(ev.Event(ev.EDGES_ADDED, edges=tuple(self.graph.edges)))
         self.events.emit(ev.Event(ev.IO_CHANGED))
         self.events.emit(ev.Event(ev.META_CHANGED))
         self.events.emit(ev.Event(ev.GROUP_CHANGED))

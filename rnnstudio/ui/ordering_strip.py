@@ -15,8 +15,8 @@ from .plaintext import literal
 
 MAX_SHOWN = 3000  # beyond this the strip lists the first nodes only
 
-_REFRESH_KINDS = (ev.ORDERING_CHANGED, ev.NODE_ADDED, ev.NODE_REMOVED, ev.IO_CHANGED,
-                  ev.NODE_CHANGED)
+_REFRESH_KINDS = (ev.ORDERING_CHANGED, ev.NODE_ADDED, ev.NODE_REMOVED, ev.NODES_ADDED,
+                  ev.NODES_REMOVED, ev.IO_CHANGED, ev.NODE_CHANGED)
 
 
 class OrderingStripWidget(QWidget):

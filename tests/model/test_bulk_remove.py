@@ -16,9 +16,10 @@ SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 
 
 def removals(rec: Recorder) -> list:
+    """The removals a recorder saw, bulk events spelled out item by item."""
     return sorted((e.kind, e.node or "", e.edge or ("", ""), e.group or "")
-                  for e in rec.events if e.kind in (ev.NODE_REMOVED, ev.EDGE_REMOVED,
-                                                    ev.GROUP_CHANGED))
+                  for b in rec.events for e in ev.single(b)
+                  if e.kind in (ev.NODE_REMOVED, ev.EDGE_REMOVED, ev.GROUP_CHANGED))
 
 
 @SETTINGS
@@ -43,6 +44,9 @@ def test_remove_nodes_equals_removing_each(net, data):
         [e for e in removals(one_rec) if e[0] != ev.GROUP_CHANGED]
     assert bulk_groups == {e.group for e in one_rec.events if e.kind == ev.GROUP_CHANGED}
     assert bulk_rec.kinds.count(ev.ORDERING_CHANGED) == (1 if nodes else 0)
+    assert bulk_rec.kinds.count(ev.NODES_REMOVED) == (1 if nodes else 0)
+    assert ev.NODE_REMOVED not in bulk_rec.kinds and ev.EDGE_REMOVED not in bulk_rec.kinds
+    assert bulk_rec.kinds.count(ev.EDGES_REMOVED) <= 1
 
 
 @SETTINGS
@@ -58,6 +62,8 @@ def test_remove_edges_equals_removing_each(net, data):
     assert net.snapshot() == one.snapshot() and net.delays() == one.delays()
     assert removals(bulk_rec) == removals(one_rec)
     assert bulk_rec.kinds.count(ev.ORDERING_CHANGED) == (1 if keys else 0)
+    assert [e.edges for e in bulk_rec.events if e.kind == ev.EDGES_REMOVED] == \
+        ([tuple(keys)] if keys else [])
 
 
 def test_removing_a_missing_node_or_edge_changes_nothing():

@@ -38,9 +38,10 @@ def test_restore_emits_a_rebuild_and_copy_has_no_subscribers():
     net.add_neuron("g")
     rec = Recorder(net)
     net.restore(snap)
-    assert rec.kinds == ["edge_removed", "node_removed", "node_removed", "node_removed",
-                         "node_added", "node_added", "edge_added", "io_changed", "meta_changed",
-                         "group_changed", "ordering_changed"]
+    assert rec.kinds == ["edges_removed", "nodes_removed", "nodes_added", "edges_added",
+                         "io_changed", "meta_changed", "group_changed", "ordering_changed"]
+    assert [e.edges or e.nodes for e in rec.events[:4]] == [
+        (("x", "h"),), ("x", "h", "g"), ("x", "h"), (("x", "h"),)]
     rec.clear()
     twin = net.copy()
     twin.add_neuron("k")

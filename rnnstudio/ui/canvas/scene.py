@@ -133,28 +133,42 @@ class NetworkScene(QGraphicsScene):
             handler(self, event)
 
     def _on_node_added(self, event) -> None:
-        self._add_node_item(event.node)
+        self._on_nodes_added(event, (event.node,))
+
+    def _on_nodes_added(self, event, nodes=None) -> None:
+        for n in event.nodes if nodes is None else nodes:
+            self._add_node_item(n, refresh=False)
+        if self._values.bodies:
+            self._values.refresh(geometry=True)
         self._reroute_pending = True
 
     def _on_node_removed(self, event) -> None:
         self._remove_node_item(event.node)
 
+    def _on_nodes_removed(self, event) -> None:
+        self._remove_node_items(event.nodes)
+
     def _remove_node_item(self, node: str) -> None:
-        item = self.nodes.pop(node, None)
-        self._tags.set_obstacle(node, None)
-        self._reroute_pending = True
-        if item is not None:
-            if item.isSelected():  # Qt says selectionChanged for each: once, at the end
-                blocked = self.blockSignals(True)
-                try:
-                    self.removeItem(item)
-                finally:
-                    self.blockSignals(blocked)
-                self._selection_pending = True
-            else:
+        self._remove_node_items((node,))
+
+    def _remove_node_items(self, nodes) -> None:
+        """Qt says selectionChanged for each selected item removed: once, at the end."""
+        refresh = self._values.bodies
+        blocked = self.blockSignals(True)
+        try:
+            for node in nodes:
+                item = self.nodes.pop(node, None)
+                self._tags.set_obstacle(node, None)
+                if item is None:
+                    continue
+                self._selection_pending = self._selection_pending or item.isSelected()
+                refresh = refresh or item.showing_value
                 self.removeItem(item)
-            if item.showing_value or self._values.bodies:
-                self._values.refresh(geometry=True)
+        finally:
+            self.blockSignals(blocked)
+        self._reroute_pending = True
+        if refresh:
+            self._values.refresh(geometry=True)
 
     def _on_node_changed(self, event) -> None:
         item = self.nodes.get(event.node)
@@ -176,31 +190,52 @@ class NetworkScene(QGraphicsScene):
             self._values.refresh(geometry=True)
 
     def _on_edge_added(self, event) -> None:
-        if self.groups.bundled(*event.edge):
-            self.groups.mark_structure()
-        else:
-            self._add_edge(event.edge)
+        self._on_edges_added(event, (event.edge,))
+
+    def _on_edges_added(self, event, keys=None) -> None:
+        keys = event.edges if keys is None else keys
+        hidden = self.groups.hidden
+        if hidden:
+            bundled = [k for k in keys if k[0] in hidden or k[1] in hidden]
+            if bundled:
+                self.groups.mark_structure()
+                keys = [k for k in keys if k[0] not in hidden and k[1] not in hidden]
+        for key in keys:
+            self._add_edge(key)
         self._reroute_pending = True
 
     def _on_edge_removed(self, event) -> None:
+        self._on_edges_removed(event, (event.edge,))
+
+    def _on_edges_removed(self, event, keys=None) -> None:
+        keys = event.edges if keys is None else keys
         if self.groups.hidden:
             self.groups.mark_structure()
-        self._delays.pop(event.edge, None)
+        delays = self._delays
+        for key in keys:
+            delays.pop(key, None)
         self._reroute_pending = True
-        self._drop_edge(event.edge)
+        self._drop_edges(keys)
 
     def _drop_edge(self, key) -> None:
         """Stop drawing an edge on its own (it went, or went into a bundle)."""
-        self._geoms.pop(key, None)
-        self._dirty_edges.pop(key, None)
-        self._tags.remove(key)
-        self.selected_edges.discard(key)
-        self._highlight.discard(key)
-        layer = self._layer_of.pop(key, None)
-        if layer is not None:
-            layer.discard(key)
-            self._dirty_layers.add(layer)
-            self._dirty_layers.add(self._highlight)
+        self._drop_edges((key,))
+
+    def _drop_edges(self, keys) -> None:
+        geoms, dirty, tags, selected = self._geoms, self._dirty_edges, self._tags, \
+            self.selected_edges
+        layer_of, highlight, layers = self._layer_of, self._highlight, self._dirty_layers
+        for key in keys:
+            geoms.pop(key, None)
+            dirty.pop(key, None)
+            tags.remove(key)
+            selected.discard(key)
+            highlight.discard(key)
+            layer = layer_of.pop(key, None)
+            if layer is not None:
+                layer.discard(key)
+                layers.add(layer)
+                layers.add(highlight)
         self._schedule()
 
     def _on_edge_changed(self, event) -> None:
@@ -246,8 +281,7 @@ class NetworkScene(QGraphicsScene):
         hidden = [n for n in new if n not in old]
         for n in shown:
             self._add_node_item(n)
-        for n in hidden:
-            self._remove_node_item(n)
+        self._remove_node_items(hidden)
         keys = dict.fromkeys(k for n in shown + hidden
                              for k in [*g.in_edges(n), *g.out_edges(n)])
         for key in keys:
@@ -261,14 +295,15 @@ class NetworkScene(QGraphicsScene):
         self._emit_selection()
 
     # ---------------------------------------------------------------- edges
-    def _add_node_item(self, node: str) -> None:
+    def _add_node_item(self, node: str, refresh: bool = True) -> None:
         item = NodeItem(self.net, node)
         self.nodes[node] = item
         self.addItem(item)
         self._place_obstacle(node, item)
         if self._values.bodies:
             item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
-            self._values.refresh(geometry=True)
+            if refresh:
+                self._values.refresh(geometry=True)
 
     def draw_bodies_in_layer(self, on: bool) -> None:
         """Zoomed out (the view says so before it paints), the value layer draws every node's
@@ -505,7 +540,10 @@ class NetworkScene(QGraphicsScene):
         """Select the nodes `ids` (the blocks of collapsed groups for their members), with one
         selectionChanged at the end: Qt emits it for every item, and each listener asking for
         the selection made selecting n nodes cost n^2."""
-        self.flush()  # blocks of groups collapsed a moment ago
+        hidden = self.groups.hidden
+        if hidden and any(n in hidden for n in ids):
+            self.flush()  # blocks of groups collapsed a moment ago (and only then: flushing
+            # here drew the 50,000 edges of a paste before its selection)
         blocked = self.blockSignals(True)
         try:
             self.clearSelection()
@@ -654,6 +692,10 @@ _HANDLERS = {
     ev.NODE_CHANGED: NetworkScene._on_node_changed,
     ev.EDGE_ADDED: NetworkScene._on_edge_added,
     ev.EDGE_REMOVED: NetworkScene._on_edge_removed,
+    ev.NODES_ADDED: NetworkScene._on_nodes_added,
+    ev.NODES_REMOVED: NetworkScene._on_nodes_removed,
+    ev.EDGES_ADDED: NetworkScene._on_edges_added,
+    ev.EDGES_REMOVED: NetworkScene._on_edges_removed,
     ev.EDGE_CHANGED: NetworkScene._on_edge_changed,
     ev.ORDERING_CHANGED: NetworkScene._on_ordering_changed,
     ev.PARAMS_CHANGED: NetworkScene._on_params_changed,

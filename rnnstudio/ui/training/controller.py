@@ -358,8 +358,7 @@ def _is_param_edit(event: ev.Event) -> bool:
 
 
 def _is_structural(event: ev.Event) -> bool:
-    if event.kind in (ev.NODE_ADDED, ev.NODE_REMOVED, ev.EDGE_ADDED, ev.EDGE_REMOVED,
-                      ev.IO_CHANGED):
+    if event.kind in ev.STRUCTURAL or event.kind == ev.IO_CHANGED:
         return True
     if event.kind in (ev.EDGE_CHANGED, ev.NODE_CHANGED):
         return bool(set(event.changed) - PARAM_KEYS - {"x", "y", "label"})

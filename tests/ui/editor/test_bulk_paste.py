@@ -32,3 +32,71 @@ def test_undoing_a_paste_of_selected_nodes_says_selection_changed_once(window):
     window.doc.stack.undo()
     window.scene.flush()
     assert said == [[]]  # was once per removed node, each listener asking for the selection
+
+
+def _file_text(net: rs.Network) -> str:
+    from rnnstudio.io.netfile import dumps
+    return dumps(net)
+
+
+def _state(net: rs.Network) -> tuple:
+    ids = net.id_state()
+    fresh = [net.new_id(kind) for kind in ("input", "neuron", "output")]  # the next new ids
+    net.set_id_state(ids)
+    return (_file_text(net), net.snapshot(), net.ordering(), net.delays(), net.inputs,
+            net.outputs, fresh)
+
+
+def test_a_paste_says_one_bulk_event_and_every_view_sees_all_of_it(window, qtbot):
+    from rnnstudio.model import events as ev
+    window.doc.new(grid_net())
+    net = window.doc.net
+    window.editor.select_all()
+    window.editor.copy()
+    seen = []
+    net.events.subscribe(seen.append)
+    pasted = window.editor.paste()
+    edges = [(u, v) for u, v in net.graph.edges if u in set(pasted)]
+    assert len(pasted) == 180 and len(edges) == 5 * 30 + 4 * 30
+    kinds = [e.kind for e in seen]
+    assert kinds.count(ev.NODES_ADDED) == 1 and kinds.count(ev.EDGES_ADDED) == 1
+    assert ev.NODE_ADDED not in kinds and ev.EDGE_ADDED not in kinds  # was 450 events
+    bulk = {e.kind: e for e in seen}
+    assert list(bulk[ev.NODES_ADDED].nodes) == pasted
+    assert sorted(bulk[ev.EDGES_ADDED].edges) == sorted(edges)
+    scene = window.scene
+    scene.flush()
+    assert all(n in scene.nodes for n in pasted)
+    assert all(scene.geom(k) is not None for k in edges)  # every pasted edge is drawn
+    qtbot.waitUntil(lambda: set(pasted) <= set(window.strip.order_shown()), timeout=3000)
+
+    scene.select_edges(edges[:5])
+    seen.clear()
+    window.doc.stack.undo()
+    assert [e.kind for e in seen if e.kind in ev.STRUCTURAL] == [ev.EDGES_REMOVED,
+                                                                 ev.NODES_REMOVED]
+    scene.flush()
+    assert not any(n in scene.nodes for n in pasted)
+    assert not any(k in scene._layer_of or k in scene._geoms for k in edges)
+    assert not scene.selected_edges
+    qtbot.waitUntil(lambda: not set(pasted) & set(window.strip.order_shown()), timeout=3000)
+    window.doc.stack.redo()
+    scene.flush()
+    assert all(n in scene.nodes for n in pasted) and all(scene.geom(k) for k in edges)
+
+
+def test_undo_and_redo_of_a_paste_give_back_the_document_exactly(window):
+    net = grid_net()
+    net.set_ordering_mode("position")
+    window.doc.new(net)
+    net = window.doc.net
+    before = _state(net)
+    window.editor.select_all()
+    window.editor.copy()
+    assert window.editor.paste()
+    after = _state(net)
+    for _ in range(2):
+        window.doc.stack.undo()
+        assert _state(net) == before
+        window.doc.stack.redo()
+        assert _state(net) == after
