@@ -22,7 +22,6 @@ triggered full collections of the whole app (2 million objects at 5,000 nodes / 
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import secrets
@@ -35,6 +34,7 @@ from typing import Callable
 from PySide6.QtCore import QLockFile, QObject, Signal
 
 from .. import io as rio
+from ..collector import QuietCollector
 from ..io.netfile import write_atomic
 from ..model import Network
 
@@ -42,30 +42,6 @@ NET_SUFFIX = ".rnn.json"
 META_SUFFIX = ".json"
 LOCK_SUFFIX = ".lock"
 LEGACY = "recovery"  # recovery.rnn.json / recovery.json of the single-file scheme
-
-
-class QuietCollector:
-    """The cyclic collector off while any holder holds it (counted: windows write in parallel);
-    back to what it was when the last one lets go."""
-
-    _lock = threading.Lock()
-    _holders = 0
-    _was_enabled = True
-
-    @classmethod
-    def hold(cls) -> None:
-        with cls._lock:
-            if cls._holders == 0:
-                cls._was_enabled = gc.isenabled()
-                gc.disable()
-            cls._holders += 1
-
-    @classmethod
-    def release(cls) -> None:
-        with cls._lock:
-            cls._holders -= 1
-            if cls._holders == 0 and cls._was_enabled:
-                gc.enable()
 
 
 def _lock(path: Path) -> QLockFile | None:

@@ -1,0 +1,63 @@
+"""The copy a big network's re-run works on (issue 14: the UI thread held 0.2-0.3 s by a
+snapshot of dicts before every re-run): taken in one C call, it is the network as it runs, and
+it goes by reference counting (not left for a full collection of the app)."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+import rnnstudio as rs
+from rnnstudio.ui.player.controller import discard, frozen, thawed
+
+from .conftest import small_net
+
+RUN_KEYS = ("nodes", "edges", "pred", "inputs", "outputs", "mode", "manual")
+
+
+def _mixed() -> rs.Network:
+    net = rs.templates.elman(2, 4, 1)
+    net.add_neuron("r", direction="reverse")
+    net.add_edge("x0", "r", delay=0)
+    net.add_edge("r", "h1", weight=-0.25)
+    net.set_edge_attrs("h2", "h0", delay=3)
+    net.set_node_attrs("h3", activation="relu", bias=0.5)
+    return net
+
+
+def test_the_copy_runs_like_the_network():
+    for net in (small_net(), _mixed()):
+        copy = thawed(frozen(net))
+        a, b = net.snapshot(), copy.snapshot()
+        assert {k: a[k] for k in RUN_KEYS} == {k: b[k] for k in RUN_KEYS}
+        assert copy.ordering() == net.ordering() and copy.delays() == net.delays()
+
+
+def test_the_copy_keeps_the_order_of_incoming_edges_and_a_manual_ordering():
+    net = _mixed()
+    preds = list(net.graph._pred["h1"])
+    where = net.graph_positions([], [(preds[0], "h1")])
+    net.remove_edge(preds[0], "h1")
+    net.add_edge(preds[0], "h1")  # last among h1's inputs now ...
+    net.restore_graph_positions(where)  # ... and back first
+    net.set_ordering(list(reversed(net.ordering()[len(net.inputs):])))
+    copy = thawed(frozen(net))
+    assert list(copy.graph._pred["h1"]) == preds
+    assert copy.ordering_mode == "manual" and copy.ordering() == net.ordering()
+
+
+def test_a_discarded_copy_goes_without_the_cyclic_collector():
+    blob = frozen(_mixed())
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        copy = thawed(blob)
+        copy.ordering()
+        graph = weakref.ref(copy.graph)
+        edge = weakref.ref(copy.graph.edges)  # a view: networkx keeps it in the graph
+        discard(copy)
+        del copy
+        assert graph() is None and edge() is None
+    finally:
+        if was:
+            gc.enable()
