@@ -21,7 +21,7 @@ from .bulk import BulkMixin
 from .groups import GroupsMixin
 from .state import StateMixin
 from .validation import ValidationMixin
-from .ordering import SIFT_LIMIT, auto_order
+from .ordering import SIFT_LIMIT, OrderingJob, network_ordering, resolve_delays
 
 KINDS = ("input", "neuron", "output")
 ACTIVATIONS = ("identity", "tanh", "sigmoid", "relu")
@@ -127,6 +127,8 @@ class Network(GroupsMixin, StateMixin, BulkMixin, ValidationMixin):
         self._group_of: dict[str, str] = {}  # node -> gid
         self._order_cache: list[str] | None = None
         self._delay_cache: dict[tuple[str, str], int] | None = None
+        self._order_epoch = 0  # bumped at every ordering_changed (node order restored, ...)
+        self._order_job: OrderingJob | None = None  # see ordering_later
         self.events = ev.EventSource()
         self.structure_version = 0  # bumped by any change the engine must recompile for
         self._edge_count = (-1, 0)  # (structure version, edges) counted for that version
@@ -661,9 +663,45 @@ class Network(GroupsMixin, StateMixin, BulkMixin, ValidationMixin):
 
     def ordering(self) -> list[str]:
         """The resolved ordering: inputs first (in input order), then every other node once."""
-        if self._order_cache is None:
+        if self._order_cache is None and not self._adopt_job(wait=True):
             self._order_cache = self._compute_ordering(self._mode, self._manual)
         return list(self._order_cache)
+
+    def ordering_later(self) -> bool:
+        """For the views of a big network: True while the auto ordering and the delays are
+        computed in a worker thread (started here when they are not known), False once
+        `ordering()` and `delays()` answer at once. Call again until False; a result is taken
+        only if the network has not changed since it was copied, else it is computed again."""
+        if self._order_cache is not None or self._mode != "auto" or self._adopt_job():
+            return False
+        job = self._order_job
+        if job is None or job.done():  # one at a time: a stale one runs out first
+            g = self.graph
+            inputs = list(self._inputs)
+            skip = set(inputs)
+            self._order_job = OrderingJob(self._order_key(), inputs,
+                                          [n for n in g._node if n not in skip],
+                                          self._reverse_nodes(), list(self._edge_delays()))
+        return True
+
+    def _order_key(self) -> tuple:
+        return (self.structure_version, self._order_epoch, self._mode)
+
+    def _adopt_job(self, wait: bool = False) -> bool:
+        """Take a worker's ordering and delays if they were computed for the network as it is
+        (waiting for it with `wait`); True when the caches are filled."""
+        job = self._order_job
+        if job is None or job.key != self._order_key():
+            return False
+        if wait:
+            job.wait()
+        if not job.done():
+            return False
+        self._order_job = None
+        if job.error is not None or self._order_cache is not None:
+            return False
+        self._order_cache, self._delay_cache = job.order, job.delays
+        return True
 
     def _compute_ordering(self, mode: str, manual: list[str]) -> list[str]:
         inputs = list(self._inputs)
@@ -675,29 +713,7 @@ class Network(GroupsMixin, StateMixin, BulkMixin, ValidationMixin):
             nodes = self.graph.nodes
             return inputs + sorted(others, key=lambda n: (nodes[n]["x"], nodes[n]["y"], n))
         # auto: reverse-time neurons first (they are swept before the forward neurons)
-        reverse = self._reverse_nodes()
-        groups = {True: ([], [], []), False: ([], [], [])}  # members, free edges, forced edges
-        for n in others:
-            groups[n in reverse][0].append(n)
-        free, forced = groups[False][1], groups[False][2]
-        for u, nbrs in self.graph._succ.items():
-            if u in inputs_set:
-                continue
-            if reverse:
-                ru = u in reverse
-                free, forced = groups[ru][1], groups[ru][2]
-            for v, data in nbrs.items():
-                d = data["delay"]
-                if u == v or (reverse and (v in reverse) != ru):
-                    continue
-                if type(d) is str:  # "auto"
-                    free.append((u, v))
-                elif d == 0 and type(d) is int:
-                    forced.append((u, v))
-        result = list(inputs)
-        for group in (True, False):
-            result += auto_order(*groups[group])
-        return result
+        return network_ordering(inputs, others, self._reverse_nodes(), self._edge_delays())
 
     def _edge_delays(self) -> Iterator[tuple[str, str, Any]]:
         """(u, v, delay attribute) in the graph's edge order, read from the adjacency directly
@@ -712,21 +728,10 @@ class Network(GroupsMixin, StateMixin, BulkMixin, ValidationMixin):
     def delays(self) -> dict[tuple[str, str], int]:
         """The resolved delay of every edge (cached until the next change)."""
         if self._delay_cache is None:
-            pos = {n: i for i, n in enumerate(self.ordering())}
-            reverse = self._reverse_nodes()
-            first = set(self._inputs) | reverse  # read at the same step by all
-            out = {}
-            for u, nbrs in self.graph._succ.items():
-                pu, early, rev_u = pos[u], u in first, u in reverse
-                for v, data in nbrs.items():
-                    d = data["delay"]
-                    if type(d) is not str:
-                        out[(u, v)] = d
-                    elif early and (not rev_u or v not in reverse):
-                        out[(u, v)] = 0  # from an input, or from a reverse neuron to a forward one
-                    else:
-                        out[(u, v)] = 0 if pu < pos[v] else 1
-            self._delay_cache = out
+            order = self.ordering()  # may bring the delays too (ordering_later)
+            if self._delay_cache is None:
+                self._delay_cache = resolve_delays(order, self._inputs, self._reverse_nodes(),
+                                                   self._edge_delays())
         return dict(self._delay_cache)
 
     def resolved_delay(self, u: str, v: str) -> int:
@@ -877,6 +882,7 @@ class Network(GroupsMixin, StateMixin, BulkMixin, ValidationMixin):
     def _ordering_changed(self, keep_caches: bool = False) -> None:
         """Tell subscribers the ordering or the resolved delays may have changed (the caches
         are dropped unless the caller kept them up to date)."""
+        self._order_epoch += 1
         if not keep_caches:
             self._order_cache = None
             self._delay_cache = None

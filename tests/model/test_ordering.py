@@ -6,7 +6,7 @@ import time
 import pytest
 from hypothesis import example, given, settings, strategies as st
 
-import rnnstudio.model.network as network_module
+import rnnstudio.model.ordering as ordering_module
 from rnnstudio.model import Network, NetworkError
 from rnnstudio.model.ordering import auto_order, count_backward, eades_lin_smyth
 from tests.model.helpers import chain
@@ -220,12 +220,12 @@ def test_delay_reason_texts():
 
 def test_ordering_and_backward_edges_are_cached(monkeypatch):
     calls = []
-    real = network_module.auto_order
+    real = ordering_module.auto_order
 
     def counting(*args, **kwargs):
         calls.append(1)
         return real(*args, **kwargs)
-    monkeypatch.setattr(network_module, "auto_order", counting)
+    monkeypatch.setattr(ordering_module, "auto_order", counting)
     net = network_of(["a", "b", "c"], [("a", "b"), ("b", "c"), ("c", "a")])
     first = (net.ordering(), net.backward_edges(), net.delays())
     n = len(calls)  # one call per group (reverse, forward)

@@ -33,6 +33,7 @@ PIXMAP_CACHE_KB = 256 * 1024  # item caches (edge layers are viewport-sized): Qt
 EDGE_HIT_TOLERANCE = 5.0
 ROUTE_LATER = 5000  # edges drawn past which the ordering is shown and the loops routed ...
 ROUTE_SETTLE_MS = 200  # ... this long after the first edit not shown yet (UI idle again)
+ROUTE_POLL_MS = 25  # ... and once the ordering's worker is done (Network.ordering_later)
 FREE_GAP = 78.0  # free_spot: no node's shape within this of a new node's centre, either axis
 
 
@@ -78,7 +79,7 @@ class NetworkScene(QGraphicsScene):
         # network until a moment after the edits (at most once per moment, however often
         # they come): the edit is drawn at once, the badges, delays and lanes follow
         self._route_timer = QTimer(self, singleShot=True, interval=ROUTE_SETTLE_MS)
-        self._route_timer.timeout.connect(self.route_now)
+        self._route_timer.timeout.connect(self._route_when_ordered)
         self._route_now = False
         self.interactions = SceneInteractions(self)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
@@ -406,6 +407,14 @@ class NetworkScene(QGraphicsScene):
         if changed and self.groups.hidden:
             self.groups.mark_structure()
         self._reroute_pending = self._reroute_pending or bool(changed)
+
+    def _route_when_ordered(self) -> None:
+        """The route timer: a big network's ordering is computed in a worker thread, the loops
+        are routed once it is in (polled, instead of waiting for it here)."""
+        if self.net is not None and self._ordering_pending and self.net.ordering_later():
+            QTimer.singleShot(ROUTE_POLL_MS, self, self._route_when_ordered)
+        else:
+            self.route_now()
 
     def route_now(self) -> None:
         """Show the ordering and route the loops now, and draw what changed (a big network
