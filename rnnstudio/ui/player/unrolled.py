@@ -30,7 +30,7 @@ from .controller import PlayerController
 from .unrolled_items import (CELL_W, COLUMN_PAD, COLUMN_W, HEADER_FONT, NODE_R,
                              ColumnItem, LabelItem, draw_arrow, group_half_height)
 from .unrolled_names import GAP, RowNames
-from .unrolled_rows import arrows, build_rows
+from .unrolled_rows import arrow_count, arrows, build_rows
 
 MAX_COLUMNS = 12
 NODE_BUDGET = 6000  # nodes drawn at once at most: big networks get fewer columns
@@ -225,13 +225,16 @@ class UnrolledView(QGraphicsView):
         return list(edges)
 
     def _arrow_total(self) -> int:
-        """How many arrows every edge would make (computed once per rows)."""
-        tr, net = self.player.trajectory, self.player.network
+        """How many arrows every edge would make, counted up to EDGE_BUDGET + 1 (once per
+        delays and rows)."""
+        tr = self.player.trajectory
+        rows = self.row_of if not self._stale else \
+            build_rows(tr, self.player.network, self.expanded)[1]  # not laid out yet
         delays, row_of, total = self._arrows_for
-        if delays is not tr.delays and delays != tr.delays or row_of != self.row_of:
+        if delays is not tr.delays and delays != tr.delays or row_of != rows:
             # new weights alone (a re-run) keep the count: it needs the delays and rows only
-            total = len(arrows(tr.delays, tr, net, build_rows(tr, net, self.expanded)[1]))
-            self._arrows_for = (tr.delays, dict(self.row_of), total)
+            total = arrow_count(tr, rows, EDGE_BUDGET + 1)
+            self._arrows_for = (tr.delays, dict(rows), total)
         return total
 
     def active(self) -> bool:

@@ -74,6 +74,18 @@ def build_rows(tr, net, expanded=frozenset()) -> tuple[list[Row], dict[str, int]
     return rows, row_of
 
 
+def arrow_count(tr, row_of: dict[str, int], stop: int) -> int:
+    """How many arrows all of `tr`'s edges make (as `arrows` groups them), counting up to
+    `stop` only: without groups every edge is an arrow, and a big network stops early."""
+    keys: set = set()
+    reverse = tr.reverse
+    for (u, v), d in tr.delays.items():
+        keys.add((row_of[u], row_of[v], d if v in reverse else -d))
+        if len(keys) >= stop:
+            break
+    return len(keys)
+
+
 def arrows(edges, tr, net, row_of: dict[str, int]) -> dict[tuple[int, int, int], Arrow]:
     """{(source row, target row, offset): Arrow} for `edges` (u, v): offset -d for a delay d,
     +d into a reverse-time neuron; in edge order."""
