@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from .. import style
 from .bundles import delay_tag
+from .edge_batch import assemble
 from .tags import TAG_H, TAG_W
 
 BIN_SIZE = 48
@@ -46,37 +47,23 @@ class _Bin:
         self.arrows: dict = {}
         self.tags: list = []
         self.rect = QRectF()
-        self.segs: list = []
+        self.segs = np.zeros((0, 4))  # the edges' centre lines, for hit tests
         self.owners: list = []
         self.dirty = True
 
-    def rebuild(self, scene) -> None:
-        groups, arrows, tags, rect, segs, owners = {}, {}, [], QRectF(), [], []
-        for key in self.keys:
-            g = scene.geom(key)
-            delayed, positive, level, d = scene.look(key)
-            path = groups.get((delayed, positive, level))
-            if path is None:
-                path = groups[(delayed, positive, level)] = QPainterPath()
-            if g.line is not None:
-                path.moveTo(g.line.p1())
-                path.lineTo(g.line.p2())
-            else:
-                path.addPath(g.path)
-            arrow = arrows.get((delayed, positive))
-            if arrow is None:
-                arrow = arrows[(delayed, positive)] = QPainterPath()
-            arrow.addPolygon(g.arrow)
-            if delayed and g.label_pos is not None:
-                tags.append((g.label_pos, delay_tag(d, scene.reads_later(key))))
-                p = g.label_pos
-                rect = rect.united(QRectF(p.x() - TAG_W / 2, p.y() - TAG_H / 2, TAG_W, TAG_H))
-            rect = rect.united(g.rect)
-            s = g.samples
-            segs.extend(a + b for a, b in zip(s, s[1:]))
-            owners.extend([key] * (len(s) - 1))
-        self.groups, self.arrows, self.tags, self.rect = groups, arrows, tags, rect
-        self.segs, self.owners, self.dirty = segs, owners, False
+    @staticmethod
+    def assemble(bins: list, scene) -> None:
+        """Re-assemble these bins' paths, tags, bounds and hit-test segments together."""
+        keys = [key for b in bins for key in b.keys]
+        shapes = [scene.geom(key) for key in keys]
+        looks = [scene.look(key) for key in keys]
+        made = assemble(shapes, looks, [len(b.keys) for b in bins])
+        for b, (groups, arrows, tags, rect, segs, owners) in zip(bins, made):
+            b.groups, b.arrows, b.rect, b.segs = groups, arrows, rect, segs
+            b.tags = [(shapes[i].label_pos, delay_tag(looks[i][3], scene.reads_later(keys[i])))
+                      for i in tags]
+            b.owners = [keys[i] for i in owners.tolist()]
+            b.dirty = False
 
 
 class EdgeLayerItem(QGraphicsItem):
@@ -84,7 +71,7 @@ class EdgeLayerItem(QGraphicsItem):
 
     def __init__(self, scene, highlight: bool = False):
         super().__init__()
-        self._scene = scene  # provides geom(key) -> EdgeGeom and look(key)
+        self._scene = scene  # provides geom(key) -> EdgeShape and look(key)
         self.highlight = highlight
         self._bins: list[_Bin] = []
         self._bin_of: dict = {}
@@ -139,10 +126,11 @@ class EdgeLayerItem(QGraphicsItem):
         """Re-assemble the dirty bins (all bins after `clear`)."""
         self.prepareGeometryChange()
         self._bins = [b for b in self._bins if b.keys]
+        dirty = [b for b in self._bins if b.dirty]
+        if dirty:
+            _Bin.assemble(dirty, self._scene)
         rect = QRectF()
         for b in self._bins:
-            if b.dirty:
-                b.rebuild(self._scene)
             rect = rect.united(b.rect)
         self._rect, self._shape, self._hit = rect, None, None
         self.update()
@@ -162,9 +150,9 @@ class EdgeLayerItem(QGraphicsItem):
     def edge_at(self, x: float, y: float, tol: float) -> tuple | None:
         """The edge whose centre line passes within `tol` of (x, y), nearest first."""
         if self._hit is None:
-            segs = [s for b in self._bins for s in b.segs]
+            segs = [b.segs for b in self._bins]
             owners = [o for b in self._bins for o in b.owners]
-            self._hit = (np.array(segs, dtype=float).reshape(-1, 4), owners)
+            self._hit = (np.concatenate(segs) if segs else np.zeros((0, 4)), owners)
         segs, owners = self._hit
         if not owners:
             return None

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 from ...layout import route_arcs
 from ...model import events as ev
 from .. import style
-from .geometry import edge_geom
+from .edge_batch import AROUND, CURVED, LOOP, STRAIGHT, edge_shapes
 from .interactions import SceneInteractions
 from .edges import EdgeLayerItem
 from .blocks import GroupBlockItem
@@ -34,6 +34,7 @@ EDGE_HIT_TOLERANCE = 5.0
 ROUTE_LATER = 5000  # edges drawn past which the ordering is shown and the loops routed ...
 ROUTE_SETTLE_MS = 200  # ... this long after the first edit not shown yet (UI idle again)
 ROUTE_POLL_MS = 25  # ... and once the ordering's worker is done (Network.ordering_later)
+ROUTE_BULK = 2000  # ... unless this many edges are to be drawn: drawing them twice costs more
 FREE_GAP = 78.0  # free_spot: no node's shape within this of a new node's centre, either axis
 
 
@@ -53,6 +54,7 @@ class NetworkScene(QGraphicsScene):
         self.net = None
         self.nodes: dict[str, NodeItem] = {}
         self._geoms: dict = {}
+        self._looks: dict = {}  # look(key), kept
         self._layer_of: dict = {}
         self._layers: list[EdgeLayerItem] = []
         self._live = EdgeLayerItem(self)
@@ -116,6 +118,7 @@ class NetworkScene(QGraphicsScene):
         self.nodes.clear()
         self._layers.clear()
         self._geoms.clear()
+        self._looks.clear()
         self._layer_of.clear()
         self._dirty_edges.clear()
         self._dirty_layers.clear()
@@ -223,11 +226,12 @@ class NetworkScene(QGraphicsScene):
         self._drop_edges((key,))
 
     def _drop_edges(self, keys) -> None:
-        geoms, dirty, tags, selected = self._geoms, self._dirty_edges, self._tags, \
-            self.selected_edges
+        geoms, looks, dirty, tags, selected = self._geoms, self._looks, self._dirty_edges, \
+            self._tags, self.selected_edges
         layer_of, highlight, layers = self._layer_of, self._highlight, self._dirty_layers
         for key in keys:
             geoms.pop(key, None)
+            looks.pop(key, None)
             dirty.pop(key, None)
             tags.remove(key)
             selected.discard(key)
@@ -357,7 +361,8 @@ class NetworkScene(QGraphicsScene):
         self._emit_selection()
         if self.net is None:
             return
-        later = len(self._layer_of) > ROUTE_LATER and not self._route_now  # a big network
+        later = (len(self._layer_of) > ROUTE_LATER and not self._route_now  # a big network
+                 and len(self._dirty_edges) < ROUTE_BULK)
         if self._ordering_pending and not later:
             self._restyle_ordering()
         if self.groups.flush():  # blocks first: edge tags and loops keep off them
@@ -365,15 +370,9 @@ class NetworkScene(QGraphicsScene):
         if self._reroute_pending and not later:
             self._reroute()
         route_later = later and (self._ordering_pending or self._reroute_pending)
-        g = self.net.graph
-        for key in self._dirty_edges:
-            if key in self._layer_of and g.has_edge(*key):
-                self._geoms[key] = self._compute_geom(key)
-                self._mark_drawn(key)
-            else:
-                self._tags.remove(key)
-        self._dirty_edges.clear()
+        self._draw_dirty()
         for key in self._restyle_edges:
+            self._looks.pop(key, None)
             if key in self._layer_of and key in self._geoms:
                 self._mark_drawn(key)
         self._restyle_edges.clear()
@@ -382,6 +381,25 @@ class NetworkScene(QGraphicsScene):
         self._dirty_layers.clear()
         if route_later and not self._route_timer.isActive():
             self._route_timer.start()  # counted from now: this flush may have been long
+
+    def _draw_dirty(self) -> None:
+        """Compute the geometry of the dirty edges (all at once) and place their tags, in the
+        order of the edits."""
+        g = self.net.graph
+        keys = [k for k in self._dirty_edges if k in self._layer_of and g.has_edge(*k)]
+        shapes = dict(zip(keys, self._compute_geoms(keys)))
+        tags, looks = self._tags, self._looks
+        for key in self._dirty_edges:
+            looks.pop(key, None)
+            shape = shapes.get(key)
+            if shape is None or not shape.tagged:
+                tags.remove(key)
+            else:  # a z^-d tag: on the edge, off every node and every other tag
+                shape.label_pos = tags.place(key, shape.samples)
+            if shape is not None:
+                self._geoms[key] = shape
+                self._mark_drawn(key)
+        self._dirty_edges.clear()
 
     def _mark_drawn(self, key) -> None:
         """The layer drawing `key` (and the selection highlight) must re-assemble it."""
@@ -400,7 +418,7 @@ class NetworkScene(QGraphicsScene):
                 self.nodes[n].set_badge(i + 1)
         delays = self.net.delays()
         old = self._delays
-        changed = [k for k, d in delays.items() if old.get(k) != d]
+        changed = [k for k, d in delays.items() if old.get(k, 0) != d]  # drawn with 0 so far
         self._delays = delays
         drawn = self._layer_of  # bundled edges are drawn by their bundles
         self._dirty_edges.update(dict.fromkeys(k for k in changed if k in drawn))
@@ -442,35 +460,53 @@ class NetworkScene(QGraphicsScene):
             k for k in sorted(old.keys() | arcs.keys()) if old.get(k) != arcs.get(k)))
         self._arcs = arcs
 
-    def _arc(self, key, p, q):
+    def _arc(self, key, px: float, qx: float):
         """The edge's route around the layers; while dragging, its turns follow the dragged
         ends and its lane stays."""
         arc = self._arcs.get(key)
         if arc is None or self._live_from is None:
             return arc
         u, v = key
-        du = p.x() - self._live_from[u][0] if u in self._live_from else 0.0
-        dv = q.x() - self._live_from[v][0] if v in self._live_from else 0.0
+        du = px - self._live_from[u][0] if u in self._live_from else 0.0
+        dv = qx - self._live_from[v][0] if v in self._live_from else 0.0
         return replace(arc, out_x=arc.out_x + du, in_x=arc.in_x + dv)
 
-    def _compute_geom(self, key):
-        u, v = key
-        p, q = self.nodes[u].pos(), self.nodes[v].pos()
-        geom = edge_geom(p, q, self._delays.get(key, 0) >= 1, u == v, self._arc(key, p, q))
-        if geom.label_pos is None:
-            self._tags.remove(key)
-        else:  # a z^-d tag: on the edge, off every node and every other tag
-            geom.label_pos = self._tags.place(key, geom.samples)
-        return geom
+    def _compute_geoms(self, keys: list) -> list:
+        """The shapes of these edges (`edge_batch`), from where their nodes are drawn."""
+        if not keys:
+            return []
+        nodes, delays = self.nodes, self._delays
+        at = {n: (p.x(), p.y()) for n in {n for k in keys for n in k}
+              for p in (nodes[n].pos(),)}
+        p = np.array([at[u] for u, _ in keys], float)
+        q = np.array([at[v] for _, v in keys], float)
+        kind = np.full(len(keys), STRAIGHT)
+        arcs = {}
+        for i, key in enumerate(keys):
+            if key[0] == key[1]:
+                kind[i] = LOOP
+            elif delays.get(key, 0) >= 1:
+                arc = self._arc(key, p[i, 0], q[i, 0])
+                kind[i] = CURVED if arc is None else AROUND
+                if arc is not None:
+                    arcs[i] = arc
+        return edge_shapes(p, q, kind, arcs)
 
     def geom(self, key):
         return self._geoms[key]
 
     def look(self, key) -> tuple[bool, bool, int, int]:
-        """(delayed, positive, width level, delay) of an edge, from the model."""
-        w = self.net.graph.edges[key]["weight"]
-        d = self._delays.get(key, 0)
-        return (d >= 1 or key[0] == key[1], w >= 0, style.width_level(w), max(d, 1))
+        """(delayed, positive, width level, delay) of an edge, from the model (kept until
+        its weight or delay changes: the edge is then dirty or restyled; the looks of bundled
+        edges are not kept, bundles have their own)."""
+        look = self._looks.get(key)
+        if look is None:
+            w = self.net.graph.edges[key]["weight"]
+            d = self._delays.get(key, 0)
+            look = (d >= 1 or key[0] == key[1], w >= 0, style.width_level(w), max(d, 1))
+            if key in self._layer_of:
+                self._looks[key] = look
+        return look
 
     def reads_later(self, key) -> bool:
         """Does the edge's target run in reverse time (a delayed edge then reads d steps

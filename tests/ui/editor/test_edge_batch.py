@@ -1,0 +1,152 @@
+"""Edges computed and assembled in batches (issue 14, big networks stay interactive): the
+paths are exactly those Qt's own path calls give edge by edge, hit tests find every kind of
+edge, and a flush computes an edge's geometry only when what it is drawn from changed."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QPainterPath
+
+import rnnstudio as rs
+from rnnstudio.layout.routes import Arc
+from rnnstudio.ui.canvas import edge_batch as eb
+from rnnstudio.ui.canvas.geometry import ARROW_LEN, END_GAP, arrow_head, rounded
+
+
+def _elements(path: QPainterPath) -> list:
+    return [(int(path.elementAt(i).type.value), path.elementAt(i).x, path.elementAt(i).y)
+            for i in range(path.elementCount())]
+
+
+def _cases(n: int, seed: int = 3):
+    """Edges of every kind, many of them degenerate (nodes on top of each other, lanes on
+    the nodes' row, turns at the rim): where Qt drops points and empty curves."""
+    rng = random.Random(seed)
+
+    def coord():
+        return rng.choice([rng.uniform(-400, 400), float(rng.randrange(-4, 4) * 10), 0.0])
+
+    ends, kinds, arcs = [], [], {}
+    for i in range(n):
+        kind = rng.choice([eb.STRAIGHT, eb.CURVED, eb.LOOP, eb.AROUND])
+        p = (coord(), coord())
+        q = p if rng.random() < 0.2 else (coord(), coord())
+        if kind == eb.AROUND:
+            arcs[i] = Arc(p[0] + rng.choice([END_GAP, END_GAP + 0.4, rng.uniform(0, 90)]),
+                          q[0] - rng.choice([END_GAP, rng.uniform(0, 90)]),
+                          rng.choice([p[1], q[1], p[1] + 0.3, rng.uniform(-600, 600)]),
+                          True, rng.random() < 0.5)
+        ends.append((p, q))
+        kinds.append(kind)
+    p = np.array([e[0] for e in ends], float)
+    q = np.array([e[1] for e in ends], float)
+    return eb.edge_shapes(p, q, np.array(kinds), arcs), arcs, p, q
+
+
+def test_a_bins_paths_are_what_qt_builds_edge_by_edge():
+    shapes, _, _, _ = _cases(600)
+    rng = random.Random(5)
+    for _ in range(60):
+        idx = [rng.randrange(len(shapes)) for _ in range(rng.randrange(1, 40))]
+        group = [shapes[i] for i in idx]
+        stroke, arrows = QPainterPath(), QPainterPath()
+        for s in group:
+            if s.straight:
+                stroke.moveTo(s.line.p1())
+                stroke.lineTo(s.line.p2())
+            else:
+                stroke.addPath(s.path)
+            arrows.addPolygon(s.arrow)
+        looks = [(not s.straight, True, 2, 1) for s in group]
+        same = [(True, True, 2, 1)] * len(group)  # one look: one path per bin
+        ((got_stroke, got_arrows, *_),) = eb.assemble(group, same, [len(group)])
+        assert _elements(got_stroke[(True, True, 2)]) == _elements(stroke)
+        assert _elements(got_arrows[(True, True)]) == _elements(arrows)
+        made = eb.assemble(group, looks, [len(group)])[0][0]  # split by look, in order
+        assert list(made) == list(dict.fromkeys(look[:3] for look in looks))
+
+
+def test_feedback_loops_and_arrowheads_match_the_scalar_geometry():
+    """The vectorised corners (rounded, or sharp where the segments are short, points
+    dropped where they repeat) are geometry.rounded's, the arrowheads arrow_head's."""
+    shapes, arcs, p, q = _cases(800, seed=11)
+    for i, arc in arcs.items():
+        (px, py), (qx, qy) = p[i], q[i]
+        tip = (qx - END_GAP, qy)
+        pts = [(px + END_GAP, py), (arc.out_x, py), (arc.out_x, arc.lane),
+               (arc.in_x, arc.lane), (arc.in_x, qy), (tip[0] - ARROW_LEN * 0.8, qy)]
+        assert _elements(shapes[i].path) == _elements(rounded(pts))
+        head = arrow_head(QPointF(*tip), 1.0, 0.0)
+        assert shapes[i].tri.tolist() == [[head[k].x(), head[k].y()] for k in range(3)]
+        assert shapes[i].samples[-1] == tip and shapes[i].tagged == arc.tag
+
+
+def _grid(columns: int = 8, rows: int = 12) -> rs.Network:
+    """Columns of neurons wired row to row, with self-loops and feedback to the first
+    column: more edges than a bin holds, of every kind."""
+    net = rs.Network("grid")
+    for c in range(columns):
+        for r in range(rows):
+            net.add_neuron(f"n{c}_{r}", x=160.0 * c, y=90.0 * r)
+    for c in range(columns - 1):
+        for r in range(rows):
+            net.add_edge(f"n{c}_{r}", f"n{c + 1}_{r}", weight=0.5 if r % 2 else -0.5)
+    for r in range(0, rows, 3):
+        net.add_edge(f"n{columns - 1}_{r}", f"n0_{r}", delay=1)
+        net.add_edge(f"n3_{r}", f"n3_{r}", delay=1)
+    return net
+
+
+def test_clicking_finds_every_kind_of_edge(qapp):
+    from rnnstudio.ui.canvas.scene import NetworkScene
+    scene = NetworkScene(_grid())
+    scene.route_now()
+    keys = list(scene._layer_of)
+    assert len(keys) > 48 and any(k in scene._arcs for k in keys)
+    for key in keys:  # the last stretch into the target (loops of a corridor share a lane)
+        (ax, ay), (bx, by) = scene.geom(key).samples[-2:]
+        assert scene.edge_at(QPointF((ax + bx) / 2, (ay + by) / 2)) == key, key
+    assert scene.edge_at(QPointF(80.0, 45.0)) is None  # between the rows
+
+
+def test_a_flush_recomputes_only_edges_whose_drawing_changed(qapp, monkeypatch):
+    """A big network draws new edges at once and shows their delays a moment later: then
+    only the edges that became delayed are computed again, not every new edge."""
+    from rnnstudio.ui.canvas import scene as scene_mod
+    monkeypatch.setattr(scene_mod, "ROUTE_LATER", 0)
+    net = _grid(4, 6)
+    scene = scene_mod.NetworkScene(net)
+    net.add_edge("n3_1", "n0_2")  # back to the first column: delayed once ordered
+    net.add_edge("n1_1", "n2_2")
+    scene.flush()  # drawn at once, the ordering follows
+    before = {k: scene.geom(k) for k in scene._layer_of}
+    scene.route_now()
+    delays = net.delays()
+    for key, shape in before.items():
+        if delays[key] == scene._delays.get(key) == 0 and key not in scene._arcs:
+            assert scene.geom(key) is shape, key  # not computed again
+    assert all(scene.is_delayed(*k) == (d >= 1 or k[0] == k[1]) for k, d in delays.items())
+
+
+def test_a_bulk_edit_shows_its_ordering_at_once(qapp, monkeypatch):
+    """Drawing many new edges twice (first undelayed, then with their delays) costs more
+    than the ordering: past ROUTE_BULK dirty edges the flush routes at once."""
+    from rnnstudio.ui.canvas import scene as scene_mod
+    monkeypatch.setattr(scene_mod, "ROUTE_LATER", 0)
+    monkeypatch.setattr(scene_mod, "ROUTE_BULK", 20)
+    net = rs.Network("bulk")
+    scene = scene_mod.NetworkScene(net)
+    with net.batch():
+        for i in range(12):
+            net.add_neuron(f"a{i}", x=100.0 * i, y=0.0)
+        for i in range(11):
+            net.add_edge(f"a{i}", f"a{i + 1}")
+            net.add_edge(f"a{i + 1}", f"a{i}")
+    scene.flush()
+    assert not scene._route_timer.isActive()
+    delays = net.delays()
+    assert any(d >= 1 for d in delays.values())
+    assert all(scene.is_delayed(*k) == (d >= 1) for k, d in delays.items())
