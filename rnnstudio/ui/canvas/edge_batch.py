@@ -13,6 +13,7 @@ same numbers, the same dropped duplicates, so the same picture.
 from __future__ import annotations
 
 import math
+from itertools import repeat
 
 import numpy as np
 from PySide6.QtCore import QByteArray, QDataStream, QLineF, QPointF, QRectF
@@ -402,10 +403,13 @@ def edge_shapes(p: np.ndarray, q: np.ndarray, kind: np.ndarray, arcs: dict) -> l
 
 
 def _fill(out, idx, straight, tagged, part, tri, xs, ys, box) -> None:
+    """One EdgeShape per edge, of views into the batch's arrays (nothing copied)."""
     elems, counts = part.flat()
-    ends = np.cumsum(counts).tolist()
-    starts = [0] + ends[:-1]
-    pts = np.stack([xs, ys], axis=2)
-    for j, (i, a, b, t, bx) in enumerate(zip(idx.tolist(), starts, ends, tagged,
-                                             box.tolist())):
-        out[i] = EdgeShape(straight, elems[a:b], tri[j], pts[j], bx, t)
+    if (counts == counts[0]).all():  # no point dropped: one grid
+        pieces = elems.reshape(len(counts), int(counts[0]), 3)
+    else:
+        pieces = np.split(elems, np.cumsum(counts)[:-1])
+    shapes = map(EdgeShape, repeat(straight), pieces, tri, np.stack([xs, ys], axis=2), box,
+                 tagged)
+    for i, shape in zip(idx.tolist(), shapes):
+        out[i] = shape

@@ -56,7 +56,7 @@ class _Bin:
         """Re-assemble these bins' paths, tags, bounds and hit-test segments together."""
         keys = [key for b in bins for key in b.keys]
         shapes = [scene.geom(key) for key in keys]
-        looks = [scene.look(key) for key in keys]
+        looks = scene.looks(keys)
         made = assemble(shapes, looks, [len(b.keys) for b in bins])
         for b, (groups, arrows, tags, rect, segs, owners) in zip(bins, made):
             b.groups, b.arrows, b.rect, b.segs = groups, arrows, rect, segs
