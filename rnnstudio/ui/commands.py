@@ -12,6 +12,7 @@ import copy
 from PySide6.QtGui import QUndoCommand
 
 from ..model import NetworkError
+from .quiet_gc import quiet_collector
 
 
 def push(stack, command: "ModelCommand") -> None:
@@ -47,7 +48,8 @@ class ModelCommand(QUndoCommand):
 
     Steps run inside `net.deferred_checks()`: the ordering rule for explicit delay-0 edges is
     checked once the whole command is done (undo puts back nodes, then the manual order, then
-    edges; a move of many nodes may pass through states that break it)."""
+    edges; a move of many nodes may pass through states that break it). The cyclic garbage
+    collector waits meanwhile (`quiet_collector`: a paste's undo set off a full collection)."""
 
     def __init__(self, net, text: str):
         super().__init__(text)
@@ -63,7 +65,7 @@ class ModelCommand(QUndoCommand):
         net = self.net
         self._before = _io_state(net)
         done = []
-        with net.batch():
+        with quiet_collector(), net.batch():
             try:
                 with net.deferred_checks():
                     for do, undo in self._steps():
@@ -78,7 +80,7 @@ class ModelCommand(QUndoCommand):
 
     def revert(self) -> None:
         net = self.net
-        with net.batch(), net.deferred_checks():
+        with quiet_collector(), net.batch(), net.deferred_checks():
             for _, undo in reversed(self._steps()):
                 undo()
             _restore_io_state(net, self._before)

@@ -37,6 +37,8 @@ ROUTE_SETTLE_MS = 200  # ... this long after the first edit not shown yet (UI id
 ROUTE_POLL_MS = 25  # ... and once the ordering's worker is done (Network.ordering_later)
 ROUTE_BULK = 2000  # ... unless this many edges are to be drawn: drawing them twice costs more
 FREE_GAP = 78.0  # free_spot: no node's shape within this of a new node's centre, either axis
+RELEASE_CHUNK = 2000  # geometries of dropped edges freed per idle moment ...
+RELEASE_MS = 40  # ... this often (freeing 50,000 Qt paths and polygons at once took 0.2-1.8 s)
 
 
 class NetworkScene(QGraphicsScene):
@@ -84,6 +86,9 @@ class NetworkScene(QGraphicsScene):
         self._route_timer = QTimer(self, singleShot=True, interval=ROUTE_SETTLE_MS)
         self._route_timer.timeout.connect(self._route_when_ordered)
         self._route_now = False
+        self._released: list = []  # dropped edges' geometries, freed a chunk at a time
+        self._release_timer = QTimer(self, singleShot=True, interval=RELEASE_MS)
+        self._release_timer.timeout.connect(self._release_some)
         self.interactions = SceneInteractions(self)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         for layer in (self._live, self._highlight, self._values):
@@ -205,8 +210,7 @@ class NetworkScene(QGraphicsScene):
             if bundled:
                 self.groups.mark_structure()
                 keys = [k for k in keys if k[0] not in hidden and k[1] not in hidden]
-        for key in keys:
-            self._add_edge(key)
+        self._add_edges(keys)
         self._reroute_pending = True
 
     def _on_edge_removed(self, event) -> None:
@@ -230,8 +234,9 @@ class NetworkScene(QGraphicsScene):
         geoms, looks, dirty, tags, selected = self._geoms, self._looks, self._dirty_edges, \
             self._tags, self.selected_edges
         layer_of, highlight, layers = self._layer_of, self._highlight, self._dirty_layers
+        gone = self._released if len(keys) > RELEASE_CHUNK else []
         for key in keys:
-            geoms.pop(key, None)
+            gone.append(geoms.pop(key, None))
             looks.pop(key, None)
             dirty.pop(key, None)
             tags.remove(key)
@@ -242,7 +247,16 @@ class NetworkScene(QGraphicsScene):
                 layer.discard(key)
                 layers.add(layer)
                 layers.add(highlight)
+        if self._released and not self._release_timer.isActive():
+            self._release_timer.start()
         self._schedule()
+
+    def _release_some(self) -> None:
+        """Free a chunk of the geometries of edges dropped in bulk (undoing a paste drops
+        50,000): a little at a time while the UI is idle, not all inside the edit."""
+        del self._released[-RELEASE_CHUNK:]
+        if self._released:
+            self._release_timer.start()
 
     def _on_edge_changed(self, event) -> None:
         if self.groups.bundled(*event.edge):
@@ -332,14 +346,21 @@ class NetworkScene(QGraphicsScene):
             self._values.update()
 
     def _add_edge(self, key) -> None:
-        if not self._layers or len(self._layers[-1]) >= CHUNK:
-            layer = EdgeLayerItem(self)
-            self._layers.append(layer)
-            self.addItem(layer)
-        layer = self._layers[-1]
-        layer.add(key)
-        self._layer_of[key] = layer
-        self._mark_edges([key])
+        self._add_edges((key,))
+
+    def _add_edges(self, keys) -> None:
+        """Draw edges on their own, in the last layer (a new one when it is full)."""
+        layers, layer_of = self._layers, self._layer_of
+        layer, room = (layers[-1], CHUNK - len(layers[-1])) if layers else (None, 0)
+        for key in keys:
+            if room <= 0:
+                layer, room = EdgeLayerItem(self), CHUNK
+                layers.append(layer)
+                self.addItem(layer)
+            layer.add(key)
+            layer_of[key] = layer
+            room -= 1
+        self._mark_edges(keys)
 
     def _place_obstacle(self, node: str, item: NodeItem) -> None:
         """The node's area keeps edge labels off it: labels it now covers move."""

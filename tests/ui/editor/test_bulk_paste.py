@@ -100,3 +100,33 @@ def test_undo_and_redo_of_a_paste_give_back_the_document_exactly(window):
         assert _state(net) == before
         window.doc.stack.redo()
         assert _state(net) == after
+
+
+def test_edges_dropped_in_bulk_free_their_geometry_a_chunk_at_a_time(window, qtbot,
+                                                                      monkeypatch):
+    from rnnstudio.ui.canvas import scene as scene_mod
+    monkeypatch.setattr(scene_mod, "RELEASE_CHUNK", 50)
+    window.doc.new(grid_net())
+    window.editor.select_all()
+    window.editor.copy()
+    pasted = set(window.editor.paste())
+    scene = window.scene
+    scene.flush()
+    dropped = [k for k in scene._geoms if k[0] in pasted]
+    window.doc.stack.undo()
+    assert not any(k in scene._geoms for k in dropped)
+    assert 0 < len(scene._released) <= len(dropped)  # kept for a moment, not freed in the undo
+    qtbot.waitUntil(lambda: not scene._released, timeout=3000)
+
+
+def test_the_collector_is_back_on_after_a_paste_and_its_undo(window):
+    import gc
+    window.doc.new(grid_net())
+    window.editor.select_all()
+    window.editor.copy()
+    assert gc.isenabled()
+    window.editor.paste()
+    assert gc.isenabled()
+    window.doc.stack.undo()
+    window.doc.stack.redo()
+    assert gc.isenabled()
