@@ -37,8 +37,8 @@ ROUTE_SETTLE_MS = 200  # ... this long after the first edit not shown yet (UI id
 ROUTE_POLL_MS = 25  # ... and once the ordering's worker is done (Network.ordering_later)
 ROUTE_BULK = 2000  # ... unless this many edges are to be drawn: drawing them twice costs more
 FREE_GAP = 78.0  # free_spot: no node's shape within this of a new node's centre, either axis
-RELEASE_CHUNK = 2000  # geometries of dropped edges freed per idle moment ...
-RELEASE_MS = 40  # ... this often (freeing 50,000 Qt paths and polygons at once took 0.2-1.8 s)
+RELEASE_CHUNK = 2000  # geometries of dropped edges, items of removed nodes freed per idle moment
+RELEASE_MS = 40  # ... this often (freeing 50,000 edges' Qt objects at once took 0.2-1.8 s)
 
 
 class NetworkScene(QGraphicsScene):
@@ -86,7 +86,7 @@ class NetworkScene(QGraphicsScene):
         self._route_timer = QTimer(self, singleShot=True, interval=ROUTE_SETTLE_MS)
         self._route_timer.timeout.connect(self._route_when_ordered)
         self._route_now = False
-        self._released: list = []  # dropped edges' geometries, freed a chunk at a time
+        self._released: list = []  # what bulk removals dropped, freed a chunk at a time
         self._release_timer = QTimer(self, singleShot=True, interval=RELEASE_MS)
         self._release_timer.timeout.connect(self._release_some)
         self.interactions = SceneInteractions(self)
@@ -164,6 +164,7 @@ class NetworkScene(QGraphicsScene):
     def _remove_node_items(self, nodes) -> None:
         """Qt says selectionChanged for each selected item removed: once, at the end."""
         refresh = self._values.bodies
+        gone = self._released if len(nodes) > RELEASE_CHUNK else []
         blocked = self.blockSignals(True)
         try:
             for node in nodes:
@@ -174,8 +175,10 @@ class NetworkScene(QGraphicsScene):
                 self._selection_pending = self._selection_pending or item.isSelected()
                 refresh = refresh or item.showing_value
                 self.removeItem(item)
+                gone.append(item)  # deleting 5,000 items at once: 0.1 s of an undo
         finally:
             self.blockSignals(blocked)
+        self._release_later()
         self._reroute_pending = True
         if refresh:
             self._values.refresh(geometry=True)
@@ -231,29 +234,41 @@ class NetworkScene(QGraphicsScene):
         self._drop_edges((key,))
 
     def _drop_edges(self, keys) -> None:
-        geoms, looks, dirty, tags, selected = self._geoms, self._looks, self._dirty_edges, \
-            self._tags, self.selected_edges
-        layer_of, highlight, layers = self._layer_of, self._highlight, self._dirty_layers
+        geoms, looks, dirty, layer_of = self._geoms, self._looks, self._dirty_edges, \
+            self._layer_of
+        tags, placed = self._tags, self._tags.tags.boxes
         gone = self._released if len(keys) > RELEASE_CHUNK else []
+        touched = {}  # the layers that drew them (a paste's edges lie in a few)
+        last = None
         for key in keys:
             gone.append(geoms.pop(key, None))
             looks.pop(key, None)
             dirty.pop(key, None)
-            tags.remove(key)
-            selected.discard(key)
-            highlight.discard(key)
+            if key in placed:
+                tags.remove(key)
             layer = layer_of.pop(key, None)
             if layer is not None:
                 layer.discard(key)
-                layers.add(layer)
-                layers.add(highlight)
-        if self._released and not self._release_timer.isActive():
-            self._release_timer.start()
+                if layer is not last:
+                    touched[layer] = last = layer
+        if self.selected_edges:
+            self.selected_edges.difference_update(keys)
+            for key in keys:
+                self._highlight.discard(key)
+        if touched:
+            self._dirty_layers.update(touched)
+            self._dirty_layers.add(self._highlight)
+        self._release_later()
         self._schedule()
 
+    def _release_later(self) -> None:
+        if self._released and not self._release_timer.isActive():
+            self._release_timer.start()
+
     def _release_some(self) -> None:
-        """Free a chunk of the geometries of edges dropped in bulk (undoing a paste drops
-        50,000): a little at a time while the UI is idle, not all inside the edit."""
+        """Free a chunk of what bulk removals dropped (undoing a paste drops 50,000 edge
+        geometries and 5,000 node items): a little at a time while the UI is idle, not all
+        inside the edit."""
         del self._released[-RELEASE_CHUNK:]
         if self._released:
             self._release_timer.start()

@@ -102,8 +102,7 @@ def test_undo_and_redo_of_a_paste_give_back_the_document_exactly(window):
         assert _state(net) == after
 
 
-def test_edges_dropped_in_bulk_free_their_geometry_a_chunk_at_a_time(window, qtbot,
-                                                                      monkeypatch):
+def test_what_a_bulk_removal_drops_is_freed_a_chunk_at_a_time(window, qtbot, monkeypatch):
     from rnnstudio.ui.canvas import scene as scene_mod
     monkeypatch.setattr(scene_mod, "RELEASE_CHUNK", 50)
     window.doc.new(grid_net())
@@ -113,9 +112,12 @@ def test_edges_dropped_in_bulk_free_their_geometry_a_chunk_at_a_time(window, qtb
     scene = window.scene
     scene.flush()
     dropped = [k for k in scene._geoms if k[0] in pasted]
+    items = [scene.nodes[n] for n in pasted]
     window.doc.stack.undo()
     assert not any(k in scene._geoms for k in dropped)
-    assert 0 < len(scene._released) <= len(dropped)  # kept for a moment, not freed in the undo
+    assert not set(items) & set(scene.items())  # off the canvas at once
+    # edge geometries and node items kept for a moment, not freed inside the undo
+    assert 0 < len(scene._released) <= len(dropped) + len(items)
     qtbot.waitUntil(lambda: not scene._released, timeout=3000)
 
 
