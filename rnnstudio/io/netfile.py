@@ -10,6 +10,7 @@ import stat
 from typing import Any
 
 from ..model import Network
+from ..quiet_gc import quiet_collector
 from .datapaths import absolute_data_paths, portable_data_paths
 from .errors import FileFormatError
 from .jsontext import check_count, decode_bytes, dumps_stable, parse
@@ -33,10 +34,11 @@ def loads(text: str | bytes, source: str = "<string>", folder: str | None = None
         check_count(text)  # before decoding: a file too big to parse costs no copy
         if isinstance(text, (bytes, bytearray)):
             text = decode_bytes(bytes(text))
-        record = parse(text)
-        if folder is not None and isinstance(record, dict) and "training" in record:
-            record["training"] = absolute_data_paths(record["training"], folder)
-        return _build(record)
+        with quiet_collector():  # hundreds of thousands of records, no cyclic garbage
+            record = parse(text)
+            if folder is not None and isinstance(record, dict) and "training" in record:
+                record["training"] = absolute_data_paths(record["training"], folder)
+            return _build(record)
     except FileFormatError as exc:
         raise exc.located(source) from None
     except (RecursionError, MemoryError) as exc:  # the promise: FileFormatError, nothing else
@@ -57,10 +59,11 @@ def save(net: Network, path: str | os.PathLike) -> None:
     or below."""
     name = _name(path)
     try:
-        record = to_record(net)
-        record["training"] = portable_data_paths(record["training"],
-                                                 os.path.dirname(os.path.abspath(path)))
-        data = dumps_stable(record).encode("utf-8")
+        with quiet_collector():
+            record = to_record(net)
+            record["training"] = portable_data_paths(record["training"],
+                                                     os.path.dirname(os.path.abspath(path)))
+            data = dumps_stable(record).encode("utf-8")
     except FileFormatError as exc:
         raise exc.located(name) from None
     try:

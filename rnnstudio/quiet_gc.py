@@ -3,9 +3,10 @@
 A full collection walks every object the app holds (half a million to two million at 5,000
 nodes / 50,000 edges: 0.3-0.8 s, every thread held), and it starts whenever enough new objects
 have piled up: a paste of 5,000 nodes, its undo or redo, a recovery write each set off several.
-What that work makes either lives on (the pasted nodes and edges, their items) or goes by
-reference counting (copies, records, events): none of it is cyclic garbage, so the collector
-waits until it is done. Plain Python, no Qt.
+Loading a file (its records, 55,000 of them at 5,000 nodes: 40% of the load) and saving one
+set off the same. What that work makes either lives on (the nodes and edges, their items) or
+goes by reference counting (copies, records, events): none of it is cyclic garbage, so the
+collector waits until it is done. Plain Python, no Qt (io and the UI use it).
 """
 
 from __future__ import annotations
