@@ -5,7 +5,9 @@ A full collection walks every object of the app (a million and more with a netwo
 nodes and 50,000 edges open: 0.2-0.5 s) holding the GIL, so the UI thread waits whichever
 thread it runs in. A worker that copies the network or computes its ordering makes a hundred
 thousand objects that live a moment and go by reference counting, yet they count towards the
-next full collection and trigger it, once every edit or so. While any holder holds it the
+next full collection and trigger it, once every edit or so. The same holds on the UI thread for
+bulk work (`quiet_collector`): loading or saving a file (full collections were ~40% of a load),
+a paste of 5,000 nodes, its undo and redo. While any holder holds it the
 collector is off (counted: several workers run at once); it is back as it was when the last one
 lets go.
 """

@@ -10,7 +10,7 @@ import stat
 from typing import Any
 
 from ..model import Network
-from ..quiet_gc import quiet_collector
+from ..collector import quiet_collector
 from .datapaths import absolute_data_paths, portable_data_paths
 from .errors import FileFormatError
 from .jsontext import check_count, decode_bytes, dumps_stable, parse

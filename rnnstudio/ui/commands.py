@@ -12,7 +12,7 @@ import copy
 from PySide6.QtGui import QUndoCommand
 
 from ..model import NetworkError
-from ..quiet_gc import quiet_collector
+from ..collector import quiet_collector
 
 
 def push(stack, command: "ModelCommand") -> None:

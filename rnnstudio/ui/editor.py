@@ -19,7 +19,7 @@ from .commands import (AddSubnetCommand, CompositeCommand, GroupCommand, Orderin
                        RemoveCommand, SetEdgeAttrsCommand, SetMetaCommand, SetNodeAttrsCommand,
                        push)
 from .plaintext import menu_text
-from ..quiet_gc import quiet_collector
+from ..collector import quiet_collector
 
 SUBNET_MIME = "application/x-rnnstudio-subnet+json"
 SNAP = 10.0

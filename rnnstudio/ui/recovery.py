@@ -37,7 +37,6 @@ from .. import io as rio
 from ..collector import QuietCollector
 from ..io.netfile import write_atomic
 from ..model import Network
-from ..quiet_gc import QuietCollector
 
 NET_SUFFIX = ".rnn.json"
 META_SUFFIX = ".json"

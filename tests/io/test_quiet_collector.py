@@ -10,7 +10,7 @@ import pytest
 
 import rnnstudio as rs
 from rnnstudio.io.errors import FileFormatError
-from rnnstudio.quiet_gc import QuietCollector, quiet_collector
+from rnnstudio.collector import QuietCollector, quiet_collector
 
 
 def test_load_and_save_run_with_the_collector_off_and_give_it_back(tmp_path, monkeypatch):
