@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
 
+from ..collector import settle_heap
 from .canvas.scene import NetworkScene
 from .canvas.view import NetworkView
 from .context_menus import CanvasMenus
@@ -242,6 +243,7 @@ class MainWindow(QMainWindow):
         self.inspector.show_selection([], [])
         self._on_stack_changed()
         QTimer.singleShot(0, self.view.fit)
+        QTimer.singleShot(0, lambda: settle_heap(len(net) + net.edge_count()))
 
     def _on_stack_changed(self, *_) -> None:
         self.mode_box.setCurrentIndex(self.mode_box.findData(self.doc.net.ordering_mode))
