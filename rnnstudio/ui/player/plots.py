@@ -146,8 +146,11 @@ class PlayerPlotsWidget(QTabWidget):
         self._ensure_output_curves(n)
         legend = self.outputs.getPlotItem().legend
         names = None if tr is None else (tuple(tr.outputs), tr.Y is not None)
-        if names != getattr(self, "_legend_for", None):  # the same names: keep the legend
-            legend.clear()  # (rebuilding 50 entries cost 100 ms at every re-run)
+        # the same names: keep the legend (rebuilding 50 entries cost 100 ms at every re-run),
+        # hidden while there is no trajectory (a big network's re-run is due a moment)
+        legend.setVisible(names is not None)
+        if names is not None and names != getattr(self, "_legend_for", None):
+            legend.clear()
             self._legend_for = names
             for j, name in enumerate(() if tr is None else tr.outputs):
                 legend.addItem(self._output_curves[j], markup(name))

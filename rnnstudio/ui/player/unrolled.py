@@ -73,6 +73,7 @@ class UnrolledView(QGraphicsView):
         self._on_screen = True  # False while its dock's tab is behind another
         self.focus_nodes: set[str] = set()  # whose edges are drawn in a big network
         self._focus_edges: tuple = (None, frozenset(), [])  # trajectory, focus, their edges
+        self._edge_rank: tuple = (None, {})  # a trajectory's delays, {edge: its index}
         self.edges_limited = False  # True when only the focus nodes' edges are drawn
         self._watched = None  # the network whose group changes rebuild the rows
         self.expanded: set[str] = set()  # groups this view shows as their neurons
@@ -218,11 +219,27 @@ class UnrolledView(QGraphicsView):
         made_for, focus, edges = self._focus_edges
         if made_for is not tr or focus != self.focus_nodes:  # a page turn: the same edges
             focus = frozenset(self.focus_nodes)
-            edges = [(u, v) for (u, v) in tr.delays if u in focus or v in focus]
+            edges = self._edges_of(focus, tr)
             if len(edges) > EDGE_BUDGET:  # a fog again (select all): the note says why
                 edges = []
             self._focus_edges = (tr, focus, edges)
         return list(edges)
+
+    def _edges_of(self, focus: frozenset, tr) -> list[tuple[str, str]]:
+        """The trajectory's edges into or out of the `focus` nodes, in its edge order (more
+        than EDGE_BUDGET: some), found through the network's adjacency, not by a pass over
+        every edge at every selection."""
+        g, delays = self.player.network.graph, tr.delays
+        found: set = set()
+        for n in focus:
+            if n in g:
+                found.update(k for k in ((u, n) for u in g._pred[n]) if k in delays)
+                found.update(k for k in ((n, v) for v in g._succ[n]) if k in delays)
+            if len(found) > EDGE_BUDGET:
+                return list(found)
+        if self._edge_rank[0] is not delays:  # once per trajectory
+            self._edge_rank = (delays, {k: i for i, k in enumerate(delays)})
+        return sorted(found, key=self._edge_rank[1].__getitem__)
 
     def _arrow_total(self) -> int:
         """How many arrows every edge would make, counted up to EDGE_BUDGET + 1 (once per
@@ -231,8 +248,8 @@ class UnrolledView(QGraphicsView):
         rows = self.row_of if not self._stale else \
             build_rows(tr, self.player.network, self.expanded)[1]  # not laid out yet
         delays, row_of, total = self._arrows_for
-        if delays is not tr.delays and delays != tr.delays or row_of != rows:
-            # new weights alone (a re-run) keep the count: it needs the delays and rows only
+        if delays is not tr.delays or row_of != rows:  # (counting stops early: no need to
+            # compare 50,000 delays with the last trajectory's to keep the count)
             total = arrow_count(tr, rows, EDGE_BUDGET + 1)
             self._arrows_for = (tr.delays, dict(rows), total)
         return total

@@ -18,6 +18,8 @@ class RowNames:
         self.view = view
         self.items: list[LabelItem] = []
         self._made_for: tuple | None = None  # the rows the names were made for
+        self._spare: dict[tuple, list[LabelItem]] = {}  # hidden: (text, group) -> names
+        self._width: tuple = (None, 0.0)  # the items measured, the widest
         self.band = QGraphicsRectItem()
         self.band.setBrush(view.backgroundBrush())
         self.band.setPen(QPen(Qt.PenStyle.NoPen))
@@ -32,27 +34,51 @@ class RowNames:
 
     def set(self, rows, row_y) -> None:
         """Make the names again when the rows changed (the first drawn column always stands
-        at x = 0)."""
+        at x = 0). Names are reused, moved, by their text: a big network's re-run after an
+        edit drops its rows a moment (hidden, not thrown away) and brings back the same
+        rows or nearly (making 5,000 names took 0.1 s)."""
         key = tuple((r.key, r.label, float(y)) for r, y in zip(rows, row_y))
         if key == self._made_for:
             return
-        scene = self.view.scene()
+        self._made_for = key
+        spare: dict[tuple, list[LabelItem]] = {}
         for item in self.items:
-            scene.removeItem(item)
-        self.items, self._made_for = [], key
+            spare.setdefault((item.text, item.font is GROUP_FONT), []).append(item)
+        if not rows:  # kept for the rows that come back
+            for item in self.items:
+                item.setVisible(False)
+            self._spare, self.items = spare, []
+            self.pin()
+            return
+        for key, items in self._spare.items():
+            spare.setdefault(key, []).extend(items)
+        self._spare = {}
+        scene = self.view.scene()
         home = self.home()  # once: it reads every row (once per name: quadratic, 48 s at 5k)
+        self.items = []
         for row, y in zip(rows, row_y):
-            font = GROUP_FONT if row.is_group else None
-            label = LabelItem(row.label, Qt.AlignmentFlag.AlignRight,
-                              *(() if font is None else (font,)))
+            kept = spare.get((row.label, row.is_group))
+            if kept:
+                label = kept.pop()
+                label.setVisible(True)
+            else:
+                label = LabelItem(row.label, Qt.AlignmentFlag.AlignRight,
+                                  *((GROUP_FONT,) if row.is_group else ()))
+                scene.addItem(label)
             label.setPos(home, float(y))
-            scene.addItem(label)
             self.items.append(label)
+        for items in spare.values():
+            for item in items:
+                scene.removeItem(item)
         self.pin()
 
     def width(self) -> float:
-        """The widest name, in pixels (names keep their size whatever the zoom)."""
-        return max((item.boundingRect().width() for item in self.items), default=0.0)
+        """The widest name, in pixels (names keep their size whatever the zoom); once per
+        names (it is asked at every layout, resize and scroll)."""
+        if self._width[0] is not self.items:
+            self._width = (self.items, max((item.boundingRect().width()
+                                            for item in self.items), default=0.0))
+        return self._width[1]
 
     def pin(self) -> None:
         """Keep the names in view: at their place, or at the view's left edge over a band of

@@ -118,3 +118,36 @@ def test_a_run_that_ends_after_an_undo_is_not_shown(window, qtbot, monkeypatch):
     assert not player.is_current() or set(player.trajectory.order) <= set(net.graph)
     qtbot.waitUntil(lambda: player.trajectory is not None, timeout=10000)
     assert set(player.trajectory.order) == set(net.graph) and player.is_current()
+
+
+def test_a_rerun_after_an_edit_keeps_the_views_row_names_and_legend(window, qtbot, monkeypatch):
+    """Issue 14: a big network's structure edit drops the trajectory until its re-run is in;
+    the unrolled view's row names (5,000 at 5k nodes: 0.1 s to make) and the outputs' legend
+    (0.1 s for 50 entries) are hidden meanwhile and come back as they were, not made again;
+    a new node's row gets a name in its place."""
+    monkeypatch.setattr(player_controller, "BACKGROUND_SIZE", 0)
+    monkeypatch.setattr(player_controller, "SETTLE_MS", 20)
+    window.show()
+    qtbot.waitExposed(window)
+    window.player.unrolled_dock.raise_()  # (it lays out only while it is seen)
+    window.doc.new(small_net())
+    player, unrolled = window.player.controller, window.player.unrolled
+    player.set_sequence(np.linspace(-1, 1, 6).reshape(6, 1))
+    qtbot.waitUntil(lambda: player.trajectory is not None and bool(unrolled.names.items),
+                    timeout=5000)
+    names = {item.text: item for item in unrolled.names.items}
+    legend = window.player.plots.outputs.getPlotItem().legend
+    entries = list(legend.items)
+    window.editor.set_node_attrs(["g"], activation="relu")  # structure: a re-run
+    assert player.trajectory is None
+    qtbot.waitUntil(lambda: not legend.isVisible(), timeout=1000)
+    assert all(not item.isVisible() for item in names.values())
+    qtbot.waitUntil(lambda: player.trajectory is not None, timeout=5000)
+    assert {item.text: item for item in unrolled.names.items} == names  # the same items
+    assert all(item.isVisible() for item in names.values())
+    assert legend.isVisible() and list(legend.items) == entries
+    window.editor.add_edge("g", "y")  # g's row moves: its name moves with it
+    qtbot.waitUntil(lambda: player.trajectory is not None and player.is_current()
+                    and unrolled.rows and not unrolled._stale, timeout=5000)
+    for row, y, item in zip(unrolled.rows, unrolled.row_y, unrolled.names.items):
+        assert item.text == row.label and item.pos().y() == float(y) and item.isVisible()
