@@ -675,6 +675,8 @@ class Network(GroupsMixin, StateMixin, BulkMixin, ValidationMixin):
         if self._order_cache is not None or self._mode != "auto" or self._adopt_job():
             return False
         job = self._order_job
+        if job is not None and job.key == self._order_key() and job.done():
+            return False  # it failed: ordering() says why
         if job is None or job.done():  # one at a time: a stale one runs out first
             g = self.graph
             inputs = list(self._inputs)
@@ -683,6 +685,18 @@ class Network(GroupsMixin, StateMixin, BulkMixin, ValidationMixin):
                                           [n for n in g._node if n not in skip],
                                           self._reverse_nodes(), list(self._edge_delays()))
         return True
+
+    def resolved(self) -> tuple[list[str], dict[tuple[str, str], int]] | None:
+        """(ordering, delays) when both are known now, else None (nothing is computed): an
+        exact copy takes them along (`take_resolved`) instead of computing them again."""
+        if self._order_cache is None or self._delay_cache is None:
+            return None
+        return list(self._order_cache), dict(self._delay_cache)
+
+    def take_resolved(self, resolved: tuple[list[str], dict] | None) -> None:
+        """Take the `resolved()` of the network this one is an exact copy of."""
+        if resolved is not None:
+            self._order_cache, self._delay_cache = list(resolved[0]), dict(resolved[1])
 
     def _order_key(self) -> tuple:
         return (self.structure_version, self._order_epoch, self._mode)
@@ -695,10 +709,10 @@ class Network(GroupsMixin, StateMixin, BulkMixin, ValidationMixin):
             return False
         if wait:
             job.wait()
-        if not job.done():
+        if not job.done() or job.error is not None:
             return False
         self._order_job = None
-        if job.error is not None or self._order_cache is not None:
+        if self._order_cache is not None:
             return False
         self._order_cache, self._delay_cache = job.order, job.delays
         return True

@@ -137,3 +137,18 @@ def test_only_the_auto_mode_is_computed_later():
     assert not net.ordering_later()
     net.set_ordering_mode("manual")
     assert not net.ordering_later()
+
+
+def test_a_worker_that_fails_is_not_started_again(monkeypatch):
+    """(A network the model accepted never fails; if a worker did, the views would ask at
+    every poll and start one each time.) ordering() then computes it here, and raises there."""
+    def broken(*args):
+        raise ValueError("forced (delay-0) edges form a cycle")
+    monkeypatch.setattr(ordering_module, "network_ordering", broken)
+    net = _random_net(random.Random(1))
+    assert net.ordering_later()
+    _settled(net)  # done, not adopted ...
+    job = net._order_job
+    assert not net.ordering_later() and net._order_job is job  # ... and not started again
+    monkeypatch.undo()
+    assert (net.ordering(), net.delays()) == _fresh(net)

@@ -26,6 +26,7 @@ from .trajectory import Trajectory, compute_trajectory
 RESET_MESSAGE = "The network's structure changed: the player was reset."
 BACKGROUND_SIZE = 20_000  # nodes + edges past which a re-run goes to a worker thread ...
 SETTLE_MS = 250  # ... once the network has been still for this long
+ORDERING_POLL_MS = 25  # ... and its ordering is known (Network.ordering_later)
 
 
 class PlayerController(QObject):
@@ -298,6 +299,9 @@ class PlayerController(QObject):
         if self._token is not None:
             self._rerun = True  # one worker at a time: the latest state runs next
             return
+        if net.ordering_later():  # its worker first: the copy takes the ordering along
+            QTimer.singleShot(ORDERING_POLL_MS, self, self._when_ordered)
+            return
         token = self._token = object()
         QuietCollector.hold()  # released by the worker once its copy is gone
         try:
@@ -306,6 +310,10 @@ class PlayerController(QObject):
         except BaseException:
             QuietCollector.release()
             raise
+
+    def _when_ordered(self) -> None:
+        if self._then is not None and self._token is None:
+            self._recompute(self._then)
 
     def _work(self, token, blob: bytes, X, Y) -> None:
         """In the worker thread: no widget, no signal but `_computed` (queued to the UI). The
@@ -368,16 +376,17 @@ def _run(net: Network, X, Y):
 
 
 def frozen(net: Network) -> bytes:
-    """What running the network reads (its graph in its order, inputs, outputs, ordering mode),
-    copied in one C call: the network may change as soon as the UI thread goes on."""
+    """What running the network reads (its graph in its order, inputs, outputs, ordering mode,
+    and its ordering and delays when known), copied in one C call: the network may change as
+    soon as the UI thread goes on."""
     g = net.graph
     return marshal.dumps((g._node, g._succ, g._pred, net.inputs, net.outputs,
-                          net.ordering_mode, net.manual_order))
+                          net.ordering_mode, net.manual_order, net.resolved()))
 
 
 def thawed(blob: bytes) -> Network:
     """The network `frozen` copied (without name, groups and settings: not run)."""
-    node, succ, pred, inputs, outputs, mode, manual = marshal.loads(blob)
+    node, succ, pred, inputs, outputs, mode, manual, resolved = marshal.loads(blob)
     net = Network()
     net.restore({
         "nodes": list(node.items()),
@@ -385,6 +394,7 @@ def thawed(blob: bytes) -> Network:
         "pred": [(v, list(p)) for v, p in pred.items() if len(p) > 1],
         "inputs": inputs, "outputs": outputs, "mode": mode, "manual": manual,
         "name": "", "description": "", "training": {}, "view": {}})
+    net.take_resolved(resolved)  # (the same network: its ordering and delays, if known)
     return net
 
 

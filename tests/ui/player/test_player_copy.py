@@ -61,3 +61,18 @@ def test_a_discarded_copy_goes_without_the_cyclic_collector():
     finally:
         if was:
             gc.enable()
+
+
+def test_the_copy_takes_a_known_ordering_along(monkeypatch):
+    from rnnstudio.model import ordering as ordering_module
+    net = _mixed()
+    order, delays = net.ordering(), net.delays()
+    calls = []
+    real = ordering_module.auto_order
+    monkeypatch.setattr(ordering_module, "auto_order",
+                        lambda *args: (calls.append(1), real(*args))[1])
+    copy = thawed(frozen(net))
+    assert (copy.ordering(), copy.delays()) == (order, delays) and not calls
+    net.add_edge("r", "r")
+    copy = thawed(frozen(net))  # not known: the copy computes it
+    assert copy.ordering() == net.copy().ordering() and calls
