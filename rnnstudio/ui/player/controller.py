@@ -27,6 +27,7 @@ RESET_MESSAGE = "The network's structure changed: the player was reset."
 BACKGROUND_SIZE = 20_000  # nodes + edges past which a re-run goes to a worker thread ...
 SETTLE_MS = 250  # ... once the network has been still for this long
 ORDERING_POLL_MS = 25  # ... and its ordering is known (Network.ordering_later)
+FROZEN_CHUNK = 250  # nodes' out-edges per piece of a big network's copy (`frozen`)
 
 
 class PlayerController(QObject):
@@ -54,6 +55,7 @@ class PlayerController(QObject):
         self._token = None  # the running worker's, if any
         self._then = None  # what follows when its trajectory is in
         self._rerun = False  # the network changed while a worker ran
+        self._waited = False  # a big network's re-run waited for the ordering
         self._computed.connect(self._on_computed)
         # a big network's dropped trajectory is announced once the edit is done (views clear)
         self._dropped = QTimer(self, singleShot=True, interval=0)
@@ -300,7 +302,12 @@ class PlayerController(QObject):
             self._rerun = True  # one worker at a time: the latest state runs next
             return
         if net.ordering_later():  # its worker first: the copy takes the ordering along
+            self._waited = True
             QTimer.singleShot(ORDERING_POLL_MS, self, self._when_ordered)
+            return
+        if self._waited:  # the canvas, polling for the same ordering, routes its loops
+            self._waited = False  # first (a UI callback the worker's GIL time would slow)
+            QTimer.singleShot(2 * ORDERING_POLL_MS, self, self._when_ordered)
             return
         token = self._token = object()
         QuietCollector.hold()  # released by the worker once its copy is gone
@@ -315,7 +322,7 @@ class PlayerController(QObject):
         if self._then is not None and self._token is None:
             self._recompute(self._then)
 
-    def _work(self, token, blob: bytes, X, Y) -> None:
+    def _work(self, token, blob: list[bytes], X, Y) -> None:
         """In the worker thread: no widget, no signal but `_computed` (queued to the UI). The
         copy's hundred thousand objects would trigger a full collection of the app (0.2-0.5 s,
         every thread held) at about every re-run: the collector is off while the copy lives,
@@ -375,26 +382,41 @@ def _run(net: Network, X, Y):
         return exc
 
 
-def frozen(net: Network) -> bytes:
+def frozen(net: Network) -> list[bytes]:
     """What running the network reads (its graph in its order, inputs, outputs, ordering mode,
-    and its ordering and delays when known), copied in one C call: the network may change as
-    soon as the UI thread goes on."""
+    and its ordering and delays when known), copied at C speed (`marshal`): the network may
+    change as soon as the UI thread goes on. In pieces of FROZEN_CHUNK nodes' out-edges, so
+    the worker reads them back between two of the UI thread's turns (one C call holds the GIL:
+    reading 50,000 edges at once held the UI 30-110 ms)."""
     g = net.graph
-    return marshal.dumps((g._node, g._succ, g._pred, net.inputs, net.outputs,
-                          net.ordering_mode, net.manual_order, net.resolved()))
+    pred = [(v, list(p)) for v, p in g._pred.items() if len(p) > 1]
+    order, delays = net.resolved() or (None, {})
+    head = (g._node, pred, net.inputs, net.outputs, net.ordering_mode, net.manual_order, order)
+    return [marshal.dumps(head)] + _pieces(list(g._succ.items()), FROZEN_CHUNK) + \
+        [b""] + _pieces(list(delays.items()), FROZEN_CHUNK * 10)
 
 
-def thawed(blob: bytes) -> Network:
+def _pieces(items: list, size: int) -> list[bytes]:
+    return [marshal.dumps(items[i:i + size]) for i in range(0, len(items), size)]
+
+
+def thawed(pieces: list[bytes]) -> Network:
     """The network `frozen` copied (without name, groups and settings: not run)."""
-    node, succ, pred, inputs, outputs, mode, manual, resolved = marshal.loads(blob)
+    node, pred, inputs, outputs, mode, manual, order = marshal.loads(pieces[0])
+    edges, delays, into = [], {}, True
+    for piece in pieces[1:]:
+        if not piece:  # the out-edges end, the delays follow
+            into = False
+        elif into:
+            edges += [(u, v, d) for u, nbrs in marshal.loads(piece) for v, d in nbrs.items()]
+        else:
+            delays.update(marshal.loads(piece))
     net = Network()
-    net.restore({
-        "nodes": list(node.items()),
-        "edges": [(u, v, d) for u, nbrs in succ.items() for v, d in nbrs.items()],
-        "pred": [(v, list(p)) for v, p in pred.items() if len(p) > 1],
-        "inputs": inputs, "outputs": outputs, "mode": mode, "manual": manual,
-        "name": "", "description": "", "training": {}, "view": {}})
-    net.take_resolved(resolved)  # (the same network: its ordering and delays, if known)
+    net.restore({"nodes": list(node.items()), "edges": edges, "pred": pred,
+                 "inputs": inputs, "outputs": outputs, "mode": mode, "manual": manual,
+                 "name": "", "description": "", "training": {}, "view": {}})
+    if order is not None:  # the same network: its ordering and delays, known
+        net.take_resolved((order, delays))
     return net
 
 
