@@ -350,27 +350,47 @@ def _loop(cx, cy):
     return part, tri, xs, ys, _boxes(xs, ys, 14.0)
 
 
+def _corner(part: _Part, last, p0, p1, p2, r):
+    """Up to the corner p1 of the polyline p0 -> p1 -> p2 and round it with radius r
+    (sharp where r <= 0.5), as geometry.rounded does. Returns the new last point."""
+    (x0, y0), (x1, y1), (x2, y2) = p0, p1, p2
+    d_in, d_out = _raw_hypot(x1 - x0, y1 - y0), _raw_hypot(x2 - x1, y2 - y1)
+    sharp = r <= 0.5
+    last = _line(part, last, np.where(sharp, x1, x1 - (x1 - x0) / d_in * r),
+                 np.where(sharp, y1, y1 - (y1 - y0) / d_in * r))
+    return _quad(part, last, x1, y1, x1 + (x2 - x1) / d_out * r, y1 + (y2 - y1) / d_out * r,
+                 ~sharp)
+
+
 def _around(px, py, qx, qy, out_x, in_x, lane):
     """A feedback loop around the layers: out of the source's right side, along its lane above
-    or below the nodes, into the target from the left; corners rounded (geometry.rounded)."""
+    or below the nodes, into the target from the left; corners rounded. Two subpaths from the
+    lane, back to the source and on to the target, so that the dashes of a corridor's loops
+    lie dash on dash (geometry.feedback_path)."""
     ax, tx = px + END_GAP, qx - END_GAP
     xs = np.stack([ax, out_x, out_x, in_x, in_x, tx - _SHAFT], axis=1)
     ys = np.stack([py, py, lane, lane, qy, qy], axis=1)
+    pt = [(xs[:, k], ys[:, k]) for k in range(6)]
+    source, c1, c2, c3, c4, end = pt
     part = _Part(len(px))
-    part.add(MOVE, ax, py)
-    last = (ax, py)
     with np.errstate(divide="ignore", invalid="ignore"):
-        for k in range(1, 5):
-            x0, y0, x1, y1, x2, y2 = xs[:, k - 1], ys[:, k - 1], xs[:, k], ys[:, k], \
-                xs[:, k + 1], ys[:, k + 1]
-            d_in, d_out = _raw_hypot(x1 - x0, y1 - y0), _raw_hypot(x2 - x1, y2 - y1)
-            r = np.minimum(np.minimum(CORNER, d_in / 2), d_out / 2)
-            sharp = r <= 0.5
-            last = _line(part, last, np.where(sharp, x1, x1 - (x1 - x0) / d_in * r),
-                         np.where(sharp, y1, y1 - (y1 - y0) / d_in * r))
-            last = _quad(part, last, x1, y1, x1 + (x2 - x1) / d_out * r,
-                         y1 + (y2 - y1) / d_out * r, ~sharp)
-    _line(part, last, xs[:, 5].copy(), ys[:, 5])
+        radii = [np.minimum(np.minimum(CORNER, _raw_hypot(x1 - x0, y1 - y0) / 2),
+                            _raw_hypot(x2 - x1, y2 - y1) / 2)
+                 for (x0, y0), (x1, y1), (x2, y2) in zip(pt, pt[1:], pt[2:])]
+        d = _raw_hypot(c2[0] - c3[0], c2[1] - c3[1])
+        sharp = radii[1] <= 0.5
+        start = (np.where(sharp, c2[0], c2[0] - (c2[0] - c3[0]) / d * radii[1]),
+                 np.where(sharp, c2[1], c2[1] - (c2[1] - c3[1]) / d * radii[1]))
+        part.add(MOVE, *start)
+        first = len(part.cols)
+        last = _corner(part, start, c3, c2, c1, radii[1])
+        last = _corner(part, last, c2, c1, source, radii[0])
+        _line(part, last, *source)
+        drawn = np.any([c[3] for c in part.cols[first:]], axis=0)
+        part.add(MOVE, *start, drawn)  # an empty first subpath's move is replaced, as in Qt
+        last = _corner(part, start, c2, c3, c4, radii[2])
+        last = _corner(part, last, c3, c4, end, radii[3])
+    _line(part, last, end[0].copy(), end[1])
     xs[:, 5] = tx  # the centre line runs to the tip
     one, zero = np.ones(len(px)), np.zeros(len(px))
     return part, _arrows(tx, qy, one, zero), xs, ys, _boxes(xs, ys, 8.0)

@@ -23,6 +23,8 @@ DETAIL_LOD = 0.5  # below this zoom edges are thin solid lines, without antialia
 ARROW_LOD = 0.3
 TAG_LOD = 0.55
 _TAG_FONT = QFont("Sans Serif", 7, QFont.Weight.DemiBold)
+DASH, GAP = 6.0, 3.75  # a delayed edge's dashes in scene units, whatever its width: the loops
+# of one cable (each as wide as its weight) then lie dash on dash
 
 
 def _edge_pen(delayed: bool, positive: bool, level: int, lod: float) -> QPen:
@@ -31,8 +33,8 @@ def _edge_pen(delayed: bool, positive: bool, level: int, lod: float) -> QPen:
         return QPen(color, 0)  # cosmetic 1 px: the fastest line Qt draws
     pen = QPen(color, style.level_width(level))
     pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-    if delayed:
-        pen.setDashPattern([4.0, 2.5])
+    if delayed:  # Qt counts a dash pattern in pen widths
+        pen.setDashPattern([DASH / pen.widthF(), GAP / pen.widthF()])
     return pen
 
 

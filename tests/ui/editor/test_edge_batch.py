@@ -13,7 +13,7 @@ from PySide6.QtGui import QPainterPath
 import rnnstudio as rs
 from rnnstudio.layout.routes import Arc
 from rnnstudio.ui.canvas import edge_batch as eb
-from rnnstudio.ui.canvas.geometry import ARROW_LEN, END_GAP, arrow_head, rounded
+from rnnstudio.ui.canvas.geometry import ARROW_LEN, END_GAP, arrow_head, feedback_path
 
 
 def _elements(path: QPainterPath) -> list:
@@ -78,7 +78,7 @@ def test_feedback_loops_and_arrowheads_match_the_scalar_geometry():
         tip = (qx - END_GAP, qy)
         pts = [(px + END_GAP, py), (arc.out_x, py), (arc.out_x, arc.lane),
                (arc.in_x, arc.lane), (arc.in_x, qy), (tip[0] - ARROW_LEN * 0.8, qy)]
-        assert _elements(shapes[i].path) == _elements(rounded(pts))
+        assert _elements(shapes[i].path) == _elements(feedback_path(pts))
         head = arrow_head(QPointF(*tip), 1.0, 0.0)
         assert shapes[i].tri.tolist() == [[head[k].x(), head[k].y()] for k in range(3)]
         assert shapes[i].samples[-1] == tip and shapes[i].tagged == arc.tag

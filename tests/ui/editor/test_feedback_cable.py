@@ -1,0 +1,52 @@
+"""The feedback loops of one corridor run as one cable (one lane, the same turns) and read
+dashed, as every delayed edge does: their dashes are counted from the same point and are as
+long whatever an edge's width, so they lie dash on dash."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QImage, QPainter
+
+from rnnstudio.ui.canvas.geometry import CORNER
+from rnnstudio.ui.canvas.tags import TAG_W
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+ZOOM = 8
+
+
+def _row(scene, x0: float, x1: float, y: float) -> list[tuple[int, int, int]]:
+    """The pixels along y = `y` from x0 to x1, rendered ZOOM times larger."""
+    image = QImage(int((x1 - x0) * ZOOM), 6 * ZOOM, QImage.Format.Format_RGB32)
+    image.fill(0xFFFFFFFF)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    scene.render(painter, QRectF(image.rect()), QRectF(x0, y - 3, x1 - x0, 6))
+    painter.end()
+    mid = 3 * ZOOM
+    return [image.pixelColor(i, mid).getRgb()[:3] for i in range(image.width())]
+
+
+def test_a_cable_of_feedback_loops_reads_dashed(window):
+    """elman-sine: the hidden-to-hidden loops leaving the column above share one lane. Along
+    it, outside its z^-1 tag, a third of the line is gaps (dashes 6, gaps 3.75): each loop
+    drawn from its own source had its dashes out of step with the others', and the six
+    strands together drew a solid line."""
+    window.files.open_path(EXAMPLES / "elman-sine.rnn.json", ask=False)
+    scene = window.scene
+    scene.route_now()
+    scene.flush()
+    corridors = defaultdict(list)
+    for key, arc in scene._arcs.items():
+        corridors[(arc.lane, arc.out_x, arc.in_x)].append(key)
+    (lane, out_x, in_x), keys = max(corridors.items(), key=lambda kv: len(kv[1]))
+    assert len(keys) >= 4
+    weights = {round(abs(window.doc.net.graph.edges[k]["weight"]), 1) for k in keys}
+    assert len(weights) > 1  # strands of different widths
+    mid = (in_x + out_x) / 2
+    pixels = (_row(scene, in_x + CORNER + 2, mid - TAG_W / 2 - 2, lane)
+              + _row(scene, mid + TAG_W / 2 + 2, out_x - CORNER - 2, lane))
+    gaps = sum(min(p) > 235 for p in pixels) / len(pixels)
+    assert 0.25 < gaps < 0.5, gaps
