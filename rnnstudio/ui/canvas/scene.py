@@ -577,8 +577,8 @@ class NetworkScene(QGraphicsScene):
         move cost 190 ms a move for 5,500 delayed edges)."""
         g = self.net.graph
         self._live_from = {n: (g.nodes[n]["x"], g.nodes[n]["y"]) for n in nodes}
-        keys = {k for n in nodes for k in list(g.in_edges(n)) + list(g.out_edges(n))}
-        for key in keys:
+        keys = sorted({k for n in nodes for k in [*g.in_edges(n), *g.out_edges(n)]})
+        for key in keys:  # in a fixed order: the layers they go back to after the drop keep it
             layer = self._layer_of.get(key)
             if layer is not None and layer is not self._live:
                 layer.discard(key)
@@ -629,7 +629,7 @@ class NetworkScene(QGraphicsScene):
             self.clearSelection()
         self.selected_edges = {k for k in keys if k in self._layer_of}
         self._highlight.clear()
-        for key in self.selected_edges:
+        for key in sorted(self.selected_edges):  # the halos' overlaps: never the set's order
             self._highlight.add(key)
         self._highlight.rebuild()
         self.edge_selection_changed.emit()

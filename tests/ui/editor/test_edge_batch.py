@@ -150,3 +150,42 @@ def test_a_bulk_edit_shows_its_ordering_at_once(qapp, monkeypatch):
     delays = net.delays()
     assert any(d >= 1 for d in delays.values())
     assert all(scene.is_delayed(*k) == (d >= 1) for k, d in delays.items())
+
+
+_RENDER_SELECTED = """
+import sys
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from rnnstudio.io import load
+from rnnstudio.ui.canvas.scene import NetworkScene
+from rnnstudio.ui.render import render_scene
+scene = NetworkScene(load(sys.argv[1]))
+net = scene.net
+dragged = set(list(net.graph)[:5])  # a set, as the drag gets it
+scene.begin_live(dragged)
+for n in dragged:
+    net.move_node(n, net.graph.nodes[n]["x"] + 40.0, net.graph.nodes[n]["y"] + 25.0)
+scene.end_live()
+scene.select_edges(set(list(scene._layer_of)[::2]))  # a set, as a click with Ctrl gives it
+render_scene(scene, sys.argv[2], scale=1.0)
+"""
+
+
+def test_dragged_and_selected_edges_are_the_same_picture_whatever_the_hash_seed(tmp_path):
+    """The selection halo and the edges of dragged nodes are assembled in a fixed order (they
+    followed a set's order, which changes with the hash seed: overlaps came out differently)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[3]
+    pictures = set()
+    for seed in ("1", "2", "3"):
+        env = dict(os.environ, PYTHONHASHSEED=seed, QT_QPA_PLATFORM="offscreen",
+                   PYTHONPATH=str(root))
+        out = tmp_path / f"{seed}.png"
+        subprocess.run([sys.executable, "-c", _RENDER_SELECTED,
+                        str(root / "examples" / "rain.rnn.json"), str(out)],
+                       env=env, capture_output=True, check=True, timeout=120)
+        pictures.add(out.read_bytes())
+    assert len(pictures) == 1
