@@ -36,6 +36,7 @@ MAX_COLUMNS = 12
 NODE_BUDGET = 6000  # nodes drawn at once at most: big networks get fewer columns
 EDGE_BUDGET = 1500  # more edges than this: draw only those of the selected neurons
 MIN_FIT = 0.6  # the smallest scale `fit` chooses
+ARC_ALPHA = 110  # of a same-step arc beside a column (of 255)
 
 
 class UnrolledView(QGraphicsView):
@@ -64,7 +65,7 @@ class UnrolledView(QGraphicsView):
         self._row_hh = np.zeros(0)  # half heights
         self.output_rows: set[int] = set()
         self.user_zoomed = False  # the wheel zoomed: stop fitting the columns to the view
-        self._templates: dict[tuple, QPainterPath] = {}  # (offset, delayed, sign, thick)
+        self._templates: dict[tuple, QPainterPath] = {}  # (offset, delayed, sign, thick, arc)
         self._template_counts: dict[int, int] = {}  # offset -> edges drawn per column
         self._arrow_counts: dict[int, int] = {}  # offset -> arrows drawn per column
         self._levels: dict[int, np.ndarray] = {}
@@ -326,23 +327,34 @@ class UnrolledView(QGraphicsView):
                                          self.column_height() + 64))
 
     def _place_arrows(self, first: int, last: int) -> None:
-        for (offset, delayed, sign, thick), path in self._templates.items():
-            pen = QPen(bundle_color(delayed, sign), 2.2 if thick else 1.2,
-                       Qt.PenStyle.DashLine if delayed else Qt.PenStyle.SolidLine)
-            pen.setCosmetic(True)
+        for (offset, delayed, sign, thick, arc), path in self._templates.items():
+            pen = self._arrow_pen(delayed, sign, thick, arc)
             for t in range(first, last + 1):
                 if not first <= t + offset <= last:
                     continue
                 item = QGraphicsPathItem(path)
                 item.setPen(pen)
                 item.setPos(self.column_x(t), 0)
-                item.setZValue(2 if not delayed else 1)  # over the backgrounds (0)
+                item.setZValue(1 if arc else 2)  # over the backgrounds (0)
                 self.scene().addItem(item)
                 self.edge_items.append(item)
         for offset, count in self._template_counts.items():
             steps = sum(1 for t in range(first, last + 1) if first <= t + offset <= last)
             self.edge_count += count * steps
             self.arrow_count += self._arrow_counts[offset] * steps
+
+    @staticmethod
+    def _arrow_pen(delayed: bool, sign, thick: bool, arc: bool) -> QPen:
+        """Same-step arcs beside a column (a gate's input skipping rows) are drawn light and
+        under the rest: what unrolling shows is the steps passing values on, and an LSTM's
+        arcs, as strong as those, wove one tangle between the columns."""
+        color = QColor(bundle_color(delayed, sign))
+        if arc:
+            color.setAlpha(ARC_ALPHA)
+        pen = QPen(color, (1.6 if thick else 1.0) if arc else (2.2 if thick else 1.2),
+                   Qt.PenStyle.DashLine if delayed else Qt.PenStyle.SolidLine)
+        pen.setCosmetic(True)
+        return pen
 
     def _add_note(self, tr, first: int) -> None:
         note = self.scene().addSimpleText(
@@ -354,8 +366,9 @@ class UnrolledView(QGraphicsView):
         self._extras.append(note)
 
     def _build_templates(self, tr, net) -> None:
-        """One path per (column offset of the source, timing, sign, bundle or not), drawn into
-        a column at x = 0: offset -d for a delay d, +d when the target runs in reverse time."""
+        """One path per (column offset of the source, timing, sign, bundle or not, arc beside
+        the column or not), drawn into a column at x = 0: offset -d for a delay d, +d when the
+        target runs in reverse time."""
         paths: dict[tuple, QPainterPath] = {}
         counts: dict[int, int] = {}
         arrow_counts: dict[int, int] = {}
@@ -363,7 +376,8 @@ class UnrolledView(QGraphicsView):
                                               self.row_of).items():
             delayed = offset != 0 or ru == rv
             thick = len(arrow.edges) > 1 or self.rows[ru].is_group or self.rows[rv].is_group
-            path = paths.setdefault((offset, delayed, arrow.sign, thick), QPainterPath())
+            arc = offset == 0 and ru != rv and rv != ru + 1  # an arc beside the column
+            path = paths.setdefault((offset, delayed, arrow.sign, thick, arc), QPainterPath())
             a = QPointF(offset * COLUMN_W, float(self.row_y[ru]))
             b = QPointF(0.0, float(self.row_y[rv]))
             draw_arrow(path, a, b, self._extent(ru), self._extent(rv), offset,

@@ -429,3 +429,18 @@ def test_undoing_a_paste_never_lays_the_unrolled_view_out_from_the_old_trajector
     qtbot.waitUntil(lambda: p.trajectory is not None
                     and not set(pasted) & set(p.trajectory.order))
     assert {u for u, _, _, _ in view.drawn_edges()} <= set(window.doc.net.graph)
+
+
+def test_the_steps_recurrences_stand_out_from_same_step_arcs(window):
+    """An LSTM unrolled: the gates' inputs that skip rows are arcs beside each column, as
+    many as the arrows from step t-1 to t. The arcs are drawn light and under the
+    recurrences, so what passes from step to step reads first (it was one tangle)."""
+    window.files.open_path(EXAMPLES / "lstm-adding.rnn.json", ask=False)
+    view = window.player.unrolled
+    items = view.edge_items
+    across = [i for i in items if i.pen().style() == Qt.PenStyle.DashLine]
+    arcs = [i for i in items if i.pen().color().alpha() < 255]
+    assert across and arcs
+    assert all(i.pen().color().alpha() == 255 for i in across)
+    assert max(i.zValue() for i in arcs) < min(i.zValue() for i in across)
+    assert max(i.pen().widthF() for i in arcs) < min(i.pen().widthF() for i in across)
