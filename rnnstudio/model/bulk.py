@@ -125,11 +125,12 @@ class BulkMixin:
     def remove_edges(self, keys: Iterable[tuple[str, str]]) -> None:
         """Remove edges [(source, target)] (all of them exist, or nothing happens)."""
         keys = list(dict.fromkeys(tuple(k) for k in keys))
+        succ, pred = self.graph._succ, self.graph._pred
         for u, v in keys:
-            self._require_edge(u, v)
+            if u not in succ or v not in succ[u]:
+                self._require_edge(u, v)  # raises, naming it
         if not keys:
             return
-        succ, pred = self.graph._succ, self.graph._pred
         for u, v in keys:
             del succ[u][v], pred[v][u]
         with self.batch():
@@ -146,7 +147,10 @@ class BulkMixin:
         if not nodes:
             return
         g = self.graph
-        edges = dict.fromkeys(e for n in nodes for e in (*g.in_edges(n), *g.out_edges(n)))
+        edges: dict = {}  # each node's in-edges, then its out-edges
+        for n in nodes:
+            edges.update(dict.fromkeys((u, n) for u in g._pred[n]))
+            edges.update(dict.fromkeys((n, v) for v in g._succ[n]))
         kinds = {n: g._node[n]["kind"] for n in nodes}
         gone = set(nodes)
         with self.batch():
