@@ -110,10 +110,10 @@ class NetworkScene(QGraphicsScene):
         hidden = self.groups.hidden  # members of collapsed groups get no items
         for n in net.graph.nodes:
             if n not in hidden:
-                self._add_node_item(n)
-        for key in net.graph.edges:
-            if not self.groups.bundled(*key):
-                self._add_edge(key)
+                self._add_node_item(n, refresh=False)
+        if self._values.bodies:
+            self._values.refresh(geometry=True)
+        self._add_edges([k for k in net.graph.edges if k[0] not in hidden and k[1] not in hidden])
         self._ordering_pending = True
         self.route_now()
 
