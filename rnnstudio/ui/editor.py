@@ -23,7 +23,6 @@ from ..collector import quiet_collector
 
 SUBNET_MIME = "application/x-rnnstudio-subnet+json"
 SNAP = 10.0
-PASTE_OFFSET = 40.0
 FREE_SPACE_GAP = 160.0
 
 
@@ -302,7 +301,8 @@ class Editor(QObject):
             self.delete_selection()
 
     def paste(self, at: tuple | None = None) -> list[str]:
-        """Insert the clipboard's nodes: at `at` (their top-left), else beside the originals.
+        """Insert the clipboard's nodes: at `at` (their top-left), else beside the originals
+        (`_beside`).
         A clipboard that holds no nodes, or nodes that are malformed or refused by the model,
         is a status message."""
         mime = QGuiApplication.clipboard().mimeData()
@@ -319,7 +319,17 @@ class Editor(QObject):
         if record is None or not record["nodes"]:
             self.message.emit("The clipboard holds no RNN Studio nodes")
             return []
-        x0, y0, _, _ = subnet.bounds(record)
-        if at is None:
-            at = (x0 + PASTE_OFFSET, y0 + PASTE_OFFSET)
-        return self.insert_record(record, "Paste", (_snap(at[0]), _snap(at[1])))
+        at = self._beside(record) if at is None else (_snap(at[0]), _snap(at[1]))
+        return self.insert_record(record, "Paste", at)
+
+    def _beside(self, record: dict) -> tuple[float, float]:
+        """Where a paste goes: right of the copied nodes, on their rows, when no node is
+        there; else right of the whole network. (A copy 40 units down and right of its
+        originals covered them: two tangles of frames, labels and edges in one place.)"""
+        x0, y0, x1, y1 = subnet.bounds(record)
+        tx, pad = _snap(x1 + FREE_SPACE_GAP), FREE_SPACE_GAP / 2
+        left, right, top, bottom = tx - pad, tx + x1 - x0 + pad, y0 - pad, y1 + pad
+        for _, d in self.net.graph.nodes(data=True):
+            if left <= d["x"] <= right and top <= d["y"] <= bottom:
+                return self._free_spot(record)
+        return tx, y0

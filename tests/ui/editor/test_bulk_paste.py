@@ -132,3 +132,30 @@ def test_the_collector_is_back_on_after_a_paste_and_its_undo(window):
     window.doc.stack.undo()
     window.doc.stack.redo()
     assert gc.isenabled()
+
+
+def _box(net: rs.Network, ids) -> tuple:
+    xs = [net.graph.nodes[n]["x"] for n in ids]
+    ys = [net.graph.nodes[n]["y"] for n in ids]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _apart(a: tuple, b: tuple, gap: float) -> bool:
+    return a[2] + gap <= b[0] or b[2] + gap <= a[0] or a[3] + gap <= b[1] or b[3] + gap <= a[1]
+
+
+def test_a_paste_goes_beside_its_originals_and_never_onto_other_nodes(window):
+    """A copy 40 units down and right of its originals covered them."""
+    net = grid_net(columns=3, rows=4)
+    for n in net.graph:  # off the 10-unit grid: the copy keeps the rows all the same
+        net.set_node_attrs(n, y=net.graph.nodes[n]["y"] + 3.0)
+    window.doc.new(net)
+    net = window.doc.net
+    originals = list(net.graph)
+    window.editor.select_all()
+    window.editor.copy()
+    first = window.editor.paste()
+    assert _apart(_box(net, originals), _box(net, first), 60)
+    assert _box(net, first)[1] == _box(net, originals)[1]  # on the originals' rows
+    second = window.editor.paste()  # beside the originals is taken now: past everything
+    assert _apart(_box(net, originals + first), _box(net, second), 60)
