@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListWidg
 
 from ..model import events as ev
 from . import style
-from .canvas.scene import ROUTE_LATER, ROUTE_POLL_MS
+from .canvas.scene import ROUTE_LATER, ROUTE_POLL_MS, ROUTE_SETTLE_MS
 from .palette import kind_icon
 from .plaintext import literal
 
@@ -62,9 +62,10 @@ class OrderingStripWidget(QWidget):
     def _on_model_changed(self, event) -> None:
         if event.kind in _REFRESH_KINDS and not (
                 event.kind == ev.NODE_CHANGED and set(event.changed) <= {"x", "y"}):
-            # once for a burst of events; a big network's ordering after the edit is drawn
-            # (copying what it reads for its worker: 15-40 ms at 50,000 edges)
-            self._timer.start(ROUTE_POLL_MS if self.net.edge_count() > ROUTE_LATER else 0)
+            # once for a burst of events; a big network's ordering once the edits pause, with
+            # the canvas's badges (copying what it reads for its worker: 15-40 ms at 50,000
+            # edges, and showing it 40-60 ms, are not the edit's)
+            self._timer.start(ROUTE_SETTLE_MS if self.net.edge_count() > ROUTE_LATER else 0)
 
     def _refresh_when_ordered(self) -> None:
         """A big network's ordering takes a while (0.1-0.2 s at 50,000 edges): it is computed
