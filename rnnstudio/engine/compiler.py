@@ -6,14 +6,13 @@ weight, bias and initial arrays are updated in place instead of recompiling.
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain
 from operator import itemgetter
 
 import numpy as np
 
+from ..collector import quiet_collector
 from . import activations, blas, families
 from .program import ACT_ORDER, Level, Phase, Program, field_values
 from .structure import EdgeIndex, generations, split_phases
@@ -132,22 +131,12 @@ def build(net, dtype="float64", validate: bool = False, fast: bool = True) -> Pr
     blas.warm_up()
     if validate:
         net.validate()
-    with _gc_paused():
+    # building allocates many small objects (tuples, levels, blocks), which lets the cyclic
+    # garbage collector start a full pass over the whole heap in the middle of the build;
+    # nothing built here is cyclic garbage. Counted with the app's other holders (a worker
+    # thread compiling must not turn it back on under another that holds it)
+    with quiet_collector():
         return _build(net, np.dtype(dtype), fast)
-
-
-@contextmanager
-def _gc_paused():
-    """Building allocates many small objects (tuples, levels, blocks), which lets the cyclic
-    garbage collector start a full pass over the whole heap (the network's 50,000 edge dicts and
-    more: ~10 ms) in the middle of the build; nothing built here is cyclic garbage."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _build(net, dtype: np.dtype, fast: bool) -> Program:
