@@ -366,7 +366,7 @@ def _around(px, py, qx, qy, out_x, in_x, lane):
     """A feedback loop around the layers: out of the source's right side, along its lane above
     or below the nodes, into the target from the left; corners rounded. Two subpaths from the
     lane, back to the source and on to the target, so that the dashes of a corridor's loops
-    lie dash on dash (geometry.feedback_path)."""
+    lie dash on dash (a dash pattern starts afresh at each subpath)."""
     ax, tx = px + END_GAP, qx - END_GAP
     xs = np.stack([ax, out_x, out_x, in_x, in_x, tx - _SHAFT], axis=1)
     ys = np.stack([py, py, lane, lane, qy, qy], axis=1)

@@ -56,57 +56,20 @@ def _quad_point(a, c, b, t):
 CORNER = 12.0  # the radius of a feedback loop's corners
 
 
-def corner_radii(pts: list[tuple[float, float]]) -> list[float]:
-    """The radius of each inner corner of a polyline: CORNER, less where segments are short."""
-    return [min(CORNER, math.hypot(x1 - x0, y1 - y0) / 2, math.hypot(x2 - x1, y2 - y1) / 2)
-            for (x0, y0), (x1, y1), (x2, y2) in zip(pts, pts[1:], pts[2:])]
-
-
-def rounded(pts: list[tuple[float, float]], radii: list[float] | None = None,
-            path: QPainterPath | None = None,
-            start: tuple[float, float] | None = None) -> QPainterPath:
-    """A polyline with its corners rounded (`radii`, by default `corner_radii`), as a new
-    subpath of `path` (or a new path) that starts at `start` (by default the first point)."""
-    if radii is None:
-        radii = corner_radii(pts)
-    first = QPointF(*(start or pts[0]))
-    if path is None:
-        path = QPainterPath(first)
-    else:
-        path.moveTo(first)
-    for (x0, y0), (x1, y1), (x2, y2), r in zip(pts, pts[1:], pts[2:], radii):
+def rounded(pts: list[tuple[float, float]]) -> QPainterPath:
+    """A polyline with its corners rounded (radius CORNER, less where segments are short)."""
+    path = QPainterPath(QPointF(*pts[0]))
+    for (x0, y0), (x1, y1), (x2, y2) in zip(pts, pts[1:], pts[2:]):
+        d_in, d_out = math.hypot(x1 - x0, y1 - y0), math.hypot(x2 - x1, y2 - y1)
+        r = min(CORNER, d_in / 2, d_out / 2)
         if r <= 0.5:
             path.lineTo(x1, y1)
             continue
-        d_in, d_out = math.hypot(x1 - x0, y1 - y0), math.hypot(x2 - x1, y2 - y1)
         path.lineTo(x1 - (x1 - x0) / d_in * r, y1 - (y1 - y0) / d_in * r)
         path.quadTo(QPointF(x1, y1), QPointF(x1 + (x2 - x1) / d_out * r,
                                              y1 + (y2 - y1) / d_out * r))
     path.lineTo(*pts[-1])
     return path
-
-
-def feedback_path(pts: list[tuple[float, float]]) -> QPainterPath:
-    """A feedback loop around the layers (`pts`: out of the source, its four corners, the
-    end of its shaft) as two subpaths that both start on the lane, where its first corner's
-    rounding ends: one back to the source, one on to the target. The loops of one corridor
-    share their lane and turns; a dash pattern starts afresh at each subpath, so counted
-    from the same point their dashes lie dash on dash and the cable reads dashed (drawn from
-    the source, each loop's dashes were out of step with the others' and the cable looked
-    solid)."""
-    radii = corner_radii(pts)
-    source, c1, c2, c3, c4, end = pts
-    start = lane_start(c2, c3, radii[1])
-    path = rounded([c3, c2, c1, source], [radii[1], radii[0]], start=start)
-    return rounded([c2, c3, c4, end], radii[2:], path, start)
-
-
-def lane_start(c2: tuple[float, float], c3: tuple[float, float], r: float):
-    """Where a feedback loop's subpaths start: on the lane, `r` from its first corner c2."""
-    if r <= 0.5:
-        return c2
-    d = math.hypot(c2[0] - c3[0], c2[1] - c3[1])
-    return c2[0] - (c2[0] - c3[0]) / d * r, c2[1] - (c2[1] - c3[1]) / d * r
 
 
 def arrow_head(tip: QPointF, dx: float, dy: float, length: float = ARROW_LEN,

@@ -4,6 +4,7 @@ edge, and a flush computes an edge's geometry only when what it is drawn from ch
 
 from __future__ import annotations
 
+import math
 import random
 
 import numpy as np
@@ -13,12 +14,44 @@ from PySide6.QtGui import QPainterPath
 import rnnstudio as rs
 from rnnstudio.layout.routes import Arc
 from rnnstudio.ui.canvas import edge_batch as eb
-from rnnstudio.ui.canvas.geometry import ARROW_LEN, END_GAP, arrow_head, feedback_path
+from rnnstudio.ui.canvas.geometry import ARROW_LEN, CORNER, END_GAP, arrow_head
 
 
 def _elements(path: QPainterPath) -> list:
     return [(int(path.elementAt(i).type.value), path.elementAt(i).x, path.elementAt(i).y)
             for i in range(path.elementCount())]
+
+
+def _rounded(path: QPainterPath, start, pts, radii) -> None:
+    """A subpath from `start` along the polyline `pts`, corners rounded with `radii`, built
+    with Qt's own calls."""
+    path.moveTo(QPointF(*start))
+    for (x0, y0), (x1, y1), (x2, y2), r in zip(pts, pts[1:], pts[2:], radii):
+        if r <= 0.5:
+            path.lineTo(x1, y1)
+            continue
+        d_in, d_out = math.hypot(x1 - x0, y1 - y0), math.hypot(x2 - x1, y2 - y1)
+        path.lineTo(x1 - (x1 - x0) / d_in * r, y1 - (y1 - y0) / d_in * r)
+        path.quadTo(QPointF(x1, y1), QPointF(x1 + (x2 - x1) / d_out * r,
+                                             y1 + (y2 - y1) / d_out * r))
+    path.lineTo(*pts[-1])
+
+
+def feedback_path(pts) -> QPainterPath:
+    """A feedback loop (out of the source, four corners, the end of its shaft) as Qt builds
+    it: two subpaths from the lane, r from its first corner, back to the source and on to
+    the target."""
+    radii = [min(CORNER, math.hypot(x1 - x0, y1 - y0) / 2, math.hypot(x2 - x1, y2 - y1) / 2)
+             for (x0, y0), (x1, y1), (x2, y2) in zip(pts, pts[1:], pts[2:])]
+    source, c1, c2, c3, c4, end = pts
+    start, r = c2, radii[1]
+    if r > 0.5:
+        d = math.hypot(c2[0] - c3[0], c2[1] - c3[1])
+        start = (c2[0] - (c2[0] - c3[0]) / d * r, c2[1] - (c2[1] - c3[1]) / d * r)
+    path = QPainterPath()
+    _rounded(path, start, [c3, c2, c1, source], [radii[1], radii[0]])
+    _rounded(path, start, [c2, c3, c4, end], radii[2:])
+    return path
 
 
 def _cases(n: int, seed: int = 3):
