@@ -9,7 +9,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListWidg
 
 from ..model import events as ev
 from . import style
-from .canvas.scene import ROUTE_LATER, ROUTE_POLL_MS, ROUTE_SETTLE_MS
+from .canvas.routing import ROUTE_POLL_MS
+from .canvas.scene import ROUTE_LATER, ROUTE_SETTLE_MS
 from .palette import kind_icon
 from .plaintext import literal
 

@@ -8,7 +8,6 @@ Ordering restyles are coalesced: bulk edits emit many events, the scene redraws 
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
@@ -16,7 +15,6 @@ from PySide6.QtGui import QBrush, QPainter, QPen, QPixmapCache
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from ...collector import quiet_collector
-from ...layout import route_arcs
 from ...model import events as ev
 from .. import style
 from .edge_batch import AROUND, CURVED, LOOP, STRAIGHT, edge_shapes
@@ -27,6 +25,7 @@ from .bundles import collapsed_of
 from .group_layer import SceneGroups
 from .items import NodeItem
 from .tags import TagPlacer, node_obstacle
+from .routing import SceneRouting
 from .values import ValueLayerItem
 
 CHUNK = 6000  # edges per batch layer
@@ -34,14 +33,13 @@ PIXMAP_CACHE_KB = 256 * 1024  # item caches (edge layers are viewport-sized): Qt
 EDGE_HIT_TOLERANCE = 5.0
 ROUTE_LATER = 5000  # edges drawn past which the ordering is shown and the loops routed ...
 ROUTE_SETTLE_MS = 200  # ... this long after the first edit not shown yet (UI idle again)
-ROUTE_POLL_MS = 25  # ... and once the ordering's worker is done (Network.ordering_later)
 ROUTE_BULK = 2000  # ... unless this many edges are to be drawn: drawing them twice costs more
 FREE_GAP = 78.0  # free_spot: no node's shape within this of a new node's centre, either axis
 RELEASE_CHUNK = 2000  # geometries of dropped edges, items of removed nodes freed per idle moment
 RELEASE_MS = 40  # ... this often (freeing 50,000 edges' Qt objects at once took 0.2-1.8 s)
 
 
-class NetworkScene(QGraphicsScene):
+class NetworkScene(SceneRouting, QGraphicsScene):
     """The canvas scene. Emits requests (`edge_requested`, ...) that the editor turns into
     undo commands; it never edits the model except to move dragged nodes live."""
 
@@ -455,67 +453,6 @@ class NetworkScene(QGraphicsScene):
         if key in self.selected_edges:
             self._highlight.mark(key)
             self._dirty_layers.add(self._highlight)
-
-    def _restyle_ordering(self) -> None:
-        self._ordering_pending = False
-        order = self.net.ordering()
-        for i, n in enumerate(order):
-            if n in self.nodes:
-                self.nodes[n].set_badge(i + 1)
-        delays = self.net.delays()
-        old = self._delays
-        changed = [k for k, d in delays.items() if old.get(k, 0) != d]  # drawn with 0 so far
-        self._delays = delays
-        drawn = self._layer_of  # bundled edges are drawn by their bundles
-        self._dirty_edges.update(dict.fromkeys(k for k in changed if k in drawn))
-        if changed and self.groups.hidden:
-            self.groups.mark_structure()
-        self._reroute_pending = self._reroute_pending or bool(changed)
-
-    def _route_when_ordered(self) -> None:
-        """The route timer: a big network's ordering is computed in a worker thread, the loops
-        are routed once it is in (polled, instead of waiting for it here)."""
-        if self.net is not None and self._ordering_pending and self.net.ordering_later():
-            QTimer.singleShot(ROUTE_POLL_MS, self, self._route_when_ordered)
-        else:
-            self.route_now()
-
-    def route_now(self) -> None:
-        """Show the ordering and route the loops now, and draw what changed (a big network
-        does both a moment after the edits)."""
-        self._route_now = True
-        try:
-            self.flush()
-        finally:
-            self._route_now = False
-
-    def _reroute(self) -> None:
-        """Delayed edges back to an earlier column (or within one) are drawn around the
-        layers (`layout.route_arcs`); their lanes depend on every node's place, so they are
-        routed anew after moves and structure changes, and the edges whose route changed
-        are redrawn."""
-        self._reroute_pending = False
-        g = self.net.graph
-        pos = {n: (g.nodes[n]["x"], g.nodes[n]["y"]) for n in self.nodes}  # the drawn nodes
-        pos.update(self.groups.route_marks())  # and the blocks: lanes pass them too
-        drawn = self._layer_of  # bundled edges are drawn by their bundles
-        arcs = route_arcs(pos, [k for k, d in self._delays.items() if d >= 1 and k in drawn],
-                          self._delays)
-        old = self._arcs
-        self._dirty_edges.update(dict.fromkeys(
-            k for k in sorted(old.keys() | arcs.keys()) if old.get(k) != arcs.get(k)))
-        self._arcs = arcs
-
-    def _arc(self, key, px: float, qx: float):
-        """The edge's route around the layers; while dragging, its turns follow the dragged
-        ends and its lane stays."""
-        arc = self._arcs.get(key)
-        if arc is None or self._live_from is None:
-            return arc
-        u, v = key
-        du = px - self._live_from[u][0] if u in self._live_from else 0.0
-        dv = qx - self._live_from[v][0] if v in self._live_from else 0.0
-        return replace(arc, out_x=arc.out_x + du, in_x=arc.in_x + dv)
 
     def _compute_geoms(self, keys: list) -> list:
         """The shapes of these edges (`edge_batch`), from where their nodes are drawn."""
