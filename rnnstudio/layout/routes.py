@@ -9,11 +9,13 @@ and comes down into its target from the left, like the target's other inputs:
     │              │
     └─► target    source ─┘
 
-The loops leaving one column on one side form a *corridor*, drawn as one cable, the way
-circuit diagrams draw a bus: every loop of it runs on the same lane and the same turns, so a
-fully recurrent layer reads as one feedback loop with a branch into each target (strands a few
-units apart read as a hatched band at every zoom people use). Corridors that overlap take lanes
-further out, so different cables never run on top of each other.
+The loops leaving one layer form a *corridor*, drawn as one cable, the way circuit diagrams
+draw a bus: all of them go over the layers, or all under, on the same lane and the same turns,
+so a fully recurrent layer reads as one feedback loop with a branch into each target (strands a
+few units apart read as a hatched band at every zoom people use). Corridors that overlap take
+lanes further out, so different cables never run on top of each other. Turns and lanes sit on
+the grid of the dashes (DASH_PERIOD) and the canvas dashes every loop from its lane, so loops
+that share a line, of one cable or of two, lie dash on dash and the line reads delayed.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ CLEAR_TOP = 62.0    # from a node's centre to the lowest lane above it: clear of
 CLEAR_BOTTOM = 66.0 # ... to the highest lane below it (the name, the frame's bottom)
 BLOCK_CLEAR = 20.0  # from a block's edge to a lane or a turn
 LANE_GAP = 14.0     # between nested corridors
+DASH_PERIOD = 9.75  # a delayed edge's dash and gap (the canvas draws 6 + 3.75 scene units):
+                    # turns and lanes sit on a grid of it, so that loops sharing a line, which
+                    # the canvas dashes from their lanes, lie dash on dash and read dashed
 
 
 @dataclass(frozen=True)
@@ -121,14 +126,22 @@ def route_arcs(pos: dict, edges, delays: dict | None = None, sizes: dict | None 
     cu, cv = col[u], col[v]
     lo, hi = np.minimum(cu, cv), np.maximum(cu, cv)
     span_top, span_bottom = top(lo, hi), -bottom(lo, hi)
-    mid_y = (xy[u, 1] + xy[v, 1]) / 2
-    above = mid_y - span_top <= span_bottom - mid_y
+    above = _sides(cu, (xy[u, 1] + xy[v, 1]) / 2, span_top, span_bottom)
     lanes, corridor, rank = _lanes(cu, lo, hi, above, np.where(above, span_top, span_bottom),
                                    in_x, len(col_x))
     tag = _tagged(edges, corridor, rank, delays)
     return {e: Arc(float(a), float(b), float(c), bool(d), t)
             for e, a, b, c, d, t in zip(edges, out_x.tolist(), in_x.tolist(), lanes.tolist(),
                                         above.tolist(), tag)}
+
+
+def _sides(cu, mid_y, span_top, span_bottom) -> np.ndarray:
+    """Above (True) or below for each loop: the side most of its source layer's loops are
+    nearer to, for all of them, so that a layer's feedback is one cable (two, one over and one
+    under, share their trunks beside the layer and read as one solid line)."""
+    near_top = mid_y - span_top <= span_bottom - mid_y
+    votes = np.bincount(cu, weights=np.where(near_top, 1.0, -1.0))
+    return votes[cu] >= 0
 
 
 def _tagged(edges, corridor, rank, delays) -> list[bool]:
@@ -153,7 +166,12 @@ def _turns(xy, half, u, v) -> tuple[np.ndarray, np.ndarray]:
     gap_left = np.where(cv > 0, (xy[v, 0] - col_x[np.maximum(cv - 1, 0)]) / 2, EXIT)
     out = np.maximum(np.minimum(EXIT, gap_right), half[u, 0] + BLOCK_CLEAR)
     into = np.maximum(np.minimum(EXIT, gap_left), half[v, 0] + BLOCK_CLEAR)
-    return xy[u, 0] + out, xy[v, 0] - into
+    return _on_grid(xy[u, 0] + out), _on_grid(xy[v, 0] - into)
+
+
+def _on_grid(x, out: bool = False):
+    """x on the nearest line of the dash grid (`out`: the next one up, away from the nodes)."""
+    return (np.ceil if out else np.round)(np.asarray(x) / DASH_PERIOD) * DASH_PERIOD
 
 
 def _lanes(cu, lo, hi, above, base, in_x, nc) -> tuple:
@@ -182,6 +200,6 @@ def _lanes(cu, lo, hi, above, base, in_x, nc) -> tuple:
     for c in np.lexsort((c_lo, c_hi - c_lo)).tolist():
         a, b, below = int(c_lo[c]), int(c_hi[c]), bool(corr_keys[c][1])
         side = outer[not below]
-        lane0[c] = max(start[c], side[a:b + 1].max() + LANE_GAP)
+        lane0[c] = _on_grid(max(start[c], side[a:b + 1].max() + LANE_GAP), out=True)
         side[a:b + 1] = np.maximum(side[a:b + 1], lane0[c])
     return sign * lane0[corridor], corridor, rank

@@ -37,27 +37,47 @@ def test_lanes_run_outside_the_nodes_they_pass_and_turns_beside_the_ends():
 
 
 def test_corridors_that_overlap_take_different_lanes():
-    """The LSTM's h -> gates loops and its c -> fc loops overlap in x: on one side they
-    never share a lane; the strands of one corridor run on one lane, as one cable."""
+    """The LSTM's h -> gates loops and its c -> fc loops overlap in x: they never share a
+    lane, the wider corridor runs outside the narrower one, and the strands of one corridor
+    run on one lane, as one cable."""
     net = T.lstm(2, 4, 1)
     arcs = layout.route_arcs(arranged(net), net.backward_edges())
-    for above in (True, False):
-        cell = {arcs[e].lane for e in arcs if e[0].startswith("c") and arcs[e].above == above}
-        gates = {arcs[e].lane for e in arcs if e[0].startswith("h") and arcs[e].above == above}
-        assert cell and gates
-        if above:  # the wider corridor runs outside the narrower one
-            assert max(gates) < min(cell)
-        else:
-            assert min(gates) > max(cell)
-        assert len(gates) == 1 and len(cell) == 1
+    cell = {(arcs[e].lane, arcs[e].above) for e in arcs if e[0].startswith("c")}
+    gates = {(arcs[e].lane, arcs[e].above) for e in arcs if e[0].startswith("h")}
+    assert len(gates) == 1 and len(cell) == 1
+    (gate_lane, gates_above), (cell_lane, cell_above) = gates.pop(), cell.pop()
+    if gates_above == cell_above:
+        assert (gate_lane < cell_lane) == gates_above
+
+
+def test_a_layers_loops_run_on_one_side():
+    """Every loop leaving a layer goes over it, or every one under it: one cable per layer.
+    Before, the loops of a recurrent layer's lower half went under it and those of its upper
+    half over it: two cables sharing the trunks beside the layer, whose dashes fell in each
+    other's gaps, so that the trunks read as solid (not delayed) lines."""
+    for net in (T.elman(1, 6, 1), T.lstm(2, 4, 1), rs.load("examples/exploding-gradients.rnn.json")):
+        pos = arranged(net)
+        arcs = layout.route_arcs(pos, net.backward_edges())
+        sides: dict = {}
+        for (u, v), arc in arcs.items():
+            sides.setdefault(round(pos[u][0] / routes.LAYER_TOL), set()).add(arc.above)
+        assert sides and all(len(s) == 1 for s in sides.values()), sides
+
+
+def test_turns_and_lanes_sit_on_the_dash_grid():
+    """Loops that share a line start their dashes on the grid, so they lie dash on dash."""
+    for net in (T.elman(1, 6, 1), T.jordan(1, 6, 1), T.gru(1, 3, 1)):
+        for arc in layout.route_arcs(arranged(net), net.backward_edges()).values():
+            for x in (arc.out_x, arc.in_x, arc.lane):
+                assert abs(x / routes.DASH_PERIOD - round(x / routes.DASH_PERIOD)) < 1e-9
 
 
 def test_one_tag_per_cable_and_delay():
     net = T.lstm(2, 4, 1)
     arcs = layout.route_arcs(arranged(net), net.backward_edges(), net.delays())
     tagged = [e for e, a in arcs.items() if a.tag]
-    sides = {(e[0][0], arcs[e].above) for e in arcs}  # (c or h, side): the cables
-    assert len(tagged) == len(sides) == 4
+    cables = {(e[0][0], arcs[e].above) for e in arcs}  # (c or h, side)
+    assert len(tagged) == len(cables) == 2
 
 
 def test_moving_a_node_moves_the_lanes_over_it():

@@ -364,32 +364,31 @@ def _corner(part: _Part, last, p0, p1, p2, r):
 
 def _around(px, py, qx, qy, out_x, in_x, lane):
     """A feedback loop around the layers: out of the source's right side, along its lane above
-    or below the nodes, into the target from the left; corners rounded. Two subpaths from the
-    lane, back to the source and on to the target, so that the dashes of a corridor's loops
-    lie dash on dash (a dash pattern starts afresh at each subpath)."""
+    or below the nodes, into the target from the left; the corners at its ends rounded, those
+    on the lane square. Two subpaths from the lane's corner over the source, back to the
+    source and on to the target: a dash pattern starts afresh at each subpath, and the turns
+    and lanes sit on the dash grid (layout.routes.DASH_PERIOD), so every loop sharing a line
+    lies dash on dash with the others there, whatever lane or corridor it comes from."""
     ax, tx = px + END_GAP, qx - END_GAP
     xs = np.stack([ax, out_x, out_x, in_x, in_x, tx - _SHAFT], axis=1)
     ys = np.stack([py, py, lane, lane, qy, qy], axis=1)
     pt = [(xs[:, k], ys[:, k]) for k in range(6)]
     source, c1, c2, c3, c4, end = pt
     part = _Part(len(px))
+    square = np.zeros(len(px))
     with np.errstate(divide="ignore", invalid="ignore"):
-        radii = [np.minimum(np.minimum(CORNER, _raw_hypot(x1 - x0, y1 - y0) / 2),
-                            _raw_hypot(x2 - x1, y2 - y1) / 2)
-                 for (x0, y0), (x1, y1), (x2, y2) in zip(pt, pt[1:], pt[2:])]
-        d = _raw_hypot(c2[0] - c3[0], c2[1] - c3[1])
-        sharp = radii[1] <= 0.5
-        start = (np.where(sharp, c2[0], c2[0] - (c2[0] - c3[0]) / d * radii[1]),
-                 np.where(sharp, c2[1], c2[1] - (c2[1] - c3[1]) / d * radii[1]))
-        part.add(MOVE, *start)
+        r_source, r_target = (np.minimum(np.minimum(CORNER, _raw_hypot(x1 - x0, y1 - y0) / 2),
+                                         _raw_hypot(x2 - x1, y2 - y1) / 2)
+                              for (x0, y0), (x1, y1), (x2, y2) in ((source, c1, c2),
+                                                                    (c3, c4, end)))
+        part.add(MOVE, *c2)
         first = len(part.cols)
-        last = _corner(part, start, c3, c2, c1, radii[1])
-        last = _corner(part, last, c2, c1, source, radii[0])
+        last = _corner(part, c2, c2, c1, source, r_source)
         _line(part, last, *source)
         drawn = np.any([c[3] for c in part.cols[first:]], axis=0)
-        part.add(MOVE, *start, drawn)  # an empty first subpath's move is replaced, as in Qt
-        last = _corner(part, start, c2, c3, c4, radii[2])
-        last = _corner(part, last, c3, c4, end, radii[3])
+        part.add(MOVE, *c2, drawn)  # an empty first subpath's move is replaced, as in Qt
+        last = _corner(part, c2, c2, c3, c4, square)
+        last = _corner(part, last, c3, c4, end, r_target)
     _line(part, last, end[0].copy(), end[1])
     xs[:, 5] = tx  # the centre line runs to the tip
     one, zero = np.ones(len(px)), np.zeros(len(px))

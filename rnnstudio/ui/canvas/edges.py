@@ -14,6 +14,7 @@ from PySide6.QtGui import QFont, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
 from .. import style
+from ...layout.routes import DASH_PERIOD
 from .bundles import delay_tag
 from .edge_batch import assemble
 from .tags import TAG_H, TAG_W
@@ -23,8 +24,8 @@ DETAIL_LOD = 0.5  # below this zoom edges are thin solid lines, without antialia
 ARROW_LOD = 0.3
 TAG_LOD = 0.55
 _TAG_FONT = QFont("Sans Serif", 7, QFont.Weight.DemiBold)
-DASH, GAP = 6.0, 3.75  # a delayed edge's dashes in scene units, whatever its width: the loops
-# of one cable (each as wide as its weight) then lie dash on dash
+DASH = 6.0  # a delayed edge's dashes in scene units, whatever its width: the loops of one
+GAP = DASH_PERIOD - DASH  # cable (each as wide as its weight) then lie dash on dash
 
 
 def _edge_pen(delayed: bool, positive: bool, level: int, lod: float) -> QPen:

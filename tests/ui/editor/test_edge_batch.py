@@ -39,18 +39,15 @@ def _rounded(path: QPainterPath, start, pts, radii) -> None:
 
 def feedback_path(pts) -> QPainterPath:
     """A feedback loop (out of the source, four corners, the end of its shaft) as Qt builds
-    it: two subpaths from the lane, r from its first corner, back to the source and on to
-    the target."""
-    radii = [min(CORNER, math.hypot(x1 - x0, y1 - y0) / 2, math.hypot(x2 - x1, y2 - y1) / 2)
-             for (x0, y0), (x1, y1), (x2, y2) in zip(pts, pts[1:], pts[2:])]
+    it: two subpaths from the lane's corner over the source, back to the source and on to
+    the target; the corners on the lane square."""
     source, c1, c2, c3, c4, end = pts
-    start, r = c2, radii[1]
-    if r > 0.5:
-        d = math.hypot(c2[0] - c3[0], c2[1] - c3[1])
-        start = (c2[0] - (c2[0] - c3[0]) / d * r, c2[1] - (c2[1] - c3[1]) / d * r)
+    r_source, r_target = (
+        min(CORNER, math.hypot(x1 - x0, y1 - y0) / 2, math.hypot(x2 - x1, y2 - y1) / 2)
+        for (x0, y0), (x1, y1), (x2, y2) in ((source, c1, c2), (c3, c4, end)))
     path = QPainterPath()
-    _rounded(path, start, [c3, c2, c1, source], [radii[1], radii[0]])
-    _rounded(path, start, [c2, c3, c4, end], radii[2:])
+    _rounded(path, c2, [c2, c1, source], [r_source])
+    _rounded(path, c2, [c2, c3, c4, end], [0.0, r_target])
     return path
 
 

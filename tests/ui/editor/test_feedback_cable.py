@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage, QPainter
 
+from rnnstudio.ui.canvas.blocks import FrameNameItem
 from rnnstudio.ui.canvas.geometry import CORNER
 from rnnstudio.ui.canvas.tags import TAG_W
 
@@ -50,3 +51,43 @@ def test_a_cable_of_feedback_loops_reads_dashed(window):
               + _row(scene, mid + TAG_W / 2 + 2, out_x - CORNER - 2, lane))
     gaps = sum(min(p) > 235 for p in pixels) / len(pixels)
     assert 0.25 < gaps < 0.5, gaps
+
+
+def _column(scene, x: float, y0: float, y1: float) -> list[tuple[int, int, int]]:
+    """The pixels along x = `x` from y0 to y1, rendered ZOOM times larger."""
+    image = QImage(6 * ZOOM, int((y1 - y0) * ZOOM), QImage.Format.Format_RGB32)
+    image.fill(0xFFFFFFFF)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    scene.render(painter, QRectF(image.rect()), QRectF(x - 3, y0, 6, y1 - y0))
+    painter.end()
+    mid = 3 * ZOOM
+    return [image.pixelColor(mid, j).getRgb()[:3] for j in range(image.height())]
+
+
+def test_every_trunk_of_a_wrapped_layer_reads_dashed(window):
+    """exploding-gradients: a hidden layer of 8 wrapped in two sub-columns, fully recurrent.
+    Its loops go over the top as one cable, down a trunk left of the layer, one between its
+    sub-columns and one right of it; each trunk carries strands from different sources and
+    into different targets, and each reads dashed. Before, the loops near the bottom went
+    under it, the trunks carried strands of two cables (one from above, one from below)
+    whose dashes fell in each other's gaps, and the trunks read as solid lines."""
+    window.files.open_path(EXAMPLES / "exploding-gradients.rnn.json", ask=False)
+    scene, g = window.scene, window.doc.net.graph
+    scene.route_now()
+    scene.flush()
+    arcs = scene._arcs
+    assert len({a.above for a in arcs.values()}) == 1  # one cable
+    trunks = defaultdict(list)  # x -> the y of the ends its strands leave it for
+    for (u, v), a in arcs.items():
+        trunks[a.out_x].append(g.nodes[u]["y"])
+        trunks[a.in_x].append(g.nodes[v]["y"])
+    assert len(trunks) == 3
+    lane = next(iter(arcs.values())).lane
+    for item in scene.items():  # the middle trunk passes under the end of the layer's name
+        if isinstance(item, FrameNameItem):
+            item.hide()
+    for x, ends in trunks.items():
+        pixels = _column(scene, x, lane + CORNER + 2, min(ends) - CORNER - 2)
+        gaps = sum(min(p) > 235 for p in pixels) / len(pixels)
+        assert 0.25 < gaps < 0.5, (x, gaps)
