@@ -102,7 +102,7 @@ def windowed(n_in: int, window: int, n_hidden: int, n_out: int, activation: str 
         b.outputs(ys, activation=out_activation)
         b.dense([n for x in xs for n in [x] + taps[x]], hs)
         b.dense(hs, ys)
-        b.groups(("inputs", "inputs", xs), ("taps", "taps (x(t-1) ...)", tap_ids),
+        b.groups(("inputs", "inputs", xs), ("taps", "taps", tap_ids),
                  ("hidden", "hidden", hs), ("outputs", "outputs", ys))
         b.arrange()
         init_weights(net, seed)

@@ -91,7 +91,7 @@ class PaletteWidget(QWidget):
             lay.addWidget(button)
             self.buttons[kind] = button
         hint = QLabel("<small>Drag from a node's rim to another node to connect them; "
-                      "release on the same node for a self-loop.<br>Dashed curved edges "
+                      "release on the same node for a self-loop.<br>Dashed edges "
                       "read an earlier step (z⁻¹), or a later one (z⁺¹) into reverse-time "
                       "neurons.</small>")
         hint.setWordWrap(True)

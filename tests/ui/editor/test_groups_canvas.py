@@ -420,6 +420,17 @@ def test_a_frames_name_never_reaches_into_another_frame(window, build):
                 assert not f.header_rect().intersects(other.rect()), (f.gid, other.gid)
 
 
+def test_every_examples_frame_names_are_written_whole(window):
+    """No example opens with a group's name cut short ("taps (x(..." in the windowed net:
+    its frame, one column wide, had no room for "taps (x(t-1) ...) (3)")."""
+    for path in sorted(EXAMPLES.glob("*.rnn.json")):
+        window.files.open_path(path, ask=False)
+        window.scene.flush()
+        for frame in window.scene.groups.frames.values():
+            assert frame.name_item.text() == frame.label, (path.name, frame.label)
+        window.doc.stack.setClean()
+
+
 def test_ungrouping_a_collapsed_group_spreads_its_members_in_the_same_step(window):
     """A collapsed group's members are packed into its block; ungrouping it lays them out
     (as expanding does) instead of leaving 16 neurons on top of each other."""
