@@ -3,7 +3,7 @@ columns, skipped gradients) agree with the general path to 1e-12, and they are t
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from rnnstudio import templates
@@ -47,6 +47,17 @@ def assert_same(net, X, Y, dtype="float64", tol=1e-12):
     return fast
 
 
+def stays_finite(net, X) -> bool:
+    """The general path's values all finite. Past an overflow to +-inf the two paths may
+    differ in NaN against +-inf (a block's matrix product multiplies the zeros of absent
+    edges too: 0 * inf is NaN), which the trainer stops as a divergence either way; e.g.
+    seed 1135 of the random graphs, where one path's sigmoid of +inf gives 1 and the other's
+    NaN."""
+    with np.errstate(all="ignore"):
+        tr = forward(build(net, "float64", fast=False), X, reuse=False)
+        return all(np.isfinite(tr.node_values(c)).all() for c in tr.prog.col.values())
+
+
 def data(rng, net, T=7, N=3):
     X = rng.normal(0, 1, (T, N, len(net.inputs)))
     Y = rng.normal(0, 1, (T, N, len(net.outputs)))
@@ -59,6 +70,7 @@ def test_family_graphs_fast_equals_general(seed, size, n_families):
     rng = np.random.default_rng(seed)
     net = family_network(rng, n_families=n_families, size=size)
     X, Y = data(rng, net)
+    assume(stays_finite(net, X))
     assert_same(net, X, Y)
 
 
@@ -68,6 +80,7 @@ def test_random_graphs_fast_equals_general(seed):
     rng = np.random.default_rng(seed)
     net = random_network(rng, n_hidden=6, p_product=0.4, p_delay=0.5, p_reverse=0.3)
     X, Y = data(rng, net)
+    assume(stays_finite(net, X))
     assert_same(net, X, Y)
 
 
