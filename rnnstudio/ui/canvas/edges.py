@@ -34,8 +34,9 @@ def _edge_pen(delayed: bool, positive: bool, level: int, lod: float) -> QPen:
         return QPen(color, 0)  # cosmetic 1 px: the fastest line Qt draws
     pen = QPen(color, style.level_width(level))
     pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-    if delayed:  # Qt counts a dash pattern in pen widths
-        pen.setDashPattern([DASH / pen.widthF(), GAP / pen.widthF()])
+    if delayed:  # Qt counts a dash pattern in pen widths, in device pixels for a pen thinner
+        unit = max(pen.widthF() * lod, 1.0) / lod  # than one (at zoom 1 most strands are)
+        pen.setDashPattern([DASH / unit, GAP / unit])
     return pen
 
 
