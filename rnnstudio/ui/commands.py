@@ -56,6 +56,24 @@ class ModelCommand(QUndoCommand):
         self.net = net
         self.skip_next_redo = False
         self._before = None
+        self._resolved: dict = {}  # "before" / "after": the network's (ordering, delays)
+
+    keeps_resolved = False  # see _remember
+
+    def _remember(self, when: str) -> None:
+        """With `keeps_resolved` (big bulk edits), note the ordering and delays of the network
+        as it is now (if known), `when` = "before" this command or "after" it. The state
+        before and after a command is always exactly the same (what undo and redo promise),
+        so on undo and redo they are taken back instead of computed again (0.3 s at
+        10,000 nodes / 100,000 edges, on the UI thread for a paste's redo)."""
+        if self.keeps_resolved:
+            known = self.net.resolved()
+            if known is not None:
+                self._resolved[when] = known
+
+    def _recall(self, when: str) -> None:
+        if when in self._resolved:
+            self.net.take_resolved(self._resolved[when])
 
     def _steps(self) -> list:
         raise NotImplementedError
@@ -64,6 +82,7 @@ class ModelCommand(QUndoCommand):
         """Do every step; on NetworkError undo the steps already done and re-raise."""
         net = self.net
         self._before = _io_state(net)
+        self._remember("before")
         done = []
         with quiet_collector(), net.batch():
             try:
@@ -71,6 +90,7 @@ class ModelCommand(QUndoCommand):
                     for do, undo in self._steps():
                         do()
                         done.append(undo)
+                self._recall("after")  # inside the batch: before ORDERING_CHANGED is said
             except NetworkError:
                 with net.deferred_checks():
                     for undo in reversed(done):
@@ -80,10 +100,13 @@ class ModelCommand(QUndoCommand):
 
     def revert(self) -> None:
         net = self.net
-        with quiet_collector(), net.batch(), net.deferred_checks():
-            for _, undo in reversed(self._steps()):
-                undo()
-            _restore_io_state(net, self._before)
+        self._remember("after")
+        with quiet_collector(), net.batch():
+            with net.deferred_checks():
+                for _, undo in reversed(self._steps()):
+                    undo()
+                _restore_io_state(net, self._before)
+            self._recall("before")
         net.release_ids(self.added_ids())  # the next new node gets the id this one had
 
     def added_ids(self) -> list[str]:
@@ -104,6 +127,8 @@ class AddSubnetCommand(ModelCommand):
     """Add nodes [(id, kind, attrs)], edges [(u, v, attrs)] and groups [(gid, label, members,
     collapsed)]: a palette drop, a pasted or inserted sub-network, a new layer, the edges of
     "connect"."""
+
+    keeps_resolved = True
 
     def __init__(self, net, nodes=(), edges=(), text: str = "Add", groups=()):
         super().__init__(net, text)
