@@ -58,6 +58,19 @@ def _draw_body(painter: QPainter, state: int, shape: int) -> None:
                bool(state & SHOWING))
 
 
+def _united(items: list, xs: np.ndarray, ys: np.ndarray) -> QRectF:
+    """The union of the items' scene bounds, from their positions: every node item has the
+    same bounds about its position (items.NodeItem's fixed rect), so the union is that rect
+    stretched from the least to the largest position (a Python loop of `united` over 10,000
+    items took 0.1-0.5 s of a paste's undo)."""
+    if not items:
+        return QRectF()
+    r = items[0].boundingRect()
+    left, top = float(xs.min()) + r.left(), float(ys.min()) + r.top()
+    right, bottom = float(xs.max()) + r.left() + r.width(), float(ys.max()) + r.top() + r.height()
+    return QRectF(left, top, right - left, bottom - top)
+
+
 class ValueLayerItem(QGraphicsItem):
     """Fills, values and targets of the nodes that show a value; and, while the view is
     zoomed out (`bodies`), every node's body (outline, fill, selection, ring) in place of the
@@ -106,10 +119,7 @@ class ValueLayerItem(QGraphicsItem):
         self._ys = np.array([p.y() for p in pos], dtype=float)
         self._shape_of = np.array([SHAPE_NAMES.index(item.vkind) for item in self._items],
                                   dtype=np.intp)
-        rect = QRectF()
-        for item in self._items:
-            rect = rect.united(item.sceneBoundingRect())
-        self._rect = rect
+        self._rect = _united(self._items, self._xs, self._ys)
 
     def boundingRect(self) -> QRectF:
         if self._stale:

@@ -247,6 +247,29 @@ def test_zoomed_out_the_layer_draws_every_node_and_zooming_in_gives_them_back(wi
     assert not scene.nodes["a"].flags() & QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
 
 
+def test_the_value_layers_bounds_are_the_union_of_its_nodes_bounds(window):
+    """Measured from the positions in arrays (not by uniting every item's rect): exactly
+    the same bounds, after nodes appear, move and go."""
+    net, scene = window.doc.net, window.scene
+    rng = random.Random(3)
+    for i in range(40):
+        net.add_neuron(f"a{i}", x=rng.uniform(-900, 900), y=rng.uniform(-500, 700))
+    net.add_output("y", x=1234.5, y=-987.25)
+    scene.draw_bodies_in_layer(True)
+
+    def union() -> QRectF:
+        rect = QRectF()
+        for item in scene.nodes.values():
+            rect = rect.united(item.sceneBoundingRect())
+        return rect
+    assert scene._values.boundingRect() == union()
+    net.move_node("y", -2000.0, 3000.0)
+    net.remove_node("a3")
+    assert scene._values.boundingRect() == union()
+    scene.draw_bodies_in_layer(False)
+    assert scene._values.boundingRect() == QRectF()  # nothing shows a value
+
+
 def test_value_levels_match_the_scalar_level_everywhere():
     values = [0.0, 1.0, -1.0, 0.5, -0.3, 3.0, -7.0, 1 / 256, 3 / 256, float("nan"),
               float("inf"), float("-inf"), 1e-300]
