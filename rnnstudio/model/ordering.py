@@ -97,6 +97,12 @@ def network_ordering(inputs: list[str], others: list[str], reverse: set[str],
     delayed when backward, explicit delay-0 edges stay forward; edges from inputs, self-loops
     and edges between a reverse and a forward neuron take no part."""
     inputs_set = set(inputs)
+    if not reverse:  # the common case: one group, two passes over the edges in C loops
+        edges = edges if isinstance(edges, list) else list(edges)
+        free = [(u, v) for u, v, d in edges if type(d) is str and u != v and u not in inputs_set]
+        forced = [(u, v) for u, v, d in edges
+                  if d == 0 and type(d) is int and u != v and u not in inputs_set]
+        return list(inputs) + auto_order([], [], []) + auto_order(list(others), free, forced)
     groups = {True: ([], [], []), False: ([], [], [])}  # members, free edges, forced edges
     for n in others:
         groups[n in reverse][0].append(n)
@@ -174,7 +180,7 @@ def _count_backward(order: list[int], edges: Pairs) -> int:
     pos = [0] * len(order)
     for i, node in enumerate(order):
         pos[node] = i
-    return sum(1 for u, v in edges if pos[u] > pos[v])
+    return len([1 for u, v in edges if pos[u] > pos[v]])
 
 
 def _eades_lin_smyth(n: int, weights: dict[tuple[int, int], int]) -> list[int]:
@@ -196,23 +202,26 @@ def _eades_lin_smyth(n: int, weights: dict[tuple[int, int], int]) -> list[int]:
     push, pop = heapq.heappush, heapq.heappop
 
     def remove(i: int) -> None:
+        # The neighbours left in succ[i] and pred[i] are alive (a removed node leaves its
+        # neighbours' dicts). `best` holds for every node still in play an entry at least as
+        # good as its delta: a gain is pushed at once, a loss when its old entry comes up (it
+        # is pushed back then with its delta). A node that becomes a source or a sink is taken
+        # as one before the next pick from `best`: it needs no entry there.
         alive[i] = False
         for v, w in succ[i].items():
-            if alive[v]:
-                pv = pred[v]
-                del pv[i]
-                delta[v] += w
+            pv = pred[v]
+            del pv[i]
+            delta[v] += w
+            if pv:
                 push(best, v - delta[v] * n)
-                if not pv and succ[v]:
-                    push(sources, v)
+            elif succ[v]:
+                push(sources, v)
         for u, w in pred[i].items():
-            if alive[u]:
-                su = succ[u]
-                del su[i]
-                delta[u] -= w
-                push(best, u - delta[u] * n)
-                if not su:
-                    push(sinks, -u)
+            su = succ[u]
+            del su[i]
+            delta[u] -= w
+            if not su:
+                push(sinks, -u)
 
     def take(i: int, to: list[int]) -> None:
         to.append(i)
@@ -236,9 +245,13 @@ def _eades_lin_smyth(n: int, weights: dict[tuple[int, int], int]) -> list[int]:
         while best:
             key = pop(best)
             i = key % n
-            if alive[i] and -(key // n) == delta[i]:  # not a stale entry
-                take(i, front)
+            if not alive[i]:
+                continue
+            if -(key // n) == delta[i]:  # the best node (every other one's entry is as good
+                take(i, front)  # as its delta or better, and comes later)
                 break
+            if -(key // n) > delta[i]:  # it lost since: back in with what it is worth now
+                push(best, i - delta[i] * n)
     return front + back[::-1]
 
 
