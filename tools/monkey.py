@@ -75,6 +75,7 @@ def as_big() -> None:
     from rnnstudio.ui.canvas import scene
     from rnnstudio.ui.player import controller
     scene.ROUTE_LATER = ordering_strip.ROUTE_LATER = controller.BACKGROUND_SIZE = 0
+    scene.SLICE_EDGES = 3  # bulk edits drawn a slice at a time
 
 
 if __name__ == "__main__":

@@ -127,10 +127,12 @@ class EdgeLayerItem(QGraphicsItem):
 
     # ---------------------------------------------------------------- assembling
     def rebuild(self) -> None:
-        """Re-assemble the dirty bins (all bins after `clear`)."""
+        """Re-assemble the dirty bins (all bins after `clear`) whose edges are all drawn (a big
+        paste is drawn a slice at a time: a bin waits for the slice with its last edges)."""
         self.prepareGeometryChange()
         self._bins = [b for b in self._bins if b.keys]
-        dirty = [b for b in self._bins if b.dirty]
+        drawn = self._scene.drawn
+        dirty = [b for b in self._bins if b.dirty and drawn(b.keys)]
         if dirty:
             _Bin.assemble(dirty, self._scene)
         rect = QRectF()

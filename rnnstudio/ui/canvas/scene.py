@@ -8,6 +8,8 @@ Ordering restyles are coalesced: bulk edits emit many events, the scene redraws 
 from __future__ import annotations
 
 import math
+import time
+from itertools import islice
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
@@ -25,7 +27,7 @@ from .bundles import collapsed_of
 from .group_layer import SceneGroups
 from .items import NodeItem
 from .tags import TagPlacer, node_obstacle
-from .routing import SceneRouting
+from .routing import ROUTE_POLL_MS, SceneRouting
 from .values import ValueLayerItem
 
 CHUNK = 6000  # edges per batch layer
@@ -37,6 +39,9 @@ ROUTE_BULK = 2000  # ... unless this many edges are to be drawn: drawing them tw
 FREE_GAP = 78.0  # free_spot: no node's shape within this of a new node's centre, either axis
 RELEASE_CHUNK = 2000  # geometries of dropped edges, items of removed nodes freed per idle moment
 RELEASE_MS = 40  # ... this often (freeing 50,000 edges' Qt objects at once took 0.2-1.8 s)
+SLICE_EDGES = 2500  # past this many dirty edges the flush timer draws them a slice at a time
+SLICE_MS = 40  # ... as many edges a slice as were drawn in this long the slice before
+FIRST_PAINT_MS = 15  # ... after a first paint of the new nodes alone (this long after the edit)
 
 
 class NetworkScene(SceneRouting, QGraphicsScene):
@@ -76,7 +81,9 @@ class NetworkScene(SceneRouting, QGraphicsScene):
         self._selection_pending = False  # selected nodes went: selectionChanged is due
         self.selected_edges: set = set()
         self._flush_timer = QTimer(self, singleShot=True, interval=0)
-        self._flush_timer.timeout.connect(self.flush)
+        self._flush_timer.timeout.connect(self._flush_step)
+        self._nodes_shown = False  # a sliced drawing has let the new nodes be painted first
+        self._slice = 0  # edges drawn in the flush timer's next turn (at least SLICE_EDGES)
         # the ordering (its badges and the delays it gives the edges: 200 ms to compute at
         # 50,000 edges) and routing the loops (which reads every node, 80 ms) wait in a big
         # network until a moment after the edits (at most once per moment, however often
@@ -391,11 +398,46 @@ class NetworkScene(SceneRouting, QGraphicsScene):
             self._flush_timer.start()
 
     def flush(self) -> None:
-        """Bring the picture up to date now (normally runs from a zero timer)."""
+        """Bring the picture up to date now, all of it (the flush timer draws a big bulk
+        edit a slice at a time instead: `_flush_step`)."""
         with quiet_collector():  # drawing 50,000 edges makes a few hundred thousand objects
             self._flush()  # that live on: each full collection on the way cost 0.2-0.4 s
 
-    def _flush(self) -> None:
+    def drawing(self) -> bool:
+        """Is some of the picture still to be drawn (by the flush timer)?"""
+        return bool(self._dirty_edges) or self._flush_timer.isActive()
+
+    def _flush_step(self) -> None:
+        """The flush timer. Past SLICE_EDGES dirty edges (a paste of thousands of nodes, its
+        redo) the new nodes are painted first, on their own; the edges follow SLICE_EDGES at
+        a time, each slice painted before the next, so the window answers in between instead
+        of being held for the whole drawing (1-1.5 s for 50,000 edges)."""
+        todo = len(self._dirty_edges)
+        if todo > SLICE_EDGES and self.net is not None and self._wait_for_first_slice():
+            return
+        t0 = time.perf_counter()
+        with quiet_collector():
+            self._flush(max(self._slice, SLICE_EDGES) if todo > SLICE_EDGES else None)
+        drew, took = todo - len(self._dirty_edges), time.perf_counter() - t0
+        if drew > 0:  # the next slice: what fits in SLICE_MS at this pace
+            self._slice = int(drew * SLICE_MS / 1000 / max(took, 1e-3))
+
+    def _wait_for_first_slice(self) -> bool:
+        """Before a sliced drawing: paint the new nodes alone first, and let the ordering's
+        worker compute the ordering (the edges' delays decide their drawing) while the UI
+        stays free. True while waiting (the flush timer's turn comes again)."""
+        if not self._nodes_shown:
+            self._nodes_shown = True
+            QTimer.singleShot(FIRST_PAINT_MS, self, self._flush_step)
+            return True
+        if self._ordering_pending and self.net.ordering_later():
+            QTimer.singleShot(ROUTE_POLL_MS, self, self._flush_step)
+            return True
+        return False
+
+    def _flush(self, limit: int | None = None) -> None:
+        """Draw what changed: all of it, or the first `limit` dirty edges (the rest in the
+        flush timer's next turn)."""
         self._flush_timer.stop()
         self._emit_selection()
         if self.net is None:
@@ -409,7 +451,7 @@ class NetworkScene(SceneRouting, QGraphicsScene):
         if self._reroute_pending and not later:
             self._reroute()
         route_later = later and (self._ordering_pending or self._reroute_pending)
-        self._draw_dirty()
+        self._draw_dirty(limit)
         for key in self._restyle_edges:
             self._looks.pop(key, None)
             if key in self._layer_of and key in self._geoms:
@@ -420,16 +462,27 @@ class NetworkScene(SceneRouting, QGraphicsScene):
         self._dirty_layers.clear()
         if route_later and not self._route_timer.isActive():
             self._route_timer.start()  # counted from now: this flush may have been long
+        if self._dirty_edges:
+            self._flush_timer.start()  # the next slice
+        else:
+            self._nodes_shown = False
 
-    def _draw_dirty(self) -> None:
-        """Compute the geometry of the dirty edges (all at once) and place their tags, in the
-        order of the edits."""
-        g = self.net.graph
-        keys = [k for k in self._dirty_edges if k in self._layer_of and g.has_edge(*k)]
+    def _draw_dirty(self, limit: int | None = None) -> None:
+        """Compute the geometry of the dirty edges (all at once, or the first `limit` of
+        them) and place their tags, in the order of the edits."""
+        g, dirty = self.net.graph, self._dirty_edges
+        if limit is None or len(dirty) <= limit:
+            todo = list(dirty)
+            dirty.clear()
+        else:
+            todo = list(islice(dirty, limit))
+            for key in todo:
+                del dirty[key]
+        keys = [k for k in todo if k in self._layer_of and g.has_edge(*k)]
         shapes = dict(zip(keys, self._compute_geoms(keys)))
         tags, looks, geoms, layer_of = self._tags, self._looks, self._geoms, self._layer_of
         selected, layers = self.selected_edges, self._dirty_layers
-        for key in self._dirty_edges:
+        for key in todo:
             looks.pop(key, None)
             shape = shapes.get(key)
             if shape is None or not shape.tagged:
@@ -443,7 +496,6 @@ class NetworkScene(SceneRouting, QGraphicsScene):
                 layers.add(layer)
                 if key in selected:
                     self._mark_drawn(key)
-        self._dirty_edges.clear()
 
     def _mark_drawn(self, key) -> None:
         """The layer drawing `key` (and the selection highlight) must re-assemble it."""
@@ -455,28 +507,32 @@ class NetworkScene(SceneRouting, QGraphicsScene):
             self._dirty_layers.add(self._highlight)
 
     def _compute_geoms(self, keys: list) -> list:
-        """The shapes of these edges (`edge_batch`), from where their nodes are drawn."""
+        """The shapes of these edges (`edge_batch`), from where their nodes are drawn: where
+        the model puts them (a node item only ever moves to its node's x, y), read from the
+        model's dicts (asking 5,000 items for their pos() cost as much as the geometry)."""
         if not keys:
             return []
-        nodes, delays = self.nodes, self._delays
-        at = {n: (p.x(), p.y()) for n in {n for k in keys for n in k}
-              for p in (nodes[n].pos(),)}
-        p = np.array([at[u] for u, _ in keys], float)
-        q = np.array([at[v] for _, v in keys], float)
-        kind = np.full(len(keys), STRAIGHT)
-        arcs = {}
+        nodes, delays = self.net.graph._node, self._delays
+        ends = [(nodes[u], nodes[v]) for u, v in keys]
+        pq = np.array([(a["x"], a["y"], b["x"], b["y"]) for a, b in ends], float)
+        kind, arcs = [STRAIGHT] * len(keys), {}
         for i, key in enumerate(keys):
             if key[0] == key[1]:
                 kind[i] = LOOP
             elif delays.get(key, 0) >= 1:
-                arc = self._arc(key, p[i, 0], q[i, 0])
+                arc = self._arc(key, ends[i][0]["x"], ends[i][1]["x"])
                 kind[i] = CURVED if arc is None else AROUND
                 if arc is not None:
                     arcs[i] = arc
-        return edge_shapes(p, q, kind, arcs)
+        return edge_shapes(pq[:, :2], pq[:, 2:], np.array(kind), arcs)
 
     def geom(self, key):
         return self._geoms[key]
+
+    def drawn(self, keys) -> bool:
+        """Have all these edges a geometry?"""
+        geoms = self._geoms
+        return all(k in geoms for k in keys)
 
     def look(self, key) -> tuple[bool, bool, int, int]:
         """(delayed, positive, width level, delay) of an edge, from the model (kept until

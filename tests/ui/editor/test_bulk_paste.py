@@ -141,6 +141,90 @@ def test_undo_and_redo_of_a_paste_take_back_the_ordering_instead_of_computing_it
     assert len(computed) == 4  # only the fresh copies' own: none for the undos and redos
 
 
+def _drawn(scene) -> dict:
+    """Every edge drawn on its own: its path elements, arrowhead and tag place."""
+    from rnnstudio.ui.canvas.edges import EdgeLayerItem
+    layers = [i for i in scene.items() if isinstance(i, EdgeLayerItem) and not i.highlight]
+    assert not any(b.dirty for layer in layers for b in layer._bins)  # every bin assembled
+    assert sum(len(layer) for layer in layers) == len(scene._layer_of)
+    out = {}
+    for key in scene._layer_of:
+        shape = scene.geom(key)
+        tag = shape.label_pos
+        out[key] = (shape.elems.tolist(), shape.tri.tolist(),
+                    None if tag is None else (tag.x(), tag.y()), scene.look(key))
+    return out
+
+
+def _sliced(monkeypatch, slice_edges: int = 40) -> None:
+    from rnnstudio.ui.canvas import scene as scene_mod
+    monkeypatch.setattr(scene_mod, "SLICE_EDGES", slice_edges)
+    monkeypatch.setattr(scene_mod, "SLICE_MS", 0)  # slices stay at SLICE_EDGES
+
+
+def _loopy_grid() -> rs.Network:
+    net = grid_net()
+    for r in range(29):  # backward edges: delayed, drawn around the layers with tags
+        net.add_edge(f"n3_{r + 1}", f"n1_{r}", weight=-0.3)
+    return net
+
+
+def test_a_big_paste_is_drawn_a_slice_at_a_time_as_a_flush_draws_it(window, qtbot, monkeypatch):
+    """Past SLICE_EDGES new edges, the canvas paints the new nodes first and draws the edges
+    a slice at a time (the window answers in between); the picture is the same."""
+    _sliced(monkeypatch)
+    window.doc.new(_loopy_grid())
+    scene = window.scene
+    scene.flush()
+    window.editor.select_all()
+    window.editor.copy()
+    pasted = window.editor.paste()
+    assert all(n in scene.nodes for n in pasted)  # the nodes at once
+    assert len(scene._dirty_edges) > 40
+    steps, flush = [], scene._flush
+
+    def counting(limit=None):
+        todo = len(scene._dirty_edges)
+        flush(limit)
+        steps.append(todo - len(scene._dirty_edges))
+    monkeypatch.setattr(scene, "_flush", counting)
+    qtbot.waitUntil(lambda: not scene.drawing(), timeout=5000)
+    assert len(steps) > 3 and max(steps) <= 40  # in slices
+    sliced = _drawn(scene)
+    window.doc.new(window.doc.net.copy())  # a fresh canvas of the same network, in one flush
+    window.scene.flush()
+    assert _drawn(window.scene) == sliced
+
+
+def _in_the_middle(qtbot, scene) -> None:
+    todo = len(scene._dirty_edges)
+    qtbot.waitUntil(lambda: len(scene._dirty_edges) < todo, timeout=5000)
+    assert scene._dirty_edges  # some drawn, some not
+
+
+def test_undo_and_redo_in_the_middle_of_a_sliced_drawing(window, qtbot, monkeypatch):
+    _sliced(monkeypatch, 5)
+    window.doc.new(_loopy_grid())
+    scene, stack = window.scene, window.doc.stack
+    scene.flush()
+    before = _drawn(scene)
+    window.editor.select_all()
+    window.editor.copy()
+    window.editor.paste()
+    _in_the_middle(qtbot, scene)
+    stack.undo()
+    qtbot.waitUntil(lambda: not scene.drawing(), timeout=5000)
+    assert _drawn(scene) == before
+    stack.redo()
+    _in_the_middle(qtbot, scene)
+    window.editor.set_node_attrs([next(iter(window.doc.net.graph))], x=-500.0)  # an edit
+    qtbot.waitUntil(lambda: not scene.drawing(), timeout=5000)
+    sliced = _drawn(scene)
+    window.doc.new(window.doc.net.copy())
+    window.scene.flush()
+    assert _drawn(window.scene) == sliced
+
+
 def test_what_a_bulk_removal_drops_is_freed_a_chunk_at_a_time(window, qtbot, monkeypatch):
     from rnnstudio.ui.canvas import scene as scene_mod
     monkeypatch.setattr(scene_mod, "RELEASE_CHUNK", 50)

@@ -30,6 +30,7 @@ def test_random_operations_stay_exact_when_every_network_is_big(window, tmp_path
     for module, name in ((scene, "ROUTE_LATER"), (ordering_strip, "ROUTE_LATER"),
                          (controller, "BACKGROUND_SIZE")):
         monkeypatch.setattr(module, name, 0)
+    monkeypatch.setattr(scene, "SLICE_EDGES", 3)  # bulk edits drawn a slice at a time
     counts = Monkey(window, 4, tmp_path).run(OPS)
     assert sum(counts.values()) == OPS
     window.doc.stack.setClean()
