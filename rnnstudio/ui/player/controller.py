@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import marshal
 import threading
+import time
+from collections.abc import Iterator
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -28,6 +30,7 @@ BACKGROUND_SIZE = 20_000  # nodes + edges past which a re-run goes to a worker t
 SETTLE_MS = 250  # ... once the network has been still for this long
 ORDERING_POLL_MS = 25  # ... and its ordering is known (Network.ordering_later)
 FROZEN_CHUNK = 250  # nodes' out-edges per piece of a big network's copy (`frozen`)
+COPY_SLICE_S = 0.012  # ... and the copy's pieces are made this long per UI turn at most
 
 
 class PlayerController(QObject):
@@ -56,6 +59,10 @@ class PlayerController(QObject):
         self._then = None  # what follows when its trajectory is in
         self._rerun = False  # the network changed while a worker ran
         self._waited = False  # a big network's re-run waited for the ordering
+        self._copy = None  # a big network's copy being made: (token, pieces, blob, X, Y)
+        self._prior = (-1, -1)  # the versions run before the copy's (it may be dropped)
+        self._copier = QTimer(self, singleShot=True, interval=0)
+        self._copier.timeout.connect(self._copy_some)
         self._computed.connect(self._on_computed)
         # a big network's dropped trajectory is announced once the edit is done (views clear)
         self._dropped = QTimer(self, singleShot=True, interval=0)
@@ -81,6 +88,7 @@ class PlayerController(QObject):
         self._X = None
         self._Y = None
         self.trajectory = None
+        self._drop_copy()
         self._token, self._rerun = None, False
         self._go(-1, 0)
 
@@ -225,6 +233,7 @@ class PlayerController(QObject):
         net = self._net
         if net is None:
             return
+        self._drop_copy()  # of the network as it was: copied again once the edits settle
         big = self._is_big(net)
         if big and self.trajectory is not None and net.structure_version != self._versions[0]:
             self.trajectory = None  # it no longer matches the network's nodes and edges
@@ -242,6 +251,11 @@ class PlayerController(QObject):
         than SETTLE_MS in a big network."""
         QTimer.singleShot(0, self, lambda: self._kick.isActive() or
                           self._recheck.start(SETTLE_MS))
+
+    def runs_in_background(self) -> bool:
+        """Is the network big enough for its re-runs to go to a worker thread (its views then
+        spread their updates over the UI's next turns)?"""
+        return self._net is not None and self._is_big(self._net)
 
     @staticmethod
     def _is_big(net: Network) -> bool:
@@ -291,7 +305,8 @@ class PlayerController(QObject):
         net = self._net
         if net is None or self._X is None:
             return
-        self._versions = (net.structure_version, net.param_version)
+        self._drop_copy()
+        prior, self._versions = self._versions, (net.structure_version, net.param_version)
         X = self._fit_columns(self._X, len(net.inputs))
         Y = None if self._Y is None else self._fit_columns(self._Y, len(net.outputs), np.nan)
         if not self._is_big(net):
@@ -310,13 +325,41 @@ class PlayerController(QObject):
             QTimer.singleShot(2 * ORDERING_POLL_MS, self, self._when_ordered)
             return
         token = self._token = object()
+        self._prior = prior
+        self._copy = (token, frozen_pieces(net), [], X, Y)
+        self._copy_some()
+
+    def _copy_some(self) -> None:
+        """Make the copy's next pieces (COPY_SLICE_S at most; the rest on the next turn), and
+        start the worker on it once it is whole."""
+        if self._copy is None:
+            return
+        token, pieces, blob, X, Y = self._copy
+        end = time.perf_counter() + COPY_SLICE_S
+        for piece in pieces:
+            blob.append(piece)
+            if time.perf_counter() > end:
+                self._copier.start()
+                return
+        self._copy = None
         QuietCollector.hold()  # released by the worker once its copy is gone
         try:
-            threading.Thread(target=self._work, args=(token, frozen(net), X, Y), daemon=True,
+            threading.Thread(target=self._work, args=(token, blob, X, Y), daemon=True,
                              name="rnnstudio-player").start()
         except BaseException:
             QuietCollector.release()
             raise
+
+    def _drop_copy(self) -> None:
+        """A copy being made is of a network that changed (or went): no worker runs it, and
+        the versions it was for were never run."""
+        if self._copy is None:
+            return
+        self._copier.stop()
+        if self._token is self._copy[0]:
+            self._token = None
+            self._versions = self._prior
+        self._copy = None
 
     def _when_ordered(self) -> None:
         if self._then is not None and self._token is None:
@@ -388,16 +431,25 @@ def frozen(net: Network) -> list[bytes]:
     change as soon as the UI thread goes on. In pieces of FROZEN_CHUNK nodes' out-edges, so
     the worker reads them back between two of the UI thread's turns (one C call holds the GIL:
     reading 50,000 edges at once held the UI 30-110 ms)."""
+    return list(frozen_pieces(net))
+
+
+def frozen_pieces(net: Network) -> Iterator[bytes]:
+    """`frozen`'s pieces one by one: the controller copies a big network over a few of the UI
+    thread's turns (40-100 ms in one piece at 50,000 edges), dropping the copy if the network
+    changes meanwhile."""
     g = net.graph
     pred = [(v, list(p)) for v, p in g._pred.items() if len(p) > 1]
     order, delays = net.resolved() or (None, {})
     head = (g._node, pred, net.inputs, net.outputs, net.ordering_mode, net.manual_order, order)
-    return [marshal.dumps(head)] + _pieces(list(g._succ.items()), FROZEN_CHUNK) + \
-        [b""] + _pieces(list(delays.items()), FROZEN_CHUNK * 10)
+    yield marshal.dumps(head)
+    yield from _pieces(list(g._succ.items()), FROZEN_CHUNK)
+    yield b""
+    yield from _pieces(list(delays.items()), FROZEN_CHUNK * 10)
 
 
-def _pieces(items: list, size: int) -> list[bytes]:
-    return [marshal.dumps(items[i:i + size]) for i in range(0, len(items), size)]
+def _pieces(items: list, size: int) -> Iterator[bytes]:
+    return (marshal.dumps(items[i:i + size]) for i in range(0, len(items), size))
 
 
 def thawed(pieces: list[bytes]) -> Network:

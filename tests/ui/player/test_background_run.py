@@ -141,8 +141,8 @@ def test_a_rerun_after_an_edit_keeps_the_views_row_names_and_legend(window, qtbo
     window.editor.set_node_attrs(["g"], activation="relu")  # structure: a re-run
     assert player.trajectory is None
     qtbot.waitUntil(lambda: not legend.isVisible(), timeout=1000)
-    assert all(not item.isVisible() for item in names.values())
-    qtbot.waitUntil(lambda: player.trajectory is not None, timeout=5000)
+    qtbot.waitUntil(lambda: all(not item.isVisible() for item in names.values()), timeout=1000)
+    qtbot.waitUntil(lambda: player.trajectory is not None and not unrolled._stale, timeout=5000)
     assert {item.text: item for item in unrolled.names.items} == names  # the same items
     assert all(item.isVisible() for item in names.values())
     assert legend.isVisible() and list(legend.items) == entries
