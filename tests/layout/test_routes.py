@@ -88,3 +88,47 @@ def test_moving_a_node_moves_the_lanes_over_it():
     pos[top] = (pos[top][0], pos[top][1] - 200)
     after = layout.route_arcs(pos, net.backward_edges())
     assert min(a.lane for a in after.values()) < min(a.lane for a in before.values()) - 150
+
+
+def _diff(old: dict, new: dict) -> list:
+    return sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+
+
+def test_routes_kept_up_to_date_are_route_arcs_and_say_which_loops_changed():
+    """layout.Routes (the canvas routes again after every edit, making Arcs only for the loops
+    whose route changed): after moves, delays and loops that come and go, its arcs are exactly
+    route_arcs' and it names exactly the loops whose arc changed, came or went."""
+    net = T.lstm(2, 4, 1)
+    pos = arranged(net)
+    delays = net.delays()
+    edges = net.backward_edges()
+    kept = routes.Routes()
+    assert kept.update(pos, edges, delays) == sorted(layout.route_arcs(pos, edges, delays))
+    steps = [
+        lambda: pos.update(h0=(pos["h0"][0], pos["h0"][1] - 300)),  # lanes over it move
+        lambda: pos.update(c1=(pos["c1"][0] + 5, pos["c1"][1])),  # a turn moves, lanes stay
+        lambda: None,  # nothing changed: nothing to redraw
+        lambda: edges.remove(edges[0]),  # a loop goes
+        lambda: delays.update({edges[-1]: 3}),  # its own tag (a delay of its own)
+        lambda: edges.append(("y0", "i0")),  # a loop comes (the output's, back to a gate)
+        lambda: pos.pop("f1"),  # a node not drawn: its loops go
+    ]
+    for step in steps:
+        before = dict(kept.arcs)
+        step()
+        changed = kept.update(pos, edges, delays)
+        expected = layout.route_arcs(pos, edges, delays)
+        assert kept.arcs == expected
+        assert changed == _diff(before, expected)
+    assert kept.update(pos, edges, delays) == []
+
+
+def test_delays_as_an_array_tag_as_the_dict_does():
+    net = T.lstm(2, 4, 1)
+    pos = arranged(net)
+    delays = {e: 1 + i % 3 for i, e in enumerate(net.backward_edges())}
+    edges = list(delays)
+    kept = routes.Routes()
+    kept.update(pos, edges, steps=[delays[e] for e in edges])
+    assert kept.arcs == layout.route_arcs(pos, edges, delays)
+    assert sum(a.tag for a in kept.arcs.values()) > 4  # a tag per cable and delay

@@ -81,6 +81,8 @@ class UnrolledView(QGraphicsView):
         self._arrows_for: tuple = (None, None, 0)  # delays, rows, arrows of every edge
         self._rows_for = None  # what the rows were built for (order, expanded, groups)
         self._rows_kept = None  # the rows of a dropped trajectory, with what they were for
+        self._rows_tr = None  # the trajectory the rows are of
+        self._prepared = False  # the rows and arrow shapes are made for the trajectory
         self._wide_for, self._wide = None, False  # the rows column_half_width looked at
         self.names = RowNames(self)
         self._later = QTimer(self, singleShot=True, interval=0)  # `_lay_out_soon`
@@ -169,6 +171,7 @@ class UnrolledView(QGraphicsView):
         """New trajectory (sequence, weights or structure) or groups: rebuild the rows and the
         arrows and lay the window out again (later, if the view is hidden)."""
         self._templates.clear()
+        self._prepared, self._rows_tr = False, None
         self._levels.clear()
         self._stale = True
         self._watch(self.player.network)
@@ -185,7 +188,16 @@ class UnrolledView(QGraphicsView):
             self._layout()
 
     def _lay_out_later(self) -> None:
-        if self._stale and self.active():
+        """A big network's layout in two turns of the UI: the rows and the arrows' shapes,
+        then the items (each 20-40 ms at 5,000 nodes)."""
+        if not (self._stale and self.active()):
+            return
+        tr, net = self.player.trajectory, self.player.network
+        if not self._prepared and tr is not None and net is not None and tr.T \
+                and self.player.is_current():
+            self._prepare(tr, net)
+            self._later.start()
+        else:
             self._layout()
 
     def _watch(self, net) -> None:
@@ -216,6 +228,7 @@ class UnrolledView(QGraphicsView):
             return  # the same edges (none, when many neurons are selected): nothing to redraw
         if self.edges_limited or self._would_limit():
             self._templates.clear()
+            self._prepared = False
             self._stale = True
             if self.active():
                 self._layout()
@@ -262,7 +275,7 @@ class UnrolledView(QGraphicsView):
         """How many arrows every edge would make, counted up to EDGE_BUDGET + 1 (once per
         delays and rows)."""
         tr = self.player.trajectory
-        rows = self.row_of if not self._stale else \
+        rows = self.row_of if self._rows_tr is tr else \
             build_rows(tr, self.player.network, self.expanded)[1]  # not laid out yet
         delays, row_of, total = self._arrows_for
         if delays is not tr.delays or row_of != rows:  # (counting stops early: no need to
@@ -300,12 +313,11 @@ class UnrolledView(QGraphicsView):
             if self.rows:  # a big network's re-run brings the same rows back, or nearly
                 self._rows_kept = (self._rows_for, self.rows, self.row_of, self.row_y,
                                    self._row_hh)
-            self.rows, self.row_of, self._rows_for = [], {}, None
+            self.rows, self.row_of, self._rows_for, self._rows_tr = [], {}, None, None
             self.names.set(self.rows, self.row_y)
             return
-        if not self._templates:
-            self._set_rows(tr, net)
-            self._build_templates(tr, net)
+        if not self._prepared:
+            self._prepare(tr, net)
         self.window = self.step_window()
         self.output_rows = {self.row_of[o] for o in tr.outputs if o in self.row_of}
         first, last = self.window
@@ -333,12 +345,19 @@ class UnrolledView(QGraphicsView):
         self._scroll_to_cursor()
         self.names.pin()
 
+    def _prepare(self, tr, net) -> None:
+        """The rows and the arrows' shapes (what a layout draws its items from)."""
+        self._set_rows(tr, net)
+        self._build_templates(tr, net)
+        self._prepared = True
+
     def _set_rows(self, tr, net) -> None:
         """The rows of the trajectory: kept when its ordering, the groups and the view's
         expanded groups are those they were built for (new weights or delays, or a re-run
         after an edit that kept the ordering: 5,000 rows take 10-30 ms to build)."""
         key = (tr.order, frozenset(self.expanded),
                [(g, r["label"], r["members"]) for g, r in net.groups.items()])
+        self._rows_tr = tr
         if key == self._rows_for:
             return
         kept, self._rows_kept = self._rows_kept, None

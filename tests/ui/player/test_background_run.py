@@ -151,3 +151,83 @@ def test_a_rerun_after_an_edit_keeps_the_views_row_names_and_legend(window, qtbo
                     and unrolled.rows and not unrolled._stale, timeout=5000)
     for row, y, item in zip(unrolled.rows, unrolled.row_y, unrolled.names.items):
         assert item.text == row.label and item.pos().y() == float(y) and item.isVisible()
+
+
+def _big_and_seen(window, qtbot, monkeypatch):
+    """The small network run as a big one (a worker, views updated over a few turns), the
+    unrolled view on screen."""
+    monkeypatch.setattr(player_controller, "BACKGROUND_SIZE", 0)
+    monkeypatch.setattr(player_controller, "SETTLE_MS", 20)
+    window.show()
+    qtbot.waitExposed(window)
+    window.player.unrolled_dock.raise_()
+    window.doc.new(small_net())
+    player, unrolled = window.player.controller, window.player.unrolled
+    player.set_sequence(np.linspace(-1, 1, 6).reshape(6, 1))
+    qtbot.waitUntil(lambda: player.trajectory is not None and unrolled.columns
+                    and not unrolled._stale, timeout=5000)
+    return player, unrolled
+
+
+def test_a_big_networks_unrolled_view_lays_out_after_the_other_views(window, qtbot,
+                                                                     monkeypatch):
+    """Issue 14: the new trajectory's views (plots, canvas, sequence: 20-30 ms at 5,000 nodes)
+    and the unrolled view's layout (40-100 ms) do not share one callback: the unrolled view
+    lays out on the UI's next turns, then shows the new trajectory."""
+    player, unrolled = _big_and_seen(window, qtbot, monkeypatch)
+    stale_when_told = []
+    player.trajectory_changed.connect(
+        lambda: player.trajectory is not None and stale_when_told.append(unrolled._stale))
+    window.editor.set_node_attrs(["h"], bias=0.4)  # parameters: a re-run
+    qtbot.waitUntil(lambda: bool(stale_when_told) and not unrolled._stale, timeout=5000)
+    assert stale_when_told[0] is True
+    tr = player.trajectory
+    t = unrolled.window[0]
+    assert unrolled.value_shown("h", t) in (None, float(tr.values[t, tr.index("h")]))
+    assert set(unrolled.columns) == set(range(unrolled.window[0], unrolled.window[1] + 1))
+
+
+def test_rows_come_back_from_a_dropped_trajectory_when_the_ordering_stays(window, qtbot,
+                                                                          monkeypatch):
+    """A structure edit drops a big network's trajectory; when its re-run keeps the ordering
+    the unrolled view's rows come back as they were (building 5,000 took 10-30 ms), and an
+    edit that changes the ordering gets rows built anew, in the new ordering."""
+    player, unrolled = _big_and_seen(window, qtbot, monkeypatch)
+    rows, before = list(unrolled.rows), list(player.trajectory.order)
+    window.editor.set_node_attrs(["g"], activation="relu")  # structure, the same ordering
+    assert player.trajectory is None
+    qtbot.waitUntil(lambda: player.trajectory is not None and not unrolled._stale,
+                    timeout=5000)
+    assert all(a is b for a, b in zip(unrolled.rows, rows)) and len(unrolled.rows) == len(rows)
+    window.editor.add_edge("y", "g")  # g now reads y: the ordering changes
+    qtbot.waitUntil(lambda: player.trajectory is not None and player.is_current()
+                    and not unrolled._stale, timeout=5000)
+    order = player.trajectory.order
+    assert list(order) != before and [r.key for r in unrolled.rows] == list(order)
+    assert [r.index.tolist() for r in unrolled.rows] == [[i] for i in range(len(order))]
+
+
+def test_a_big_networks_copy_is_made_over_several_turns_and_dropped_if_it_changes(
+        window, qtbot, monkeypatch):
+    """The worker's copy of a big network (40-100 ms at 50,000 edges in one piece) is made a
+    few pieces per turn of the UI; an edit before it is whole drops it, and the run is of the
+    network as edited."""
+    player, _ = _big_and_seen(window, qtbot, monkeypatch)
+    monkeypatch.setattr(player_controller, "COPY_SLICE_S", 0.0)  # a piece per turn
+    turns = []
+    real = player_controller.PlayerController._copy_some
+
+    def copy_some(self):
+        turns.append(None if self._copy is None else len(self._copy[2]))
+        if len(turns) == 2:  # the copy half made: an edit
+            window.editor.set_node_attrs(["h"], bias=-0.6)
+        real(self)
+    monkeypatch.setattr(player_controller.PlayerController, "_copy_some", copy_some)
+    net = window.doc.net
+    window.editor.set_node_attrs(["h"], bias=0.6)
+    qtbot.waitUntil(lambda: len(turns) > 4 and player.trajectory is not None
+                    and player.is_current() and player._token is None, timeout=5000)
+    assert turns[:2] == [0, 1]  # a piece a turn
+    assert net.graph.nodes["h"]["bias"] == -0.6
+    expected = compute_trajectory(net, player.trajectory.X)
+    np.testing.assert_array_equal(player.trajectory.values, expected.values)
