@@ -7,12 +7,15 @@ from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListWidget,
                                QListWidgetItem, QWidget)
 
+import numpy as np
+
 from ..model import events as ev
 from . import style
 from .canvas.routing import ROUTE_POLL_MS
 from .canvas.scene import ROUTE_LATER, ROUTE_SETTLE_MS
 from .palette import kind_icon
 from .plaintext import literal
+from .turns import next_turn
 
 MAX_SHOWN = 3000  # beyond this the strip lists the first nodes only
 
@@ -71,7 +74,17 @@ class OrderingStripWidget(QWidget):
     def _refresh_when_ordered(self) -> None:
         """A big network's ordering takes a while (0.1-0.2 s at 50,000 edges): it is computed
         in a worker thread and shown when it is in (`Network.ordering_later`)."""
-        if self.net.edge_count() > ROUTE_LATER and self.net.ordering_later():
+        if self.net.edge_count() <= ROUTE_LATER:
+            self.refresh()
+        elif self.net.ordering_later():
+            self._timer.start(ROUTE_POLL_MS)
+        else:  # in a turn of its own, not with the canvas's (`turns`)
+            next_turn(self, self._refresh_step)
+
+    def _refresh_step(self) -> None:
+        if self._timer.isActive():
+            return  # edited since: the edit's refresh is due
+        if self.net.ordering_later():
             self._timer.start(ROUTE_POLL_MS)
         else:
             self.refresh()
@@ -80,7 +93,8 @@ class OrderingStripWidget(QWidget):
         self._timer.stop()
         net = self.net
         order = net.ordering()
-        n_back = sum(d >= 1 for d in net.delays().values())
+        delays = net.delays()
+        n_back = int(np.count_nonzero(np.fromiter(delays.values(), np.int64, len(delays)) >= 1))
         self.info.setText(f"Ordering: <b>{net.ordering_mode}</b> — {len(order)} nodes, "
                           f"{n_back} delayed edge(s). Drag a node to reorder "
                           f"(sets a manual ordering).")

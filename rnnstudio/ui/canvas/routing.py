@@ -15,6 +15,7 @@ import numpy as np
 from PySide6.QtCore import QTimer
 
 from ...layout.routes import Routes
+from ..turns import next_turn
 
 ROUTE_POLL_MS = 25  # the ordering's worker is polled this often (Network.ordering_later)
 
@@ -44,14 +45,27 @@ class SceneRouting:
 
     def _route_when_ordered(self) -> None:
         """The route timer: a big network's ordering is computed in a worker thread, the loops
-        are routed once it is in (polled, instead of waiting for it here)."""
-        if self.net is not None and self._ordering_pending and self.net.ordering_later():
+        are routed once it is in (polled, instead of waiting for it here), in turns of the UI
+        shared with the other views (`turns`)."""
+        if self.net is None:
+            return
+        if self._ordering_pending and self.net.ordering_later():
             QTimer.singleShot(ROUTE_POLL_MS, self, self._route_when_ordered)
-        elif self.net is not None and self._ordering_pending:
-            self._restyle_ordering()  # the badges and delays in one turn of the UI, the
-            QTimer.singleShot(0, self, self._route_when_ordered)  # loops in the next
         else:
+            next_turn(self, self._route_step)
+
+    def _route_step(self) -> None:
+        """One turn's piece: the ordering (badges, the delays it gives), or once it is shown
+        the loops and what changed (each 10-40 ms at 50,000 edges)."""
+        if self.net is None:
+            return
+        if not self._ordering_pending:
             self.route_now()
+        elif self.net.ordering_later():  # edited since: its ordering is being computed
+            QTimer.singleShot(ROUTE_POLL_MS, self, self._route_when_ordered)
+        else:
+            self._restyle_ordering()
+            next_turn(self, self._route_step)
 
     def route_now(self) -> None:
         """Show the ordering and route the loops now, and draw what changed (a big network

@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from ...collector import QuietCollector
 from ...model import Network
+from ..turns import drop, next_turn
 from .trajectory import Trajectory, compute_trajectory
 
 RESET_MESSAGE = "The network's structure changed: the player was reset."
@@ -61,8 +62,6 @@ class PlayerController(QObject):
         self._waited = False  # a big network's re-run waited for the ordering
         self._copy = None  # a big network's copy being made: (token, pieces, blob, X, Y)
         self._prior = (-1, -1)  # the versions run before the copy's (it may be dropped)
-        self._copier = QTimer(self, singleShot=True, interval=0)
-        self._copier.timeout.connect(self._copy_some)
         self._computed.connect(self._on_computed)
         # a big network's dropped trajectory is announced once the edit is done (views clear)
         self._dropped = QTimer(self, singleShot=True, interval=0)
@@ -327,7 +326,7 @@ class PlayerController(QObject):
         token = self._token = object()
         self._prior = prior
         self._copy = (token, frozen_pieces(net), [], X, Y)
-        self._copy_some()
+        next_turn(self, self._copy_some)  # in turns of the UI shared with the other views
 
     def _copy_some(self) -> None:
         """Make the copy's next pieces (COPY_SLICE_S at most; the rest on the next turn), and
@@ -339,7 +338,7 @@ class PlayerController(QObject):
         for piece in pieces:
             blob.append(piece)
             if time.perf_counter() > end:
-                self._copier.start()
+                next_turn(self, self._copy_some)
                 return
         self._copy = None
         QuietCollector.hold()  # released by the worker once its copy is gone
@@ -355,7 +354,7 @@ class PlayerController(QObject):
         the versions it was for were never run."""
         if self._copy is None:
             return
-        self._copier.stop()
+        drop(self, self._copy_some)
         if self._token is self._copy[0]:
             self._token = None
             self._versions = self._prior

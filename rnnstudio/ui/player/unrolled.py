@@ -18,7 +18,7 @@ from __future__ import annotations
 import bisect
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsScene, QGraphicsView, \
     QToolTip, QWidget
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsScene, 
 from ...model import events as ev
 from .. import style
 from ..canvas.bundle_items import bundle_color
+from ..turns import next_turn, queued
 from .controller import PlayerController
 from .unrolled_items import (CELL_W, COLUMN_PAD, COLUMN_W, HEADER_FONT, NODE_R,
                              ColumnItem, LabelItem, draw_arrow, group_half_height)
@@ -85,8 +86,6 @@ class UnrolledView(QGraphicsView):
         self._prepared = False  # the rows and arrow shapes are made for the trajectory
         self._wide_for, self._wide = None, False  # the rows column_half_width looked at
         self.names = RowNames(self)
-        self._later = QTimer(self, singleShot=True, interval=0)  # `_lay_out_soon`
-        self._later.timeout.connect(self._lay_out_later)
         player.trajectory_changed.connect(self.rebuild)
         player.cursor_changed.connect(self._on_cursor_changed)
 
@@ -183,7 +182,7 @@ class UnrolledView(QGraphicsView):
         on the UI's next turn: not in the same callback as the other views' update to the
         new trajectory (together 60-120 ms at 5,000 nodes)."""
         if self.player.runs_in_background():
-            self._later.start()
+            next_turn(self, self._lay_out_later)
         else:
             self._layout()
 
@@ -196,7 +195,7 @@ class UnrolledView(QGraphicsView):
         if not self._prepared and tr is not None and net is not None and tr.T \
                 and self.player.is_current():
             self._prepare(tr, net)
-            self._later.start()
+            next_turn(self, self._lay_out_later)
         else:
             self._layout()
 
@@ -497,7 +496,7 @@ class UnrolledView(QGraphicsView):
         if self.player.trajectory is None or not self.active():
             self._stale = True
             return
-        if self._later.isActive():  # a layout is due: it shows the cursor
+        if queued(self, self._lay_out_later):  # a layout is due: it shows the cursor
             return
         if self._stale or self.step_window() != self.window:
             self._layout()

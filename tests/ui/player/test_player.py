@@ -32,6 +32,8 @@ def shown(window):
 @pytest.fixture
 def echo(window, qtbot):
     assert window.files.open_example(ECHO)
+    # its task's data is built off the UI thread (under load it came after the first asserts)
+    qtbot.waitUntil(lambda: window.player.sequence._task_data is not None, timeout=5000)
     return window
 
 
