@@ -119,8 +119,11 @@ class EdgeLayerItem(QGraphicsItem):
         if b is not None:
             b.dirty = True
 
-    def clear(self) -> None:
+    def clear(self) -> list:
+        """Forget every edge; returns what drew them (for the caller to free when idle)."""
+        bins = self._bins
         self._bins, self._bin_of = [], {}
+        return bins
 
     def is_dirty(self) -> bool:
         return any(b.dirty for b in self._bins) or self._hit is None

@@ -26,7 +26,7 @@ from .blocks import GroupBlockItem
 from .bundles import collapsed_of
 from .group_layer import SceneGroups
 from .items import NodeItem
-from .tags import TagPlacer, node_obstacle
+from .tags import TagPlacer
 from .routing import ROUTE_POLL_MS, SceneRouting
 from .values import ValueLayerItem
 
@@ -243,7 +243,7 @@ class NetworkScene(SceneRouting, QGraphicsScene):
             self._layer_of
         tags, placed = self._tags, self._tags.tags.boxes
         gone = self._released if len(keys) > RELEASE_CHUNK else []
-        touched = {}  # the layers that drew them (a paste's edges lie in a few)
+        touched: dict = {}  # layer -> its keys that go (a paste's edges lie in a few)
         last = None
         for key in keys:
             gone.append(geoms.pop(key, None))
@@ -253,9 +253,17 @@ class NetworkScene(SceneRouting, QGraphicsScene):
                 tags.remove(key)
             layer = layer_of.pop(key, None)
             if layer is not None:
-                layer.discard(key)
                 if layer is not last:
-                    touched[layer] = last = layer
+                    last, going = layer, touched.setdefault(layer, [])
+                going.append(key)
+        for layer, going in touched.items():
+            if len(going) == len(layer):
+                gone.append(layer.clear())  # a layer of a paste's undo goes whole; its
+                # paths are freed later (freeing Qt objects is slow: 0.7-1 s of an undo at
+                # 50,000 edges while the player's worker ran)
+            else:
+                for key in going:
+                    layer.discard(key)
         if self.selected_edges:
             self.selected_edges.difference_update(keys)
             for key in keys:
@@ -384,8 +392,10 @@ class NetworkScene(SceneRouting, QGraphicsScene):
 
     def _place_obstacle(self, node: str, item: NodeItem) -> None:
         """The node's area keeps edge labels off it: labels it now covers move."""
-        p = item.pos()
-        covered = self._tags.set_obstacle(node, node_obstacle(p.x(), p.y()))
+        d = self.net.graph._node[node]  # where `item` is (NodeItem.sync_position)
+        box = _node_box(d["x"], d["y"])
+        self._tags.obstacles.set(node, box)  # (no Qt object, no Qt call: 5,000 of them for
+        covered = self._tags.tags.hits(box)  # a paste)
         if covered:
             self._mark_edges(covered)
 
@@ -415,12 +425,23 @@ class NetworkScene(SceneRouting, QGraphicsScene):
         todo = len(self._dirty_edges)
         if todo > SLICE_EDGES and self.net is not None and self._wait_for_first_slice():
             return
+        if todo > SLICE_EDGES and (self._ordering_pending or self._reroute_pending) \
+                and not self._routes_later():
+            with quiet_collector():  # the badges, delays and loops' routes: on their own
+                self._flush(0)
+            return
         t0 = time.perf_counter()
         with quiet_collector():
             self._flush(max(self._slice, SLICE_EDGES) if todo > SLICE_EDGES else None)
         drew, took = todo - len(self._dirty_edges), time.perf_counter() - t0
         if drew > 0:  # the next slice: what fits in SLICE_MS at this pace
             self._slice = int(drew * SLICE_MS / 1000 / max(took, 1e-3))
+
+    def _routes_later(self) -> bool:
+        """Are the ordering's badges and delays and the loops' routes left to the route timer
+        (a big network, not many edges to draw)?"""
+        return (len(self._layer_of) > ROUTE_LATER and not self._route_now
+                and len(self._dirty_edges) < ROUTE_BULK)
 
     def _wait_for_first_slice(self) -> bool:
         """Before a sliced drawing: paint the new nodes alone first, and let the ordering's
@@ -442,8 +463,7 @@ class NetworkScene(SceneRouting, QGraphicsScene):
         self._emit_selection()
         if self.net is None:
             return
-        later = (len(self._layer_of) > ROUTE_LATER and not self._route_now  # a big network
-                 and len(self._dirty_edges) < ROUTE_BULK)
+        later = self._routes_later()
         if self._ordering_pending and not later:
             self._restyle_ordering()
         if self.groups.flush():  # blocks first: edge tags and loops keep off them
@@ -765,6 +785,12 @@ class NetworkScene(SceneRouting, QGraphicsScene):
 
     def helpEvent(self, event) -> None:
         self.interactions.tooltip(event)
+
+
+def _node_box(x: float, y: float) -> tuple:
+    """tags.box_of(tags.node_obstacle(x, y)), the same numbers without Qt."""
+    left, top = x - style.NODE_RADIUS - 12, y - style.NODE_RADIUS - 8
+    return (left, top, left + (2 * style.NODE_RADIUS + 24), top + (2 * style.NODE_RADIUS + 24))
 
 
 def _ring(k: int) -> list[tuple[int, int]]:

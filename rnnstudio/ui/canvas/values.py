@@ -58,6 +58,18 @@ def _draw_body(painter: QPainter, state: int, shape: int) -> None:
                bool(state & SHOWING))
 
 
+def _position(item) -> tuple[float, float]:
+    """Where a node item is: its node's x, y in the model (the only place it is ever moved to,
+    items.NodeItem.sync_position), read without a Qt call (each one lets a busy worker thread
+    hold the interpreter for up to its switch interval: 5,000 pos() calls took 0.3 s while the
+    player re-ran); the item's own pos() for a node the model has just dropped."""
+    data = item._net.graph._node.get(item.node_id)
+    if data is None:
+        p = item.pos()
+        return p.x(), p.y()
+    return data["x"], data["y"]
+
+
 def _united(items: list, xs: np.ndarray, ys: np.ndarray) -> QRectF:
     """The union of the items' scene bounds, from their positions: every node item has the
     same bounds about its position (items.NodeItem's fixed rect), so the union is that rect
@@ -114,9 +126,9 @@ class ValueLayerItem(QGraphicsItem):
         self._stale = False
         self._items = [item for item in self._nodes.values()
                        if self.bodies or item.showing_value]
-        pos = [item.pos() for item in self._items]
-        self._xs = np.array([p.x() for p in pos], dtype=float)
-        self._ys = np.array([p.y() for p in pos], dtype=float)
+        xy = [_position(item) for item in self._items]
+        self._xs = np.array([p[0] for p in xy], dtype=float)
+        self._ys = np.array([p[1] for p in xy], dtype=float)
         self._shape_of = np.array([SHAPE_NAMES.index(item.vkind) for item in self._items],
                                   dtype=np.intp)
         self._rect = _united(self._items, self._xs, self._ys)

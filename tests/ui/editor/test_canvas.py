@@ -482,3 +482,12 @@ def test_a_big_networks_ordering_is_shown_once_the_edits_pause(window, qtbot, mo
                     timeout=3000)  # ... its ordering a moment later
     delays = window.doc.net.delays()
     assert all(scene.is_delayed(u, v) == (d >= 1) for (u, v), d in delays.items())
+
+
+def test_a_nodes_label_obstacle_is_the_same_box_without_qt():
+    from rnnstudio.ui.canvas.scene import _node_box
+    from rnnstudio.ui.canvas.tags import box_of, node_obstacle
+    rng = random.Random(5)
+    for _ in range(500):
+        x, y = rng.uniform(-1e6, 1e6), rng.choice([rng.uniform(-1e3, 1e3), 0.1 * rng.randint(-9, 9)])
+        assert _node_box(x, y) == box_of(node_obstacle(x, y))
