@@ -14,8 +14,10 @@ Semantics (what SNNS computes, as a network of this program):
   value is its activation in the file; the edges into context units are fixed (not trained);
 - Topological_Order: every unit from this step's values, in topological order (delay 0).
 Blank fields take the unit type's, else the default section's values. Unit names become ids
-(made unique where repeated); positions become canvas positions. Anything else (another update
-function, sites, another unit type or activation) is an error naming it and its line.
+(made unique where repeated). The units are grouped into their layers and arranged as this
+program draws layers, not at their SNNS grid positions (see snns_layers). Anything else
+(another update function, sites, another unit type or activation) is an error naming it and
+its line.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import numpy as np
 
 from ..io import FileFormatError
 from ..io.netfile import _read_bytes
+from .snns_layers import group_and_arrange
 
 UPDATE_FUNCTIONS = ("JE_Order", "Topological_Order")
 ACTIVATIONS = {"Act_Logistic": ("sigmoid", True), "Act_TanH": ("tanh", True),
@@ -35,7 +38,6 @@ ACTIVATIONS = {"Act_Logistic": ("sigmoid", True), "Act_TanH": ("tanh", True),
 UNIT_TYPES = {"i": "input", "o": "output", "h": "neuron", "sh": "context"}
 IGNORED_SECTIONS = ("subnet definition section", "layer definition section",
                     "3D translation section")
-GRID = (100.0, 70.0)  # canvas units per SNNS grid step (x, y): room for labels and badges
 _ID_BAD = re.compile(r"[\s\x00-\x1f\x7f]+")
 
 
@@ -265,29 +267,21 @@ def _build(src, name, units, numbers, conns, je: bool):
                 net.add_edge(ids[s], ids[t], weight=w, delay=_delay(src, su, tu, je, no),
                              trainable=not (je and tu["st"] == "sh"))
             net.validate()
+            group_and_arrange(net, {ids[u["no"]] for u in units if je and u["st"] == "sh"})
     except NetworkError as exc:
         raise src.error(None, str(exc)) from None
     return net
 
 
 def _add_unit(net, u, uid, je) -> None:
-    x, y = _position(u["position"])
     if u["st"] == "i":
-        net.add_input(uid, x=x, y=y)
+        net.add_input(uid)
         return
     activation, has_bias = ACTIVATIONS[u["act func"]]
-    attrs = dict(activation=activation, bias=u["bias"] if has_bias else 0.0, x=x, y=y)
+    attrs = dict(activation=activation, bias=u["bias"] if has_bias else 0.0)
     if u["st"] == "sh" and je:
         attrs.update(initial=u["act"], trainable=has_bias)
     (net.add_output if u["st"] == "o" else net.add_neuron)(uid, **attrs)
-
-
-def _position(text: str) -> tuple[float, float]:
-    parts = [p.strip() for p in text.split(",")]
-    try:
-        return float(parts[0]) * GRID[0], float(parts[1]) * GRID[1]
-    except (IndexError, ValueError):
-        return 0.0, 0.0
 
 
 def _check_acyclic(src, numbers, conns, je, ids) -> None:

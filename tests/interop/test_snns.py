@@ -99,8 +99,12 @@ def test_je_order_elman_equals_snns(tmp_path):
     assert net.resolved_delay("con1", "hid") == 1 and net.resolved_delay("hid", "con1") == 0
     assert not net.edge_attrs("hid", "con1")["trainable"]  # context wiring stays fixed
     assert net.node_attrs("con2")["initial"] == 0.25 and net.node_attrs("con2")["bias"] == 0
-    assert (net.node_attrs("hid")["x"], net.node_attrs("hid")["y"]) == (5 * snns.GRID[0],
-                                                                        snns.GRID[1])
+    # drawn as layers: hid_2 reads hid in the same step, con1/con2 copy hid/hid_2
+    assert {g: r["members"] for g, r in net.groups.items()} == {
+        "inputs": ["in1", "in2"], "hidden1": ["hid"], "hidden2": ["hid_2"], "outputs": ["out"],
+        "context1": ["con1"], "context2": ["con2"]}
+    x = {n: d["x"] for n, d in net.graph.nodes(data=True)}
+    assert x["in1"] < x["hid"] < x["hid_2"] < x["out"]
 
 
 def test_topological_order_types_and_defaults(tmp_path):
@@ -216,6 +220,25 @@ def test_letter_sequence_elman_net_predicts_vowels_not_consonants():
     vowel = Y[:, 0, 0] == 0  # feature 1 is "consonant"
     assert right[vowel].mean() > 0.99  # measured 1.0 (vowels follow from the consonant)
     assert right[~vowel].mean() < 0.6  # measured 0.34: the next consonant is a guess of 3
+
+
+@needs_shared
+def test_a_big_elman_net_opens_as_blocks_by_layer():
+    """letseq_h_elm (SNNS's example: 6 inputs, two hidden layers of 10 with a context layer
+    each, 6 outputs; 52 units, 460 connections) opens as six blocks, inputs to outputs left
+    to right: at its SNNS grid positions it was a picture of crossing fans with the context
+    layers under the hidden ones (tiny at any zoom that shows it whole)."""
+    net = snns.load_network(SHARED / "letseq_h_elm.net")
+    groups = net.groups
+    assert [(g, len(r["members"]), r["collapsed"]) for g, r in groups.items()] == [
+        ("inputs", 6, True), ("hidden1", 10, True), ("hidden2", 10, True),
+        ("outputs", 6, True), ("context1", 10, True), ("context2", 10, True)]
+    assert all(m.startswith("con1") for m in groups["context1"]["members"])
+    x = {n: d["x"] for n, d in net.graph.nodes(data=True)}
+    assert max(x[m] for m in groups["inputs"]["members"]) < min(
+        x[m] for m in groups["hidden1"]["members"])
+    assert max(x[m] for m in groups["hidden2"]["members"]) < min(
+        x[m] for m in groups["outputs"]["members"])
 
 
 @needs_shared
