@@ -131,8 +131,7 @@ def _busy(window) -> bool:
     """The player's worker still runs (its result lands on the UI thread when it is in)."""
     player = getattr(window, "player", None)
     controller = getattr(player, "controller", None)
-    return controller is not None and (controller._token is not None or
-                                       controller._recheck.isActive())
+    return controller is not None and controller.rerun_due()
 
 
 def stall_after(app, window) -> float:

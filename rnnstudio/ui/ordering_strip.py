@@ -76,8 +76,6 @@ class OrderingStripWidget(QWidget):
         in a worker thread and shown when it is in (`Network.ordering_later`)."""
         if self.net.edge_count() <= ROUTE_LATER:
             self.refresh()
-        elif self.net.ordering_later():
-            self._timer.start(ROUTE_POLL_MS)
         else:  # in a turn of its own, not with the canvas's (`turns`)
             next_turn(self, self._refresh_step)
 

@@ -47,21 +47,22 @@ class SceneRouting:
         """The route timer: a big network's ordering is computed in a worker thread, the loops
         are routed once it is in (polled, instead of waiting for it here), in turns of the UI
         shared with the other views (`turns`)."""
-        if self.net is None:
-            return
-        if self._ordering_pending and self.net.ordering_later():
-            QTimer.singleShot(ROUTE_POLL_MS, self, self._route_when_ordered)
-        else:
+        if self.net is not None:  # (asking for the ordering may copy the network: 20-40 ms)
             next_turn(self, self._route_step)
 
     def _route_step(self) -> None:
         """One turn's piece: the ordering (badges, the delays it gives), or once it is shown
-        the loops and what changed (each 10-40 ms at 50,000 edges)."""
+        the loops, or once they are routed the drawing of what changed (each 10-40 ms at
+        50,000 edges)."""
         if self.net is None:
             return
         if not self._ordering_pending:
-            self.route_now()
-        elif self.net.ordering_later():  # edited since: its ordering is being computed
+            if self._reroute_pending:  # the loops in this turn, their drawing in the next
+                self._reroute()  # (blocks of groups changed since are placed first there,
+                next_turn(self, self._route_step)  # and the loops routed again if so)
+            else:
+                self.route_now()
+        elif self.net.ordering_later():  # computed in its worker: polled
             QTimer.singleShot(ROUTE_POLL_MS, self, self._route_when_ordered)
         else:
             self._restyle_ordering()

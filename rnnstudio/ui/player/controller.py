@@ -23,7 +23,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from ...collector import QuietCollector
 from ...model import Network
-from ..turns import drop, next_turn
+from ..turns import drop, next_turn, queued
 from .trajectory import Trajectory, compute_trajectory
 
 RESET_MESSAGE = "The network's structure changed: the player was reset."
@@ -55,7 +55,7 @@ class PlayerController(QObject):
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._on_play_tick)
         self._recheck = QTimer(self, singleShot=True, interval=0)
-        self._recheck.timeout.connect(self._on_model_settled)
+        self._recheck.timeout.connect(self._settled)
         self._token = None  # the running worker's, if any
         self._then = None  # what follows when its trajectory is in
         self._rerun = False  # the network changed while a worker ran
@@ -251,6 +251,12 @@ class PlayerController(QObject):
         QTimer.singleShot(0, self, lambda: self._kick.isActive() or
                           self._recheck.start(SETTLE_MS))
 
+    def rerun_due(self) -> bool:
+        """Is a re-run under way: due once the edits settle, waiting for the ordering, being
+        copied or running in the worker (for tools measuring what follows an edit)?"""
+        return self._token is not None or self._recheck.isActive() or self._then is not None \
+            or queued(self, self._on_model_settled)
+
     def runs_in_background(self) -> bool:
         """Is the network big enough for its re-runs to go to a worker thread (its views then
         spread their updates over the UI's next turns)?"""
@@ -266,6 +272,14 @@ class PlayerController(QObject):
         self.frozen = bool(frozen)
         if not self.frozen:
             self._recheck.start()
+
+    def _settled(self) -> None:
+        """The edits settled: a big network's re-run starts in a turn of the UI of its own
+        (asking for the ordering copies the network for its worker: 20-40 ms)."""
+        if self.runs_in_background():
+            next_turn(self, self._on_model_settled)
+        else:
+            self._on_model_settled()
 
     def _on_model_settled(self) -> None:
         net = self._net
@@ -317,11 +331,13 @@ class PlayerController(QObject):
             return
         if net.ordering_later():  # its worker first: the copy takes the ordering along
             self._waited = True
-            QTimer.singleShot(ORDERING_POLL_MS, self, self._when_ordered)
+            QTimer.singleShot(ORDERING_POLL_MS, self,
+                              lambda: next_turn(self, self._when_ordered))
             return
         if self._waited:  # the canvas, polling for the same ordering, routes its loops
             self._waited = False  # first (a UI callback the worker's GIL time would slow)
-            QTimer.singleShot(2 * ORDERING_POLL_MS, self, self._when_ordered)
+            QTimer.singleShot(2 * ORDERING_POLL_MS, self,
+                              lambda: next_turn(self, self._when_ordered))
             return
         token = self._token = object()
         self._prior = prior
