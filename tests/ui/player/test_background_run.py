@@ -231,3 +231,25 @@ def test_a_big_networks_copy_is_made_over_several_turns_and_dropped_if_it_change
     assert net.graph.nodes["h"]["bias"] == -0.6
     expected = compute_trajectory(net, player.trajectory.X)
     np.testing.assert_array_equal(player.trajectory.values, expected.values)
+
+
+def test_a_big_networks_hidden_unrolled_view_catches_up_when_shown(window, qtbot, monkeypatch):
+    """Its re-run comes while the unrolled tab is behind the plots: nothing is laid out then
+    (no turn is spent on it), and showing the tab lays out the new trajectory."""
+    player, unrolled = _big_and_seen(window, qtbot, monkeypatch)
+    window.player.plots_dock.raise_()
+    qtbot.waitUntil(lambda: not unrolled.active(), timeout=2000)
+    layouts = []
+    real = unrolled._layout
+    monkeypatch.setattr(unrolled, "_layout", lambda: (layouts.append(1), real()))
+    window.editor.set_node_attrs(["h"], bias=0.8)
+    qtbot.waitUntil(lambda: player.trajectory is not None and player.is_current()
+                    and not player.rerun_due(), timeout=5000)
+    qtbot.wait(50)
+    assert not layouts and unrolled._stale
+    window.player.unrolled_dock.raise_()
+    qtbot.waitUntil(lambda: unrolled.active() and not unrolled._stale, timeout=2000)
+    t = unrolled.window[0]
+    player.seek(t)
+    tr = player.trajectory
+    assert unrolled.value_shown("h", t) == float(tr.values[t, tr.index("h")])
