@@ -34,6 +34,7 @@ TARGET_COLOR = "#495057"  # targets: dark grey dots, whatever the sequence
 AXIS_COLOR = "#4c566a"
 MAX_SEQS = 3
 X_LABEL_SPACING = 48  # x axes: pixels between labelled ticks, at least
+LOG_LABEL_SPACING = 14  # log axes: pixels between labels, at least (else decades only)
 LEFT_AXIS_WIDTH = 58  # fixed: a y axis sized to its labels made every new label width lay the
                       # whole row out again (and redraw all eight axes: 10-30 ms)
 VIEW_LABELS = {ALL: "All four plots", "loss": "Loss", "grad": "Gradient norm",
@@ -82,8 +83,22 @@ class CompactAxisItem(pg.AxisItem):
         self.enableAutoSIPrefix(False)
 
     def logTickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph override
-        return [log_tick_label(10.0 ** float(v) * scale) if math.isfinite(v) else ""
-                for v in values]
+        """1, 2 and 5 times each power of ten, or the powers alone where 1 and 2 would come
+        closer than LOG_LABEL_SPACING pixels (a plot 80 pixels high over two decades ran
+        "0.05", "0.02" and "0.01" into each other)."""
+        labels = [log_tick_label(10.0 ** float(v) * scale) if math.isfinite(v) else ""
+                  for v in values]
+        if self.decade_pixels() * math.log10(2) >= LOG_LABEL_SPACING:
+            return labels
+        return [t if math.isfinite(v) and abs(v - round(v)) < 1e-6 else ""
+                for t, v in zip(labels, values)]
+
+    def decade_pixels(self) -> float:
+        """How many pixels a factor of ten takes along this (log) axis."""
+        lo, hi = self.range
+        vertical = self.orientation in ("left", "right")
+        length = self.geometry().height() if vertical else self.geometry().width()
+        return length / (hi - lo) if hi > lo else math.inf
 
     def tickSpacing(self, minVal, maxVal, size):  # noqa: N802 - pyqtgraph override
         """Along x, labelled ticks at least X_LABEL_SPACING pixels apart: a narrow plot ran
