@@ -32,6 +32,8 @@ class _Turns(QObject):
             self.timer.start()
 
     def _run_one(self) -> None:
+        if not self.pieces:  # (dropped meanwhile)
+            return
         owner, fn = self.pieces.popleft()
         if self.pieces:
             self.timer.start()

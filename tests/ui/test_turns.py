@@ -54,3 +54,18 @@ def test_a_piece_of_a_deleted_owner_is_skipped(qtbot):
     shiboken6.delete(a)
     qtbot.wait(50)
     assert log == ["b"]
+
+
+def test_dropping_the_last_piece_leaves_nothing_to_run(qtbot):
+    """The monkey dropped a player's copy piece while it was the only one queued: the turn
+    that came for it found an empty queue (IndexError in a timer slot)."""
+    log = []
+    a = Owner(log, "a")
+    turns.next_turn(a, a.piece)
+    turns.drop(a, a.piece)
+    with qtbot.captureExceptions() as errors:
+        qtbot.wait(50)
+    assert not errors and log == []
+    turns.next_turn(a, a.piece)
+    qtbot.wait(50)
+    assert log == ["a"]
