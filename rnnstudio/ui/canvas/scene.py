@@ -427,8 +427,12 @@ class NetworkScene(SceneRouting, QGraphicsScene):
             return
         if todo > SLICE_EDGES and (self._ordering_pending or self._reroute_pending) \
                 and not self._routes_later():
-            with quiet_collector():  # the badges, delays and loops' routes: on their own
-                self._flush(0)
+            with quiet_collector():  # the badges and delays, then the loops: each in a turn
+                if self._ordering_pending:  # of its own
+                    self._restyle_ordering()
+                    self._flush_timer.start()
+                else:
+                    self._flush(0)
             return
         t0 = time.perf_counter()
         with quiet_collector():
