@@ -4,7 +4,9 @@ edges_added, in the order given, and the network is the one adding each item giv
 
 from __future__ import annotations
 
-from rnnstudio.model import Network
+from hypothesis import assume, given, settings, strategies as st
+
+from rnnstudio.model import Network, NetworkError
 from rnnstudio.model import events as ev
 
 from .helpers import Recorder, refused
@@ -68,3 +70,54 @@ def test_a_refused_bulk_add_says_nothing():
         net.add_edges(edges + [("x0", "h0", {})])
     with refused(net, "already exists"):
         net.add_nodes([("z", "neuron", {}), ("h1", "neuron", {})])
+
+
+_WEIGHTS = [0.5, -2.0, 3, True, "x", 1e13, float("nan"), 1e12, None]
+_DELAYS = ["auto", "auto", 0, 1, 3, -1, 2.0, True, "x", 100_001, 100_000]
+_TRAINABLE = [True, False, 1, "yes"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6),
+                          st.dictionaries(st.sampled_from(["weight", "delay", "trainable",
+                                                           "bogus"]),
+                                          st.integers(0, 10), max_size=3)),
+                max_size=12))
+def test_add_edges_checks_every_edge_as_add_edge_does(draws):
+    """The same network, or the same refusal naming the same edge (its index), as adding the
+    edges one by one."""
+    names = ["x0", "h0", "h1", "r0", "y0", "h2", "nowhere"]
+
+    def made() -> Network:
+        net = Network()
+        net.add_input("x0")
+        net.add_neuron("h0")
+        net.add_neuron("h1")
+        net.add_neuron("r0", direction="reverse")
+        net.add_output("y0")
+        net.add_neuron("h2")
+        return net
+    pick = {"weight": _WEIGHTS, "delay": _DELAYS, "trainable": _TRAINABLE, "bogus": [1]}
+    edges = [(names[u], names[v], {k: pick[k][i % len(pick[k])] for k, i in a.items()})
+             for u, v, a in draws]
+    one, error = made(), None
+    for i, (u, v, attrs) in enumerate(edges):
+        try:
+            one.add_edge(u, v, **attrs)
+        except NetworkError as exc:
+            error = (i, str(exc))
+            break
+        except TypeError:  # an unknown keyword
+            error = (i, "bogus")
+            break
+    bulk = made()
+    try:
+        bulk.add_edges(edges)
+    except NetworkError as exc:
+        assume(error is None or "loop" not in error[1])  # loops are named as a whole
+        assert error is not None and error[0] == exc.index
+        assert error[1] == str(exc) or error[1] == "bogus" in str(exc)
+        assert bulk == made()
+    else:
+        assert error is None
+        assert bulk == one and bulk.snapshot() == one.snapshot()
