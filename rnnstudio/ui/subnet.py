@@ -171,8 +171,8 @@ def renamed(net, record: dict, dx: float, dy: float,
         if attrs.get("label", old) == old:
             attrs["label"] = new
         nodes.append((new, kind, attrs))
-    edges = [(mapping[u], mapping[v], dict(a)) for u, v, a in record.get("edges", [])
-             if u in mapping and v in mapping]
+    edges = [(mapping[u], mapping[v], a) for u, v, a in record.get("edges", [])
+             if u in mapping and v in mapping]  # the record's own attrs (the command copies)
     groups, gids = [], set(net.groups)
     for gid, label, members, collapsed in record.get("groups", []):
         new_gid = free_id(gid, gids)
