@@ -87,8 +87,8 @@ def test_a_long_sequence_draws_a_window_around_the_cursor(window):
 
 
 def test_a_big_network_draws_the_selected_neurons_edges_on_every_page(window, monkeypatch):
-    import rnnstudio.ui.player.unrolled as unrolled
-    monkeypatch.setattr(unrolled, "EDGE_BUDGET", 2)  # small_net has more edges than this
+    import rnnstudio.ui.player.unrolled_arrows as unrolled_arrows
+    monkeypatch.setattr(unrolled_arrows, "EDGE_BUDGET", 2)  # small_net has more edges than this
     window.doc.new(delayed_net())
     dock, p, view = window.player.sequence, window.player.controller, window.player.unrolled
     from rnnstudio.ui.player.sequence_dock import SOURCE_TABLE
@@ -412,8 +412,8 @@ def test_undoing_a_paste_never_lays_the_unrolled_view_out_from_the_old_trajector
     """Undoing a paste removes the selected nodes: the selection follows at once, the player
     re-runs a moment later. Until then the unrolled view must not mix the old trajectory's
     edges with the network (was: KeyError "The edge ('x0', 'h0') is not in the graph.")."""
-    import rnnstudio.ui.player.unrolled as unrolled
-    monkeypatch.setattr(unrolled, "EDGE_BUDGET", 2)
+    import rnnstudio.ui.player.unrolled_arrows as unrolled_arrows
+    monkeypatch.setattr(unrolled_arrows, "EDGE_BUDGET", 2)
     window.doc.new(delayed_net())
     view, p = window.player.unrolled, window.player.controller
     errors = []
