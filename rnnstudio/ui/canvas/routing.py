@@ -15,7 +15,7 @@ import numpy as np
 from PySide6.QtCore import QTimer
 
 from ...layout.routes import Routes
-from ..turns import next_turn
+from ..turns import next_turn, queued
 
 ROUTE_POLL_MS = 25  # the ordering's worker is polled this often (Network.ordering_later)
 
@@ -67,6 +67,14 @@ class SceneRouting:
         else:
             self._restyle_ordering()
             next_turn(self, self._route_step)
+
+    def routing(self) -> bool:
+        """Is the ordering, the loops' routing or their drawing still to come (a big
+        network's, a moment after an edit)? Between two turns' pieces no flag is up: the
+        piece waiting for its turn says it."""
+        return (self._route_timer.isActive() or self._ordering_pending
+                or self._reroute_pending or self._flush_timer.isActive()
+                or queued(self, self._route_step))
 
     def route_now(self) -> None:
         """Show the ordering and route the loops now, and draw what changed (a big network

@@ -67,6 +67,7 @@ class PlayerController(QObject):
         self._dropped = QTimer(self, singleShot=True, interval=0)
         self._dropped.timeout.connect(self.trajectory_changed.emit)
         self._kick = QTimer(self, singleShot=True, interval=0)
+        self._arming = False  # _arm's zero timer is pending: the settle timer starts next
         self._kick.timeout.connect(self._arm)
         self.speed = 4.0  # steps per second
         self.frozen = False  # while training runs: weight changes do not re-run the sequence
@@ -248,14 +249,19 @@ class PlayerController(QObject):
         """Count the settling time from when the UI is idle again: after the canvas and the
         other views have drawn the edit (zero timers queued with it), which can take longer
         than SETTLE_MS in a big network."""
-        QTimer.singleShot(0, self, lambda: self._kick.isActive() or
-                          self._recheck.start(SETTLE_MS))
+        self._arming = True
+        QTimer.singleShot(0, self, self._armed)
+
+    def _armed(self) -> None:
+        self._arming = False
+        if not self._kick.isActive():
+            self._recheck.start(SETTLE_MS)
 
     def rerun_due(self) -> bool:
         """Is a re-run under way: due once the edits settle, waiting for the ordering, being
         copied or running in the worker (for tools measuring what follows an edit)?"""
         return self._token is not None or self._recheck.isActive() or self._then is not None \
-            or queued(self, self._on_model_settled)
+            or self._kick.isActive() or self._arming or queued(self, self._on_model_settled)
 
     def runs_in_background(self) -> bool:
         """Is the network big enough for its re-runs to go to a worker thread (its views then
