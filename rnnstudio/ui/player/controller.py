@@ -29,6 +29,7 @@ from .trajectory import Trajectory, compute_trajectory
 RESET_MESSAGE = "The network's structure changed: the player was reset."
 BACKGROUND_SIZE = 20_000  # nodes + edges past which a re-run goes to a worker thread ...
 SETTLE_MS = 250  # ... once the network has been still for this long
+MAX_HOLDS = 20  # ... and the canvas done drawing a big paste (asked this often at most)
 ORDERING_POLL_MS = 25  # ... and its ordering is known (Network.ordering_later)
 FROZEN_CHUNK = 250  # nodes' out-edges per piece of a big network's copy (`frozen`)
 COPY_SLICE_S = 0.012  # ... and the copy's pieces are made this long per UI turn at most
@@ -55,6 +56,7 @@ class PlayerController(QObject):
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._on_play_tick)
         self._recheck = QTimer(self, singleShot=True, interval=0)
+        self._busy, self._held = bool, 0  # hold_while: nothing holds a re-run back
         self._recheck.timeout.connect(self._settled)
         self._token = None  # the running worker's, if any
         self._then = None  # what follows when its trajectory is in
@@ -279,10 +281,21 @@ class PlayerController(QObject):
         if not self.frozen:
             self._recheck.start()
 
+    def hold_while(self, busy) -> None:
+        """A big network's re-run waits while `busy()` says so (the canvas drawing a big
+        paste a slice at a time: the worker thread shares the interpreter with it, and the
+        paste took twice as long to be all drawn)."""
+        self._busy = busy
+
     def _settled(self) -> None:
         """The edits settled: a big network's re-run starts in a turn of the UI of its own
         (asking for the ordering copies the network for its worker: 20-40 ms)."""
         if self.runs_in_background():
+            if self._busy() and self._held < MAX_HOLDS:
+                self._held += 1  # asked again a moment later (never held for long)
+                self._recheck.start(SETTLE_MS)
+                return
+            self._held = 0
             next_turn(self, self._on_model_settled)
         else:
             self._on_model_settled()

@@ -96,6 +96,7 @@ def install_player(window) -> PlayerPanels:
             follow_selection()
 
     window.scene.selectionChanged.connect(selection_changed)
+    player.hold_while(lambda: isValid(window.scene) and window.scene.drawing())
     player.trajectory_changed.connect(on_trajectory)
     player.message.connect(lambda text: window.statusBar().showMessage(text, 10_000))
     unrolled.node_clicked.connect(on_unrolled_click)

@@ -274,3 +274,25 @@ def test_a_big_networks_views_follow_a_burst_of_selection_changes_once_later(
     qtbot.waitUntil(lambda: bool(calls), timeout=2000)
     qtbot.wait(50)
     assert calls == [[neuron]] and unrolled.focus_nodes == {neuron}
+
+
+def test_a_big_networks_rerun_waits_while_the_canvas_draws_a_big_edit(window, qtbot,
+                                                                      monkeypatch):
+    """The re-run's worker thread shares the interpreter with the canvas drawing a big paste
+    a slice at a time (a redo at 5k/50k was all drawn after ~2 s with it, 1.1-1.3 s
+    without): it starts once the canvas is done, and never waits for long."""
+    player, _ = _big_and_seen(window, qtbot, monkeypatch)
+    drawing = [True]
+    monkeypatch.setattr(window.scene, "drawing", lambda: drawing[0])
+    window.editor.set_node_attrs(["h"], bias=0.7)
+    qtbot.wait(300)  # settled (SETTLE_MS 20) several times over: still held
+    assert player.rerun_due() and player._token is None
+    drawing[0] = False
+    qtbot.waitUntil(lambda: not player.rerun_due(), timeout=5000)
+    tr = player.trajectory
+    assert tr is not None and player.is_current()
+    drawing[0] = True  # a canvas that never finishes holds the re-run a while, not for ever
+    monkeypatch.setattr(player_controller, "MAX_HOLDS", 3)
+    window.editor.set_node_attrs(["h"], bias=0.2)
+    qtbot.waitUntil(lambda: not player.rerun_due() and player.trajectory is not tr,
+                    timeout=5000)
