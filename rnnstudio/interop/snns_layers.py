@@ -54,9 +54,8 @@ def _depths(net, hidden: set[str]) -> dict[str, int]:
     """Each hidden unit's longest path of same-step edges among hidden units."""
     same_step = nx.DiGraph()
     same_step.add_nodes_from(hidden)
-    same_step.add_edges_from((u, v) for u, v in net.graph.edges
-                             if u in hidden and v in hidden and u != v
-                             and net.resolved_delay(u, v) == 0)
+    same_step.add_edges_from((u, v) for (u, v), d in net.delays().items()
+                             if d == 0 and u in hidden and v in hidden and u != v)
     depth: dict[str, int] = {}
     for n in nx.topological_sort(same_step):
         depth[n] = max((depth[p] + 1 for p in same_step.predecessors(n)), default=0)

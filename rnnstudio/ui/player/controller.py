@@ -56,7 +56,7 @@ class PlayerController(QObject):
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._on_play_tick)
         self._recheck = QTimer(self, singleShot=True, interval=0)
-        self._busy, self._held = bool, 0  # hold_while: nothing holds a re-run back
+        self._busy, self._held = (lambda: False), 0  # hold_while: nothing holds a re-run
         self._recheck.timeout.connect(self._settled)
         self._token = None  # the running worker's, if any
         self._then = None  # what follows when its trajectory is in
