@@ -72,10 +72,10 @@ def main(argv=None) -> int:
 def as_big() -> None:
     """Lower the sizes past which work waits or goes to a worker to nothing."""
     from rnnstudio.ui import ordering_strip
-    from rnnstudio.ui.canvas import scene
+    from rnnstudio.ui.canvas import drawing
     from rnnstudio.ui.player import controller
-    scene.ROUTE_LATER = ordering_strip.ROUTE_LATER = controller.BACKGROUND_SIZE = 0
-    scene.SLICE_EDGES = 3  # bulk edits drawn a slice at a time
+    drawing.ROUTE_LATER = ordering_strip.ROUTE_LATER = controller.BACKGROUND_SIZE = 0
+    drawing.SLICE_EDGES = 3  # bulk edits drawn a slice at a time
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import numpy as np
 from ..model import events as ev
 from . import style
 from .canvas.routing import ROUTE_POLL_MS
-from .canvas.scene import ROUTE_LATER, ROUTE_SETTLE_MS
+from .canvas.drawing import ROUTE_LATER, ROUTE_SETTLE_MS
 from .palette import kind_icon
 from .plaintext import literal
 from .turns import next_turn

@@ -157,9 +157,9 @@ def _drawn(scene) -> dict:
 
 
 def _sliced(monkeypatch, slice_edges: int = 40) -> None:
-    from rnnstudio.ui.canvas import scene as scene_mod
-    monkeypatch.setattr(scene_mod, "SLICE_EDGES", slice_edges)
-    monkeypatch.setattr(scene_mod, "SLICE_MS", 0)  # slices stay at SLICE_EDGES
+    from rnnstudio.ui.canvas import drawing
+    monkeypatch.setattr(drawing, "SLICE_EDGES", slice_edges)
+    monkeypatch.setattr(drawing, "SLICE_MS", 0)  # slices stay at SLICE_EDGES
 
 
 def _loopy_grid() -> rs.Network:
@@ -226,8 +226,8 @@ def test_undo_and_redo_in_the_middle_of_a_sliced_drawing(window, qtbot, monkeypa
 
 
 def test_what_a_bulk_removal_drops_is_freed_a_chunk_at_a_time(window, qtbot, monkeypatch):
-    from rnnstudio.ui.canvas import scene as scene_mod
-    monkeypatch.setattr(scene_mod, "RELEASE_CHUNK", 50)
+    from rnnstudio.ui.canvas import drawing
+    monkeypatch.setattr(drawing, "RELEASE_CHUNK", 50)
     window.doc.new(grid_net())
     window.editor.select_all()
     window.editor.copy()

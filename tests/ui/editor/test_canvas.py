@@ -439,9 +439,9 @@ def test_a_big_networks_loops_are_routed_once_the_edits_pause(window, qtbot, mon
     (which reads every node) waits a moment after the edits; the loops are then where an immediate
     routing puts them, and a picture (render.scene_rect) routes them at once."""
     from rnnstudio.ui import render
-    from rnnstudio.ui.canvas import scene as scene_mod
-    monkeypatch.setattr(scene_mod, "ROUTE_LATER", 0)
-    monkeypatch.setattr(scene_mod, "ROUTE_SETTLE_MS", 30)
+    from rnnstudio.ui.canvas import drawing
+    monkeypatch.setattr(drawing, "ROUTE_LATER", 0)
+    monkeypatch.setattr(drawing, "ROUTE_SETTLE_MS", 30)
     net = rs.templates.elman(1, 3, 1)
     window.doc.new(net)
     scene = window.scene
@@ -462,8 +462,8 @@ def test_a_big_networks_ordering_is_shown_once_the_edits_pause(window, qtbot, mo
     badges, edges drawn delayed or not, the ordering strip) follows a moment later, equal to
     the model's."""
     from rnnstudio.ui import ordering_strip
-    from rnnstudio.ui.canvas import scene as scene_mod
-    monkeypatch.setattr(scene_mod, "ROUTE_LATER", 0)
+    from rnnstudio.ui.canvas import drawing
+    monkeypatch.setattr(drawing, "ROUTE_LATER", 0)
     monkeypatch.setattr(ordering_strip, "ROUTE_LATER", 0)
     net = rs.Network()
     for n in ("a", "b", "c"):
@@ -485,7 +485,7 @@ def test_a_big_networks_ordering_is_shown_once_the_edits_pause(window, qtbot, mo
 
 
 def test_a_nodes_label_obstacle_is_the_same_box_without_qt():
-    from rnnstudio.ui.canvas.scene import _node_box
+    from rnnstudio.ui.canvas.drawing import _node_box
     from rnnstudio.ui.canvas.tags import box_of, node_obstacle
     rng = random.Random(5)
     for _ in range(500):

@@ -15,6 +15,7 @@ import rnnstudio as rs
 from rnnstudio.layout.routes import Arc
 from rnnstudio.ui.canvas import edge_batch as eb
 from rnnstudio.ui.canvas.geometry import ARROW_LEN, CORNER, END_GAP, arrow_head
+from rnnstudio.ui.canvas.scene import NetworkScene
 
 
 def _elements(path: QPainterPath) -> list:
@@ -145,10 +146,10 @@ def test_clicking_finds_every_kind_of_edge(qapp):
 def test_a_flush_recomputes_only_edges_whose_drawing_changed(qapp, monkeypatch):
     """A big network draws new edges at once and shows their delays a moment later: then
     only the edges that became delayed are computed again, not every new edge."""
-    from rnnstudio.ui.canvas import scene as scene_mod
-    monkeypatch.setattr(scene_mod, "ROUTE_LATER", 0)
+    from rnnstudio.ui.canvas import drawing
+    monkeypatch.setattr(drawing, "ROUTE_LATER", 0)
     net = _grid(4, 6)
-    scene = scene_mod.NetworkScene(net)
+    scene = NetworkScene(net)
     net.add_edge("n3_1", "n0_2")  # back to the first column: delayed once ordered
     net.add_edge("n1_1", "n2_2")
     scene.flush()  # drawn at once, the ordering follows
@@ -164,11 +165,11 @@ def test_a_flush_recomputes_only_edges_whose_drawing_changed(qapp, monkeypatch):
 def test_a_bulk_edit_shows_its_ordering_at_once(qapp, monkeypatch):
     """Drawing many new edges twice (first undelayed, then with their delays) costs more
     than the ordering: past ROUTE_BULK dirty edges the flush routes at once."""
-    from rnnstudio.ui.canvas import scene as scene_mod
-    monkeypatch.setattr(scene_mod, "ROUTE_LATER", 0)
-    monkeypatch.setattr(scene_mod, "ROUTE_BULK", 20)
+    from rnnstudio.ui.canvas import drawing
+    monkeypatch.setattr(drawing, "ROUTE_LATER", 0)
+    monkeypatch.setattr(drawing, "ROUTE_BULK", 20)
     net = rs.Network("bulk")
-    scene = scene_mod.NetworkScene(net)
+    scene = NetworkScene(net)
     with net.batch():
         for i in range(12):
             net.add_neuron(f"a{i}", x=100.0 * i, y=0.0)

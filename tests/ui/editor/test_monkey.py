@@ -25,12 +25,12 @@ def test_random_operations_stay_exact_when_every_network_is_big(window, tmp_path
     """The same with the big-network paths (ordering and loops shown a moment after the edits,
     the player re-run in a worker): the canvas catches up to exactly the model's ordering."""
     from rnnstudio.ui import ordering_strip
-    from rnnstudio.ui.canvas import scene
+    from rnnstudio.ui.canvas import drawing
     from rnnstudio.ui.player import controller
-    for module, name in ((scene, "ROUTE_LATER"), (ordering_strip, "ROUTE_LATER"),
+    for module, name in ((drawing, "ROUTE_LATER"), (ordering_strip, "ROUTE_LATER"),
                          (controller, "BACKGROUND_SIZE")):
         monkeypatch.setattr(module, name, 0)
-    monkeypatch.setattr(scene, "SLICE_EDGES", 3)  # bulk edits drawn a slice at a time
+    monkeypatch.setattr(drawing, "SLICE_EDGES", 3)  # bulk edits drawn a slice at a time
     counts = Monkey(window, 4, tmp_path).run(OPS)
     assert sum(counts.values()) == OPS
     window.doc.stack.setClean()

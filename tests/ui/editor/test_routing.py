@@ -9,13 +9,13 @@ from PySide6.QtCore import QTimer
 
 import rnnstudio as rs
 from rnnstudio.ui import ordering_strip
-from rnnstudio.ui.canvas import scene as scene_mod
+from rnnstudio.ui.canvas import drawing
 from rnnstudio.ui.canvas.scene import NetworkScene
 
 
 def big(monkeypatch) -> None:
     """Every network routes its loops as a big one does: a moment after the edits."""
-    monkeypatch.setattr(scene_mod, "ROUTE_LATER", 0)
+    monkeypatch.setattr(drawing, "ROUTE_LATER", 0)
     monkeypatch.setattr(ordering_strip, "ROUTE_LATER", 0)
 
 

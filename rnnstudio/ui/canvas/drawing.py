@@ -1,0 +1,336 @@
+"""The scene's drawing of edges (a mixin of `NetworkScene`): edges into batch layers, the dirty
+edges' geometry computed and their z⁻ᵈ tags placed in the flush timer (a big edit a slice at a
+time), what bulk removals drop freed a little at a time, and the live layer of a drag.
+
+Its state lives on the scene (`_geoms`, `_looks`, `_layer_of`, `_layers`, `_dirty_edges`,
+`_restyle_edges`, `_dirty_layers`, `_tags`, ...): `NetworkScene.__init__` makes it.
+"""
+
+from __future__ import annotations
+
+import time
+from itertools import islice
+
+import numpy as np
+from PySide6.QtCore import QTimer
+
+from ...collector import quiet_collector
+from .. import style
+from .edge_batch import AROUND, CURVED, LOOP, STRAIGHT, edge_shapes
+from .edges import EdgeLayerItem
+from .items import NodeItem
+from .routing import ROUTE_POLL_MS
+
+CHUNK = 6000  # edges per batch layer
+ROUTE_LATER = 5000  # edges drawn past which the ordering is shown and the loops routed ...
+ROUTE_SETTLE_MS = 200  # ... this long after the first edit not shown yet (UI idle again)
+ROUTE_BULK = 2000  # ... unless this many edges are to be drawn: drawing them twice costs more
+RELEASE_CHUNK = 2000  # geometries of dropped edges, items of removed nodes freed per idle moment
+RELEASE_MS = 40  # ... this often (freeing 50,000 edges' Qt objects at once took 0.2-1.8 s)
+SLICE_EDGES = 2500  # past this many dirty edges the flush timer draws them a slice at a time
+SLICE_MS = 40  # ... as many edges a slice as were drawn in this long the slice before
+FIRST_PAINT_MS = 15  # ... after a first paint of the new nodes alone (this long after the edit)
+
+
+class SceneDrawing:
+    """The edge-drawing part of `NetworkScene`."""
+
+    def _add_edge(self, key) -> None:
+        self._add_edges((key,))
+
+    def _add_edges(self, keys) -> None:
+        """Draw edges on their own, in the last layer (a new one when it is full)."""
+        layers, layer_of = self._layers, self._layer_of
+        layer, room = (layers[-1], CHUNK - len(layers[-1])) if layers else (None, 0)
+        for key in keys:
+            if room <= 0:
+                layer, room = EdgeLayerItem(self), CHUNK
+                layers.append(layer)
+                self.addItem(layer)
+            layer.add(key)
+            layer_of[key] = layer
+            room -= 1
+        self._mark_edges(keys)
+
+    def _drop_edge(self, key) -> None:
+        """Stop drawing an edge on its own (it went, or went into a bundle)."""
+        self._drop_edges((key,))
+
+    def _drop_edges(self, keys) -> None:
+        geoms, looks, dirty, layer_of = self._geoms, self._looks, self._dirty_edges, \
+            self._layer_of
+        tags, placed = self._tags, self._tags.tags.boxes
+        gone = self._released if len(keys) > RELEASE_CHUNK else []
+        touched: dict = {}  # layer -> its keys that go (a paste's edges lie in a few)
+        last = None
+        for key in keys:
+            gone.append(geoms.pop(key, None))
+            looks.pop(key, None)
+            dirty.pop(key, None)
+            if key in placed:
+                tags.remove(key)
+            layer = layer_of.pop(key, None)
+            if layer is not None:
+                if layer is not last:
+                    last, going = layer, touched.setdefault(layer, [])
+                going.append(key)
+        for layer, going in touched.items():
+            if len(going) == len(layer):
+                gone.append(layer.clear())  # a layer of a paste's undo goes whole; its
+                # paths are freed later (freeing Qt objects is slow: 0.7-1 s of an undo at
+                # 50,000 edges while the player's worker ran)
+            else:
+                for key in going:
+                    layer.discard(key)
+        if self.selected_edges:
+            self.selected_edges.difference_update(keys)
+            for key in keys:
+                self._highlight.discard(key)
+        if touched:
+            self._dirty_layers.update(touched)
+            self._dirty_layers.add(self._highlight)
+        self._release_later()
+        self._schedule()
+
+    def _release_later(self) -> None:
+        if self._released and not self._release_timer.isActive():
+            self._release_timer.start()
+
+    def _release_some(self) -> None:
+        """Free a chunk of what bulk removals dropped (undoing a paste drops 50,000 edge
+        geometries and 5,000 node items): a little at a time while the UI is idle, not all
+        inside the edit."""
+        del self._released[-RELEASE_CHUNK:]
+        if self._released:
+            self._release_timer.start()
+
+    def _place_obstacle(self, node: str, item: NodeItem) -> None:
+        """The node's area keeps edge labels off it: labels it now covers move."""
+        d = self.net.graph._node[node]  # where `item` is (NodeItem.sync_position)
+        box = _node_box(d["x"], d["y"])
+        self._tags.obstacles.set(node, box)  # (no Qt object, no Qt call: 5,000 of them for
+        covered = self._tags.tags.hits(box)  # a paste)
+        if covered:
+            self._mark_edges(covered)
+
+    def _mark_edges(self, keys) -> None:
+        self._dirty_edges.update(dict.fromkeys(keys))
+        self._schedule()
+
+    def _schedule(self) -> None:
+        if not self._flush_timer.isActive():
+            self._flush_timer.start()
+
+    def flush(self) -> None:
+        """Bring the picture up to date now, all of it (the flush timer draws a big bulk
+        edit a slice at a time instead: `_flush_step`)."""
+        with quiet_collector():  # drawing 50,000 edges makes a few hundred thousand objects
+            self._flush()  # that live on: each full collection on the way cost 0.2-0.4 s
+
+    def drawing(self) -> bool:
+        """Is some of the picture still to be drawn (by the flush timer)?"""
+        return bool(self._dirty_edges) or self._flush_timer.isActive()
+
+    def _flush_step(self) -> None:
+        """The flush timer. Past SLICE_EDGES dirty edges (a paste of thousands of nodes, its
+        redo) the new nodes are painted first, on their own; the edges follow SLICE_EDGES at
+        a time, each slice painted before the next, so the window answers in between instead
+        of being held for the whole drawing (1-1.5 s for 50,000 edges)."""
+        todo = len(self._dirty_edges)
+        if todo > SLICE_EDGES and self.net is not None and self._wait_for_first_slice():
+            return
+        if todo > SLICE_EDGES and (self._ordering_pending or self._reroute_pending) \
+                and not self._routes_later():
+            with quiet_collector():  # the badges and delays, then the loops: each in a turn
+                if self._ordering_pending:  # of its own
+                    self._restyle_ordering()
+                    self._flush_timer.start()
+                else:
+                    self._flush(0)
+            return
+        t0 = time.perf_counter()
+        with quiet_collector():
+            self._flush(max(self._slice, SLICE_EDGES) if todo > SLICE_EDGES else None)
+        drew, took = todo - len(self._dirty_edges), time.perf_counter() - t0
+        if drew > 0:  # the next slice: what fits in SLICE_MS at this pace
+            self._slice = int(drew * SLICE_MS / 1000 / max(took, 1e-3))
+
+    def _routes_later(self) -> bool:
+        """Are the ordering's badges and delays and the loops' routes left to the route timer
+        (a big network, not many edges to draw)?"""
+        return (len(self._layer_of) > ROUTE_LATER and not self._route_now
+                and len(self._dirty_edges) < ROUTE_BULK)
+
+    def _wait_for_first_slice(self) -> bool:
+        """Before a sliced drawing: paint the new nodes alone first, and let the ordering's
+        worker compute the ordering (the edges' delays decide their drawing) while the UI
+        stays free. True while waiting (the flush timer's turn comes again)."""
+        if not self._nodes_shown:
+            self._nodes_shown = True
+            QTimer.singleShot(FIRST_PAINT_MS, self, self._flush_step)
+            return True
+        if self._ordering_pending and self.net.ordering_later():
+            QTimer.singleShot(ROUTE_POLL_MS, self, self._flush_step)
+            return True
+        return False
+
+    def _flush(self, limit: int | None = None) -> None:
+        """Draw what changed: all of it, or the first `limit` dirty edges (the rest in the
+        flush timer's next turn)."""
+        self._flush_timer.stop()
+        self._emit_selection()
+        if self.net is None:
+            return
+        later = self._routes_later()
+        if self._ordering_pending and not later:
+            self._restyle_ordering()
+        if self.groups.flush():  # blocks first: edge tags and loops keep off them
+            self._reroute_pending = True
+        if self._reroute_pending and not later:
+            self._reroute()
+        route_later = later and (self._ordering_pending or self._reroute_pending)
+        self._draw_dirty(limit)
+        for key in self._restyle_edges:
+            self._looks.pop(key, None)
+            if key in self._layer_of and key in self._geoms:
+                self._mark_drawn(key)
+        self._restyle_edges.clear()
+        for layer in self._dirty_layers:
+            layer.rebuild()
+        self._dirty_layers.clear()
+        if route_later and not self._route_timer.isActive():
+            self._route_timer.start()  # counted from now: this flush may have been long
+        if self._dirty_edges:
+            self._flush_timer.start()  # the next slice
+        else:
+            self._nodes_shown = False
+
+    def _draw_dirty(self, limit: int | None = None) -> None:
+        """Compute the geometry of the dirty edges (all at once, or the first `limit` of
+        them) and place their tags, in the order of the edits."""
+        g, dirty = self.net.graph, self._dirty_edges
+        if limit is None or len(dirty) <= limit:
+            todo = list(dirty)
+            dirty.clear()
+        else:
+            todo = list(islice(dirty, limit))
+            for key in todo:
+                del dirty[key]
+        keys = [k for k in todo if k in self._layer_of and g.has_edge(*k)]
+        shapes = dict(zip(keys, self._compute_geoms(keys)))
+        tags, looks, geoms, layer_of = self._tags, self._looks, self._geoms, self._layer_of
+        selected, layers = self.selected_edges, self._dirty_layers
+        for key in todo:
+            looks.pop(key, None)
+            shape = shapes.get(key)
+            if shape is None or not shape.tagged:
+                tags.remove(key)
+            else:  # a z^-d tag: on the edge, off every node and every other tag
+                shape.label_pos = tags.place(key, shape.samples)
+            if shape is not None:
+                geoms[key] = shape
+                layer = layer_of[key]
+                layer.mark(key)
+                layers.add(layer)
+                if key in selected:
+                    self._mark_drawn(key)
+
+    def _mark_drawn(self, key) -> None:
+        """The layer drawing `key` (and the selection highlight) must re-assemble it."""
+        layer = self._layer_of[key]
+        layer.mark(key)
+        self._dirty_layers.add(layer)
+        if key in self.selected_edges:
+            self._highlight.mark(key)
+            self._dirty_layers.add(self._highlight)
+
+    def _compute_geoms(self, keys: list) -> list:
+        """The shapes of these edges (`edge_batch`), from where their nodes are drawn: where
+        the model puts them (a node item only ever moves to its node's x, y), read from the
+        model's dicts (asking 5,000 items for their pos() cost as much as the geometry)."""
+        if not keys:
+            return []
+        nodes, delays = self.net.graph._node, self._delays
+        ends = [(nodes[u], nodes[v]) for u, v in keys]
+        pq = np.array([(a["x"], a["y"], b["x"], b["y"]) for a, b in ends], float)
+        kind, arcs = [STRAIGHT] * len(keys), {}
+        for i, key in enumerate(keys):
+            if key[0] == key[1]:
+                kind[i] = LOOP
+            elif delays.get(key, 0) >= 1:
+                arc = self._arc(key, ends[i][0]["x"], ends[i][1]["x"])
+                kind[i] = CURVED if arc is None else AROUND
+                if arc is not None:
+                    arcs[i] = arc
+        return edge_shapes(pq[:, :2], pq[:, 2:], np.array(kind), arcs)
+
+    def geom(self, key):
+        return self._geoms[key]
+
+    def drawn(self, keys) -> bool:
+        """Have all these edges a geometry?"""
+        geoms = self._geoms
+        return all(k in geoms for k in keys)
+
+    def look(self, key) -> tuple[bool, bool, int, int]:
+        """(delayed, positive, width level, delay) of an edge, from the model (kept until
+        its weight or delay changes: the edge is then dirty or restyled; the looks of bundled
+        edges are not kept, bundles have their own)."""
+        look = self._looks.get(key)
+        return self.looks([key])[0] if look is None else look
+
+    def looks(self, keys) -> list:
+        """The looks of many edges."""
+        kept, drawn, delays = self._looks, self._layer_of, self._delays
+        succ = self.net.graph._succ  # networkx's own dicts: {u: {v: data}}
+        for key in [k for k in keys if k not in kept]:
+            u, v = key
+            w, d = succ[u][v]["weight"], delays.get(key, 0)
+            kept[key] = (d >= 1 or u == v, w >= 0, style.width_level(w), max(d, 1))
+        out = [kept[k] for k in keys]
+        for key in [k for k in keys if k not in drawn]:
+            kept.pop(key, None)
+        return out
+
+    def reads_later(self, key) -> bool:
+        """Does the edge's target run in reverse time (a delayed edge then reads d steps
+        later: z⁺ᵈ)?"""
+        return self.net.graph.nodes[key[1]].get("direction") == "reverse"
+
+    def is_delayed(self, u: str, v: str) -> bool:
+        """How the edge is currently drawn (for tests and tooltips)."""
+        return self.look((u, v))[0]
+
+    def begin_live(self, nodes) -> None:
+        """Move the edges of `nodes` into the small live layer while they are dragged (their
+        feedback loops keep their lanes until the drop: routing all of them anew on every
+        move cost 190 ms a move for 5,500 delayed edges)."""
+        g = self.net.graph
+        self._live_from = {n: (g.nodes[n]["x"], g.nodes[n]["y"]) for n in nodes}
+        keys = sorted({k for n in nodes for k in [*g.in_edges(n), *g.out_edges(n)]})
+        for key in keys:  # in a fixed order: the layers they go back to after the drop keep it
+            layer = self._layer_of.get(key)
+            if layer is not None and layer is not self._live:
+                layer.discard(key)
+                self._dirty_layers.add(layer)
+                self._live.add(key)
+                self._layer_of[key] = self._live
+        self._dirty_layers.add(self._live)
+        self.flush()
+
+    def end_live(self) -> None:
+        self._live_from = None
+        self._reroute_pending = True
+        for key in self._live.keys:
+            self._live.discard(key)
+            self._layer_of.pop(key, None)
+            self._add_edge(key)
+        self._dirty_layers.add(self._live)
+        self.flush()
+
+
+
+def _node_box(x: float, y: float) -> tuple:
+    """tags.box_of(tags.node_obstacle(x, y)), the same numbers without Qt."""
+    left, top = x - style.NODE_RADIUS - 12, y - style.NODE_RADIUS - 8
+    return (left, top, left + (2 * style.NODE_RADIUS + 24), top + (2 * style.NODE_RADIUS + 24))

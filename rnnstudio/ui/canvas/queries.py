@@ -1,0 +1,121 @@
+"""What is where on the canvas, and the selection (a mixin of `NetworkScene`): the node or edge
+under a point, the selected nodes and edges, a free spot for a new node, the drawn area."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QPointF, QRectF
+
+from .. import style
+from .blocks import GroupBlockItem
+from .items import NodeItem
+
+EDGE_HIT_TOLERANCE = 5.0
+FREE_GAP = 78.0  # free_spot: no node's shape within this of a new node's centre, either axis
+
+
+class SceneQueries:
+    """The query and selection part of `NetworkScene`."""
+
+    def node_at(self, pos: QPointF) -> NodeItem | None:
+        for item in self.items(pos):
+            if isinstance(item, NodeItem):
+                return item
+        return None
+
+    def edge_at(self, pos: QPointF, tol: float = EDGE_HIT_TOLERANCE):
+        best = None
+        for layer in self._layers + [self._live]:
+            key = layer.edge_at(pos.x(), pos.y(), tol)
+            if key is not None:
+                best = key
+        return best
+
+    def selected_nodes(self) -> list[str]:
+        """The selected nodes, with the members of the selected blocks, in the network's
+        order (Qt's selection order changes from run to run)."""
+        chosen = {i.node_id for i in self.selectedItems() if isinstance(i, NodeItem)}
+        chosen.update(self.groups.selected_members())
+        if len(chosen) < 2:
+            return list(chosen)
+        return [n for n in self.net.graph if n in chosen]
+
+    def select_edges(self, keys, clear_nodes: bool = True) -> None:
+        """Select the edges `keys` that are drawn on their own (not inside a bundle)."""
+        self.flush()  # edges added a moment ago get their geometry
+        if clear_nodes:
+            self.clearSelection()
+        self.selected_edges = {k for k in keys if k in self._layer_of}
+        self._highlight.clear()
+        for key in sorted(self.selected_edges):  # the halos' overlaps: never the set's order
+            self._highlight.add(key)
+        self._highlight.rebuild()
+        self.edge_selection_changed.emit()
+
+    def select_nodes(self, ids) -> None:
+        """Select the nodes `ids` (the blocks of collapsed groups for their members), with one
+        selectionChanged at the end: Qt emits it for every item, and each listener asking for
+        the selection made selecting n nodes cost n^2."""
+        hidden = self.groups.hidden
+        if hidden and any(n in hidden for n in ids):
+            self.flush()  # blocks of groups collapsed a moment ago (and only then: flushing
+            # here drew the 50,000 edges of a paste before its selection)
+        blocked = self.blockSignals(True)
+        try:
+            self.clearSelection()
+            for n in ids:
+                if n in self.nodes:
+                    self.nodes[n].setSelected(True)
+                elif n in self.groups.hidden:  # in a collapsed group: its block
+                    self.groups.blocks[self.groups.hidden[n]].setSelected(True)
+        finally:
+            self.blockSignals(blocked)
+        self.selectionChanged.emit()
+
+    def free_spot(self, centre: QPointF, within: QRectF | None = None) -> QPointF:
+        """The grid point nearest `centre` where a new node covers no node (nor its label):
+        rings of grid points outwards, those inside `within` (the visible area) first."""
+        step = style.GRID
+        cx, cy = round(centre.x() / step) * step, round(centre.y() / step) * step
+        outside = None
+        for ring in range(0, 200):
+            for dx, dy in _ring(ring):
+                p = QPointF(cx + dx * step, cy + dy * step)
+                if not self._spot_free(p):
+                    continue
+                if within is None or within.adjusted(40, 40, -40, -60).contains(p):
+                    return p
+                outside = outside or p
+            if outside is not None and ring * step > 2 * max(
+                    within.width(), within.height(), 1.0):
+                return outside
+        return outside or QPointF(cx, cy)
+
+    def _spot_free(self, p: QPointF) -> bool:
+        rect = QRectF(p.x() - FREE_GAP, p.y() - FREE_GAP, 2 * FREE_GAP, 2 * FREE_GAP)
+        return not any(isinstance(i, (NodeItem, GroupBlockItem)) for i in self.items(rect))
+
+    def covers_node(self, box: tuple) -> bool:
+        """Does a box (x0, y0, x1, y1) cover a node, its ordering badge or its name?"""
+        return self._tags.obstacles.any_hit(box)
+
+    def items_rect(self) -> QRectF:
+        rect = QRectF()
+        for item in self.nodes.values():
+            rect = rect.united(item.sceneBoundingRect())
+        for layer in self._layers + [self._live]:
+            if len(layer):
+                rect = rect.united(layer.sceneBoundingRect())
+        return rect.united(self.groups.rect())
+
+
+
+def _ring(k: int) -> list[tuple[int, int]]:
+    """Grid offsets at Chebyshev distance k, nearest to the centre first (ties: by angle, so
+    the order never depends on anything but k)."""
+    if k == 0:
+        return [(0, 0)]
+    pts = [(dx, dy) for dx in range(-k, k + 1) for dy in range(-k, k + 1)
+           if max(abs(dx), abs(dy)) == k]
+    return sorted(pts, key=lambda d: (d[0] * d[0] + d[1] * d[1], math.atan2(d[1], d[0])))
