@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
 from rnnstudio import tasks
 
 from ..plaintext import plain
+from .dock_layout import ERROR_STYLE
 
 PREVIEW_ROWS = 50
-ERROR_STYLE = "color: #c92a2a;"
 OK_STYLE = "color: #2b8a3e;"
 
 
