@@ -26,21 +26,29 @@ def _at(exc: NetworkError, index: int) -> NetworkError:
     return exc
 
 
+def _index(records: list, key: tuple) -> int:
+    """Where the edge `key` is in `records` (each edge is there once)."""
+    return next(i for i, (u, v, _) in enumerate(records) if (u, v) == key)
+
+
 _EDGE_KEYS = frozenset(("weight", "delay", "trainable"))
 
 
-def _plain_edge(nodes: dict, succ: dict, u, v, attrs: dict, limits: tuple) -> dict | None:
-    """The checked attributes of an ordinary new edge u -> v (between two known forward-time
-    nodes, into a non-input, not there yet; a float weight, "auto" or a whole delay, a bool
-    trainable; no self-loop of delay 0), exactly as `Network._edge_data` gives them, without
-    its calls (a paste adds 50,000 edges); None for any other: `_edge_data` decides.
-    `limits`: the largest weight and delay."""
-    if type(u) is not str or type(v) is not str:
-        return None
-    du, dv = nodes.get(u), nodes.get(v)
-    if du is None or dv is None or dv["kind"] == "input" or v in succ[u] \
-            or not attrs.keys() <= _EDGE_KEYS \
-            or du.get("direction") == "reverse" or dv.get("direction") == "reverse":
+def _plain_ends(nodes: dict) -> tuple[set, set]:
+    """The nodes an ordinary new edge may leave (forward-time ones) and enter (those of them
+    that are not inputs): what `_plain_edge` asks of its ends, once for all the edges."""
+    sources = {n for n, d in nodes.items() if d.get("direction") != "reverse"}
+    return sources, {n for n in sources if nodes[n]["kind"] != "input"}
+
+
+def _plain_edge(ends: tuple, succ: dict, u, v, attrs: dict, limits: tuple) -> dict | None:
+    """The checked attributes of an ordinary new edge u -> v (from a known forward-time node
+    into a known forward-time non-input (`ends`: `_plain_ends`), not there yet; a float weight,
+    "auto" or a whole delay, a bool trainable; no self-loop of delay 0), exactly as
+    `Network._edge_data` gives them, without its calls (a paste adds 50,000 edges); None for
+    any other: `_edge_data` decides. `limits`: the largest weight and delay."""
+    if type(u) is not str or type(v) is not str or u not in ends[0] or v not in ends[1] \
+            or v in succ[u] or not attrs.keys() <= _EDGE_KEYS:
         return None
     w, d, t = attrs.get("weight", 1.0), attrs.get("delay", "auto"), attrs.get("trainable", True)
     if type(w) is not float or not -limits[0] <= w <= limits[0] or type(t) is not bool:
@@ -91,27 +99,17 @@ class BulkMixin:
 
     def add_edges(self, records: Iterable[tuple[str, str, dict[str, Any]]]) -> None:
         """Add edges [(source, target, attrs)]; attrs as `add_edge`'s keywords."""
-        from .network import MAX_ABS_VALUE, MAX_DELAY
-        checked: dict[tuple[str, str], tuple[int, dict]] = {}
-        nodes, succ, limits = self.graph._node, self.graph._succ, (MAX_ABS_VALUE, MAX_DELAY)
-        for i, (u, v, attrs) in enumerate(records):
-            try:
-                if (u, v) in checked:
-                    raise NetworkError(f"edge {u} -> {v}: there is already an edge from {u} "
-                                       f"to {v}", edge=(u, v))
-                data = _plain_edge(nodes, succ, u, v, attrs, limits)
-                checked[(u, v)] = (i, data or self._edge_data(u, v, **attrs))
-            except TypeError as exc:  # an unknown keyword, as add_edge(**attrs) would say
-                raise _at(NetworkError(f"edge {u} -> {v}: {exc}", edge=(u, v)), i) from None
-            except NetworkError as exc:
-                raise _at(exc, i) from None
+        records = list(records)
+        checked = self._plain_edges(records)
+        if checked is None:
+            checked = self._checked_edges(records)
         if not checked:
             return
         succ, pred = self.graph._succ, self.graph._pred
-        for (u, v), (_, data) in checked.items():
+        for (u, v), data in checked.items():
             succ[u][v] = pred[v][u] = data
         try:
-            self._check_new_forced(checked)
+            self._check_new_forced(checked, records)
         except NetworkError:
             for u, v in checked:
                 del succ[u][v], pred[v][u]
@@ -121,11 +119,42 @@ class BulkMixin:
             self.events.emit(ev.Event(ev.EDGES_ADDED, edges=tuple(checked)))
             self._ordering_changed()
 
-    def _check_new_forced(self, checked: dict) -> None:
+    def _plain_edges(self, records: list) -> dict | None:
+        """{(u, v): data} when every edge is an ordinary one (`_plain_edge`) and none comes
+        twice: the checks of a paste's 50,000 edges in a few passes; else None, and
+        `_checked_edges` decides (the same result, or the refusal of the first edge at
+        fault)."""
+        from .network import MAX_ABS_VALUE, MAX_DELAY
+        succ, limits = self.graph._succ, (MAX_ABS_VALUE, MAX_DELAY)
+        ends = _plain_ends(self.graph._node)
+        try:
+            datas = [_plain_edge(ends, succ, u, v, a, limits) for u, v, a in records]
+            checked = dict(zip([(u, v) for u, v, _ in records], datas))
+        except Exception:  # noqa: BLE001 - a malformed record: the exact loop says what
+            return None
+        return checked if len(checked) == len(records) and None not in datas else None
+
+    def _checked_edges(self, records: list) -> dict:
+        """{(u, v): data} of the edges checked one by one, as `add_edge` checks them; a
+        refusal raises NetworkError with the index of the first edge at fault."""
+        checked: dict[tuple[str, str], dict] = {}
+        for i, (u, v, attrs) in enumerate(records):
+            try:
+                if (u, v) in checked:
+                    raise NetworkError(f"edge {u} -> {v}: there is already an edge from {u} "
+                                       f"to {v}", edge=(u, v))
+                checked[(u, v)] = self._edge_data(u, v, **attrs)
+            except TypeError as exc:  # an unknown keyword, as add_edge(**attrs) would say
+                raise _at(NetworkError(f"edge {u} -> {v}: {exc}", edge=(u, v)), i) from None
+            except NetworkError as exc:
+                raise _at(exc, i) from None
+        return checked
+
+    def _check_new_forced(self, checked: dict, records: list) -> None:
         """The new explicit delay-0 edges close no algebraic loop (one search for all: an edge
         closes one when its ends are in one strongly connected component of the delay-0
         edges) and, in a manual or position ordering, point forward."""
-        forced = [k for k, (_, d) in checked.items()
+        forced = [k for k, d in checked.items()
                   if d["delay"] == 0 and not isinstance(d["delay"], (str, bool))]
         if not forced:
             return
@@ -134,13 +163,13 @@ class BulkMixin:
         component = {n: c for c, nodes in enumerate(nx.strongly_connected_components(zero))
                      for n in nodes}
         if any(component[u] == component[v] for u, v in forced):
-            self._refuse_loop(forced, zero, checked)
+            self._refuse_loop(forced, zero, records)
         try:
             self._check_forced_edges(forced)
         except NetworkError as exc:
-            raise _at(exc, checked[exc.edge][0]) from None
+            raise _at(exc, _index(records, exc.edge)) from None
 
-    def _refuse_loop(self, forced: list, zero: nx.DiGraph, checked: dict) -> None:
+    def _refuse_loop(self, forced: list, zero: nx.DiGraph, records: list) -> None:
         """Name the edge that closes a loop first, as adding the edges one by one would."""
         zero = zero.copy()
         zero.remove_edges_from(forced)
@@ -149,7 +178,7 @@ class BulkMixin:
                 loop = " -> ".join([u] + nx.shortest_path(zero, v, u))
                 raise _at(NetworkError(f"edge {u} -> {v}: explicit delay 0 closes an algebraic "
                                        f"loop {loop} (every edge in it reads the same step); "
-                                       "give one a delay", edge=(u, v)), checked[u, v][0])
+                                       "give one a delay", edge=(u, v)), _index(records, (u, v)))
             zero.add_edge(u, v)
 
     def remove_edges(self, keys: Iterable[tuple[str, str]]) -> None:
