@@ -42,6 +42,7 @@ _BADGE_FONT = QFont("Sans Serif", 7, QFont.Weight.Bold)
 _LABEL_FONT = QFont("Sans Serif", 8)
 _INNER_FONT = QFont("Sans Serif", 8, QFont.Weight.DemiBold)
 _R = style.NODE_RADIUS
+_FLAGS = QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
 _NODE_RECT = QRectF(-_R - 24, -_R - 12, 2 * _R + 48, 2 * _R + 44)  # label and target below
 
 
@@ -61,24 +62,27 @@ class NodeItem(QGraphicsRectItem):
     of a thousand items for it several times, and a Python `boundingRect` made that cost as
     much as drawing them."""
 
+    # view state, the same for every new item (class attributes: a paste makes 5,000 items)
+    badge: int | None = None  # 1-based position in the ordering
+    value: float | None = None  # step-through value, None = plain fill
+    value_scale = 1.0  # the colour scale's half range
+    pending = False  # step-through: not computed yet at the current step
+    computing = False  # step-through: the neuron the last micro-step computed
+    target: float | None = None  # step-through: an output's target at this step
+    fill_level = -1  # the value's colour (style.value_level); -1: the kind's fill
+    _vkind: str | None = None
+
     def __init__(self, net, node_id: str):
         super().__init__(_NODE_RECT)
         self.setPen(Qt.PenStyle.NoPen)
         self._net = net
         self.node_id = node_id
-        self.badge: int | None = None  # 1-based position in the ordering
-        self.value: float | None = None  # step-through value, None = plain fill
-        self.value_scale = 1.0  # the colour scale's half range
-        self.pending = False  # step-through: not computed yet at the current step
-        self.computing = False  # step-through: the neuron the last micro-step computed
-        self.target: float | None = None  # step-through: an output's target at this step
-        self.fill_level = -1  # the value's colour (style.value_level); -1: the kind's fill
-        self._vkind: str | None = None
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setFlags(_FLAGS)
         self.setAcceptHoverEvents(True)
         self.setZValue(10)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self.sync_position()
+        a = net.graph._node[node_id]  # sync_position without networkx's node view
+        self.setPos(a["x"], a["y"])
 
     # ---------------------------------------------------------------- mirror
     def attrs(self) -> dict:
