@@ -12,7 +12,7 @@ import copy
 from PySide6.QtGui import QUndoCommand
 
 from ..model import NetworkError
-from ..collector import quiet_collector
+from ..collector import freeze_bulk, quiet_collector
 
 
 def push(stack, command: "ModelCommand") -> None:
@@ -97,6 +97,7 @@ class ModelCommand(QUndoCommand):
                         undo()
                     _restore_io_state(net, self._before)
                 raise
+            self._freeze()
 
     def revert(self) -> None:
         net = self.net
@@ -107,11 +108,23 @@ class ModelCommand(QUndoCommand):
                     undo()
                 _restore_io_state(net, self._before)
             self._recall("before")
+            self._freeze()
         net.release_ids(self.added_ids())  # the next new node gets the id this one had
 
     def added_ids(self) -> list[str]:
         """Ids of the nodes this command adds."""
         return []
+
+    def bulk(self) -> int:
+        """How many nodes and edges this command adds or removes at once (0: not a bulk
+        edit)."""
+        return 0
+
+    def _freeze(self) -> None:
+        """What a bulk edit of a big network made is frozen (collector.freeze_bulk)."""
+        bulk = self.bulk()
+        if bulk:
+            freeze_bulk(bulk, len(self.net) + self.net.edge_count())
 
     def redo(self) -> None:
         if self.skip_next_redo:
@@ -140,6 +153,9 @@ class AddSubnetCommand(ModelCommand):
     def added_ids(self) -> list[str]:
         return [n for n, _, _ in self.nodes]
 
+    def bulk(self) -> int:
+        return len(self.nodes) + len(self.edges)
+
     def _steps(self) -> list:
         """Bulk model operations: pasting 5,000 nodes is one add_nodes and one add_edges (and
         its undo one remove_edges and one remove_nodes), not 55,000 single edits."""
@@ -167,6 +183,9 @@ class RemoveCommand(ModelCommand):
             | {e for n in ids for e in g.out_edges(n)}
         self.edges = [(u, v, dict(g.edges[u, v])) for u, v in sorted(keys)]
         self.positions = net.graph_positions(ids, keys)
+
+    def bulk(self) -> int:
+        return len(self.nodes) + len(self.edges)
 
     def _steps(self) -> list:
         net = self.net

@@ -14,7 +14,7 @@ from itertools import islice
 import numpy as np
 from PySide6.QtCore import QTimer
 
-from ...collector import quiet_collector
+from ...collector import freeze_bulk, quiet_collector
 from .. import style
 from .edge_batch import AROUND, CURVED, LOOP, STRAIGHT, edge_shapes
 from .edges import EdgeLayerItem
@@ -39,17 +39,19 @@ class SceneDrawing:
         self._add_edges((key,))
 
     def _add_edges(self, keys) -> None:
-        """Draw edges on their own, in the last layer (a new one when it is full)."""
-        layers, layer_of = self._layers, self._layer_of
-        layer, room = (layers[-1], CHUNK - len(layers[-1])) if layers else (None, 0)
-        for key in keys:
+        """Draw edges on their own, in the last layer (new ones when it is full)."""
+        keys, layers, layer_of = list(keys), self._layers, self._layer_of
+        room = CHUNK - len(layers[-1]) if layers else 0
+        start = 0
+        while start < len(keys):
             if room <= 0:
-                layer, room = EdgeLayerItem(self), CHUNK
-                layers.append(layer)
-                self.addItem(layer)
-            layer.add(key)
-            layer_of[key] = layer
-            room -= 1
+                layers.append(EdgeLayerItem(self))
+                self.addItem(layers[-1])
+                room = CHUNK
+            part = keys[start:start + room]
+            layers[-1].add_many(part)
+            layer_of.update(dict.fromkeys(part, layers[-1]))
+            start, room = start + len(part), room - len(part)
         self._mark_edges(keys)
 
     def _drop_edge(self, key) -> None:
@@ -189,7 +191,7 @@ class SceneDrawing:
         if self._reroute_pending and not later:
             self._reroute()
         route_later = later and (self._ordering_pending or self._reroute_pending)
-        self._draw_dirty(limit)
+        drew = self._draw_dirty(limit)
         for key in self._restyle_edges:
             self._looks.pop(key, None)
             if key in self._layer_of and key in self._geoms:
@@ -204,10 +206,11 @@ class SceneDrawing:
             self._flush_timer.start()  # the next slice
         else:
             self._nodes_shown = False
+        freeze_bulk(drew, len(self.nodes) + len(self._layer_of))  # the geometry, the paths
 
-    def _draw_dirty(self, limit: int | None = None) -> None:
+    def _draw_dirty(self, limit: int | None = None) -> int:
         """Compute the geometry of the dirty edges (all at once, or the first `limit` of
-        them) and place their tags, in the order of the edits."""
+        them) and place their tags, in the order of the edits; returns how many."""
         g, dirty = self.net.graph, self._dirty_edges
         if limit is None or len(dirty) <= limit:
             todo = list(dirty)
@@ -234,6 +237,7 @@ class SceneDrawing:
                 layers.add(layer)
                 if key in selected:
                     self._mark_drawn(key)
+        return len(todo)
 
     def _mark_drawn(self, key) -> None:
         """The layer drawing `key` (and the selection highlight) must re-assemble it."""

@@ -108,6 +108,26 @@ class EdgeLayerItem(QGraphicsItem):
         b.dirty = True
         self._bin_of[key] = b
 
+    def add_many(self, keys: list) -> None:
+        """`add` each of `keys` in turn: new edges (a paste's 50,000) fill the bins a slice at
+        a time."""
+        bin_of, fresh = self._bin_of, dict.fromkeys(keys)
+        if len(fresh) != len(keys) or not bin_of.keys().isdisjoint(fresh):
+            for key in keys:
+                self.add(key)
+            return
+        start = 0
+        while start < len(keys):
+            b = self._bins[-1] if self._bins and len(self._bins[-1].keys) < BIN_SIZE else None
+            if b is None:
+                b = _Bin()
+                self._bins.append(b)
+            part = keys[start:start + BIN_SIZE - len(b.keys)]
+            b.keys.update(dict.fromkeys(part))
+            b.dirty = True
+            bin_of.update(dict.fromkeys(part, b))
+            start += len(part)
+
     def discard(self, key) -> None:
         b = self._bin_of.pop(key, None)
         if b is not None:

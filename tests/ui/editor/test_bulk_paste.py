@@ -282,3 +282,32 @@ def test_a_paste_goes_beside_its_originals_and_never_onto_other_nodes(window):
     assert _box(net, first)[1] == _box(net, originals)[1]  # on the originals' rows
     second = window.editor.paste()  # beside the originals is taken now: past everything
     assert _apart(_box(net, originals + first), _box(net, second), 60)
+
+
+def test_what_a_big_paste_and_its_drawing_make_is_frozen(window, qtbot, monkeypatch):
+    """At 5k/50k the collector's passes over a paste's few hundred thousand new objects (the
+    model's records, the items, the geometry) came in its first paint and between the slices
+    of its drawing: they are frozen with the rest of a big network's heap."""
+    import gc
+    from rnnstudio import collector
+    try:
+        monkeypatch.setattr(collector, "BIG_HEAP", 0)  # every network is big ...
+        monkeypatch.setattr(collector, "BULK", 100, raising=False)  # ... a paste of 180 bulk
+        window.doc.new(grid_net())
+        window.editor.select_all()
+        window.editor.copy()
+        qtbot.waitUntil(lambda: not window.scene.drawing(), timeout=3000)
+        gc.unfreeze()
+        pasted = window.editor.paste()
+        item = window.scene.nodes[pasted[0]]
+        assert gc.is_tracked(item) and not _in_generations(item)  # frozen
+        qtbot.waitUntil(lambda: not window.scene.drawing(), timeout=3000)
+        shape = window.scene._geoms[next(iter(window.doc.net.graph.in_edges(pasted[-1])))]
+        assert gc.is_tracked(shape) and not _in_generations(shape)
+    finally:
+        gc.unfreeze()
+
+
+def _in_generations(obj) -> bool:
+    import gc
+    return any(o is obj for o in gc.get_objects())

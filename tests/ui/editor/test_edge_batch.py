@@ -220,3 +220,30 @@ def test_dragged_and_selected_edges_are_the_same_picture_whatever_the_hash_seed(
                        env=env, capture_output=True, check=True, timeout=120)
         pictures.add(out.read_bytes())
     assert len(pictures) == 1
+
+
+def test_edges_added_to_a_layer_at_once_fill_its_bins_as_one_by_one(qapp):
+    from rnnstudio.ui.canvas.edges import BIN_SIZE, EdgeLayerItem
+    keys = [(f"a{i}", f"b{i}") for i in range(3 * BIN_SIZE + 5)]
+
+    def bins(layer) -> list:
+        at = {id(b): i for i, b in enumerate(layer._bins)}
+        return [(list(b.keys), b.dirty) for b in layer._bins] + [
+            {k: at[id(b)] for k, b in layer._bin_of.items()}]
+    for first in (0, 7, BIN_SIZE):  # a layer empty, with a part-filled bin, with a full one
+        one, many = EdgeLayerItem(None), EdgeLayerItem(None)
+        for layer in (one, many):
+            for key in keys[:first]:
+                layer.add(key)
+            for b in layer._bins:
+                b.dirty = False
+        for key in keys[first:]:
+            one.add(key)
+        many.add_many(keys[first:])
+        assert bins(many) == bins(one)
+        assert len(many._bins) == -(-len(keys) // BIN_SIZE)
+    again = EdgeLayerItem(None)
+    again.add_many(keys[:3])
+    again._bins[0].dirty = False
+    again.add_many([keys[1], keys[5]])  # one of them there already: marked, not added twice
+    assert list(again._bins[0].keys) == keys[:3] + [keys[5]] and again._bins[0].dirty
