@@ -113,7 +113,7 @@ def test_undo_and_redo_of_a_paste_take_back_the_ordering_instead_of_computing_it
         window, monkeypatch):
     """The state before and after a command is always the same: its ordering and delays are
     taken back on undo and redo (a paste's redo computed them again: 0.3 s at 10k/100k)."""
-    from rnnstudio.model import network as network_mod
+    from rnnstudio.model import ordered
     net = grid_net()
     for r in range(29):  # backward edges: the ordering gives some edges a delay
         net.add_edge(f"n2_{r + 1}", f"n2_{r}", weight=0.1)
@@ -128,8 +128,8 @@ def test_undo_and_redo_of_a_paste_take_back_the_ordering_instead_of_computing_it
     after = (net.ordering(), net.delays())
     assert after == _fresh_resolved(net) and before != after
     computed = []
-    real = network_mod.network_ordering
-    monkeypatch.setattr(network_mod, "network_ordering",
+    real = ordered.network_ordering
+    monkeypatch.setattr(ordered, "network_ordering",
                         lambda *a: computed.append(1) or real(*a))
     for _ in range(2):
         window.doc.stack.undo()
