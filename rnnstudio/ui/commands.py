@@ -8,11 +8,19 @@ nothing is half-applied and the undo stack only holds edits that happened.
 from __future__ import annotations
 
 import copy
+import weakref
+from collections import deque
 
 from PySide6.QtGui import QUndoCommand
 
 from ..model import NetworkError
 from ..collector import freeze_bulk, quiet_collector
+
+
+KEEP_RESOLVED = 4  # the last commands that keep the ordering and delays around them (see
+# ModelCommand._remember: two copies of 50,000 delays are 5 MB a command at 5k/50k)
+_keeping: deque = deque()  # weak references to those commands, oldest first (a command
+# the stack dropped goes, with the network it edits)
 
 
 def push(stack, command: "ModelCommand") -> None:
@@ -58,18 +66,24 @@ class ModelCommand(QUndoCommand):
         self._before = None
         self._resolved: dict = {}  # "before" / "after": the network's (ordering, delays)
 
-    keeps_resolved = False  # see _remember
+    keeps_resolved = False  # see _remember: always, not only for the last few commands
+    applied_live = False  # the model already holds the edit when the command is made (a drag)
 
     def _remember(self, when: str) -> None:
-        """With `keeps_resolved` (big bulk edits), note the ordering and delays of the network
-        as it is now (if known), `when` = "before" this command or "after" it. The state
-        before and after a command is always exactly the same (what undo and redo promise),
-        so on undo and redo they are taken back instead of computed again (0.3 s at
-        10,000 nodes / 100,000 edges, on the UI thread for a paste's redo)."""
-        if self.keeps_resolved:
-            known = self.net.resolved()
-            if known is not None:
-                self._resolved[when] = known
+        """Note the ordering and delays of the network as it is now (if known), `when` =
+        "before" this command or "after" it. The state before and after a command is always
+        exactly the same (what undo and redo promise), so on undo and redo they are taken back
+        instead of computed again (a big network's ordering takes 0.2-0.3 s of a worker
+        thread after every edit, which the UI thread shares the interpreter with; 0.3 s at
+        10,000 nodes / 100,000 edges for a paste's redo). Commands marked `keeps_resolved`
+        (big bulk edits) always keep them; the others only while among the last
+        KEEP_RESOLVED commands that kept them (what the next undos and redos need)."""
+        known = self.net.resolved()
+        if known is None or (when == "before" and self.applied_live):
+            return
+        self._resolved[when] = known
+        if not self.keeps_resolved:
+            _keep(self)
 
     def _recall(self, when: str) -> None:
         if when in self._resolved:
@@ -109,6 +123,7 @@ class ModelCommand(QUndoCommand):
                 _restore_io_state(net, self._before)
             self._recall("before")
             self._freeze()
+        self.applied_live = False  # undone: a redo starts from the state before it
         net.release_ids(self.added_ids())  # the next new node gets the id this one had
 
     def added_ids(self) -> list[str]:
@@ -134,6 +149,18 @@ class ModelCommand(QUndoCommand):
 
     def undo(self) -> None:
         self.revert()
+
+
+def _keep(command: ModelCommand) -> None:
+    """`command` keeps a resolved state: the oldest beyond the last KEEP_RESOLVED let theirs go
+    (an undo or redo of it then computes the ordering again)."""
+    for ref in [r for r in _keeping if r() is None or r() is command]:
+        _keeping.remove(ref)
+    _keeping.append(weakref.ref(command))
+    while len(_keeping) > KEEP_RESOLVED:
+        oldest = _keeping.popleft()()
+        if oldest is not None:
+            oldest._resolved.clear()
 
 
 class AddSubnetCommand(ModelCommand):
@@ -206,6 +233,7 @@ class SetNodeAttrsCommand(ModelCommand):
         super().__init__(net, text)
         self.changes = {n: dict(c) for n, c in changes.items()}
         g = net.graph
+        self.applied_live = old is not None  # then the state before it is not the model's
         if old is None:
             old = {n: self._old_values(g.nodes[n], c) for n, c in self.changes.items()}
         self.old = old
@@ -275,6 +303,7 @@ class CompositeCommand(ModelCommand):
     def __init__(self, net, parts: list, text: str):
         super().__init__(net, text)
         self.parts = list(parts)
+        self.applied_live = any(part.applied_live for part in self.parts)
 
     def _steps(self) -> list:
         return [step for part in self.parts for step in part._steps()]

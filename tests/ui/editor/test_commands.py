@@ -179,3 +179,43 @@ def test_template_insertion_is_one_step_placed_in_free_space(window):
     assert min(xs) > 0  # placed in free space, right of the existing node
     window.doc.stack.undo()
     assert net == before
+
+
+def _cycle_net() -> rs.Network:
+    net = rs.Network()
+    net.add_input("x")
+    for n in "abc":
+        net.add_neuron(n)
+    net.add_output("y")
+    for u, v in (("x", "a"), ("a", "b"), ("b", "c"), ("c", "y")):
+        net.add_edge(u, v)
+    return net
+
+
+def test_undo_and_redo_give_back_the_ordering_and_delays_known_before():
+    """An edit that changes the auto ordering: undo and redo put back the ordering and delays
+    of the state they return to, known at once (a big network's views need not wait for a
+    worker to compute them again), equal to what computing them gives."""
+    net = _cycle_net()
+    before = (net.ordering(), net.delays())
+    stack = QUndoStack()
+    push(stack, SetEdgeAttrsCommand(net, {("b", "c"): {"delay": 1}}))
+    after = (net.ordering(), net.delays())
+    assert after != before
+    stack.undo()
+    assert net.resolved() == before  # known, not computed again
+    assert (net.copy().ordering(), net.copy().delays()) == before
+    stack.redo()
+    assert net.resolved() == after
+    assert (net.copy().ordering(), net.copy().delays()) == after
+
+
+def test_only_the_last_commands_keep_the_resolved_state():
+    from rnnstudio.ui import commands
+    net = _cycle_net()
+    stack = QUndoStack()
+    for k in range(commands.KEEP_RESOLVED + 2):
+        net.ordering(), net.delays()
+        push(stack, SetEdgeAttrsCommand(net, {("a", "b"): {"weight": float(k)}}))
+    kept = [bool(stack.command(i)._resolved) for i in range(stack.count())]
+    assert kept == [False] * 2 + [True] * commands.KEEP_RESOLVED
