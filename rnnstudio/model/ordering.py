@@ -30,7 +30,9 @@ from bisect import bisect_left
 from typing import Any, Iterable
 
 from ..collector import quiet_collector
+from ..workers import Worker
 
+WORKER = Worker("rnnstudio-ordering")  # runs every OrderingJob, one after another
 SIFT_LIMIT = 400  # sift nodes one by one up to this many; adjacent swaps beyond
 EXACT_LIMIT = 10  # up to this many nodes, an exact search (2^n subsets) checks the heuristic
 
@@ -151,7 +153,7 @@ class OrderingJob:
         self.delays: dict | None = None
         self.error: Exception | None = None
         self._done = threading.Event()
-        threading.Thread(target=self._run, daemon=True, name="rnnstudio-ordering").start()
+        WORKER.submit(self._run)
 
     def _run(self) -> None:
         inputs, others, reverse, edges = self._args

@@ -152,3 +152,25 @@ def test_a_worker_that_fails_is_not_started_again(monkeypatch):
     assert not net.ordering_later() and net._order_job is job  # ... and not started again
     monkeypatch.undo()
     assert (net.ordering(), net.delays()) == _fresh(net)
+
+
+def test_every_job_runs_on_one_long_lived_thread(monkeypatch):
+    """The UI thread never waits for a new thread to start (`Thread.start` waits until it has
+    run, which a busy worker holding the interpreter delayed up to 0.25 s after an edit)."""
+    import threading
+    threads = []
+    real = ordering_module.network_ordering
+
+    def spy(*args):
+        threads.append(threading.current_thread())
+        return real(*args)
+    monkeypatch.setattr(ordering_module, "network_ordering", spy)
+    net = rs.Network()
+    for n in "abc":
+        net.add_neuron(n)
+    for u, v in (("a", "b"), ("b", "c")):
+        net.add_edge(u, v)
+        assert net.ordering_later()
+        _settled(net)
+    assert len(threads) == 2 and threads[0] is threads[1]
+    assert threads[0] is not threading.main_thread() and threads[0].is_alive()

@@ -14,7 +14,6 @@ dicts took 0.2-0.3 s) and made into a network in the worker.
 from __future__ import annotations
 
 import marshal
-import threading
 import time
 from collections.abc import Iterator
 
@@ -23,6 +22,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from ...collector import QuietCollector
 from ...model import Network
+from ...workers import Worker
 from ..turns import drop, next_turn, queued
 from .trajectory import Trajectory, compute_trajectory
 
@@ -33,6 +33,7 @@ MAX_HOLDS = 20  # ... and the canvas done drawing a big paste (asked this often 
 ORDERING_POLL_MS = 25  # ... and its ordering is known (Network.ordering_later)
 FROZEN_CHUNK = 250  # nodes' out-edges per piece of a big network's copy (`frozen`)
 COPY_SLICE_S = 0.012  # ... and the copy's pieces are made this long per UI turn at most
+WORKER = Worker("rnnstudio-player")  # runs the big networks' re-runs, one after another
 
 
 class PlayerController(QObject):
@@ -378,8 +379,7 @@ class PlayerController(QObject):
         self._copy = None
         QuietCollector.hold()  # released by the worker once its copy is gone
         try:
-            threading.Thread(target=self._work, args=(token, blob, X, Y), daemon=True,
-                             name="rnnstudio-player").start()
+            WORKER.submit(self._work, token, blob, X, Y)
         except BaseException:
             QuietCollector.release()
             raise

@@ -296,3 +296,25 @@ def test_a_big_networks_rerun_waits_while_the_canvas_draws_a_big_edit(window, qt
     window.editor.set_node_attrs(["h"], bias=0.2)
     qtbot.waitUntil(lambda: not player.rerun_due() and player.trajectory is not tr,
                     timeout=5000)
+
+
+def test_re_runs_go_to_one_long_lived_worker_thread(window, qtbot, monkeypatch):
+    """A re-run is handed to a worker thread that lives on (starting a thread per re-run made
+    the UI thread wait in `Thread.start` until the new thread had run)."""
+    monkeypatch.setattr(player_controller, "BACKGROUND_SIZE", 0)
+    monkeypatch.setattr(player_controller, "SETTLE_MS", 20)
+    threads = []
+    real = player_controller.compute_trajectory
+
+    def spy(net, X, Y=None):
+        threads.append(threading.current_thread())
+        return real(net, X, Y)
+    monkeypatch.setattr(player_controller, "compute_trajectory", spy)
+    window.doc.new(small_net())
+    player = window.player.controller
+    player.set_sequence(np.linspace(-1, 1, 12).reshape(12, 1))
+    qtbot.waitUntil(lambda: player.trajectory is not None, timeout=5000)
+    window.editor.add_node_at("neuron", window.view.mapToScene(10, 10))
+    qtbot.waitUntil(lambda: player.trajectory is not None, timeout=5000)
+    assert len(threads) == 2 and threads[0] is threads[1]
+    assert threads[0] is not threading.main_thread() and threads[0].is_alive()
