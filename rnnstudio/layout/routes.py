@@ -237,8 +237,8 @@ def _lanes(cu, lo, hi, above, base, in_x, nc) -> tuple:
     the narrowest to the widest, each runs outside the corridors it overlaps, all its strands
     on one lane. Also each edge's corridor and rank in it (the strand to the nearest target
     first)."""
-    keys = np.stack([cu, ~above]).T
-    corr_keys, corridor = np.unique(keys, axis=0, return_inverse=True)
+    keys = 2 * cu + ~above  # (column, below) in one int, ordered as the pairs are
+    corr_keys, corridor = np.unique(keys, return_inverse=True)  # (rows of pairs: 5x slower)
     corridor = corridor.reshape(-1)
     order = np.lexsort((-in_x, corridor))
     first = np.searchsorted(corridor[order], np.arange(len(corr_keys)))
@@ -256,7 +256,7 @@ def _lanes(cu, lo, hi, above, base, in_x, nc) -> tuple:
     np.maximum.at(start, corridor, out_base)
     lane0 = np.empty(len(corr_keys))
     for c in np.lexsort((c_lo, c_hi - c_lo)).tolist():
-        a, b, below = int(c_lo[c]), int(c_hi[c]), bool(corr_keys[c][1])
+        a, b, below = int(c_lo[c]), int(c_hi[c]), bool(corr_keys[c] % 2)
         side = outer[not below]
         lane0[c] = _on_grid(max(start[c], side[a:b + 1].max() + LANE_GAP), out=True)
         side[a:b + 1] = np.maximum(side[a:b + 1], lane0[c])
