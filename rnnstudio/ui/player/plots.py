@@ -129,16 +129,28 @@ class PlayerPlotsWidget(QTabWidget):
 
     def _update_states(self) -> None:
         tr = self.player.trajectory
-        legend = self.states.getPlotItem().legend
-        legend.clear()
+        shown = [] if tr is None else self.selected[:len(self._state_curves)]
+        self._state_legend(None if tr is None else tuple(shown))
         for i, curve in enumerate(self._state_curves):
-            if tr is not None and i < len(self.selected):
-                curve.setData(np.arange(tr.T), tr.values[:, tr.index(self.selected[i])])
-                legend.addItem(curve, markup(self.selected[i]))
+            if i < len(shown):
+                curve.setData(np.arange(tr.T), tr.values[:, tr.index(shown[i])])
                 curve.show()
             else:
                 curve.setData([], [])
                 curve.hide()
+
+    def _state_legend(self, names: tuple | None) -> None:
+        """The states' legend for these names: kept while they stay the same (a big network's
+        re-run drops the trajectory and brings it back at every edit: making the entries
+        again cost 20-100 ms each time), hidden while there is no trajectory (`names` None)."""
+        legend = self.states.getPlotItem().legend
+        legend.setVisible(names is not None)
+        if names is None or names == getattr(self, "_states_for", None):
+            return
+        legend.clear()
+        self._states_for = names
+        for curve, name in zip(self._state_curves, names):
+            legend.addItem(curve, markup(name))
 
     def _update_outputs(self) -> None:
         tr = self.player.trajectory

@@ -318,3 +318,24 @@ def test_re_runs_go_to_one_long_lived_worker_thread(window, qtbot, monkeypatch):
     qtbot.waitUntil(lambda: player.trajectory is not None, timeout=5000)
     assert len(threads) == 2 and threads[0] is threads[1]
     assert threads[0] is not threading.main_thread() and threads[0].is_alive()
+
+
+def test_a_rerun_after_an_edit_keeps_the_states_legend(window, qtbot, monkeypatch):
+    """The selected neurons' legend is hidden while a big network's re-run is due and comes
+    back as it was (making its entries again cost 20-100 ms at every re-run at 5k/50k)."""
+    monkeypatch.setattr(player_controller, "BACKGROUND_SIZE", 0)
+    monkeypatch.setattr(player_controller, "SETTLE_MS", 20)
+    window.doc.new(small_net())
+    player, plots = window.player.controller, window.player.plots
+    player.set_sequence(np.linspace(-1, 1, 6).reshape(6, 1))
+    qtbot.waitUntil(lambda: player.trajectory is not None, timeout=5000)
+    plots.set_selected(["h", "g"])
+    legend = plots.states.getPlotItem().legend
+    entries = list(legend.items)
+    assert [label.text for _, label in entries] == ["h", "g"]
+    window.editor.set_node_attrs(["g"], activation="relu")  # structure: a re-run
+    qtbot.waitUntil(lambda: not legend.isVisible(), timeout=1000)
+    qtbot.waitUntil(lambda: player.trajectory is not None, timeout=5000)
+    assert legend.isVisible() and list(legend.items) == entries
+    plots.set_selected(["g"])
+    assert [label.text for _, label in legend.items] == ["g"]
