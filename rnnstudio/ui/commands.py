@@ -14,7 +14,7 @@ from collections import deque
 from PySide6.QtGui import QUndoCommand
 
 from ..model import NetworkError
-from ..collector import freeze_bulk, quiet_collector
+from ..collector import freeze_bulk, freeze_young, quiet_collector
 
 
 KEEP_RESOLVED = 4  # the last commands that keep the ordering and delays around them (see
@@ -136,10 +136,12 @@ class ModelCommand(QUndoCommand):
         return 0
 
     def _freeze(self) -> None:
-        """What a bulk edit of a big network made is frozen (collector.freeze_bulk)."""
+        """What a bulk edit of a big network made is frozen (collector.freeze_bulk), what any
+        edit made while a big network is open too (collector.freeze_young)."""
         bulk = self.bulk()
         if bulk:
             freeze_bulk(bulk, len(self.net) + self.net.edge_count())
+        freeze_young()
 
     def redo(self) -> None:
         if self.skip_next_redo:

@@ -15,6 +15,8 @@ from collections import deque
 from PySide6.QtCore import QObject, QTimer
 from shiboken6 import isValid
 
+from ..collector import freeze_young
+
 _queue = None
 
 
@@ -39,6 +41,7 @@ class _Turns(QObject):
             self.timer.start()
         if isValid(owner):  # (its window may have closed meanwhile)
             fn()
+            freeze_young()  # what the piece made (a big network's: see collector)
 
 
 def _turns() -> _Turns:

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from ...collector import QuietCollector
+from ...collector import QuietCollector, freeze_young
 from ...model import Network
 from ...workers import Worker
 from ..turns import drop, next_turn, queued
@@ -428,6 +428,7 @@ class PlayerController(QObject):
         ok = self._install(result)
         if then is not None:
             then(ok)
+        freeze_young()  # the trajectory, and what the views made of it (see collector)
 
     def _install(self, result) -> bool:
         if isinstance(result, Exception):  # an invalid network: say why, keep the app running

@@ -219,3 +219,19 @@ def test_only_the_last_commands_keep_the_resolved_state():
         push(stack, SetEdgeAttrsCommand(net, {("a", "b"): {"weight": float(k)}}))
     kept = [bool(stack.command(i)._resolved) for i in range(stack.count())]
     assert kept == [False] * 2 + [True] * commands.KEEP_RESOLVED
+
+
+def test_an_edit_freezes_what_it_made_while_a_big_heap_is_frozen():
+    """As `freeze_bulk` does for a paste, for every edit once a big network's objects are
+    frozen (collector.settle_heap): the young objects it leaves are frozen with them."""
+    import gc
+    net = _cycle_net()
+    stack = QUndoStack()
+    gc.freeze()
+    try:
+        young = [[] for _ in range(500)]  # (made before the edit, still young)
+        before = gc.get_freeze_count()
+        push(stack, SetEdgeAttrsCommand(net, {("a", "b"): {"weight": 2.0}}))
+        assert gc.get_freeze_count() >= before + len(young)
+    finally:
+        gc.unfreeze()
