@@ -16,7 +16,7 @@ from PySide6.QtGui import QUndoStack
 
 import rnnstudio
 from .. import io as rio
-from ..collector import quiet_collector
+from ..collector import quiet_collector, thaw_heap
 from ..model import Network
 from .recovery import Orphan, RecoverySession
 
@@ -88,6 +88,7 @@ class Document(QObject):
         self.net, self.path, self.example = net, path, example
         self.stack.clear()
         self.stack.setClean()
+        thaw_heap()  # an earlier big network's frozen objects, before the views build anew
         self.network_replaced.emit(net)
         self.title_changed.emit(self.title())
 
