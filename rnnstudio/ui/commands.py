@@ -168,14 +168,14 @@ def _keep(command: ModelCommand) -> None:
 class AddSubnetCommand(ModelCommand):
     """Add nodes [(id, kind, attrs)], edges [(u, v, attrs)] and groups [(gid, label, members,
     collapsed)]: a palette drop, a pasted or inserted sub-network, a new layer, the edges of
-    "connect"."""
+    "connect". The records are the command's from then on (its callers make them for it and
+    never change them; the model copies what it keeps): a paste's 55,000 are not copied."""
 
     keeps_resolved = True
 
     def __init__(self, net, nodes=(), edges=(), text: str = "Add", groups=()):
         super().__init__(net, text)
-        self.nodes = [(n, k, dict(a)) for n, k, a in nodes]
-        self.edges = [(u, v, dict(a)) for u, v, a in edges]
+        self.nodes, self.edges = list(nodes), list(edges)
         self.groups = [(g, label, list(members), collapsed)
                        for g, label, members, collapsed in groups]
 

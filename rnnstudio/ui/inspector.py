@@ -4,6 +4,8 @@ Invalid values are refused with a status message; the form then shows the model 
 
 from __future__ import annotations
 
+from operator import methodcaller
+
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit,
                                QStackedWidget, QVBoxLayout, QWidget)
 
@@ -19,8 +21,9 @@ STRUCTURAL_EDGE_FIELDS = ("delay", "trainable")
 
 
 def _common(values: list):
-    """The shared value, or MIXED."""
-    return values[0] if values and all(v == values[0] for v in values) else MIXED
+    """The shared value, or MIXED (counted in C: 5,000 pasted nodes' 16 fields; no value of
+    a node is unequal to itself, NaN is refused)."""
+    return values[0] if values and values.count(values[0]) == len(values) else MIXED
 
 
 def _parse_float(text: str, what: str) -> float:
@@ -159,7 +162,7 @@ class InspectorWidget(QWidget):
         self.title.setText(f"Node {self.nodes[0]}" if one else f"{len(self.nodes)} nodes")
         has_input = any(d["kind"] == "input" for d in data)
         for key, widget in self.f.items():
-            value = _common([d.get(key) for d in data])
+            value = _common(list(map(methodcaller("get", key), data)))
             self._lock(widget, key in STRUCTURAL_NODE_FIELDS,
                        enabled=not (has_input and key in NEURON_ONLY))
             self._put(widget, value)

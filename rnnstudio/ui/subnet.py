@@ -171,8 +171,9 @@ def renamed(net, record: dict, dx: float, dy: float,
         if attrs.get("label", old) == old:
             attrs["label"] = new
         nodes.append((new, kind, attrs))
-    edges = [(mapping[u], mapping[v], a) for u, v, a in record.get("edges", [])
-             if u in mapping and v in mapping]  # the record's own attrs (the command copies)
+    new_id = mapping.get  # (ids are strings, never None) the record's own attrs: nothing
+    edges = [(a, b, attrs) for u, v, attrs in record.get("edges", [])  # changes them
+             if (a := new_id(u)) is not None and (b := new_id(v)) is not None]
     groups, gids = [], set(net.groups)
     for gid, label, members, collapsed in record.get("groups", []):
         new_gid = free_id(gid, gids)

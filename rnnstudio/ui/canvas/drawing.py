@@ -18,7 +18,6 @@ from ...collector import freeze_bulk, quiet_collector
 from .. import style
 from .edge_batch import AROUND, CURVED, LOOP, STRAIGHT, edge_shapes
 from .edges import EdgeLayerItem
-from .items import NodeItem
 from .routing import ROUTE_POLL_MS
 
 CHUNK = 6000  # edges per batch layer
@@ -106,14 +105,16 @@ class SceneDrawing:
         if self._released:
             self._release_timer.start()
 
-    def _place_obstacle(self, node: str, item: NodeItem) -> None:
-        """The node's area keeps edge labels off it: labels it now covers move."""
-        d = self.net.graph._node[node]  # where `item` is (NodeItem.sync_position)
-        box = _node_box(d["x"], d["y"])
-        self._tags.obstacles.set(node, box)  # (no Qt object, no Qt call: 5,000 of them for
-        covered = self._tags.tags.hits(box)  # a paste)
-        if covered:
-            self._mark_edges(covered)
+    def _place_obstacles(self, nodes) -> None:
+        """The nodes' areas keep edge labels off them: labels they now cover move. (No Qt
+        object, no Qt call: 5,000 of them for a paste.)"""
+        data, tags = self.net.graph._node, self._tags
+        boxes = {n: _node_box(data[n]["x"], data[n]["y"]) for n in nodes}
+        tags.obstacles.set_many(boxes)
+        if tags.tags.boxes:
+            covered = [key for box in boxes.values() for key in tags.tags.hits(box)]
+            if covered:
+                self._mark_edges(covered)
 
     def _mark_edges(self, keys) -> None:
         self._dirty_edges.update(dict.fromkeys(keys))

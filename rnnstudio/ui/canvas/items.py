@@ -43,6 +43,9 @@ _LABEL_FONT = QFont("Sans Serif", 8)
 _INNER_FONT = QFont("Sans Serif", 8, QFont.Weight.DemiBold)
 _R = style.NODE_RADIUS
 _FLAGS = QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+_NO_CONTENTS = _FLAGS | QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
+_NO_PEN, _CACHE = Qt.PenStyle.NoPen, QGraphicsItem.CacheMode.DeviceCoordinateCache  # (an enum
+# member read through its class is a Python call: three for each of 5,000 new items)
 _NODE_RECT = QRectF(-_R - 24, -_R - 12, 2 * _R + 48, 2 * _R + 44)  # label and target below
 
 
@@ -72,15 +75,16 @@ class NodeItem(QGraphicsRectItem):
     fill_level = -1  # the value's colour (style.value_level); -1: the kind's fill
     _vkind: str | None = None
 
-    def __init__(self, net, node_id: str):
+    def __init__(self, net, node_id: str, no_contents: bool = False):
+        """`no_contents`: the scene's value layer draws the body (zoomed out)."""
         super().__init__(_NODE_RECT)
-        self.setPen(Qt.PenStyle.NoPen)
+        self.setPen(_NO_PEN)
         self._net = net
         self.node_id = node_id
-        self.setFlags(_FLAGS)
+        self.setFlags(_NO_CONTENTS if no_contents else _FLAGS)
         self.setAcceptHoverEvents(True)
         self.setZValue(10)
-        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.setCacheMode(_CACHE)
         a = net.graph._node[node_id]  # sync_position without networkx's node view
         self.setPos(a["x"], a["y"])
 

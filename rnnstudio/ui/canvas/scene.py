@@ -98,11 +98,7 @@ class NetworkScene(SceneDrawing, SceneRouting, SceneQueries, QGraphicsScene):
         net.events.subscribe(self._on_model_changed)
         self.groups.reset()
         hidden = self.groups.hidden  # members of collapsed groups get no items
-        for n in net.graph.nodes:
-            if n not in hidden:
-                self._add_node_item(n, refresh=False)
-        if self._values.bodies:
-            self._values.refresh(geometry=True)
+        self._add_node_items([n for n in net.graph.nodes if n not in hidden])
         self._add_edges([k for k in net.graph.edges if k[0] not in hidden and k[1] not in hidden])
         self._ordering_pending = True
         self.route_now()
@@ -136,10 +132,7 @@ class NetworkScene(SceneDrawing, SceneRouting, SceneQueries, QGraphicsScene):
         self._on_nodes_added(event, (event.node,))
 
     def _on_nodes_added(self, event, nodes=None) -> None:
-        for n in event.nodes if nodes is None else nodes:
-            self._add_node_item(n, refresh=False)
-        if self._values.bodies:
-            self._values.refresh(geometry=True)
+        self._add_node_items(event.nodes if nodes is None else nodes)
         self._reroute_pending = True
 
     def _on_node_removed(self, event) -> None:
@@ -186,7 +179,7 @@ class NetworkScene(SceneDrawing, SceneRouting, SceneQueries, QGraphicsScene):
             self._reroute_pending = self._reroute_pending or self._live_from is None
             g = self.net.graph
             self._mark_edges(list(g.in_edges(event.node)) + list(g.out_edges(event.node)))
-            self._place_obstacle(event.node, item)
+            self._place_obstacles((event.node,))
         item.forget_look()
         item.update()
         if item.showing_value or self._values.bodies:  # moved or reshaped under the layer
@@ -260,8 +253,7 @@ class NetworkScene(SceneDrawing, SceneRouting, SceneQueries, QGraphicsScene):
         g = self.net.graph
         shown = [n for n in old if n not in new and n in g]
         hidden = [n for n in new if n not in old]
-        for n in shown:
-            self._add_node_item(n)
+        self._add_node_items(shown)
         self._remove_node_items(hidden)
         keys = dict.fromkeys(k for n in shown + hidden
                              for k in [*g.in_edges(n), *g.out_edges(n)])
@@ -276,15 +268,15 @@ class NetworkScene(SceneDrawing, SceneRouting, SceneQueries, QGraphicsScene):
         self._emit_selection()
 
     # ---------------------------------------------------------------- node items
-    def _add_node_item(self, node: str, refresh: bool = True) -> None:
-        item = NodeItem(self.net, node)
-        self.nodes[node] = item
-        self.addItem(item)
-        self._place_obstacle(node, item)
-        if self._values.bodies:
-            item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
-            if refresh:
-                self._values.refresh(geometry=True)
+    def _add_node_items(self, nodes) -> None:
+        """Items for these nodes (a paste's 5,000: their obstacles placed together)."""
+        net, items, bodies = self.net, self.nodes, self._values.bodies
+        for node in nodes:
+            item = items[node] = NodeItem(net, node, bodies)
+            self.addItem(item)
+        self._place_obstacles(nodes)
+        if bodies:
+            self._values.refresh(geometry=True)
 
     def draw_bodies_in_layer(self, on: bool) -> None:
         """Zoomed out (the view says so before it paints), the value layer draws every node's

@@ -95,6 +95,19 @@ class _Grid:
         for c in self._span(box):
             self._cells.setdefault(c, {})[key] = None
 
+    def set_many(self, boxes: dict) -> None:
+        """`set` each of {key: box} in turn (a paste's 5,000 nodes)."""
+        cells = self._cells
+        for key, box in boxes.items():
+            if key in self.boxes:
+                self.discard(key)
+            self.boxes[key] = box
+            x0, x1 = int(box[0] // CELL), int(box[2] // CELL)
+            y0, y1 = int(box[1] // CELL), int(box[3] // CELL)
+            for i in range(x0, x1 + 1):
+                for j in range(y0, y1 + 1):
+                    cells.setdefault((i, j), {})[key] = None
+
     def discard(self, key) -> None:
         box = self.boxes.pop(key, None)
         if box is None:

@@ -35,6 +35,7 @@ def format_value(value: float) -> str:
 
 
 SHAPE_NAMES = tuple(style.SHAPES)
+_SHAPE_AT = {name: i for i, name in enumerate(SHAPE_NAMES)}
 _PIXEL_ENGINES = (QPaintEngine.Type.Raster, QPaintEngine.Type.OpenGL2)
 _LEVEL = attrgetter("fill_level")
 SHOWING, SELECTED, COMPUTING = 1, 2, 4  # the bits of a node body's sprite state
@@ -58,16 +59,22 @@ def _draw_body(painter: QPainter, state: int, shape: int) -> None:
                bool(state & SHOWING))
 
 
-def _position(item) -> tuple[float, float]:
-    """Where a node item is: its node's x, y in the model (the only place it is ever moved to,
-    items.NodeItem.sync_position), read without a Qt call (each one lets a busy worker thread
-    hold the interpreter for up to its switch interval: 5,000 pos() calls took 0.3 s while the
-    player re-ran); the item's own pos() for a node the model has just dropped."""
-    data = item._net.graph._node.get(item.node_id)
-    if data is None:
-        p = item.pos()
-        return p.x(), p.y()
-    return data["x"], data["y"]
+def _positions(ids: list, items: list) -> list[tuple[float, float]]:
+    """Where these node items are (`ids` their nodes): their nodes' x, y in the model (the
+    only place an item is ever moved to, items.NodeItem.sync_position), read without a Qt
+    call (each one lets a busy worker thread hold the interpreter for up to its switch
+    interval: 5,000 pos() calls took 0.3 s while the player re-ran) and without asking the
+    items; an item's own pos() for a node the model has just dropped."""
+    if not items:
+        return []
+    data = items[0]._net.graph._node
+    out = [data.get(n) for n in ids]
+    return [(d["x"], d["y"]) if d is not None else _pos(item) for d, item in zip(out, items)]
+
+
+def _pos(item) -> tuple[float, float]:
+    p = item.pos()
+    return p.x(), p.y()
 
 
 def _united(items: list, xs: np.ndarray, ys: np.ndarray) -> QRectF:
@@ -124,12 +131,12 @@ class ValueLayerItem(QGraphicsItem):
 
     def _measure(self) -> None:
         self._stale = False
-        self._items = [item for item in self._nodes.values()
-                       if self.bodies or item.showing_value]
-        xy = [_position(item) for item in self._items]
-        self._xs = np.array([p[0] for p in xy], dtype=float)
-        self._ys = np.array([p[1] for p in xy], dtype=float)
-        self._shape_of = np.array([SHAPE_NAMES.index(item.vkind) for item in self._items],
+        nodes = self._nodes
+        ids = list(nodes) if self.bodies else [n for n, i in nodes.items() if i.showing_value]
+        self._items = [nodes[n] for n in ids]
+        xy = np.array(_positions(ids, self._items), dtype=float).reshape(-1, 2)
+        self._xs, self._ys = xy[:, 0].copy(), xy[:, 1].copy()
+        self._shape_of = np.array([_SHAPE_AT[item.vkind] for item in self._items],
                                   dtype=np.intp)
         self._rect = _united(self._items, self._xs, self._ys)
 
