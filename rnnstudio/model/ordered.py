@@ -111,13 +111,15 @@ class OrderingMixin:
         if job is not None and job.key == self._order_key() and job.done():
             return False  # it failed: ordering() says why
         if job is None or job.done():  # one at a time: a stale one runs out first
-            g = self.graph
-            inputs = list(self._inputs)
-            skip = set(inputs)
-            self._order_job = OrderingJob(self._order_key(), inputs,
-                                          [n for n in g._node if n not in skip],
-                                          self._reverse_nodes(), self._edge_delays())
+            self._order_job = OrderingJob(self._order_key(), self._ordering_inputs)
         return True
+
+    def _ordering_inputs(self) -> tuple:
+        """What the auto ordering is computed from (read by an OrderingJob's worker)."""
+        inputs = list(self._inputs)
+        skip = set(inputs)
+        return (inputs, [n for n in self.graph._node if n not in skip], self._reverse_nodes(),
+                self._edge_delays())
 
     def resolved(self) -> tuple[list[str], dict[tuple[str, str], int]] | None:
         """(ordering, delays) when both are known now, else None (nothing is computed): an
