@@ -13,9 +13,7 @@ dicts took 0.2-0.3 s) and made into a network in the worker.
 
 from __future__ import annotations
 
-import marshal
 import time
-from collections.abc import Iterator
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -24,6 +22,7 @@ from ...collector import QuietCollector, freeze_young
 from ...model import Network
 from ...workers import Worker
 from ..turns import drop, next_turn, queued
+from .netcopy import discard, frozen_pieces, thawed
 from .trajectory import Trajectory, compute_trajectory
 
 RESET_MESSAGE = "The network's structure changed: the player was reset."
@@ -31,7 +30,6 @@ BACKGROUND_SIZE = 20_000  # nodes + edges past which a re-run goes to a worker t
 SETTLE_MS = 250  # ... once the network has been still for this long
 MAX_HOLDS = 20  # ... and the canvas done drawing a big paste (asked this often at most)
 ORDERING_POLL_MS = 25  # ... and its ordering is known (Network.ordering_later)
-FROZEN_CHUNK = 250  # nodes' out-edges per piece of a big network's copy (`frozen`)
 COPY_SLICE_S = 0.012  # ... and the copy's pieces are made this long per UI turn at most
 WORKER = Worker("rnnstudio-player")  # runs the big networks' re-runs, one after another
 
@@ -458,60 +456,6 @@ def _run(net: Network, X, Y):
         return compute_trajectory(net, X, Y)
     except Exception as exc:  # noqa: BLE001 - any model or engine refusal is shown, not raised
         return exc
-
-
-def frozen(net: Network) -> list[bytes]:
-    """What running the network reads (its graph in its order, inputs, outputs, ordering mode,
-    and its ordering and delays when known), copied at C speed (`marshal`): the network may
-    change as soon as the UI thread goes on. In pieces of FROZEN_CHUNK nodes' out-edges, so
-    the worker reads them back between two of the UI thread's turns (one C call holds the GIL:
-    reading 50,000 edges at once held the UI 30-110 ms)."""
-    return list(frozen_pieces(net))
-
-
-def frozen_pieces(net: Network) -> Iterator[bytes]:
-    """`frozen`'s pieces one by one: the controller copies a big network over a few of the UI
-    thread's turns (40-100 ms in one piece at 50,000 edges), dropping the copy if the network
-    changes meanwhile."""
-    g = net.graph
-    pred = [(v, list(p)) for v, p in g._pred.items() if len(p) > 1]
-    order, delays = net.resolved() or (None, {})
-    head = (g._node, pred, net.inputs, net.outputs, net.ordering_mode, net.manual_order, order)
-    yield marshal.dumps(head)
-    yield from _pieces(list(g._succ.items()), FROZEN_CHUNK)
-    yield b""
-    yield from _pieces(list(delays.items()), FROZEN_CHUNK * 10)
-
-
-def _pieces(items: list, size: int) -> Iterator[bytes]:
-    return (marshal.dumps(items[i:i + size]) for i in range(0, len(items), size))
-
-
-def thawed(pieces: list[bytes]) -> Network:
-    """The network `frozen` copied (without name, groups and settings: not run)."""
-    node, pred, inputs, outputs, mode, manual, order = marshal.loads(pieces[0])
-    edges, delays, into = [], {}, True
-    for piece in pieces[1:]:
-        if not piece:  # the out-edges end, the delays follow
-            into = False
-        elif into:
-            edges += [(u, v, d) for u, nbrs in marshal.loads(piece) for v, d in nbrs.items()]
-        else:
-            delays.update(marshal.loads(piece))
-    net = Network()
-    net.restore({"nodes": list(node.items()), "edges": edges, "pred": pred,
-                 "inputs": inputs, "outputs": outputs, "mode": mode, "manual": manual,
-                 "name": "", "description": "", "training": {}, "view": {}})
-    if order is not None:  # the same network: its ordering and delays, known
-        net.take_resolved((order, delays))
-    return net
-
-
-def discard(net: Network) -> None:
-    """Let a network's graph go by reference counting: networkx keeps its views (`nodes`,
-    `edges`, ...) in the graph's __dict__, each pointing back at the graph, a cycle that only
-    the cyclic collector would break."""
-    vars(net.graph).clear()
 
 
 def _io(net: Network) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -8,7 +8,7 @@ import gc
 import weakref
 
 import rnnstudio as rs
-from rnnstudio.ui.player.controller import discard, frozen, thawed
+from rnnstudio.ui.player.netcopy import discard, frozen, thawed
 
 from .conftest import small_net
 
@@ -76,3 +76,23 @@ def test_the_copy_takes_a_known_ordering_along(monkeypatch):
     net.add_edge("r", "r")
     copy = thawed(frozen(net))  # not known: the copy computes it
     assert copy.ordering() == net.copy().ordering() and calls
+
+
+def test_a_big_networks_copy_comes_in_small_pieces():
+    """Every piece of the copy holds a slice of the network (the UI thread makes one or more
+    a turn): the nodes and the in-edge orders once came in the first piece with the head
+    (20-50 ms at 5k/50k); and the pieces still make the network again exactly."""
+    import marshal
+    net = rs.Network()
+    with net.batch():
+        for i in range(3000):
+            net.add_neuron(f"h{i}", x=float(i), label=f"neuron {i}")
+        for i in range(2999):
+            net.add_edge(f"h{i}", f"h{i + 1}")
+            net.add_edge(f"h{(i * 7) % 3000}", f"h{i + 1}") if (i * 7) % 3000 != i else None
+    whole = len(marshal.dumps(dict(net.graph._node)))
+    pieces = frozen(net)
+    assert max(len(p) for p in pieces) < whole / 2
+    copy = thawed(pieces)
+    a, b = net.snapshot(), copy.snapshot()
+    assert {k: a[k] for k in RUN_KEYS} == {k: b[k] for k in RUN_KEYS}
