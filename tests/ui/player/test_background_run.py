@@ -120,11 +120,11 @@ def test_a_run_that_ends_after_an_undo_is_not_shown(window, qtbot, monkeypatch):
     assert set(player.trajectory.order) == set(net.graph) and player.is_current()
 
 
-def test_a_rerun_after_an_edit_keeps_the_views_row_names_and_legend(window, qtbot, monkeypatch):
+def test_a_rerun_after_an_edit_keeps_the_unrolled_views_row_names(window, qtbot, monkeypatch):
     """Issue 14: a big network's structure edit drops the trajectory until its re-run is in;
-    the unrolled view's row names (5,000 at 5k nodes: 0.1 s to make) and the outputs' legend
-    (0.1 s for 50 entries) are hidden meanwhile and come back as they were, not made again;
-    a new node's row gets a name in its place."""
+    the unrolled view's row names (5,000 at 5k nodes: 0.1 s to make) are hidden meanwhile and
+    come back as they were, not made again; a new node's row gets a name in its place. (The
+    plots' legends: test_a_rerun_after_an_edit_keeps_the_legends.)"""
     monkeypatch.setattr(player_controller, "BACKGROUND_SIZE", 0)
     monkeypatch.setattr(player_controller, "SETTLE_MS", 20)
     window.show()
@@ -136,16 +136,12 @@ def test_a_rerun_after_an_edit_keeps_the_views_row_names_and_legend(window, qtbo
     qtbot.waitUntil(lambda: player.trajectory is not None and bool(unrolled.names.items),
                     timeout=5000)
     names = {item.text: item for item in unrolled.names.items}
-    legend = window.player.plots.outputs.getPlotItem().legend
-    entries = list(legend.items)
     window.editor.set_node_attrs(["g"], activation="relu")  # structure: a re-run
     assert player.trajectory is None
-    qtbot.waitUntil(lambda: not legend.isVisible(), timeout=1000)
     qtbot.waitUntil(lambda: all(not item.isVisible() for item in names.values()), timeout=1000)
     qtbot.waitUntil(lambda: player.trajectory is not None and not unrolled._stale, timeout=5000)
     assert {item.text: item for item in unrolled.names.items} == names  # the same items
     assert all(item.isVisible() for item in names.values())
-    assert legend.isVisible() and list(legend.items) == entries
     window.editor.add_edge("g", "y")  # g's row moves: its name moves with it
     qtbot.waitUntil(lambda: player.trajectory is not None and player.is_current()
                     and unrolled.rows and not unrolled._stale, timeout=5000)
@@ -320,22 +316,61 @@ def test_re_runs_go_to_one_long_lived_worker_thread(window, qtbot, monkeypatch):
     assert threads[0] is not threading.main_thread() and threads[0].is_alive()
 
 
-def test_a_rerun_after_an_edit_keeps_the_states_legend(window, qtbot, monkeypatch):
-    """The selected neurons' legend is hidden while a big network's re-run is due and comes
-    back as it was (making its entries again cost 20-100 ms at every re-run at 5k/50k)."""
+def test_a_rerun_after_an_edit_keeps_the_legends(window, qtbot, monkeypatch):
+    """The selected neurons' and the outputs' legends are hidden while a big network's re-run
+    is due and come back as they were (making their entries again cost 20-100 ms at every
+    re-run at 5k/50k; the outputs' 0.1 s for 50)."""
     monkeypatch.setattr(player_controller, "BACKGROUND_SIZE", 0)
     monkeypatch.setattr(player_controller, "SETTLE_MS", 20)
+    window.show()
+    qtbot.waitExposed(window)
+    window.player.plots_dock.raise_()  # (a big network's plots follow while on screen)
     window.doc.new(small_net())
     player, plots = window.player.controller, window.player.plots
     player.set_sequence(np.linspace(-1, 1, 6).reshape(6, 1))
     qtbot.waitUntil(lambda: player.trajectory is not None, timeout=5000)
+    for tab in (plots.outputs, plots.states):  # the states' tab in front: both made
+        plots.setCurrentWidget(tab.parentWidget())
+        qtbot.waitUntil(tab.isVisible, timeout=1000)
     plots.set_selected(["h", "g"])
-    legend = plots.states.getPlotItem().legend
-    entries = list(legend.items)
-    assert [label.text for _, label in entries] == ["h", "g"]
+    states, outputs = (w.getPlotItem().legend for w in (plots.states, plots.outputs))
+    entries = [list(legend.items) for legend in (states, outputs)]
+    assert [label.text for _, label in entries[0]] == ["h", "g"]
     window.editor.set_node_attrs(["g"], activation="relu")  # structure: a re-run
-    qtbot.waitUntil(lambda: not legend.isVisible(), timeout=1000)
+    qtbot.waitUntil(lambda: not states.isVisible(), timeout=1000)
     qtbot.waitUntil(lambda: player.trajectory is not None, timeout=5000)
-    assert legend.isVisible() and list(legend.items) == entries
+    plots.setCurrentWidget(plots.outputs.parentWidget())
+    qtbot.waitUntil(lambda: states.isVisible() and outputs.isVisible(), timeout=1000)
+    assert [list(legend.items) for legend in (states, outputs)] == entries
     plots.set_selected(["g"])
-    assert [label.text for _, label in legend.items] == ["g"]
+    assert [label.text for _, label in states.items] == ["g"]
+
+
+def test_a_big_networks_hidden_plots_follow_when_shown(window, qtbot, monkeypatch):
+    """A big network's re-run updates the plots on screen; those behind another tab (the
+    outputs' curves: 25-50 ms at 5k/50k) when their tab is shown, with the same data."""
+    monkeypatch.setattr(player_controller, "BACKGROUND_SIZE", 0)
+    monkeypatch.setattr(player_controller, "SETTLE_MS", 20)
+    window.show()
+    qtbot.waitExposed(window)
+    plots = window.player.plots
+    window.player.plots_dock.raise_()  # (in front of its tab group)
+    window.doc.new(small_net())
+    player = window.player.controller
+    player.set_sequence(np.linspace(-1, 1, 6).reshape(6, 1))
+    qtbot.waitUntil(lambda: player.trajectory is not None, timeout=5000)
+    plots.setCurrentWidget(plots.outputs.parentWidget())
+    qtbot.waitUntil(lambda: bool(plots._output_curves), timeout=1000)
+    before = plots._output_curves[0].getData()[1].copy()
+    plots.setCurrentWidget(plots.states.parentWidget())
+    qtbot.waitUntil(lambda: plots.states.isVisible() and not plots.outputs.isVisible(),
+                    timeout=1000)
+    window.editor.set_node_attrs(["h"], bias=0.7)  # new values
+    qtbot.waitUntil(lambda: player.trajectory is not None and player.is_current()
+                    and player._versions[1] == window.doc.net.param_version, timeout=5000)
+    qtbot.wait(20)
+    np.testing.assert_array_equal(plots._output_curves[0].getData()[1], before)  # not yet
+    plots.setCurrentWidget(plots.outputs.parentWidget())
+    out = player.trajectory.outputs_over_time()[:, 0]
+    qtbot.waitUntil(lambda: np.array_equal(plots._output_curves[0].getData()[1], out),
+                    timeout=1000)
