@@ -185,14 +185,18 @@ class UnrolledView(UnrolledArrows, QGraphicsView):
             self._layout()
 
     def _lay_out_later(self) -> None:
-        """A big network's layout in two turns of the UI: the rows and the arrows' shapes,
-        then the items (each 20-40 ms at 5,000 nodes)."""
+        """A big network's layout in three turns of the UI: the rows, the arrows' shapes,
+        then the items (each 15-40 ms at 5,000 nodes; the first two were one turn of 45-70)."""
         if not (self._stale and self.active()):
             return
         tr, net = self.player.trajectory, self.player.network
         if not self._prepared and tr is not None and net is not None and tr.T \
                 and self.player.is_current():
-            self._prepare(tr, net)
+            if self._rows_tr is not tr:
+                self._set_rows(tr, net)
+            else:
+                self._build_templates(tr, net)
+                self._prepared = True
             next_turn(self, self._lay_out_later)
         else:
             self._layout()

@@ -374,3 +374,25 @@ def test_a_big_networks_hidden_plots_follow_when_shown(window, qtbot, monkeypatc
     out = player.trajectory.outputs_over_time()[:, 0]
     qtbot.waitUntil(lambda: np.array_equal(plots._output_curves[0].getData()[1], out),
                     timeout=1000)
+
+
+def test_a_big_networks_unrolled_rows_and_arrows_come_in_turns_of_their_own(window, qtbot,
+                                                                             monkeypatch):
+    """The unrolled view's rows, its arrows' shapes and its items are made in three turns of
+    the UI, other timers running between (rows and arrows were one turn of 45-70 ms at
+    5,000 nodes)."""
+    from PySide6.QtCore import QTimer
+    player, unrolled = _big_and_seen(window, qtbot, monkeypatch)
+    ticks, at = [0], {}
+    ticker = QTimer(interval=0)
+    ticker.timeout.connect(lambda: ticks.__setitem__(0, ticks[0] + 1))
+    for name in ("_set_rows", "_build_templates", "_layout"):
+        real = getattr(unrolled, name)
+        monkeypatch.setattr(unrolled, name, lambda *a, _n=name, _r=real: (
+            at.__setitem__(_n, ticks[0]), _r(*a))[1])  # (the last call)
+    ticker.start()
+    window.editor.add_node_at("neuron", window.view.mapToScene(10, 10))  # new rows
+    qtbot.waitUntil(lambda: player.trajectory is not None and player.is_current()
+                    and not unrolled._stale and "_layout" in at, timeout=5000)
+    ticker.stop()
+    assert at["_set_rows"] < at["_build_templates"] < at["_layout"]
