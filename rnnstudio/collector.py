@@ -54,6 +54,22 @@ def quiet_collector():
 
 
 BIG_HEAP = 20_000  # nodes + edges of an open network past which its objects are frozen
+_frozen = False  # this module froze objects (until `unfreeze`): known without asking
+# gc.get_freeze_count(), which walks every frozen object (a million at 5k/50k, 10-35 ms, at
+# each edit and each deferred piece after it: `freeze_young`)
+
+
+def _freeze() -> None:
+    global _frozen
+    gc.freeze()
+    _frozen = True
+
+
+def unfreeze() -> None:
+    """Thaw every frozen object (`thaw_heap`; tests)."""
+    global _frozen
+    gc.unfreeze()
+    _frozen = False
 
 
 def settle_heap(size: int) -> None:
@@ -63,7 +79,7 @@ def settle_heap(size: int) -> None:
     objects, 0.2-0.5 s each, at about every third edit; frozen, 10-60 ms. Opening another
     network first thaws the frozen objects and collects once (`thaw_heap`)."""
     if size > BIG_HEAP:
-        gc.freeze()
+        _freeze()
 
 
 def thaw_heap() -> None:
@@ -71,8 +87,8 @@ def thaw_heap() -> None:
     so the old network's garbage goes (0.2-0.4 s after a big one). Nothing when nothing is
     frozen: collecting after the new network's drawing had frozen what it made (`freeze_bulk`)
     walked the million objects of a first open at 5k/50k (0.1-0.25 s of it)."""
-    if gc.get_freeze_count():
-        gc.unfreeze()
+    if _frozen or gc.get_freeze_count():  # (nothing frozen: counting walks nothing)
+        unfreeze()
         gc.collect()
 
 
@@ -88,7 +104,7 @@ def freeze_bulk(made: int, size: int) -> None:
     it walks no object; those objects are still freed as they go, by reference counting: the
     app makes no cyclic garbage on these paths, and what there is goes at the next open.)"""
     if made > BULK and size > BIG_HEAP:
-        gc.freeze()
+        _freeze()
 
 
 def freeze_young() -> None:
@@ -100,5 +116,5 @@ def freeze_young() -> None:
     an edit at 5,000 nodes / 50,000 edges, in the edit or in the UI stall after it. As with
     `freeze_bulk`, `gc.freeze` walks no object and the objects are still freed by reference
     counting; cyclic garbage among them waits for the next open (`settle_heap`)."""
-    if gc.get_freeze_count():
+    if _frozen or gc.get_freeze_count():  # (frozen elsewhere: tests)
         gc.freeze()

@@ -297,7 +297,7 @@ def test_what_a_big_paste_and_its_drawing_make_is_frozen(window, qtbot, monkeypa
         window.editor.select_all()
         window.editor.copy()
         qtbot.waitUntil(lambda: not window.scene.drawing(), timeout=3000)
-        gc.unfreeze()
+        collector.unfreeze()
         pasted = window.editor.paste()
         item = window.scene.nodes[pasted[0]]
         assert gc.is_tracked(item) and not _in_generations(item)  # frozen
@@ -305,7 +305,7 @@ def test_what_a_big_paste_and_its_drawing_make_is_frozen(window, qtbot, monkeypa
         shape = window.scene._geoms[next(iter(window.doc.net.graph.in_edges(pasted[-1])))]
         assert gc.is_tracked(shape) and not _in_generations(shape)
     finally:
-        gc.unfreeze()
+        collector.unfreeze()
 
 
 def _in_generations(obj) -> bool:
