@@ -14,6 +14,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QToolButton,
                                QVBoxLayout, QWidget)
 
@@ -35,6 +36,7 @@ AXIS_COLOR = "#4c566a"
 MAX_SEQS = 3
 X_LABEL_SPACING = 48  # x axes: pixels between labelled ticks, at least
 LOG_LABEL_SPACING = 14  # log axes: pixels between labels, at least (else decades only)
+NOTE_MARGIN = 8  # the outputs plot's note keeps this far from the plot's sides, in all
 LEFT_AXIS_WIDTH = 58  # fixed: a y axis sized to its labels made every new label width lay the
                       # whole row out again (and redraw all eight axes: 10-30 ms)
 VIEW_LABELS = {ALL: "All four plots", "loss": "Loss", "grad": "Gradient norm",
@@ -340,8 +342,19 @@ class TrainingPlotsWidget(QWidget):
                                           name="output against target")
         self.out_note = pg.TextItem("shown after training", color=AXIS_COLOR,
                                     anchor=(0.5, 0.5))
+        self.out_note.textItem.document().setDefaultTextOption(
+            QTextOption(Qt.AlignmentFlag.AlignHCenter))
         self.out_note.setPos(0.5, 0.5)
         self.out_plot.addItem(self.out_note, ignoreBounds=True)
+        self.out_plot.getViewBox().sigResized.connect(self._fit_out_note)
+
+    def _fit_out_note(self) -> None:
+        """The note wraps to the plot's width (a narrow dock's plot is 80 px wide: on one
+        line it was cut at both ends)."""
+        width = self.out_plot.getViewBox().width()
+        self.out_note.setTextWidth(-1)  # its natural width, then wrapped if it is wider
+        if self.out_note.textItem.boundingRect().width() > width - NOTE_MARGIN:
+            self.out_note.setTextWidth(max(width - NOTE_MARGIN, 1.0))
 
     # ------------------------------------------------------------------ updates
     def expect_run(self, epochs: int, steps: int, lags: int) -> None:

@@ -119,3 +119,22 @@ def test_the_vanishing_gradients_example_shows_the_collapse():
     by_lag = np.asarray(grads.through_time)[::-1]
     assert by_lag[50] < 1e-6 * by_lag[0]
     assert np.all(np.diff(np.log10(by_lag[5:60])) < 0)  # it falls steadily with the lag
+
+
+def test_the_outputs_note_fits_a_narrow_plot(qtbot):
+    """In a small window the outputs plot is about 80 px wide: its note wraps to the plot
+    instead of running past both of its sides (on one line it did)."""
+    from rnnstudio.ui.training import TrainingHistory, TrainingPlotsWidget
+    plots = TrainingPlotsWidget(TrainingHistory())
+    qtbot.addWidget(plots)
+    plots.timer.stop()
+    plots.show()
+    box, note = plots.out_plot.getViewBox(), plots.out_note
+    widths = []
+    for width in (1400, 590, 500):  # 590 x 140: the plots in a 1280 x 800 window
+        plots.resize(width, 140)
+        qtbot.wait(30)
+        widths.append(box.width())
+        shape = note.mapRectToItem(box, note.boundingRect())
+        assert 0 <= shape.left() and shape.right() <= box.width(), (width, shape, box.width())
+    assert widths[-1] < 100 < widths[0]  # the note had to wrap on the way
