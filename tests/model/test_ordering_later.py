@@ -76,11 +76,7 @@ def test_a_result_for_an_older_network_is_not_adopted(monkeypatch):
         gate.wait(5)
         return real(*args)
     monkeypatch.setattr(ordering_module, "network_ordering", held)
-    net = rs.Network()
-    for n in "abc":
-        net.add_neuron(n)
-    net.add_edge("a", "b")
-    net.add_edge("b", "c")
+    net = _chain()
     assert net.ordering_later()
     net.add_edge("c", "a")  # a cycle now: one edge of it becomes delayed
     gate.set()
@@ -187,12 +183,18 @@ def test_the_worker_reads_the_network_itself(monkeypatch):
         readers.append(threading.current_thread())
         return real(self)
     monkeypatch.setattr(rs.Network, "_edge_delays", spy)
+    net = _chain()
+    assert net.ordering_later()
+    _settled(net)
+    assert readers and threading.main_thread() not in readers
+    assert (net.ordering(), net.delays()) == _fresh(net)
+
+
+def _chain() -> rs.Network:
+    """a -> b -> c: no cycle yet."""
     net = rs.Network()
     for n in "abc":
         net.add_neuron(n)
     net.add_edge("a", "b")
     net.add_edge("b", "c")
-    assert net.ordering_later()
-    _settled(net)
-    assert readers and threading.main_thread() not in readers
-    assert (net.ordering(), net.delays()) == _fresh(net)
+    return net

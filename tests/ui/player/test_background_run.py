@@ -17,13 +17,7 @@ def test_a_big_networks_rerun_happens_in_a_worker_with_the_same_values(window, q
                                                                         monkeypatch):
     monkeypatch.setattr(player_controller, "BACKGROUND_SIZE", 0)  # every network is "big"
     monkeypatch.setattr(player_controller, "SETTLE_MS", 20)
-    threads = []
-    real = player_controller.compute_trajectory
-
-    def spy(net, X, Y=None):
-        threads.append(threading.current_thread())
-        return real(net, X, Y)
-    monkeypatch.setattr(player_controller, "compute_trajectory", spy)
+    threads = _threads_of_reruns(monkeypatch)
     window.doc.new(small_net())
     player = window.player.controller
     X = np.linspace(-1, 1, 12).reshape(12, 1)
@@ -299,13 +293,7 @@ def test_re_runs_go_to_one_long_lived_worker_thread(window, qtbot, monkeypatch):
     the UI thread wait in `Thread.start` until the new thread had run)."""
     monkeypatch.setattr(player_controller, "BACKGROUND_SIZE", 0)
     monkeypatch.setattr(player_controller, "SETTLE_MS", 20)
-    threads = []
-    real = player_controller.compute_trajectory
-
-    def spy(net, X, Y=None):
-        threads.append(threading.current_thread())
-        return real(net, X, Y)
-    monkeypatch.setattr(player_controller, "compute_trajectory", spy)
+    threads = _threads_of_reruns(monkeypatch)
     window.doc.new(small_net())
     player = window.player.controller
     player.set_sequence(np.linspace(-1, 1, 12).reshape(12, 1))
@@ -396,3 +384,15 @@ def test_a_big_networks_unrolled_rows_and_arrows_come_in_turns_of_their_own(wind
                     and not unrolled._stale and "_layout" in at, timeout=5000)
     ticker.stop()
     assert at["_set_rows"] < at["_build_templates"] < at["_layout"]
+
+
+def _threads_of_reruns(monkeypatch) -> list:
+    """The threads the player's re-runs run in, one entry a re-run (filled as they run)."""
+    threads = []
+    real = player_controller.compute_trajectory
+
+    def spy(net, X, Y=None):
+        threads.append(threading.current_thread())
+        return real(net, X, Y)
+    monkeypatch.setattr(player_controller, "compute_trajectory", spy)
+    return threads
