@@ -19,6 +19,7 @@ import networkx as nx
 
 from . import events as ev
 from .errors import NetworkError
+from .values import MAX_ABS_VALUE, MAX_DELAY, _choice
 
 
 def _at(exc: NetworkError, index: int) -> NetworkError:
@@ -66,7 +67,7 @@ class BulkMixin:
 
     def add_nodes(self, records: Iterable[tuple[str, str, dict[str, Any]]]) -> list[str]:
         """Add nodes [(id, kind, attrs)] (inputs and outputs go last in their column order)."""
-        from .network import KINDS, _choice
+        from .network import KINDS
         checked, seen = [], set()
         for i, (node, kind, attrs) in enumerate(records):
             try:
@@ -124,7 +125,6 @@ class BulkMixin:
         twice: the checks of a paste's 50,000 edges in a few passes; else None, and
         `_checked_edges` decides (the same result, or the refusal of the first edge at
         fault)."""
-        from .network import MAX_ABS_VALUE, MAX_DELAY
         succ, limits = self.graph._succ, (MAX_ABS_VALUE, MAX_DELAY)
         ends = _plain_ends(self.graph._node)
         try:

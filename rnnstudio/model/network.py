@@ -21,8 +21,7 @@ from .state import StateMixin
 from .validation import ValidationMixin
 from .ordered import ORDERING_MODES, OrderingMixin  # noqa: F401 (also imported from here)
 from .ordering import OrderingJob
-from .values import (MAX_ABS_VALUE, MAX_DELAY, _bool, _choice, _delay, _finite,  # noqa: F401
-                     _weight, check_delay, edge_name)  # (these are imported from here too)
+from .values import MAX_ABS_VALUE, _bool, _choice, _delay, _finite, _weight, check_delay, edge_name
 
 KINDS = ("input", "neuron", "output")
 ACTIVATIONS = ("identity", "tanh", "sigmoid", "relu")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import networkx as nx
 
 from .errors import NetworkError
+from .values import MAX_ABS_VALUE, MAX_DELAY, _bool, _choice, _finite, check_delay, edge_name
 
 _FLOAT = ("bias", "initial", "x", "y")
 
@@ -33,7 +34,7 @@ class ValidationMixin:
         self._validate_groups()
 
     def _validate_nodes(self) -> None:
-        from .network import INPUT_ATTRS, MAX_ABS_VALUE, NEURON_ATTRS, _PLAIN, _CHOICES
+        from .network import INPUT_ATTRS, NEURON_ATTRS, _PLAIN, _CHOICES
         expected = {"input": set(INPUT_ATTRS), "neuron": set(NEURON_ATTRS),
                     "output": set(NEURON_ATTRS)}
         pred = self.graph._pred
@@ -57,7 +58,7 @@ class ValidationMixin:
 
     def _refuse_node(self, n, data: dict) -> None:
         """The full checks of one node, worded (they may also find nothing wrong)."""
-        from .network import INPUT_ATTRS, KINDS, NEURON_ATTRS, _choice
+        from .network import INPUT_ATTRS, KINDS, NEURON_ATTRS
         self._check_new_id_format(n)
         kind = data.get("kind")
         _choice(kind, KINDS, f"node {n}: kind", node=n)
@@ -78,7 +79,6 @@ class ValidationMixin:
             raise NetworkError("outputs: the output list does not match the output nodes")
 
     def _validate_edges(self) -> None:
-        from .network import MAX_ABS_VALUE, MAX_DELAY
         nodes = self.graph._node
         reverse = {n for n, d in nodes.items() if d.get("direction") == "reverse"}
         for u, nbrs in self.graph._succ.items():
@@ -93,7 +93,7 @@ class ValidationMixin:
                     self._check_direction(u, v, delay, nodes[u], nodes[v])
 
     def _refuse_edge(self, u: str, v: str, data: dict) -> None:
-        from .network import EDGE_ATTRS, _bool, _finite, check_delay, edge_name
+        from .network import EDGE_ATTRS
         name = edge_name(u, v)
         if set(data) != set(EDGE_ATTRS):
             raise NetworkError(f"{name}: attributes must be {', '.join(EDGE_ATTRS)}",
