@@ -61,6 +61,12 @@ def width_level(weight: float) -> int:
     return int(round(frac * (WIDTH_LEVELS - 1)))
 
 
+def width_levels(weights):
+    """`width_level` of each of a numpy array of weights."""
+    frac = np.minimum(np.abs(weights), WEIGHT_FOR_MAX_WIDTH) / WEIGHT_FOR_MAX_WIDTH
+    return np.rint(frac * (WIDTH_LEVELS - 1)).astype(np.int64)
+
+
 def level_width(level: int) -> float:
     return MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * level / (WIDTH_LEVELS - 1)
 

@@ -9,7 +9,8 @@ Its state lives on the scene (`_geoms`, `_looks`, `_layer_of`, `_layers`, `_dirt
 from __future__ import annotations
 
 import time
-from itertools import islice
+from itertools import chain, compress, filterfalse, groupby, islice, repeat
+from operator import eq, getitem
 
 import numpy as np
 from PySide6.QtCore import QTimer
@@ -17,6 +18,7 @@ from PySide6.QtCore import QTimer
 from ...collector import freeze_bulk, quiet_collector
 from .. import style
 from .edge_batch import AROUND, CURVED, LOOP, STRAIGHT, edge_shapes
+from .edge_table import tagged
 from .edges import EdgeLayerItem
 from .routing import ROUTE_POLL_MS
 
@@ -212,7 +214,7 @@ class SceneDrawing:
     def _draw_dirty(self, limit: int | None = None) -> int:
         """Compute the geometry of the dirty edges (all at once, or the first `limit` of
         them) and place their tags, in the order of the edits; returns how many."""
-        g, dirty = self.net.graph, self._dirty_edges
+        succ, dirty, layer_of = self.net.graph._succ, self._dirty_edges, self._layer_of
         if limit is None or len(dirty) <= limit:
             todo = list(dirty)
             dirty.clear()
@@ -220,25 +222,34 @@ class SceneDrawing:
             todo = list(islice(dirty, limit))
             for key in todo:
                 del dirty[key]
-        keys = [k for k in todo if k in self._layer_of and g.has_edge(*k)]
-        shapes = dict(zip(keys, self._compute_geoms(keys)))
-        tags, looks, geoms, layer_of = self._tags, self._looks, self._geoms, self._layer_of
-        selected, layers = self.selected_edges, self._dirty_layers
+        keys = [k for k in filter(layer_of.__contains__, todo) if k[1] in succ.get(k[0], ())]
+        shapes = self._compute_geoms(keys)
+        looks = self._looks
         for key in todo:
             looks.pop(key, None)
-            shape = shapes.get(key)
-            if shape is None or not shape.tagged:
-                tags.remove(key)
-            else:  # a z^-d tag: on the edge, off every node and every other tag
-                shape.label_pos = tags.place(key, shape.samples)
-            if shape is not None:
-                geoms[key] = shape
-                layer = layer_of[key]
-                layer.mark(key)
-                layers.add(layer)
-                if key in selected:
-                    self._mark_drawn(key)
+        self._place_tags(todo, dict(compress(zip(keys, shapes), tagged(shapes))))
+        self._geoms.update(zip(keys, shapes))
+        layers = self._dirty_layers
+        for layer, mine in groupby(keys, layer_of.__getitem__):
+            layer.mark_many(mine)
+            layers.add(layer)
+        if self.selected_edges:
+            for key in self.selected_edges.intersection(keys):
+                self._mark_drawn(key)
         return len(todo)
+
+    def _place_tags(self, todo: list, tagged: dict) -> None:
+        """The z^-d tags of the `tagged` {key: shape} among `todo`: on the edge, off every node
+        and every other tag; the other edges' tags go (in the order of `todo`: each spot
+        depends on the tags placed before)."""
+        tags, placed = self._tags, self._tags.tags.boxes
+        mine = tagged.keys() | (placed.keys() & todo)  # the others' tags stay as they are
+        for key in filter(mine.__contains__, todo):
+            shape = tagged.get(key)
+            if shape is not None:
+                shape.label_pos = tags.place(key, shape.samples)
+            else:
+                tags.remove(key)
 
     def _mark_drawn(self, key) -> None:
         """The layer drawing `key` (and the selection highlight) must re-assemble it."""
@@ -255,47 +266,60 @@ class SceneDrawing:
         model's dicts (asking 5,000 items for their pos() cost as much as the geometry)."""
         if not keys:
             return []
-        nodes, delays = self.net.graph._node, self._delays
-        ends = [(nodes[u], nodes[v]) for u, v in keys]
-        pq = np.array([(a["x"], a["y"], b["x"], b["y"]) for a, b in ends], float)
-        kind, arcs = [STRAIGHT] * len(keys), {}
-        for i, key in enumerate(keys):
-            if key[0] == key[1]:
-                kind[i] = LOOP
-            elif delays.get(key, 0) >= 1:
-                arc = self._arc(key, ends[i][0]["x"], ends[i][1]["x"])
-                kind[i] = CURVED if arc is None else AROUND
-                if arc is not None:
-                    arcs[i] = arc
-        return edge_shapes(pq[:, :2], pq[:, 2:], np.array(kind), arcs)
+        nodes, delays, n = self.net.graph._node, self._delays, len(keys)
+        us, vs = zip(*keys)
+        ends = list(nodes) if 2 * n > len(nodes) else list(dict.fromkeys(chain(us, vs)))
+        at = dict(zip(ends, range(len(ends))))
+        xy = np.array([(nodes[e]["x"], nodes[e]["y"]) for e in ends], float).reshape(-1, 2)
+        p = xy[np.fromiter(map(at.__getitem__, us), np.intp, n)]
+        q = xy[np.fromiter(map(at.__getitem__, vs), np.intp, n)]
+        loop = np.fromiter(map(eq, us, vs), bool, n)
+        delayed = np.fromiter(map(delays.get, keys, repeat(0)), np.int64, n) >= 1
+        kind = np.where(loop, LOOP, np.where(delayed, CURVED, STRAIGHT))
+        arcs = {}
+        for i in np.flatnonzero(delayed & ~loop).tolist():
+            arc = self._arc(keys[i], p[i, 0], q[i, 0])
+            if arc is not None:
+                kind[i], arcs[i] = AROUND, arc
+        return edge_shapes(p, q, kind, arcs)
 
     def geom(self, key):
         return self._geoms[key]
 
+    def geoms(self, keys) -> list:
+        return list(map(self._geoms.__getitem__, keys))
+
     def drawn(self, keys) -> bool:
         """Have all these edges a geometry?"""
-        geoms = self._geoms
-        return all(k in geoms for k in keys)
+        return all(map(self._geoms.__contains__, keys))
 
     def look(self, key) -> tuple[bool, bool, int, int]:
         """(delayed, positive, width level, delay) of an edge, from the model (kept until
         its weight or delay changes: the edge is then dirty or restyled; the looks of bundled
         edges are not kept, bundles have their own)."""
-        look = self._looks.get(key)
-        return self.looks([key])[0] if look is None else look
+        delayed, positive, level, delay = self.looks([key])[0].tolist()
+        return bool(delayed), bool(positive), level, delay
 
-    def looks(self, keys) -> list:
-        """The looks of many edges."""
-        kept, drawn, delays = self._looks, self._layer_of, self._delays
-        succ = self.net.graph._succ  # networkx's own dicts: {u: {v: data}}
-        for key in [k for k in keys if k not in kept]:
-            u, v = key
-            w, d = succ[u][v]["weight"], delays.get(key, 0)
-            kept[key] = (d >= 1 or u == v, w >= 0, style.width_level(w), max(d, 1))
-        out = [kept[k] for k in keys]
-        for key in [k for k in keys if k not in drawn]:
+    def looks(self, keys) -> np.ndarray:
+        """The looks of many edges, (n, 4): delayed, positive, width level, delay (kept
+        packed in one int an edge)."""
+        kept, drawn = self._looks, self._layer_of
+        new = list(filterfalse(kept.__contains__, keys))
+        if new:
+            kept.update(zip(new, self._new_looks(new).tolist()))
+        code = np.fromiter(map(kept.__getitem__, keys), np.int64, len(keys))
+        for key in filterfalse(drawn.__contains__, keys):
             kept.pop(key, None)
-        return out
+        return np.stack([code & 1, code >> 1 & 1, code >> 2 & 7, code >> 5], axis=1)
+
+    def _new_looks(self, keys: list) -> np.ndarray:
+        succ, n = self.net.graph._succ, len(keys)  # networkx's own dicts: {u: {v: data}}
+        us, vs = zip(*keys)
+        data = map(getitem, map(getitem, map(succ.__getitem__, us), vs), repeat("weight"))
+        w = np.fromiter(data, float, n)
+        d = np.fromiter(map(self._delays.get, keys, repeat(0)), np.int64, n)
+        delayed = (d >= 1) | np.fromiter(map(eq, us, vs), bool, n)
+        return delayed + 2 * (w >= 0) + 4 * style.width_levels(w) + 32 * np.maximum(d, 1)
 
     def reads_later(self, key) -> bool:
         """Does the edge's target run in reverse time (a delayed edge then reads d steps

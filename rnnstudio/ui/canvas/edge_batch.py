@@ -1,10 +1,9 @@
 """The geometry of many edges at once (numpy), and Qt paths assembled from it.
 
 `edge_shapes` computes every dirty edge's drawing in a few array operations per kind
-(straight, curved, self-loop, feedback loop around the layers) instead of building Qt objects
-edge by edge. An `EdgeShape` holds an edge's path as QPainterPath elements (type, x, y), its
-arrowhead, its centre line for hit tests and label spots, and its bounds; Qt objects are made
-only when asked for (the player's read highlights). `assemble` turns the shapes of many
+(straight, curved, self-loop, feedback loop around the layers) into one `EdgeTable`
+(`edge_table`): per edge its path as QPainterPath elements (type, x, y), its arrowhead, its
+centre line for hit tests and label spots, and its bounds. `assemble` turns the rows of many
 bins into their paths at once, read from one QDataStream (as pyqtgraph's arrayToQPath does),
 with the elements QPainterPath's own moveTo/lineTo/quadTo/addPath calls would have given: the
 same numbers, the same dropped duplicates, so the same picture.
@@ -13,183 +12,21 @@ same numbers, the same dropped duplicates, so the same picture.
 from __future__ import annotations
 
 import math
-from itertools import repeat
 
 import numpy as np
-from PySide6.QtCore import QByteArray, QDataStream, QLineF, QPointF, QRectF
-from PySide6.QtGui import QPainterPath, QPolygonF
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QPainterPath
 
 from ..style import NODE_RADIUS
-from .geometry import ARROW_HALF, ARROW_LEN, CORNER, END_GAP, EdgeGeom
+from .edge_table import CURVE, CURVE_DATA, LINE, MOVE, EdgeShape, EdgeTable, path_of, read_paths
+from .geometry import ARROW_HALF, ARROW_LEN, CORNER, END_GAP
 from .tags import TAG_H, TAG_W
 
-MOVE, LINE, CURVE, CURVE_DATA = 0, 1, 2, 3  # QPainterPath.ElementType
 STRAIGHT, CURVED, LOOP, AROUND = 0, 1, 2, 3  # kinds of edge drawing
 BEND = 0.28  # how far a curved edge bulges, relative to its length
 TENTHS = [k / 10 for k in range(11)]  # where the samples of a curve are taken
-_STREAM = np.dtype([("t", ">i4"), ("x", ">f8"), ("y", ">f8")])
 _SHAFT = ARROW_LEN * 0.8  # the line stops this short of the tip (the arrowhead covers it)
-
-
-class EdgeShape:
-    """One edge's drawing. `elems`: (k, 3) path elements; `tri`: the arrowhead's 3 corners;
-    `pts`: the centre line (m, 2); `box`: (x, y, w, h) of its bounds; `label_pos`: where its
-    z^-d tag went (set by the scene; None: none)."""
-
-    __slots__ = ("straight", "elems", "tri", "pts", "box", "tagged", "label_pos")
-
-    def __init__(self, straight, elems, tri, pts, box, tagged):
-        self.straight, self.elems, self.tri, self.pts = straight, elems, tri, pts
-        self.box, self.tagged, self.label_pos = box, tagged, None
-
-    @property
-    def samples(self) -> list[tuple[float, float]]:
-        return [tuple(p) for p in self.pts.tolist()]
-
-    @property
-    def rect(self) -> QRectF:
-        return QRectF(*self.box)
-
-    @property
-    def line(self) -> QLineF | None:
-        if not self.straight:
-            return None
-        a, b = self.elems[0], self.elems[-1]
-        return QLineF(a[1], a[2], b[1], b[2])
-
-    @property
-    def path(self) -> QPainterPath | None:
-        return None if self.straight else path_of(self.elems)
-
-    @property
-    def arrow(self) -> QPolygonF:
-        return QPolygonF([QPointF(x, y) for x, y in self.tri.tolist()])
-
-    def paint(self, painter, pen) -> None:
-        """Draw the edge with `pen` and its arrowhead filled in the pen's colour."""
-        EdgeGeom(self.line, self.path, self.arrow, None, [], QRectF()).paint(painter, pen)
-
-
-# ------------------------------------------------------------------------ assembling paths
-def path_of(elems: np.ndarray) -> QPainterPath:
-    """A QPainterPath with exactly these (type, x, y) elements."""
-    path = QPainterPath()
-    if len(elems) == 0:
-        return path
-    rec = np.empty(len(elems), _STREAM)
-    rec["t"], rec["x"], rec["y"] = elems[:, 0], elems[:, 1], elems[:, 2]
-    moves = np.flatnonzero(elems[:, 0] == MOVE)
-    head = np.array([len(elems)], ">i4").tobytes()
-    tail = np.array([moves[-1] if len(moves) else 0, 0], ">i4").tobytes()  # cStart, OddEven
-    QDataStream(QByteArray(head + rec.tobytes() + tail)) >> path
-    return path
-
-
-def assemble(shapes: list, looks: list, sizes: list) -> list:
-    """Bins of edges (`sizes[i]` edges each, edge after edge) drawn as paths: per bin, one
-    stroke path per look (delayed, positive, width level) and one arrowhead path per colour,
-    in the order of their first edges; its tags, bounds and hit-test segments. The paths are
-    those `moveTo`/`lineTo` (straight edges), `addPath` (the others) and `addPolygon` (the
-    arrowheads) would give edge by edge: a move followed by another move is replaced by it,
-    an empty path adds nothing."""
-    starts = np.cumsum([0] + sizes[:-1])
-    bin_e = np.repeat(np.arange(len(sizes)), sizes)
-    strokes, stroke_ids = _stroke_paths(shapes, looks, bin_e)
-    arrows, arrow_ids = _arrow_paths(shapes, looks, bin_e)
-    out = [({}, {}, []) for _ in sizes]
-    empty = QPainterPath()
-    for (b, look), g in stroke_ids.items():
-        out[b][0][look] = strokes.get(g, empty)
-    for (b, colour), g in arrow_ids.items():
-        out[b][1][colour] = arrows[g]
-    for i in np.flatnonzero([look[0] and s.label_pos is not None
-                             for s, look in zip(shapes, looks)]).tolist():
-        out[bin_e[i]][2].append(i)
-    rects = _rects(shapes, starts, [tags for _, _, tags in out])
-    segs, owners = _segments(shapes, sizes)
-    return [(groups, arrow, tags, rect, s, o)
-            for (groups, arrow, tags), rect, s, o in zip(out, rects, segs, owners)]
-
-
-def _stroke_paths(shapes, looks, bin_e):
-    ids: dict = {}  # (bin, look) -> group, in the order of the first edges
-    gid_e = [ids.setdefault((b, look[:3]), len(ids)) for b, look in zip(bin_e.tolist(), looks)]
-    lens = np.array([len(s.elems) for s in shapes])
-    drawn = np.array([s.straight or len(s.elems) > 1 for s in shapes])
-    elems = np.concatenate([s.elems for s in shapes])[np.repeat(drawn, lens)]
-    gid = np.repeat(np.array(gid_e)[drawn], lens[drawn])
-    order = np.argsort(gid, kind="stable")
-    elems, gid = elems[order], gid[order]
-    move = elems[:, 0] == MOVE
-    keep = np.ones(len(elems), bool)
-    keep[:-1] = ~(move[:-1] & move[1:] & (gid[:-1] == gid[1:]))
-    return _read_paths(elems[keep], gid[keep]), ids
-
-
-def _arrow_paths(shapes, looks, bin_e):
-    ids: dict = {}
-    gid_e = np.array([ids.setdefault((b, look[:2]), len(ids))
-                      for b, look in zip(bin_e.tolist(), looks)])
-    tri = np.stack([s.tri for s in shapes])
-    order = np.argsort(gid_e, kind="stable")
-    types = np.tile([MOVE, LINE, LINE], len(shapes))
-    elems = np.column_stack([types, tri[order].reshape(-1, 2)])
-    return _read_paths(elems, np.repeat(gid_e[order], 3)), ids
-
-
-def _read_paths(elems: np.ndarray, gid: np.ndarray) -> dict:
-    """{group: QPainterPath} of elements sorted by group: all read from one QDataStream."""
-    if len(elems) == 0:
-        return {}
-    rec = np.empty(len(elems), _STREAM)
-    rec["t"], rec["x"], rec["y"] = elems[:, 0], elems[:, 1], elems[:, 2]
-    raw = rec.tobytes()
-    first = np.flatnonzero(np.r_[True, gid[1:] != gid[:-1]])
-    ends = np.r_[first[1:], len(gid)]
-    moves = np.where(elems[:, 0] == MOVE, np.arange(len(elems)), -1)
-    c_start = np.maximum.reduceat(moves, first) - first
-    size = _STREAM.itemsize
-    parts = []
-    for a, b, c in zip(first.tolist(), ends.tolist(), c_start.tolist()):
-        parts += [(b - a).to_bytes(4, "big"), raw[a * size:b * size],
-                  max(c, 0).to_bytes(4, "big"), bytes(4)]
-    stream = QDataStream(QByteArray(b"".join(parts)))
-    paths = {}
-    for g in gid[first].tolist():
-        path = paths[g] = QPainterPath()
-        stream >> path
-    return paths
-
-
-def _rects(shapes, starts, tags) -> list[QRectF]:
-    """Each bin's bounds: its edges' and its tags'."""
-    box = np.array([s.box for s in shapes], float)
-    x0, y0 = box[:, 0], box[:, 1]
-    x1, y1 = x0 + box[:, 2], y0 + box[:, 3]
-    parts = [np.minimum.reduceat(x0, starts), np.minimum.reduceat(y0, starts),
-             np.maximum.reduceat(x1, starts), np.maximum.reduceat(y1, starts)]
-    rects = []
-    for (l, t, r, b), tagged in zip(np.stack(parts, 1).tolist(), tags):
-        for i in tagged:
-            p = shapes[i].label_pos
-            tx, ty = p.x() - TAG_W / 2, p.y() - TAG_H / 2
-            l, t, r, b = min(l, tx), min(t, ty), max(r, tx + TAG_W), max(b, ty + TAG_H)
-        rects.append(QRectF(l, t, r - l, b - t))
-    return rects
-
-
-def _segments(shapes, sizes) -> tuple[list, list]:
-    """Per bin: (n, 4) segments of its edges' centre lines, and the edge (index) of each."""
-    counts = np.array([len(s.pts) for s in shapes])
-    pts = np.concatenate([s.pts for s in shapes])
-    keep = np.ones(len(pts) - 1, bool)
-    keep[np.cumsum(counts)[:-1] - 1] = False  # not from one edge's end to the next one's start
-    segs = np.hstack([pts[:-1], pts[1:]])[keep]
-    owner = np.repeat(np.arange(len(shapes)), counts - 1)
-    cut = np.cumsum([0] + [int(c) for c in np.add.reduceat(counts - 1, np.cumsum(
-        [0] + sizes[:-1]))])
-    return ([segs[a:b] for a, b in zip(cut[:-1], cut[1:])],
-            [owner[a:b] for a, b in zip(cut[:-1], cut[1:])])
+__all__ = ["EdgeShape", "EdgeTable", "assemble", "edge_shapes", "path_of"]
 
 
 # ------------------------------------------------------------------------ numbers
@@ -202,7 +39,7 @@ def _hypot(dx: np.ndarray, dy: np.ndarray) -> np.ndarray:
 
 
 def _raw_hypot(dx: np.ndarray, dy: np.ndarray) -> np.ndarray:
-    return np.array([math.hypot(a, b) for a, b in zip(dx.tolist(), dy.tolist())], float)
+    return np.fromiter(map(math.hypot, dx.tolist(), dy.tolist()), float, len(dx))
 
 
 def _fuzzy(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -216,9 +53,9 @@ def _same(ax, ay, bx, by) -> np.ndarray:
     return _fuzzy(ax, bx) & _fuzzy(ay, by)
 
 
-def _arrows(tx, ty, dx, dy) -> np.ndarray:
+def _arrows(tx, ty, dx, dy, n=None) -> np.ndarray:
     """(n, 3, 2) arrowheads at the tips pointing along (dx, dy) (geometry.arrow_head)."""
-    n = _hypot(dx, dy)
+    n = _hypot(dx, dy) if n is None else n
     ux, uy = dx / n, dy / n
     bx, by = tx - ux * ARROW_LEN, ty - uy * ARROW_LEN
     return np.stack([tx, ty, bx - uy * ARROW_HALF, by + ux * ARROW_HALF,
@@ -284,7 +121,7 @@ def _straight(px, py, qx, qy):
     part.add(MOVE, ax, ay)
     _line(part, (ax, ay), tx - ux * ARROW_LEN * 0.8, ty - uy * ARROW_LEN * 0.8)
     xs, ys = np.stack([ax, tx], axis=1), np.stack([ay, ty], axis=1)
-    return part, _arrows(tx, ty, dx, dy), xs, ys, _boxes(xs, ys, 10.0)
+    return part, _arrows(tx, ty, dx, dy, n), xs, ys, _boxes(xs, ys, 10.0)
 
 
 def _towards(cx, cy, x, y, dist):
@@ -310,7 +147,7 @@ def _curved(px, py, qx, qy):
     xs = np.stack([(1 - t) * (1 - t) * ax + 2 * (1 - t) * t * mx + t * t * tx for t in TENTHS], 1)
     ys = np.stack([(1 - t) * (1 - t) * ay + 2 * (1 - t) * t * my + t * t * ty for t in TENTHS], 1)
     box = _boxes(np.column_stack([xs, mx]), np.column_stack([ys, my]), 14.0)
-    return part, _arrows(tx, ty, vx, vy), xs, ys, box
+    return part, _arrows(tx, ty, vx, vy, vn), xs, ys, box
 
 
 _LOOP = None  # a self-loop's samples around (0, 0): the loop is the same at every node
@@ -398,14 +235,15 @@ def _around(px, py, qx, qy, out_x, in_x, lane):
 # ------------------------------------------------------------------------ the batch
 def edge_shapes(p: np.ndarray, q: np.ndarray, kind: np.ndarray, arcs: dict) -> list[EdgeShape]:
     """The shapes of n edges from their ends `p`, `q` (n, 2) and `kind` (n,) (STRAIGHT,
-    CURVED, LOOP or AROUND); `arcs` {index: layout.Arc} for the AROUND ones."""
-    out: list = [None] * len(kind)
+    CURVED, LOOP or AROUND); `arcs` {index: layout.Arc} for the AROUND ones: rows of one
+    table, computed kind by kind."""
+    parts, order = [], []
     for k in (STRAIGHT, CURVED, LOOP, AROUND):
         idx = np.flatnonzero(kind == k)
         if len(idx) == 0:
             continue
         px, py, qx, qy = p[idx, 0], p[idx, 1], q[idx, 0], q[idx, 1]
-        tagged = [k != STRAIGHT] * len(idx)
+        tagged = np.full(len(idx), k != STRAIGHT)
         if k == STRAIGHT:
             made = _straight(px, py, qx, qy)
         elif k == CURVED:
@@ -416,19 +254,120 @@ def edge_shapes(p: np.ndarray, q: np.ndarray, kind: np.ndarray, arcs: dict) -> l
             a = [arcs[i] for i in idx.tolist()]
             made = _around(px, py, qx, qy, *(np.array([getattr(x, f) for x in a], float)
                                              for f in ("out_x", "in_x", "lane")))
-            tagged = [x.tag for x in a]
-        _fill(out, idx, k == STRAIGHT, tagged, *made)
-    return out
+            tagged = np.array([x.tag for x in a], bool)
+        parts.append(_table(k == STRAIGHT, tagged, *made))
+        order.append(idx)
+    if not parts:
+        return []
+    rows = np.empty(len(kind), np.intp)
+    rows[np.concatenate(order)] = np.arange(len(kind))
+    return EdgeTable.concat(parts).shapes(rows.tolist())
 
 
-def _fill(out, idx, straight, tagged, part, tri, xs, ys, box) -> None:
-    """One EdgeShape per edge, of views into the batch's arrays (nothing copied)."""
+def _table(straight, tagged, part, tri, xs, ys, box) -> EdgeTable:
     elems, counts = part.flat()
-    if (counts == counts[0]).all():  # no point dropped: one grid
-        pieces = elems.reshape(len(counts), int(counts[0]), 3)
-    else:
-        pieces = np.split(elems, np.cumsum(counts)[:-1])
-    shapes = map(EdgeShape, repeat(straight), pieces, tri, np.stack([xs, ys], axis=2), box,
-                 tagged)
-    for i, shape in zip(idx.tolist(), shapes):
-        out[i] = shape
+    n, m = xs.shape
+    return EdgeTable(elems, counts, np.stack([xs, ys], axis=2).reshape(-1, 2), np.full(n, m),
+                     tri, box, np.full(n, straight), tagged)
+
+
+# ------------------------------------------------------------------------ assembling paths
+def assemble(shapes: list, looks, sizes: list) -> list:
+    """Bins of edges (`sizes[i]` edges each, edge after edge) drawn as paths: per bin, one
+    stroke path per look (delayed, positive, width level) and one arrowhead path per colour,
+    in the order of their first edges; its tags (the indices of its tagged delayed edges),
+    bounds and hit-test segments. `looks` (n, 4): delayed, positive, width level, delay. The
+    paths are those `moveTo`/`lineTo` (straight edges), `addPath` (the others) and
+    `addPolygon` (the arrowheads) would give edge by edge: a move followed by another move is
+    replaced by it, an empty path adds nothing."""
+    table = EdgeTable.of(shapes)
+    looks = np.asarray(looks, np.int64).reshape(-1, 4)
+    bin_e = np.repeat(np.arange(len(sizes)), sizes)
+    out = [({}, {}, []) for _ in sizes]
+    for b, look, path in _stroke_paths(table, looks, bin_e):
+        out[b][0][look] = path
+    for b, colour, path in _arrow_paths(table, looks, bin_e):
+        out[b][1][colour] = path
+    tagged = np.flatnonzero((looks[:, 0] != 0) & ~np.isnan(table.label[:, 0]))
+    for i, b in zip(tagged.tolist(), bin_e[tagged].tolist()):
+        out[b][2].append(i)
+    starts = np.cumsum([0] + list(sizes[:-1]))
+    rects = _rects(table, starts, bin_e, tagged)
+    segs, owners = _segments(table, starts)
+    return [(groups, arrow, tags, rect, s, o)
+            for (groups, arrow, tags), rect, s, o in zip(out, rects, segs, owners)]
+
+
+def _groups(bin_e: np.ndarray, code: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each edge's group (bin, code), the groups numbered in the order of their first edges,
+    and the first edge of each group."""
+    if len(code) == 0:
+        return np.zeros(0, np.intp), np.zeros(0, np.intp)
+    _, first, inv = np.unique(bin_e * (int(code.max()) + 1) + code, return_index=True,
+                              return_inverse=True)
+    by_first = np.argsort(first, kind="stable")
+    rank = np.empty(len(first), np.intp)
+    rank[by_first] = np.arange(len(first))
+    return rank[inv.reshape(-1)], first[by_first]
+
+
+def _stroke_paths(table: EdgeTable, looks: np.ndarray, bin_e: np.ndarray) -> list:
+    """(bin, look, path) of each group of edges of one look in a bin."""
+    delayed, positive, level = looks[:, 0] != 0, looks[:, 1] != 0, looks[:, 2]
+    gid, first = _groups(bin_e, (delayed * 2 + positive) * (int(level.max(initial=0)) + 1)
+                         + level)
+    counts = np.diff(table.eoff)
+    drawn = table.straight | (counts > 1)
+    egid = np.repeat(np.where(drawn, gid, -1), counts)
+    elems, egid = table.elems[egid >= 0], egid[egid >= 0]
+    order = np.argsort(egid, kind="stable")
+    elems, egid = elems[order], egid[order]
+    move = elems[:, 0] == MOVE
+    keep = np.ones(len(elems), bool)
+    keep[:-1] = ~(move[:-1] & move[1:] & (egid[:-1] == egid[1:]))
+    paths, empty = read_paths(elems[keep], egid[keep]), QPainterPath()
+    return [(b, (d, p, w), paths.get(g, empty)) for g, (b, d, p, w) in enumerate(zip(
+        bin_e[first].tolist(), delayed[first].tolist(), positive[first].tolist(),
+        level[first].tolist()))]
+
+
+def _arrow_paths(table: EdgeTable, looks: np.ndarray, bin_e: np.ndarray) -> list:
+    """(bin, colour, path) of each group of arrowheads of one colour in a bin."""
+    delayed, positive = looks[:, 0] != 0, looks[:, 1] != 0
+    gid, first = _groups(bin_e, delayed * 2 + positive)
+    order = np.argsort(gid, kind="stable")
+    types = np.tile([MOVE, LINE, LINE], len(gid))
+    elems = np.column_stack([types, table.tri[order].reshape(-1, 2)])
+    paths = read_paths(elems, np.repeat(gid[order], 3))
+    return [(b, (d, p), paths[g]) for g, (b, d, p) in enumerate(zip(
+        bin_e[first].tolist(), delayed[first].tolist(), positive[first].tolist()))]
+
+
+def _rects(table: EdgeTable, starts, bin_e, tagged) -> list[QRectF]:
+    """Each bin's bounds: its edges' and its tags'."""
+    box = table.box
+    x0, y0 = box[:, 0], box[:, 1]
+    x1, y1 = x0 + box[:, 2], y0 + box[:, 3]
+    l, t = np.minimum.reduceat(x0, starts), np.minimum.reduceat(y0, starts)
+    r, b = np.maximum.reduceat(x1, starts), np.maximum.reduceat(y1, starts)
+    if len(tagged):
+        at, (tx, ty) = bin_e[tagged], (table.label[tagged].T - [[TAG_W / 2], [TAG_H / 2]])
+        np.minimum.at(l, at, tx)
+        np.minimum.at(t, at, ty)
+        np.maximum.at(r, at, tx + TAG_W)
+        np.maximum.at(b, at, ty + TAG_H)
+    return [QRectF(l, t, r - l, b - t) for l, t, r, b in zip(l.tolist(), t.tolist(),
+                                                             r.tolist(), b.tolist())]
+
+
+def _segments(table: EdgeTable, starts) -> tuple[list, list]:
+    """Per bin: (n, 4) segments of its edges' centre lines, and the edge (index) of each."""
+    pts, off = table.pts, table.poff
+    counts = np.diff(off)
+    keep = np.ones(len(pts) - 1, bool)
+    keep[off[1:-1] - 1] = False  # not from one edge's end to the next one's start
+    segs = np.hstack([pts[:-1], pts[1:]])[keep]
+    owner = np.repeat(np.arange(len(counts)), counts - 1)
+    cut = np.r_[0, np.cumsum(np.add.reduceat(counts - 1, starts))].tolist()
+    return ([segs[a:b] for a, b in zip(cut[:-1], cut[1:])],
+            [owner[a:b] for a, b in zip(cut[:-1], cut[1:])])

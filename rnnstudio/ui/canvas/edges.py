@@ -8,6 +8,8 @@ on numpy arrays of each edge's centre line, not on Qt shapes.
 
 from __future__ import annotations
 
+from itertools import chain
+
 import numpy as np
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QPainterPath, QPen
@@ -58,15 +60,16 @@ class _Bin:
     @staticmethod
     def assemble(bins: list, scene) -> None:
         """Re-assemble these bins' paths, tags, bounds and hit-test segments together."""
-        keys = [key for b in bins for key in b.keys]
-        shapes = [scene.geom(key) for key in keys]
+        keys = list(chain.from_iterable(b.keys for b in bins))
+        shapes = scene.geoms(keys)
         looks = scene.looks(keys)
         made = assemble(shapes, looks, [len(b.keys) for b in bins])
+        delays = looks[:, 3].tolist()
         for b, (groups, arrows, tags, rect, segs, owners) in zip(bins, made):
             b.groups, b.arrows, b.rect, b.segs = groups, arrows, rect, segs
-            b.tags = [(shapes[i].label_pos, delay_tag(looks[i][3], scene.reads_later(keys[i])))
+            b.tags = [(shapes[i].label_pos, delay_tag(delays[i], scene.reads_later(keys[i])))
                       for i in tags]
-            b.owners = [keys[i] for i in owners.tolist()]
+            b.owners = list(map(keys.__getitem__, owners.tolist()))
             b.dirty = False
 
 
@@ -137,6 +140,10 @@ class EdgeLayerItem(QGraphicsItem):
     def mark(self, key) -> None:
         b = self._bin_of.get(key)
         if b is not None:
+            b.dirty = True
+
+    def mark_many(self, keys) -> None:
+        for b in set(map(self._bin_of.get, keys)).difference((None,)):
             b.dirty = True
 
     def clear(self) -> list:

@@ -52,7 +52,7 @@ def feedback_path(pts) -> QPainterPath:
     return path
 
 
-def _cases(n: int, seed: int = 3):
+def _ends(n: int, seed: int = 3):
     """Edges of every kind, many of them degenerate (nodes on top of each other, lanes on
     the nodes' row, turns at the rim): where Qt drops points and empty curves."""
     rng = random.Random(seed)
@@ -74,7 +74,12 @@ def _cases(n: int, seed: int = 3):
         kinds.append(kind)
     p = np.array([e[0] for e in ends], float)
     q = np.array([e[1] for e in ends], float)
-    return eb.edge_shapes(p, q, np.array(kinds), arcs), arcs, p, q
+    return p, q, np.array(kinds), arcs
+
+
+def _cases(n: int, seed: int = 3):
+    p, q, kinds, arcs = _ends(n, seed)
+    return eb.edge_shapes(p, q, kinds, arcs), arcs, p, q
 
 
 def test_a_bins_paths_are_what_qt_builds_edge_by_edge():
@@ -98,6 +103,31 @@ def test_a_bins_paths_are_what_qt_builds_edge_by_edge():
         assert _elements(got_arrows[(True, True)]) == _elements(arrows)
         made = eb.assemble(group, looks, [len(group)])[0][0]  # split by look, in order
         assert list(made) == list(dict.fromkeys(look[:3] for look in looks))
+
+
+def test_bins_of_edges_computed_in_several_batches_are_assembled_as_from_one():
+    """Edges drawn by different edits live in different tables: bins mixing them get the
+    paths, bounds, tags and hit-test segments they get from one table."""
+    p, q, kinds, arcs = _ends(300, seed=7)
+    one = eb.edge_shapes(p, q, kinds, arcs)
+    mixed = []
+    for a, b in ((0, 90), (90, 200), (200, 300)):
+        part = {i - a: arc for i, arc in arcs.items() if a <= i < b}
+        mixed += eb.edge_shapes(p[a:b], q[a:b], kinds[a:b], part)
+    for k in range(0, 300, 7):
+        one[k].label_pos = mixed[k].label_pos = QPointF(*one[k].samples[1])
+    order = list(range(300))
+    random.Random(7).shuffle(order)
+    looks = [(int(kinds[i] != eb.STRAIGHT), i % 2, i % 6, 1 + i % 3) for i in order]
+    sizes = [48] * 6 + [12]
+    want = eb.assemble([one[i] for i in order], looks, sizes)
+    got = eb.assemble([mixed[i] for i in order], looks, sizes)
+    for (wg, wa, wt, wr, ws, wo), (gg, ga, gt, gr, gs, go) in zip(want, got):
+        assert [(k, _elements(v)) for k, v in wg.items()] == \
+            [(k, _elements(v)) for k, v in gg.items()]
+        assert [(k, _elements(v)) for k, v in wa.items()] == \
+            [(k, _elements(v)) for k, v in ga.items()]
+        assert wt == gt and wt and wr == gr and (ws == gs).all() and (wo == go).all()
 
 
 def test_feedback_loops_and_arrowheads_match_the_scalar_geometry():
