@@ -46,7 +46,7 @@ _FLAGS = QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
 _NO_CONTENTS = _FLAGS | QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
 _NO_PEN, _CACHE = Qt.PenStyle.NoPen, QGraphicsItem.CacheMode.DeviceCoordinateCache  # (an enum
 # member read through its class is a Python call: three for each of 5,000 new items)
-_NODE_RECT = QRectF(-_R - 24, -_R - 12, 2 * _R + 48, 2 * _R + 44)  # label and target below
+NODE_RECT = QRectF(-_R - 24, -_R - 12, 2 * _R + 48, 2 * _R + 44)  # label and target below
 
 
 def _paint_output_frame(painter) -> None:
@@ -61,7 +61,7 @@ def _paint_output_frame(painter) -> None:
 class NodeItem(QGraphicsRectItem):
     """A node, drawn from the model's attributes; its position mirrors the model's x, y.
 
-    A rect item for its C++ bounding rect (the fixed `_NODE_RECT`, no pen): a repaint asks each
+    A rect item for its C++ bounding rect (the fixed `NODE_RECT`, no pen): a repaint asks each
     of a thousand items for it several times, and a Python `boundingRect` made that cost as
     much as drawing them."""
 
@@ -77,7 +77,7 @@ class NodeItem(QGraphicsRectItem):
 
     def __init__(self, net, node_id: str, no_contents: bool = False):
         """`no_contents`: the scene's value layer draws the body (zoomed out)."""
-        super().__init__(_NODE_RECT)
+        super().__init__(NODE_RECT)
         self.setPen(_NO_PEN)
         self._net = net
         self.node_id = node_id

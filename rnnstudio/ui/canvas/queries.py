@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from PySide6.QtCore import QPointF, QRectF
 
 from .. import style
 from .blocks import GroupBlockItem
-from .items import NodeItem
+from .items import NODE_RECT, NodeItem
 
 EDGE_HIT_TOLERANCE = 5.0
 FREE_GAP = 78.0  # free_spot: no node's shape within this of a new node's centre, either axis
@@ -101,13 +102,24 @@ class SceneQueries:
         return self._tags.obstacles.any_hit(box)
 
     def items_rect(self) -> QRectF:
-        rect = QRectF()
-        for item in self.nodes.values():
-            rect = rect.united(item.sceneBoundingRect())
+        """What the canvas draws: its node items, edge layers and blocks."""
+        rect = self._nodes_rect()
         for layer in self._layers + [self._live]:
             if len(layer):
                 rect = rect.united(layer.sceneBoundingRect())
         return rect.united(self.groups.rect())
+
+    def _nodes_rect(self) -> QRectF:
+        """The node items' scene bounds, from the model's x, y where each item is (every item
+        has the same local bounds): asking 5,000 items for theirs cost 13 ms a fit."""
+        if not self.nodes:
+            return QRectF()
+        data = self.net.graph._node
+        xy = np.array([(data[n]["x"], data[n]["y"]) for n in self.nodes], float)
+        (x0, y0), (x1, y1) = xy.min(axis=0), xy.max(axis=0)
+        box = NODE_RECT
+        return QRectF(x0 + box.left(), y0 + box.top(), x1 - x0 + box.width(),
+                      y1 - y0 + box.height())
 
 
 

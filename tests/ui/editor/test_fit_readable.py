@@ -6,9 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QFontInfo
 
 from rnnstudio.ui.canvas import items
+from rnnstudio.ui.canvas.edges import EdgeLayerItem
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[3] / "examples").glob("*.rnn.json"))
 
@@ -24,3 +26,30 @@ def test_fit_to_view_shows_labels_of_9_px(window, qtbot, path):
     window.view.fit()
     px = QFontInfo(items._LABEL_FONT).pixelSize() * window.view.transform().m11()
     assert px >= 9.0, f"{path.name}: labels {px:.2f} px after Fit to View"
+
+
+def _items_bounds(scene) -> QRectF:
+    """What Qt says the canvas's items cover (the node items asked one by one)."""
+    rect = QRectF()
+    for item in list(scene.nodes.values()) + scene._layers + [scene._live]:
+        if not isinstance(item, EdgeLayerItem) or len(item):
+            rect = rect.united(item.sceneBoundingRect())
+    return rect.united(scene.groups.rect())
+
+
+def test_the_drawn_area_is_the_items_bounds_after_moves_and_collapsing(window):
+    """`items_rect` (Fit to View, export) computes the nodes' part from the model; it must be
+    the union of the items' own bounds, whatever moved or collapsed."""
+    window.files.open_path(str(EXAMPLES[0].parent / "lstm-adding.rnn.json"), ask=False)
+    scene, editor = window.scene, window.editor
+    scene.flush()
+    assert scene.items_rect() == _items_bounds(scene)
+    far = sorted(scene.nodes)[0]
+    editor.set_node_attrs([far], x=-3000.0, y=2500.0)  # a node far out: the bounds grow
+    scene.flush()
+    assert scene.items_rect() == _items_bounds(scene)
+    assert scene.items_rect().left() < -3000
+    gid = next(iter(window.doc.net.groups))
+    editor.set_group_attrs(gid, collapsed=True)  # its members' items go, a block comes
+    scene.flush()
+    assert scene.items_rect() == _items_bounds(scene)
