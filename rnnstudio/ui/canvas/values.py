@@ -37,7 +37,7 @@ def format_value(value: float) -> str:
 SHAPE_NAMES = tuple(style.SHAPES)
 _SHAPE_AT = {name: i for i, name in enumerate(SHAPE_NAMES)}
 _PIXEL_ENGINES = (QPaintEngine.Type.Raster, QPaintEngine.Type.OpenGL2)
-_LEVEL = attrgetter("fill_level")
+_LEVEL, _COMPUTING = attrgetter("fill_level"), attrgetter("computing")
 SHOWING, SELECTED, COMPUTING = 1, 2, 4  # the bits of a node body's sprite state
 
 
@@ -106,6 +106,7 @@ class ValueLayerItem(QGraphicsItem):
         self.bodies = False  # zoomed out: this layer draws every node's body
         self._rect = QRectF()
         self._items: list = []  # the items drawn here, and their positions and shapes
+        self._index: dict = {}  # item -> its place in `_items`
         self._xs = self._ys = np.zeros(0)
         self._shape_of = np.zeros(0, dtype=np.intp)  # index in SHAPE_NAMES
         self._fills = SpriteAtlas(_draw_fill, style.PENDING_LEVEL + 1, len(SHAPE_NAMES),
@@ -134,6 +135,7 @@ class ValueLayerItem(QGraphicsItem):
         nodes = self._nodes
         ids = list(nodes) if self.bodies else [n for n, i in nodes.items() if i.showing_value]
         self._items = [nodes[n] for n in ids]
+        self._index = {item: i for i, item in enumerate(self._items)}
         xy = np.array(_positions(ids, self._items), dtype=float).reshape(-1, 2)
         self._xs, self._ys = xy[:, 0].copy(), xy[:, 1].copy()
         self._shape_of = np.array([_SHAPE_AT[item.vkind] for item in self._items],
@@ -156,18 +158,26 @@ class ValueLayerItem(QGraphicsItem):
         xs, ys, items = self._xs, self._ys, self._items
         visible = np.flatnonzero((xs >= ex.left()) & (xs <= ex.right())
                                  & (ys >= ex.top()) & (ys <= ex.bottom()))
-        levels = np.fromiter(map(_LEVEL, map(items.__getitem__, visible.tolist())),
-                             dtype=np.intp, count=len(visible))
+        shown = list(map(items.__getitem__, visible.tolist()))
+        levels = np.fromiter(map(_LEVEL, shown), dtype=np.intp, count=len(visible))
         showing = visible[levels >= 0]
         self._paint_sprites(painter, widget, self._fills, showing, levels[levels >= 0])
         if self.bodies:
-            states = np.fromiter(((SHOWING * (items[i].fill_level >= 0)
-                                   + SELECTED * items[i].isSelected()
-                                   + COMPUTING * items[i].computing)
-                                  for i in visible.tolist()), dtype=np.intp, count=len(visible))
+            states = (SHOWING * (levels >= 0) + SELECTED * self._selected()[visible]
+                      + COMPUTING * np.fromiter(map(_COMPUTING, shown), dtype=bool,
+                                                count=len(visible)))
             self._paint_sprites(painter, widget, self._bodies, visible, states)
         if lod >= style.DETAIL_LOD:
             self._paint_texts(painter, showing)
+
+    def _selected(self) -> np.ndarray:
+        """Which of the items drawn here are selected, from the scene's selection (asking each
+        of 5,000 items cost 6-12 ms of every repaint zoomed out: three repaints an edit)."""
+        mask = np.zeros(len(self._items), bool)
+        scene, index = self.scene(), self._index
+        if scene is not None:
+            mask[[index[i] for i in scene.selectedItems() if i in index]] = True
+        return mask
 
     def _paint_texts(self, painter: QPainter, showing: np.ndarray) -> None:
         """The values, and the outputs' targets under them."""
