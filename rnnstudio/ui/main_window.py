@@ -242,7 +242,7 @@ class MainWindow(QMainWindow):
         self.strip.set_network(net)
         self.inspector.show_selection([], [])
         self._on_stack_changed()
-        QTimer.singleShot(0, self.view.fit)
+        QTimer.singleShot(0, self.view.fit_when_drawn)
         QTimer.singleShot(0, lambda: settle_heap(len(net) + net.edge_count()))
 
     def _on_stack_changed(self, *_) -> None:

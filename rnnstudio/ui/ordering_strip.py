@@ -61,7 +61,17 @@ class OrderingStripWidget(QWidget):
             self.net.events.unsubscribe(self._on_model_changed)
         self.net = net
         net.events.subscribe(self._on_model_changed)
-        self.refresh()
+        if net.edge_count() > ROUTE_LATER:  # computed in its worker while the window paints
+            self._list_ordering_later()
+        else:
+            self.refresh()
+
+    def _list_ordering_later(self) -> None:
+        """Until a big network's ordering is in, the strip says it is being computed."""
+        self._timer.start(0)
+        self.info.setText(f"Ordering: <b>{self.net.ordering_mode}</b> — {len(self.net)} nodes;"
+                          " computing the ordering…")
+        self._show_rows([])
 
     def _on_model_changed(self, event) -> None:
         if event.kind in _REFRESH_KINDS and not (

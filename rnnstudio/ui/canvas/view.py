@@ -5,7 +5,7 @@ I/N/O/P keys. A right click that does not drag (or the Menu key) asks for a cont
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QCursor, QKeySequence, QPainter, QTransform
 from PySide6.QtWidgets import QGraphicsView
 
@@ -19,6 +19,7 @@ FIT_MARGIN = 40.0  # scene units kept around the network by Fit to View
 MAX_FIT = 1.6  # Fit to View never magnifies a small network more than this
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 CLICK_SLOP = 4  # a right press that moves less than this (pixels) is a click, not a pan
+REFIT_POLL_MS = 50  # fit_when_drawn: how often it looks whether the canvas is drawn
 
 
 class NetworkView(QGraphicsView):
@@ -110,6 +111,34 @@ class NetworkView(QGraphicsView):
         self.setTransform(QTransform.fromScale(s, s))
         self.centerOn(rect.center() + QPointF(0, reserve / 2 / s))
         self._update_scene_rect()
+
+    def fit_when_drawn(self) -> None:
+        """Fit now, and again once the scene has drawn everything (a big network's edges come
+        a slice at a time after its nodes: feedback loops then run above and below them) if
+        they reach out of view and the view is still as this fit left it."""
+        self.fit()
+        self._fitted = (self.transform(), self.mapToScene(self.viewport().rect().center()))
+        self._refit_timer().start()
+
+    def _refit_timer(self) -> QTimer:
+        timer = getattr(self, "_refit", None)
+        if timer is None:
+            timer = self._refit = QTimer(self, singleShot=True, interval=REFIT_POLL_MS)
+            timer.timeout.connect(self._refit_if_drawn)
+        return timer
+
+    def _refit_if_drawn(self) -> None:
+        scene = self.scene()
+        if scene is None or not hasattr(scene, "drawing"):
+            return
+        if scene.drawing() or scene.routing():
+            self._refit_timer().start()
+            return
+        untouched = self._fitted == (self.transform(),
+                                     self.mapToScene(self.viewport().rect().center()))
+        shown = self.mapToScene(self.viewport().rect()).boundingRect()
+        if untouched and not shown.contains(scene.items_rect()):
+            self.fit()
 
     def wheelEvent(self, event) -> None:
         delta = event.angleDelta().y()
