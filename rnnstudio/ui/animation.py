@@ -57,6 +57,8 @@ class AnimationRig:
 def canvas_image(scene, width: int) -> QImage:
     """The whole network, `width` pixels wide, as the canvas colours it now."""
     from .render import scene_image
+    if hasattr(scene, "route_now"):
+        scene.route_now()  # all drawn (a big network's edges come a slice at a time)
     rect = scene.items_rect() if hasattr(scene, "items_rect") else scene.itemsBoundingRect()
     scale = width / max(rect.width() + 60.0, 1.0)
     return scene_image(scene, scale)
