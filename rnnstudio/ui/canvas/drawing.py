@@ -9,6 +9,7 @@ Its state lives on the scene (`_geoms`, `_looks`, `_layer_of`, `_layers`, `_dirt
 from __future__ import annotations
 
 import time
+from collections import deque
 from itertools import chain, compress, filterfalse, groupby, islice, repeat
 from operator import eq, getitem
 
@@ -213,23 +214,19 @@ class SceneDrawing:
 
     def _draw_dirty(self, limit: int | None = None) -> int:
         """Compute the geometry of the dirty edges (all at once, or the first `limit` of
-        them) and place their tags, in the order of the edits; returns how many."""
-        succ, dirty, layer_of = self.net.graph._succ, self._dirty_edges, self._layer_of
-        if limit is None or len(dirty) <= limit:
-            todo = list(dirty)
-            dirty.clear()
-        else:
-            todo = list(islice(dirty, limit))
-            for key in todo:
-                del dirty[key]
-        keys = [k for k in filter(layer_of.__contains__, todo) if k[1] in succ.get(k[0], ())]
-        shapes = self._compute_geoms(keys)
+        them) and their looks, and place their tags, in the order of the edits; returns how
+        many."""
+        todo = self._next_dirty(limit)
+        keys, us, vs, data = self._in_model(todo)
+        p, q, delay, loop = self._ends(us, vs, keys)
+        shapes = self._compute_geoms(keys, p, q, delay, loop)
         looks = self._looks
-        for key in todo:
-            looks.pop(key, None)
+        deque(map(looks.pop, todo, repeat(None)), 0)  # (each popped, at C speed)
+        weights = np.fromiter(map(getitem, data, repeat("weight")), float, len(data))
+        looks.update(zip(keys, _packed_looks(weights, delay, loop).tolist()))
         self._place_tags(todo, dict(compress(zip(keys, shapes), tagged(shapes))))
         self._geoms.update(zip(keys, shapes))
-        layers = self._dirty_layers
+        layers, layer_of = self._dirty_layers, self._layer_of
         for layer, mine in groupby(keys, layer_of.__getitem__):
             layer.mark_many(mine)
             layers.add(layer)
@@ -237,6 +234,29 @@ class SceneDrawing:
             for key in self.selected_edges.intersection(keys):
                 self._mark_drawn(key)
         return len(todo)
+
+    def _next_dirty(self, limit: int | None) -> list:
+        """The dirty edges to draw now (all, or the first `limit`), no longer dirty."""
+        dirty = self._dirty_edges
+        if limit is None or len(dirty) <= limit:
+            todo = list(dirty)
+            dirty.clear()
+        else:
+            todo = list(islice(dirty, limit))
+            for key in todo:
+                del dirty[key]
+        return todo
+
+    def _in_model(self, todo: list) -> tuple:
+        """The edges among `todo` drawn on their own and still in the model: their keys,
+        sources, targets and model data (networkx's own dicts)."""
+        keys = list(filter(self._layer_of.__contains__, todo))
+        us, vs = zip(*keys) if keys else ((), ())
+        data = list(map(dict.get, map(self.net.graph._succ.get, us, repeat({})), vs))
+        if None in data:  # gone from the model: not drawn
+            keys = [k for k, x in zip(keys, data) if x is not None]
+            return self._in_model(keys)
+        return keys, us, vs, data
 
     def _place_tags(self, todo: list, tagged: dict) -> None:
         """The z^-d tags of the `tagged` {key: shape} among `todo`: on the edge, off every node
@@ -260,27 +280,31 @@ class SceneDrawing:
             self._highlight.mark(key)
             self._dirty_layers.add(self._highlight)
 
-    def _compute_geoms(self, keys: list) -> list:
-        """The shapes of these edges (`edge_batch`), from where their nodes are drawn: where
-        the model puts them (a node item only ever moves to its node's x, y), read from the
-        model's dicts (asking 5,000 items for their pos() cost as much as the geometry)."""
-        if not keys:
-            return []
-        nodes, delays, n = self.net.graph._node, self._delays, len(keys)
-        us, vs = zip(*keys)
+    def _ends(self, us, vs, keys) -> tuple:
+        """Where these edges' nodes are drawn (n, 2), (n, 2): where the model puts them (a
+        node item only ever moves to its node's x, y), read from the model's dicts (asking
+        5,000 items for their pos() cost as much as the geometry); their delays, and which
+        are self-loops."""
+        nodes, n = self.net.graph._node, len(keys)
         ends = list(nodes) if 2 * n > len(nodes) else list(dict.fromkeys(chain(us, vs)))
         at = dict(zip(ends, range(len(ends))))
         xy = np.array([(nodes[e]["x"], nodes[e]["y"]) for e in ends], float).reshape(-1, 2)
-        p = xy[np.fromiter(map(at.__getitem__, us), np.intp, n)]
-        q = xy[np.fromiter(map(at.__getitem__, vs), np.intp, n)]
-        loop = np.fromiter(map(eq, us, vs), bool, n)
-        delayed = np.fromiter(map(delays.get, keys, repeat(0)), np.int64, n) >= 1
+        iu = np.fromiter(map(at.__getitem__, us), np.intp, n)
+        iv = np.fromiter(map(at.__getitem__, vs), np.intp, n)
+        delay = np.fromiter(map(self._delays.get, keys, repeat(0)), np.int64, n)
+        return xy[iu], xy[iv], delay, iu == iv
+
+    def _compute_geoms(self, keys: list, p, q, delay, loop) -> list:
+        """The shapes of these edges (`edge_batch`) from their ends, delays and self-loops."""
+        if not keys:
+            return []
+        delayed = delay >= 1
         kind = np.where(loop, LOOP, np.where(delayed, CURVED, STRAIGHT))
-        arcs = {}
-        for i in np.flatnonzero(delayed & ~loop).tolist():
-            arc = self._arc(keys[i], p[i, 0], q[i, 0])
-            if arc is not None:
-                kind[i], arcs[i] = AROUND, arc
+        at = np.flatnonzero(delayed & ~loop)
+        found = map(self._arc, map(keys.__getitem__, at.tolist()), p[at, 0].tolist(),
+                    q[at, 0].tolist())
+        arcs = {i: arc for i, arc in zip(at.tolist(), found) if arc is not None}
+        kind[list(arcs)] = AROUND
         return edge_shapes(p, q, kind, arcs)
 
     def geom(self, key):
@@ -316,10 +340,9 @@ class SceneDrawing:
         succ, n = self.net.graph._succ, len(keys)  # networkx's own dicts: {u: {v: data}}
         us, vs = zip(*keys)
         data = map(getitem, map(getitem, map(succ.__getitem__, us), vs), repeat("weight"))
-        w = np.fromiter(data, float, n)
-        d = np.fromiter(map(self._delays.get, keys, repeat(0)), np.int64, n)
-        delayed = (d >= 1) | np.fromiter(map(eq, us, vs), bool, n)
-        return delayed + 2 * (w >= 0) + 4 * style.width_levels(w) + 32 * np.maximum(d, 1)
+        delay = np.fromiter(map(self._delays.get, keys, repeat(0)), np.int64, n)
+        return _packed_looks(np.fromiter(data, float, n), delay,
+                             np.fromiter(map(eq, us, vs), bool, n))
 
     def reads_later(self, key) -> bool:
         """Does the edge's target run in reverse time (a delayed edge then reads d steps
@@ -357,6 +380,14 @@ class SceneDrawing:
         self._dirty_layers.add(self._live)
         self.flush()
 
+
+
+def _packed_looks(weight: np.ndarray, delay: np.ndarray, loop: np.ndarray) -> np.ndarray:
+    """Edges' looks packed in one int each (`looks` unpacks them): delayed (a delay or a
+    self-loop), positive, width level, delay (at least 1)."""
+    delayed = (delay >= 1) | loop
+    return delayed + 2 * (weight >= 0) + 4 * style.width_levels(weight) + 32 * np.maximum(
+        delay, 1)
 
 
 def _node_box(x: float, y: float) -> tuple:

@@ -12,6 +12,7 @@ same numbers, the same dropped duplicates, so the same picture.
 from __future__ import annotations
 
 import math
+from operator import attrgetter
 
 import numpy as np
 from PySide6.QtCore import QRectF
@@ -251,10 +252,10 @@ def edge_shapes(p: np.ndarray, q: np.ndarray, kind: np.ndarray, arcs: dict) -> l
         elif k == LOOP:
             made = _loop(px, py)
         else:
-            a = [arcs[i] for i in idx.tolist()]
-            made = _around(px, py, qx, qy, *(np.array([getattr(x, f) for x in a], float)
+            a = list(map(arcs.__getitem__, idx.tolist()))
+            made = _around(px, py, qx, qy, *(np.fromiter(map(attrgetter(f), a), float, len(a))
                                              for f in ("out_x", "in_x", "lane")))
-            tagged = np.array([x.tag for x in a], bool)
+            tagged = np.fromiter(map(attrgetter("tag"), a), bool, len(a))
         parts.append(_table(k == STRAIGHT, tagged, *made))
         order.append(idx)
     if not parts:
