@@ -188,7 +188,7 @@ class NetworkScene(SceneDrawing, SceneRouting, SceneQueries, QGraphicsScene):
         item.forget_look()
         item.update()
         if item.showing_value or self._values.bodies:  # moved or reshaped under the layer
-            self._values.refresh(geometry=True)
+            self._values.node_changed(item)
 
     def _on_edge_added(self, event) -> None:
         self._on_edges_added(event, (event.edge,))

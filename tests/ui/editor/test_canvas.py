@@ -264,6 +264,15 @@ def test_the_value_layers_bounds_are_the_union_of_its_nodes_bounds(window):
         return rect
     assert scene._values.boundingRect() == union()
     net.move_node("y", -2000.0, 3000.0)
+    assert scene._values.boundingRect() == union()  # moved: the arrays follow
+    net.move_node("y", 10.0, 20.0)  # back inside: the bounds shrink
+    net.set_node_attrs("a5", aggregate="product")  # another shape
+    assert scene._values.boundingRect() == union()
+    layer = scene._values
+    kept = (layer._xs.tolist(), layer._ys.tolist(), layer._shape_of.tolist())
+    layer.refresh(geometry=True)  # measured afresh: the same arrays
+    assert layer.boundingRect() == union()
+    assert (layer._xs.tolist(), layer._ys.tolist(), layer._shape_of.tolist()) == kept
     net.remove_node("a3")
     assert scene._values.boundingRect() == union()
     scene.draw_bodies_in_layer(False)
