@@ -188,10 +188,11 @@ class AddSubnetCommand(ModelCommand):
     def _steps(self) -> list:
         """Bulk model operations: pasting 5,000 nodes is one add_nodes and one add_edges (and
         its undo one remove_edges and one remove_nodes), not 55,000 single edits."""
-        net, ids = self.net, [n for n, _, _ in self.nodes]
-        keys = [(u, v) for u, v, _ in self.edges]
-        steps = [(lambda: net.add_nodes(self.nodes), lambda: net.remove_nodes(ids)),
-                 (lambda: net.add_edges(self.edges), lambda: net.remove_edges(keys))]
+        net = self.net  # (the undo's lists are made when it runs, not at every apply)
+        steps = [(lambda: net.add_nodes(self.nodes),
+                  lambda: net.remove_nodes([n for n, _, _ in self.nodes])),
+                 (lambda: net.add_edges(self.edges),
+                  lambda: net.remove_edges([(u, v) for u, v, _ in self.edges]))]
         steps += [(lambda g=g, l=l, m=m, c=c: net.add_group(g, m, label=l, collapsed=c),
                    lambda: None)  # undo: removing the nodes removes their groups
                   for g, l, m, c in self.groups]
