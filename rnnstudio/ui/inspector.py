@@ -141,7 +141,8 @@ class InspectorWidget(QWidget):
 
     def refresh(self) -> None:
         net = self.editor.net
-        self.nodes = [n for n in self.nodes if net.has_node(n)]
+        known = net.graph._node  # (networkx's own dict: 5,000 pasted nodes asked twice a paste)
+        self.nodes = [n for n in self.nodes if n in known]
         self.edges = [e for e in self.edges if net.has_edge(*e)]
         self._updating = True
         try:
@@ -157,7 +158,7 @@ class InspectorWidget(QWidget):
             self._updating = False
 
     def _show_nodes(self, net) -> None:
-        data = [net.graph.nodes[n] for n in self.nodes]
+        data = list(map(net.graph._node.__getitem__, self.nodes))
         one = len(self.nodes) == 1
         self.title.setText(f"Node {self.nodes[0]}" if one else f"{len(self.nodes)} nodes")
         has_input = any(d["kind"] == "input" for d in data)
