@@ -19,7 +19,7 @@ import networkx as nx
 
 from . import events as ev
 from .errors import NetworkError
-from .values import MAX_ABS_VALUE, MAX_DELAY, _choice
+from .values import KINDS, MAX_ABS_VALUE, MAX_DELAY, _choice
 
 
 def _at(exc: NetworkError, index: int) -> NetworkError:
@@ -67,7 +67,6 @@ class BulkMixin:
 
     def add_nodes(self, records: Iterable[tuple[str, str, dict[str, Any]]]) -> list[str]:
         """Add nodes [(id, kind, attrs)] (inputs and outputs go last in their column order)."""
-        from .network import KINDS
         checked, seen = [], set()
         for i, (node, kind, attrs) in enumerate(records):
             try:

@@ -8,7 +8,6 @@ then emit a plain change `Event` to subscribers.
 from __future__ import annotations
 
 import copy
-import re
 from typing import Any, Iterable
 
 import networkx as nx
@@ -21,39 +20,11 @@ from .state import StateMixin
 from .validation import ValidationMixin
 from .ordered import ORDERING_MODES, OrderingMixin  # noqa: F401 (also imported from here)
 from .ordering import OrderingJob
-from .values import MAX_ABS_VALUE, _bool, _choice, _delay, _finite, _weight, check_delay, edge_name
-
-KINDS = ("input", "neuron", "output")
-ACTIVATIONS = ("identity", "tanh", "sigmoid", "relu")
-AGGREGATES = ("sum", "product")
-DIRECTIONS = ("forward", "reverse")
-# no spaces, control characters or text-direction controls (a U+202E in an id reverses how the
-# ids after it read in every list and message)
-_ID_RE = re.compile("^[^\\s\x00-\x1f\x7f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]{1,64}$")
-ID_RULE = "ids are 1 to 64 characters without spaces, control characters or text-direction marks"
-
-NODE_DEFAULTS: dict[str, Any] = {
-    "activation": "tanh", "bias": 0.0, "initial": 0.0, "aggregate": "sum",
-    "direction": "forward", "trainable": True, "initial_trainable": False,
-}
-OUTPUT_DEFAULTS: dict[str, Any] = {**NODE_DEFAULTS, "activation": "identity"}
-INPUT_ATTRS = ("kind", "label", "x", "y")
-NEURON_ATTRS = INPUT_ATTRS + tuple(NODE_DEFAULTS)
-EDGE_ATTRS = ("weight", "delay", "trainable")
-PARAM_NODE_ATTRS = ("bias", "initial")
-# node attributes whose change alters the compiled structure (others are parameters or cosmetic)
-STRUCTURAL_NODE_ATTRS = ("kind", "activation", "aggregate", "direction", "trainable",
-                         "initial_trainable")
-ID_PREFIX = {"input": "x", "neuron": "h", "output": "y"}
-
-
-# the type every node attribute has once checked, and the words a text attribute may be
-_PLAIN = {"bias": float, "initial": float, "x": float, "y": float, "activation": str,
-          "aggregate": str, "direction": str, "kind": str, "trainable": bool,
-          "initial_trainable": bool}
-_CHOICES = {"activation": ACTIVATIONS, "aggregate": AGGREGATES, "direction": DIRECTIONS,
-            "kind": KINDS}
-
+from .values import (  # noqa: F401 (the node rules are also imported from here)
+    ACTIVATIONS, AGGREGATES, DIRECTIONS, EDGE_ATTRS, ID_PREFIX, ID_RULE, INPUT_ATTRS, KINDS,
+    MAX_ABS_VALUE, NEURON_ATTRS, NODE_DEFAULTS, OUTPUT_DEFAULTS, PARAM_NODE_ATTRS,
+    STRUCTURAL_NODE_ATTRS, _CHOICES, _ID_RE, _PLAIN, _bool, _choice, _delay, _finite, _weight,
+    check_delay, edge_name)
 
 class Network(OrderingMixin, GroupsMixin, StateMixin, BulkMixin, ValidationMixin):
     """A recurrent network as a directed graph; see SEMANTICS.md and API.md."""

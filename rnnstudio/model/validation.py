@@ -11,7 +11,8 @@ from __future__ import annotations
 import networkx as nx
 
 from .errors import NetworkError
-from .values import MAX_ABS_VALUE, MAX_DELAY, _bool, _choice, _finite, check_delay, edge_name
+from .values import (EDGE_ATTRS, INPUT_ATTRS, KINDS, MAX_ABS_VALUE, MAX_DELAY, NEURON_ATTRS,
+                     _CHOICES, _PLAIN, _bool, _choice, _finite, check_delay, edge_name)
 
 _FLOAT = ("bias", "initial", "x", "y")
 
@@ -34,7 +35,6 @@ class ValidationMixin:
         self._validate_groups()
 
     def _validate_nodes(self) -> None:
-        from .network import INPUT_ATTRS, NEURON_ATTRS, _PLAIN, _CHOICES
         expected = {"input": set(INPUT_ATTRS), "neuron": set(NEURON_ATTRS),
                     "output": set(NEURON_ATTRS)}
         pred = self.graph._pred
@@ -58,7 +58,6 @@ class ValidationMixin:
 
     def _refuse_node(self, n, data: dict) -> None:
         """The full checks of one node, worded (they may also find nothing wrong)."""
-        from .network import INPUT_ATTRS, KINDS, NEURON_ATTRS
         self._check_new_id_format(n)
         kind = data.get("kind")
         _choice(kind, KINDS, f"node {n}: kind", node=n)
@@ -93,7 +92,6 @@ class ValidationMixin:
                     self._check_direction(u, v, delay, nodes[u], nodes[v])
 
     def _refuse_edge(self, u: str, v: str, data: dict) -> None:
-        from .network import EDGE_ATTRS
         name = edge_name(u, v)
         if set(data) != set(EDGE_ATTRS):
             raise NetworkError(f"{name}: attributes must be {', '.join(EDGE_ATTRS)}",

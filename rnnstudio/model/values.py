@@ -1,15 +1,48 @@
-"""Checks of single values for the network's methods: each returns the value as stored or
+"""The rules of a node's and an edge's values (kinds, attributes and their defaults, limits)
+and the checks of single values for the network's methods: each returns the value as stored or
 raises `NetworkError` naming what is at fault (the node, the edge, the setting)."""
 
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from .errors import NetworkError
 
 MAX_DELAY = 100_000
 MAX_ABS_VALUE = 1e12  # weights, biases, initial values and positions beyond this are refused
+
+KINDS = ("input", "neuron", "output")
+ACTIVATIONS = ("identity", "tanh", "sigmoid", "relu")
+AGGREGATES = ("sum", "product")
+DIRECTIONS = ("forward", "reverse")
+# no spaces, control characters or text-direction controls (a U+202E in an id reverses how the
+# ids after it read in every list and message)
+_ID_RE = re.compile("^[^\\s\x00-\x1f\x7f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]{1,64}$")
+ID_RULE = "ids are 1 to 64 characters without spaces, control characters or text-direction marks"
+
+NODE_DEFAULTS: dict[str, Any] = {
+    "activation": "tanh", "bias": 0.0, "initial": 0.0, "aggregate": "sum",
+    "direction": "forward", "trainable": True, "initial_trainable": False,
+}
+OUTPUT_DEFAULTS: dict[str, Any] = {**NODE_DEFAULTS, "activation": "identity"}
+INPUT_ATTRS = ("kind", "label", "x", "y")
+NEURON_ATTRS = INPUT_ATTRS + tuple(NODE_DEFAULTS)
+EDGE_ATTRS = ("weight", "delay", "trainable")
+PARAM_NODE_ATTRS = ("bias", "initial")
+# node attributes whose change alters the compiled structure (others are parameters or cosmetic)
+STRUCTURAL_NODE_ATTRS = ("kind", "activation", "aggregate", "direction", "trainable",
+                         "initial_trainable")
+ID_PREFIX = {"input": "x", "neuron": "h", "output": "y"}
+
+
+# the type every node attribute has once checked, and the words a text attribute may be
+_PLAIN = {"bias": float, "initial": float, "x": float, "y": float, "activation": str,
+          "aggregate": str, "direction": str, "kind": str, "trainable": bool,
+          "initial_trainable": bool}
+_CHOICES = {"activation": ACTIVATIONS, "aggregate": AGGREGATES, "direction": DIRECTIONS,
+            "kind": KINDS}
 
 
 def _finite(value: Any, what: str, node=None, edge=None) -> float:
