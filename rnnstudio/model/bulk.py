@@ -13,13 +13,15 @@ event, one group event per group that changed.
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any, Iterable
 
 import networkx as nx
 
 from . import events as ev
 from .errors import NetworkError
-from .values import KINDS, MAX_ABS_VALUE, MAX_DELAY, _choice
+from .columns import edge_columns, edge_records, insert_new_edges, plain_edges, plain_nodes
+from .values import KINDS, _choice
 
 
 def _at(exc: NetworkError, index: int) -> NetworkError:
@@ -27,63 +29,21 @@ def _at(exc: NetworkError, index: int) -> NetworkError:
     return exc
 
 
-def _index(records: list, key: tuple) -> int:
-    """Where the edge `key` is in `records` (each edge is there once)."""
-    return next(i for i, (u, v, _) in enumerate(records) if (u, v) == key)
-
-
-_EDGE_KEYS = frozenset(("weight", "delay", "trainable"))
-
-
-def _plain_ends(nodes: dict) -> tuple[set, set]:
-    """The nodes an ordinary new edge may leave (forward-time ones) and enter (those of them
-    that are not inputs): what `_plain_edge` asks of its ends, once for all the edges."""
-    sources = {n for n, d in nodes.items() if d.get("direction") != "reverse"}
-    return sources, {n for n in sources if nodes[n]["kind"] != "input"}
-
-
-def _plain_edge(ends: tuple, succ: dict, u, v, attrs: dict, limits: tuple) -> dict | None:
-    """The checked attributes of an ordinary new edge u -> v (from a known forward-time node
-    into a known forward-time non-input (`ends`: `_plain_ends`), not there yet; a float weight,
-    "auto" or a whole delay, a bool trainable; no self-loop of delay 0), exactly as
-    `Network._edge_data` gives them, without its calls (a paste adds 50,000 edges); None for
-    any other: `_edge_data` decides. `limits`: the largest weight and delay."""
-    if type(u) is not str or type(v) is not str or u not in ends[0] or v not in ends[1] \
-            or v in succ[u] or not attrs.keys() <= _EDGE_KEYS:
-        return None
-    w, d, t = attrs.get("weight", 1.0), attrs.get("delay", "auto"), attrs.get("trainable", True)
-    if type(w) is not float or not -limits[0] <= w <= limits[0] or type(t) is not bool:
-        return None
-    if type(d) is int:
-        if not 0 <= d <= limits[1] or (d == 0 and u == v):
-            return None
-    elif type(d) is not str or d != "auto":
-        return None
-    return {"weight": w, "delay": d, "trainable": t}
-
-
 class BulkMixin:
     """`add_nodes` / `add_edges` of `Network` (see the module docstring)."""
 
     def add_nodes(self, records: Iterable[tuple[str, str, dict[str, Any]]]) -> list[str]:
         """Add nodes [(id, kind, attrs)] (inputs and outputs go last in their column order)."""
-        checked, seen = [], set()
-        for i, (node, kind, attrs) in enumerate(records):
-            try:
-                _choice(kind, KINDS, "kind", node=node)
-                self._check_new_id(node)
-                if node in seen:
-                    raise NetworkError(f"node {node}: a node with this id already exists",
-                                       node=node)
-                checked.append((node, kind, self._node_data(node, kind, attrs)))
-            except NetworkError as exc:
-                raise _at(exc, i) from None
-            seen.add(node)
+        records = list(records)
+        checked = plain_nodes(self.graph._node, records) if records else None
+        if checked is None:
+            checked = self._checked_nodes(records)
         if not checked:
             return []
+        g = self.graph
         with self.batch():
-            for node, kind, data in checked:
-                self.graph.add_node(node, **data)
+            for node, kind, data in checked:  # as graph.add_node does, without its call
+                g._succ[node], g._pred[node], g._node[node] = {}, {}, data
                 if kind == "input":
                     self._inputs.append(node)
                 elif kind == "output":
@@ -97,41 +57,68 @@ class BulkMixin:
             self._ordering_changed()
         return [node for node, _, _ in checked]
 
+    def _checked_nodes(self, records: list) -> list:
+        """[(node, kind, data)] of the nodes checked one by one, as `add_node` checks them; a
+        refusal raises NetworkError with the index of the first node at fault."""
+        checked, seen = [], set()
+        for i, (node, kind, attrs) in enumerate(records):
+            try:
+                _choice(kind, KINDS, "kind", node=node)
+                self._check_new_id(node)
+                if node in seen:
+                    raise NetworkError(f"node {node}: a node with this id already exists",
+                                       node=node)
+                checked.append((node, kind, self._node_data(node, kind, attrs)))
+            except NetworkError as exc:
+                raise _at(exc, i) from None
+            seen.add(node)
+        return checked
+
     def add_edges(self, records: Iterable[tuple[str, str, dict[str, Any]]]) -> None:
         """Add edges [(source, target, attrs)]; attrs as `add_edge`'s keywords."""
         records = list(records)
-        checked = self._plain_edges(records)
-        if checked is None:
-            checked = self._checked_edges(records)
-        if not checked:
-            return
-        succ, pred = self.graph._succ, self.graph._pred
-        for (u, v), data in checked.items():
-            succ[u][v] = pred[v][u] = data
+        columns = edge_columns(records) if records else None
+        self._add_edges(columns, records)
+
+    def add_edge_columns(self, sources: list, targets: list, weights: list, delays: list,
+                         trainables: list) -> None:
+        """`add_edges` of the edges given column by column (edge i: sources[i] -> targets[i],
+        weights[i], ...: columns of one length), as a file's loader has them: no record per
+        edge."""
+        if len(sources):
+            self._add_edges((sources, targets, weights, delays, trainables), None)
+
+    def _add_edges(self, columns: tuple | None, records: list | None) -> None:
+        """The edges' data in a few passes when every edge is an ordinary one (`plain_edges`:
+        a paste's 50,000 edges); else `_checked_edges` decides (the same data, or the
+        refusal of the first edge at fault)."""
+        datas = None if columns is None else plain_edges(self.graph._node, *columns)
+        if datas is not None and insert_new_edges(self.graph, columns[0], columns[1], datas):
+            us, vs = columns[0], columns[1]
+        else:
+            checked = self._checked_edges(edge_records(*columns) if records is None else records)
+            if not checked:
+                return
+            (us, vs), datas = zip(*checked), list(checked.values())
+            insert_new_edges(self.graph, us, vs, datas)  # (checked: all new, each once)
+        self._added_edges(us, vs, datas)
+
+    def _added_edges(self, us, vs, datas: list) -> None:
+        """The edges us[i] -> vs[i] (data datas[i]) just put into the graph stay, unless an
+        explicit delay-0 one closes a loop or, in a manual or position ordering, points
+        backwards (they go again, and the refusal names it)."""
+        keys = tuple(zip(us, vs))
         try:
-            self._check_new_forced(checked, records)
+            self._check_new_forced(keys, datas)
         except NetworkError:
-            for u, v in checked:
+            succ, pred = self.graph._succ, self.graph._pred
+            for u, v in keys:
                 del succ[u][v], pred[v][u]
             raise
         with self.batch():
             self._structure_changed()
-            self.events.emit(ev.Event(ev.EDGES_ADDED, edges=tuple(checked)))
+            self.events.emit(ev.Event(ev.EDGES_ADDED, edges=keys))
             self._ordering_changed()
-
-    def _plain_edges(self, records: list) -> dict | None:
-        """{(u, v): data} when every edge is an ordinary one (`_plain_edge`) and none comes
-        twice: the checks of a paste's 50,000 edges in a few passes; else None, and
-        `_checked_edges` decides (the same result, or the refusal of the first edge at
-        fault)."""
-        succ, limits = self.graph._succ, (MAX_ABS_VALUE, MAX_DELAY)
-        ends = _plain_ends(self.graph._node)
-        try:
-            datas = [_plain_edge(ends, succ, u, v, a, limits) for u, v, a in records]
-            checked = dict(zip([(u, v) for u, v, _ in records], datas))
-        except Exception:  # noqa: BLE001 - a malformed record: the exact loop says what
-            return None
-        return checked if len(checked) == len(records) and None not in datas else None
 
     def _checked_edges(self, records: list) -> dict:
         """{(u, v): data} of the edges checked one by one, as `add_edge` checks them; a
@@ -149,11 +136,14 @@ class BulkMixin:
                 raise _at(exc, i) from None
         return checked
 
-    def _check_new_forced(self, checked: dict, records: list) -> None:
-        """The new explicit delay-0 edges close no algebraic loop (one search for all: an edge
-        closes one when its ends are in one strongly connected component of the delay-0
-        edges) and, in a manual or position ordering, point forward."""
-        forced = [k for k, d in checked.items()
+    def _check_new_forced(self, keys: tuple, datas: list) -> None:
+        """The new explicit delay-0 edges (`keys[i]`: `datas[i]`) close no algebraic loop (one
+        search for all: an edge closes one when its ends are in one strongly connected
+        component of the delay-0 edges) and, in a manual or position ordering, point
+        forward."""
+        if 0 not in map(itemgetter("delay"), datas):  # (one pass in C: the common case)
+            return
+        forced = [k for k, d in zip(keys, datas)
                   if d["delay"] == 0 and not isinstance(d["delay"], (str, bool))]
         if not forced:
             return
@@ -162,13 +152,13 @@ class BulkMixin:
         component = {n: c for c, nodes in enumerate(nx.strongly_connected_components(zero))
                      for n in nodes}
         if any(component[u] == component[v] for u, v in forced):
-            self._refuse_loop(forced, zero, records)
+            self._refuse_loop(forced, zero, keys)
         try:
             self._check_forced_edges(forced)
         except NetworkError as exc:
-            raise _at(exc, _index(records, exc.edge)) from None
+            raise _at(exc, keys.index(exc.edge)) from None
 
-    def _refuse_loop(self, forced: list, zero: nx.DiGraph, records: list) -> None:
+    def _refuse_loop(self, forced: list, zero: nx.DiGraph, keys: tuple) -> None:
         """Name the edge that closes a loop first, as adding the edges one by one would."""
         zero = zero.copy()
         zero.remove_edges_from(forced)
@@ -177,7 +167,7 @@ class BulkMixin:
                 loop = " -> ".join([u] + nx.shortest_path(zero, v, u))
                 raise _at(NetworkError(f"edge {u} -> {v}: explicit delay 0 closes an algebraic "
                                        f"loop {loop} (every edge in it reads the same step); "
-                                       "give one a delay", edge=(u, v)), _index(records, (u, v)))
+                                       "give one a delay", edge=(u, v)), keys.index((u, v)))
             zero.add_edge(u, v)
 
     def remove_edges(self, keys: Iterable[tuple[str, str]]) -> None:
