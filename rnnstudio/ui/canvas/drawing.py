@@ -243,8 +243,7 @@ class SceneDrawing:
             dirty.clear()
         else:
             todo = list(islice(dirty, limit))
-            for key in todo:
-                del dirty[key]
+            deque(map(dirty.__delitem__, todo), 0)
         return todo
 
     def _in_model(self, todo: list) -> tuple:
@@ -288,7 +287,9 @@ class SceneDrawing:
         nodes, n = self.net.graph._node, len(keys)
         ends = list(nodes) if 2 * n > len(nodes) else list(dict.fromkeys(chain(us, vs)))
         at = dict(zip(ends, range(len(ends))))
-        xy = np.array([(nodes[e]["x"], nodes[e]["y"]) for e in ends], float).reshape(-1, 2)
+        data = list(map(nodes.__getitem__, ends))
+        xy = np.stack([np.fromiter(map(getitem, data, repeat(c)), float, len(data))
+                       for c in ("x", "y")], axis=1)
         iu = np.fromiter(map(at.__getitem__, us), np.intp, n)
         iv = np.fromiter(map(at.__getitem__, vs), np.intp, n)
         delay = np.fromiter(map(self._delays.get, keys, repeat(0)), np.int64, n)
