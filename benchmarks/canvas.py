@@ -94,7 +94,11 @@ def bench_open(app, net):
     window.view.fit()
     window.view.viewport().repaint()
     app.processEvents()
-    return window, time.perf_counter() - t0
+    first = time.perf_counter() - t0
+    while window.scene.drawing() or window.scene.routing():  # a big network's edges, in slices
+        app.processEvents()
+    window.view.viewport().repaint()
+    return window, first, time.perf_counter() - t0
 
 
 def bench_open_canvas_only(app, net):
@@ -112,6 +116,7 @@ def bench_open_canvas_only(app, net):
     app.processEvents()
     t0 = time.perf_counter()
     scene.set_network(net)
+    scene.route_now()  # everything drawn (a big network's edges otherwise come in slices)
     strip.set_network(net)
     view.fit()
     view.viewport().repaint()
@@ -230,6 +235,7 @@ def bench_lstm(app, cells: int) -> None:
     app.processEvents()
     t0 = time.perf_counter()
     scene.set_network(net)
+    scene.route_now()  # everything drawn (a big network's edges otherwise come in slices)
     view.fit()
     view.viewport().repaint()
     app.processEvents()
@@ -279,8 +285,9 @@ def main(argv=None) -> int:
     t_canvas = bench_open_canvas_only(app, net)
     print(f"open, canvas only (scene + strip + first full paint): {_ms(t_canvas)}"
           "   target < 2000 ms")
-    window, t_open = bench_open(app, net)
-    print(f"open, whole main window (canvas and every dock): {_ms(t_open)}")
+    window, t_open, t_drawn = bench_open(app, net)
+    print(f"open, whole main window (canvas and every dock): first paint {_ms(t_open)}, "
+          f"canvas complete {_ms(t_drawn)}")
     warm, cold = bench_repaint(app, window)
     print(f"full-view repaint, warm caches: {_ms(warm)}   after a zoom (cold): {_ms(cold)}"
           "   target < 50 ms")
