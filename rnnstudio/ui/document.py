@@ -81,8 +81,8 @@ class Document(QObject):
 
     def _on_clean_changed(self, clean: bool) -> None:
         self.title_changed.emit(self.title())
-        if clean:
-            self.recovery.discard()  # saved (or undone back to the saved state)
+        if clean:  # saved (or undone back to the saved state): nothing to recover
+            self.recovery.discard_soon()
 
     def _replace(self, net: Network, path: Path | None, example: str | None = None) -> None:
         self.net, self.path, self.example = net, path, example

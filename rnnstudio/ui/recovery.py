@@ -94,6 +94,9 @@ class RecoverySession(QObject):
         self._thread: threading.Thread | None = None
         self._pending: list | None = None  # the copy and meta the next worker writes
         self._written = False
+        self._state = threading.Lock()  # guards the two flags below
+        self._writing = False  # a worker is writing (until it has done all it will do)
+        self._discard_after = False  # ... and then removes what it wrote (`discard_soon`)
 
     # ---------------------------------------------------------------- files
     def files(self) -> tuple[Path, Path]:
@@ -111,7 +114,8 @@ class RecoverySession(QObject):
 
     # ---------------------------------------------------------------- writing
     def busy(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        with self._state:
+            return self._writing
 
     def write(self, net: Network, path: Path | None, wait: bool = False) -> bool:
         """Write a copy of `net` (False when a write is still running: the next tick catches
@@ -126,10 +130,14 @@ class RecoverySession(QObject):
             snap = net.snapshot()
             meta = {"path": str(path) if path else None, "saved": time.time()}
             self._pending = [snap, meta]  # the worker takes them: its args would outlive it
+            with self._state:
+                self._writing = True
             self._thread = threading.Thread(target=self._write_quietly,
                                             name="rnnstudio-recovery", daemon=True)
             self._thread.start()
         except BaseException:
+            with self._state:
+                self._writing = False
             QuietCollector.release()
             raise
         if wait:
@@ -142,6 +150,11 @@ class RecoverySession(QObject):
             self._write(*pending)
         finally:
             del pending  # the copy goes (reference counting) before the collector is back
+            with self._state:
+                if self._discard_after:
+                    self._discard_after = False
+                    self._remove_files()
+                self._writing = False
             QuietCollector.release()
 
     def _write(self, snap: dict, meta: dict) -> None:
@@ -165,6 +178,19 @@ class RecoverySession(QObject):
     def discard(self) -> None:
         """Remove this session's files (after a save: nothing left to recover); keeps the lock."""
         self.wait()
+        self._remove_files()
+
+    def discard_soon(self) -> None:
+        """`discard`, without waiting for a write that is running: its worker removes the files
+        once it is done (undoing back to the saved state held the window until a copy of the
+        network was on disk: 0.5-2 s at 5,000 nodes / 50,000 edges)."""
+        with self._state:
+            if self._writing:
+                self._discard_after = True
+                return
+        self.discard()
+
+    def _remove_files(self) -> None:
         net_file, meta_file = self.files()
         _unlink(net_file)
         _unlink(meta_file)

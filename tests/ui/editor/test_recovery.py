@@ -170,3 +170,27 @@ def test_the_recovery_write_runs_with_the_cyclic_collector_off(window, monkeypat
     assert seen == [False] and not gc.isenabled()
     QuietCollector.release()
     assert gc.isenabled()
+
+
+def test_undoing_back_to_the_saved_state_does_not_wait_for_a_running_write(window,
+                                                                           monkeypatch):
+    """The document clean again (undone to the saved state) needs no recovery file: the one
+    being written goes once its worker is done, and the window does not wait for it (at
+    5,000 nodes / 50,000 edges the undo waited 0.5-2 s for the copy to reach the disk)."""
+    go, real_save = threading.Event(), rs.io.save
+
+    def save(net, path):
+        go.wait(10)
+        real_save(net, path)
+    monkeypatch.setattr("rnnstudio.ui.recovery.rio.save", save)
+    window.editor.add_node_at("neuron", QPointF(0, 0))
+    assert window.doc.write_recovery()
+    window.doc.stack.undo()  # clean again, while the worker waits
+    assert window.doc.recovery.busy() and not window.doc.modified
+    go.set()
+    window.doc.recovery.wait()
+    net_file, meta_file = window.doc.recovery_files()
+    assert not net_file.exists() and not meta_file.exists()
+    assert not window.doc.recovery.busy()
+    window.editor.add_node_at("neuron", QPointF(0, 0))  # the next write is not refused
+    assert window.doc.write_recovery(wait=True) and net_file.exists()
