@@ -407,6 +407,8 @@ class PlayerController(QObject):
             result = _run(copy, X, Y)
             discard(copy)
             del copy
+            freeze_young()  # the trajectory's 50,000 new delay keys: else the UI thread's next
+            # young collection walks them all (10-60 ms, at every re-run) before it is shown
         finally:
             QuietCollector.release()
         self._computed.emit(token, result)

@@ -396,3 +396,45 @@ def _threads_of_reruns(monkeypatch) -> list:
         return real(net, X, Y)
     monkeypatch.setattr(player_controller, "compute_trajectory", spy)
     return threads
+
+
+def test_a_rerun_in_the_worker_leaves_nothing_young_for_the_ui_thread_to_walk(
+        window, qtbot, monkeypatch):
+    """With a big network's objects frozen, what a re-run made (its trajectory: the delays of
+    50,000 edges under new keys at 5k/50k) is frozen in the worker: left young, the UI
+    thread's next young collection walked it all (10-60 ms) at every re-run, before the
+    trajectory was shown."""
+    import gc
+    import time
+
+    from rnnstudio import collector
+    monkeypatch.setattr(player_controller, "BACKGROUND_SIZE", 0)
+    monkeypatch.setattr(player_controller, "SETTLE_MS", 20)
+    monkeypatch.setattr(collector, "BIG_HEAP", 0)
+    made, started, go, real = [], threading.Event(), threading.Event(), player_controller._run
+
+    def run(*args):
+        started.set()
+        go.wait(5)
+        made.append(real(*args))
+        return made[-1]
+    try:
+        gc.disable()  # no pass that would untrack what it walks: only freezing hides it
+        window.doc.new(small_net())
+        player = window.player.controller
+        player.set_sequence(np.linspace(-1, 1, 12).reshape(12, 1))
+        qtbot.waitUntil(lambda: player.trajectory is not None, timeout=5000)
+        collector.settle_heap(1)  # a big network is open: its objects frozen
+        monkeypatch.setattr(player_controller, "_run", run)
+        window.editor.add_edge("h", "g", weight=0.7)
+        qtbot.waitUntil(started.is_set, timeout=5000)
+        go.set()
+        end = time.perf_counter() + 5
+        while not made and time.perf_counter() < end:  # no Qt event: the UI thread is idle
+            time.sleep(0.01)
+        time.sleep(0.1)  # (the worker's last lines)
+        tracked = {id(o) for o in gc.get_objects()}  # (the frozen are in no generation)
+        assert made and id(made[0].delays) not in tracked
+    finally:
+        gc.enable()
+        collector.unfreeze()
