@@ -40,7 +40,14 @@ def _hypot(dx: np.ndarray, dy: np.ndarray) -> np.ndarray:
 
 
 def _raw_hypot(dx: np.ndarray, dy: np.ndarray) -> np.ndarray:
-    return np.fromiter(map(math.hypot, dx.tolist(), dy.tolist()), float, len(dx))
+    """math.hypot element by element: where dx or dy is 0 it is exactly the other's size
+    (the legs of a feedback loop all run along an axis), elsewhere Python's own."""
+    out = np.abs(dx) + np.abs(dy)
+    both = np.flatnonzero((dx != 0) & (dy != 0))
+    if len(both):
+        out[both] = np.fromiter(map(math.hypot, dx[both].tolist(), dy[both].tolist()), float,
+                                len(both))
+    return out
 
 
 def _fuzzy(a: np.ndarray, b: np.ndarray) -> np.ndarray:

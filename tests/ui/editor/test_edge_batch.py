@@ -277,3 +277,16 @@ def test_edges_added_to_a_layer_at_once_fill_its_bins_as_one_by_one(qapp):
     again._bins[0].dirty = False
     again.add_many([keys[1], keys[5]])  # one of them there already: marked, not added twice
     assert list(again._bins[0].keys) == keys[:3] + [keys[5]] and again._bins[0].dirty
+
+
+def test_edge_lengths_are_pythons_hypot_to_the_last_bit():
+    """Lengths along an axis are taken as the other coordinate's size, the rest from
+    math.hypot: every length is math.hypot's, so the shapes are the scalar geometry's."""
+    rng = np.random.default_rng(4)
+    size = 10.0 ** rng.integers(-30, 30, 4000)
+    dx = rng.standard_normal(4000) * size * rng.choice([0.0, -0.0, 1.0], 4000)
+    dy = rng.standard_normal(4000) * size[::-1] * rng.choice([0.0, 1.0], 4000)
+    dx[:6], dy[:6] = [np.inf, -np.inf, 0.0, -0.0, np.nan, 3.0], [0.0, 5.0, -0.0, 0.0, 0.0, np.inf]
+    want = [math.hypot(a, b) for a, b in zip(dx.tolist(), dy.tolist())]
+    got = eb._raw_hypot(dx, dy).tolist()
+    assert [str(w) for w in want] == [str(g) for g in got]
