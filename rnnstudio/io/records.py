@@ -7,6 +7,7 @@ methods, which check the values; a `NetworkError` becomes a `FileFormatError` at
 
 from __future__ import annotations
 
+from itertools import chain, repeat
 from typing import Any
 
 from ..model import KINDS, Network, NetworkError
@@ -101,8 +102,8 @@ def from_record(record: Any) -> Network:
     net = Network()
     _call(net.set_meta, None, name=_get(record, "name", TEXT, "untitled"),
           description=_get(record, "description", TEXT, ""))
-    ids = _add_nodes(net, _get_list(record, "nodes"))
-    _add_edges(net, _get_list(record, "edges"), ids)
+    _add_nodes(net, _get_list(record, "nodes"))
+    _add_edges(net, _get_list(record, "edges"))
     _add_groups(net, _get_list(record, "groups") if "groups" in record else [])
     _set_io_order(net, record)
     _set_ordering(net, _get(record, "ordering", (dict,), {"mode": "auto"}))
@@ -112,9 +113,24 @@ def from_record(record: Any) -> Network:
     return net
 
 
-def _add_nodes(net: Network, nodes: list) -> dict[str, int]:
-    """Check each node record's shape, then add them all at once (the model checks the
-    values; its refusal names the record)."""
+def _add_nodes(net: Network, nodes: list) -> None:
+    """Add the node records: at once when each is plain in shape (`_plain_columns`), the
+    model checking the values; else, or when the model refuses some, `_checked_nodes`
+    names the first record at fault in the file's words (the model's refusal when none
+    is)."""
+    columns = _plain_columns(nodes, NODE_KEYS, ("id", "kind"), {})
+    if columns is not None:
+        records = list(zip(columns["id"], columns["kind"],
+                           [{k: v for k, v in rec.items() if k != "id" and k != "kind"}
+                            for rec in nodes]))
+        _bulk(net.add_nodes, records, "nodes", lambda: _checked_nodes(nodes))
+    else:
+        _bulk(net.add_nodes, _checked_nodes(nodes), "nodes")
+
+
+def _checked_nodes(nodes: list) -> list:
+    """[(id, kind, attrs)] of the node records, each checked in turn: the first problem of
+    shape (types, unknown and missing keys, duplicate ids, kinds) raises FileFormatError."""
     ids: dict[str, int] = {}
     records = []
     for i, rec in enumerate(nodes):
@@ -128,31 +144,48 @@ def _add_nodes(net: Network, nodes: list) -> dict[str, int]:
                                   where=join(f"nodes[{i}]", "kind"))
         records.append((node, kind, {k: v for k, v in rec.items() if k != "id" and k != "kind"}))
         ids[node] = i
-    _bulk(net.add_nodes, records, "nodes")
-    return ids
+    return records
 
 
-def _add_edges(net: Network, edges: list, ids: dict[str, int]) -> None:
+def _add_edges(net: Network, edges: list) -> None:
+    """Add the edge records, as `_add_nodes` adds the nodes (`net`: the file's nodes)."""
+    columns = _plain_columns(edges, EDGE_KEYS, ("source", "target", "weight"), EDGE_DEFAULTS)
+    if columns is not None:
+        _bulk(lambda cols: net.add_edge_columns(*cols), [columns[k] for k in EDGE_KEYS],
+              "edges", lambda: _checked_edges(edges, net))
+    else:
+        _bulk(net.add_edges, _checked_edges(edges, net), "edges")
+
+
+def _checked_edges(edges: list, nodes) -> list:
+    """[(source, target, attrs)] of the edge records, each checked in turn: the first
+    problem of shape (types, unknown and missing keys, unknown ends, duplicate edges) raises
+    FileFormatError."""
     seen: dict[tuple[str, str], int] = {}
     records = []
     for i, rec in enumerate(edges):
         _check_record(rec, i, "edges", EDGE_KEYS, ("source", "target", "weight"))
         u, v = rec["source"], rec["target"]
         for key, node in (("source", u), ("target", v)):
-            if node not in ids:
+            if node not in nodes:
                 raise FileFormatError(f"no node {node!r}", where=join(f"edges[{i}]", key))
         if (u, v) in seen:
             raise FileFormatError(f"duplicate edge {u} -> {v} (also edges[{seen[u, v]}])",
                                   where=f"edges[{i}]")
         records.append((u, v, {k: v for k, v in rec.items() if k != "source" and k != "target"}))
         seen[u, v] = i
-    _bulk(net.add_edges, records, "edges")
+    return records
 
 
-def _bulk(method, records: list, where: str) -> None:
+def _bulk(method, records, where: str, exact=None) -> None:
+    """`method(records)`; its refusal becomes a FileFormatError at the record it names. With
+    `exact` (the records' checks one by one, in the file's words), a refusal first asks
+    `exact` whether a record has a problem of shape before it: that one is named."""
     try:
         method(records)
     except NetworkError as exc:
+        if exact is not None:
+            exact()
         at = f"{where}[{exc.index}]" if exc.index is not None else None
         raise FileFormatError(str(exc), where=at) from None
 
@@ -173,6 +206,34 @@ def _check_record(rec: Any, i: int, what: str, allowed: tuple, required: tuple) 
     _check_keys(rec, where, allowed, required)
     for key in rec:
         _field(rec, key, where)
+
+
+class _Absent:
+    """The value of a key a record leaves out (`_plain_columns`)."""
+
+
+_ABSENT = _Absent()
+EDGE_DEFAULTS = {"delay": "auto", "trainable": True}
+
+
+def _plain_columns(recs: list, keys: tuple, required: tuple, defaults: dict) -> dict | None:
+    """{key: [its value in each record]} when every record is plain in shape, as
+    `_check_record` sees one: an object of known keys, with the required ones, each of its
+    JSON type ("auto" the only text delay). A record without an optional key has
+    `defaults[key]` there, or `_ABSENT`. None when some record is not plain."""
+    if not (set(map(type, recs)) <= {dict} and set(keys).issuperset(chain.from_iterable(recs))):
+        return None
+    columns = {}
+    for key in keys:
+        column = list(map(dict.get, recs, repeat(key), repeat(defaults.get(key, _ABSENT))))
+        types = set(map(type, column))
+        if key not in required:
+            types.discard(_Absent)
+        if not types <= _EXACT[key] or (str in types and key == "delay" and any(
+                type(d) is str and d != "auto" for d in set(column))):
+            return None
+        columns[key] = column
+    return columns
 
 
 def _add_groups(net: Network, groups: list) -> None:
