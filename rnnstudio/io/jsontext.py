@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import math
+from itertools import chain, compress, repeat
+from operator import is_
 from dataclasses import dataclass
 from typing import Any
 
@@ -176,6 +178,8 @@ def _visit(obj, depth: int, sizes: list, limits: Limits) -> tuple[list, tuple | 
             return [], (_NO_KEY, problem)
         sizes[1] += sum(map(len, obj))
         items = obj.items()
+    elif depth < limits.depth and _plain_objects(obj, sizes, limits):
+        return [], None
     else:
         items = enumerate(obj)
     children, problem = _values(items, sizes)
@@ -211,6 +215,36 @@ def _values(items, sizes: list) -> tuple[list, tuple | None]:
         if message is not None:
             return children, (key, message)
     return children, None
+
+
+_SCALARS = frozenset((float, int, str, bool, type(None)))
+
+
+def _plain_objects(array, sizes: list, limits: Limits) -> bool:
+    """Whether `array` holds objects only, of well-formed keys and plain values without a
+    problem, within `limits` (the nodes and edges of a file: a few passes over all their
+    values, instead of a visit of each object). Adds their values and characters to `sizes`
+    if so; any doubt leaves the visits to find the first problem."""
+    if not array or set(map(type, array)) != {dict} or \
+            _key_problem(set(chain.from_iterable(array))) is not None:
+        return False
+    values = list(chain.from_iterable(map(dict.values, array)))
+    types = list(map(type, values))
+    if not _SCALARS.issuperset(types):
+        return False
+    floats = sum(compress(values, map(is_, types, repeat(float))))
+    texts = "".join(compress(values, map(is_, types, repeat(str))))
+    if not (floats - floats == 0.0 and (texts.isascii() or _valid_text(texts)) and max(
+            map(int.bit_length, compress(values, map(is_, types, repeat(int)))),
+            default=0) <= MAX_INT_BITS):
+        return False
+    count = sizes[0] + len(values)
+    text = sizes[1] + len(texts) + sum(map(len, chain.from_iterable(array)))
+    if (limits.values is not None and count > limits.values) or \
+            (limits.text is not None and text > limits.text):
+        return False
+    sizes[0], sizes[1] = count, text
+    return True
 
 
 def _trail(parents: list[tuple[int, Any]], index: int) -> list:
