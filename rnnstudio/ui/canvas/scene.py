@@ -276,12 +276,14 @@ class NetworkScene(SceneDrawing, SceneRouting, SceneQueries, QGraphicsScene):
     def _add_node_items(self, nodes) -> None:
         """Items for these nodes (a paste's 5,000: their obstacles placed together)."""
         net, items, bodies = self.net, self.nodes, self._values.bodies
+        made = []
         for node in nodes:
             item = items[node] = NodeItem(net, node, bodies)
             self.addItem(item)
+            made.append(item)
         self._place_obstacles(nodes)
         if bodies:
-            self._values.refresh(geometry=True)
+            self._values.nodes_added(made)
 
     def draw_bodies_in_layer(self, on: bool) -> None:
         """Zoomed out (the view says so before it paints), the value layer draws every node's

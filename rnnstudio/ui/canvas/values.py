@@ -146,6 +146,28 @@ class ValueLayerItem(QGraphicsItem):
             self._rect = rect
         self.update()
 
+    def nodes_added(self, items: list) -> None:
+        """New node items, the last ones of the scene's: drawing every body (zoomed out), the
+        layer appends them to its arrays instead of measuring all the nodes again (a paste of
+        5,000 to 5,000: 10-20 ms of its first paint). Else `refresh(geometry=True)`."""
+        if not items:
+            return
+        if self._stale or not self.bodies or len(self._items) + len(items) != len(self._nodes) \
+                or next(reversed(self._nodes.values())) is not items[-1]:
+            return self.refresh(geometry=True)
+        data = items[0]._net.graph._node
+        xy = np.array([(data[i.node_id]["x"], data[i.node_id]["y"]) for i in items], float)
+        start = len(self._items)
+        self._items = self._items + list(items)
+        self._index.update((item, start + k) for k, item in enumerate(items))
+        self._xs = np.concatenate([self._xs, xy[:, 0]])
+        self._ys = np.concatenate([self._ys, xy[:, 1]])
+        self._shape_of = np.concatenate([self._shape_of, np.array(
+            [_SHAPE_AT[item.vkind] for item in items], dtype=np.intp)])
+        self.prepareGeometryChange()
+        self._rect = _united(self._items, self._xs, self._ys)
+        self.update()
+
     def _measure(self) -> None:
         self._stale = False
         nodes = self._nodes

@@ -275,6 +275,14 @@ def test_the_value_layers_bounds_are_the_union_of_its_nodes_bounds(window):
     assert (layer._xs.tolist(), layer._ys.tolist(), layer._shape_of.tolist()) == kept
     net.remove_node("a3")
     assert scene._values.boundingRect() == union()
+    net.add_nodes([(f"b{i}", "neuron", {"x": 3000.0 + i, "y": -40.0 * i}) for i in range(30)]
+                  + [("p", "neuron", {"aggregate": "product"})])  # appended to the arrays
+    net.add_output("z", x=-5000.0, y=1.0)
+    kept = (layer._xs.tolist(), layer._ys.tolist(), layer._shape_of.tolist())
+    assert layer.boundingRect() == union()
+    layer.refresh(geometry=True)
+    assert (layer._xs.tolist(), layer._ys.tolist(), layer._shape_of.tolist()) == kept
+    assert layer.boundingRect() == union()
     scene.draw_bodies_in_layer(False)
     assert scene._values.boundingRect() == QRectF()  # nothing shows a value
 
