@@ -73,7 +73,6 @@ class UnrolledView(UnrolledArrows, QGraphicsView):
         self._on_screen = True  # False while its dock's tab is behind another
         self.focus_nodes: set[str] = set()  # whose edges are drawn in a big network
         self._focus_edges: tuple = (None, frozenset(), [])  # trajectory, focus, their edges
-        self._edge_rank: tuple = (None, {})  # a trajectory's delays, {edge: its index}
         self.edges_limited = False  # True when only the focus nodes' edges are drawn
         self._watched = None  # the network whose group changes rebuild the rows
         self.expanded: set[str] = set()  # groups this view shows as their neurons

@@ -53,9 +53,8 @@ class UnrolledArrows:
                 found.update(k for k in ((n, v) for v in g._succ[n]) if k in delays)
             if len(found) > EDGE_BUDGET:
                 return list(found)
-        if self._edge_rank[0] is not delays:  # once per trajectory
-            self._edge_rank = (delays, {k: i for i, k in enumerate(delays)})
-        return sorted(found, key=self._edge_rank[1].__getitem__)
+        return [k for k in delays if k in found]  # (a dict of every edge's rank, made anew
+        # for each trajectory, cost 10-20 ms after every edit of a big network)
 
     def _arrow_total(self) -> int:
         """How many arrows every edge would make, counted up to EDGE_BUDGET + 1 (once per
