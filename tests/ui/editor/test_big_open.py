@@ -6,19 +6,7 @@ from __future__ import annotations
 
 from rnnstudio.ui.canvas import drawing
 
-from .test_bulk_paste import _drawn, _loopy_grid, _sliced
-
-
-def _slices(scene, monkeypatch) -> list[int]:
-    """How many edges each flush of `scene` draws from now on."""
-    steps, flush = [], scene._flush
-
-    def counting(limit=None):
-        todo = len(scene._dirty_edges)
-        flush(limit)
-        steps.append(todo - len(scene._dirty_edges))
-    monkeypatch.setattr(scene, "_flush", counting)
-    return steps
+from .test_bulk_paste import _drawn, _loopy_grid, _sliced, _slices
 
 
 def _done(scene) -> bool:

@@ -162,6 +162,18 @@ def _sliced(monkeypatch, slice_edges: int = 40) -> None:
     monkeypatch.setattr(drawing, "SLICE_MS", 0)  # slices stay at SLICE_EDGES
 
 
+def _slices(scene, monkeypatch) -> list[int]:
+    """How many edges each flush of `scene` draws from now on."""
+    steps, flush = [], scene._flush
+
+    def counting(limit=None):
+        todo = len(scene._dirty_edges)
+        flush(limit)
+        steps.append(todo - len(scene._dirty_edges))
+    monkeypatch.setattr(scene, "_flush", counting)
+    return steps
+
+
 def _loopy_grid() -> rs.Network:
     net = grid_net()
     for r in range(29):  # backward edges: delayed, drawn around the layers with tags
@@ -181,13 +193,7 @@ def test_a_big_paste_is_drawn_a_slice_at_a_time_as_a_flush_draws_it(window, qtbo
     pasted = window.editor.paste()
     assert all(n in scene.nodes for n in pasted)  # the nodes at once
     assert len(scene._dirty_edges) > 40
-    steps, flush = [], scene._flush
-
-    def counting(limit=None):
-        todo = len(scene._dirty_edges)
-        flush(limit)
-        steps.append(todo - len(scene._dirty_edges))
-    monkeypatch.setattr(scene, "_flush", counting)
+    steps = _slices(scene, monkeypatch)
     qtbot.waitUntil(lambda: not scene.drawing(), timeout=5000)
     assert len(steps) > 3 and max(steps) <= 40  # in slices
     sliced = _drawn(scene)
