@@ -124,3 +124,24 @@ def test_a_bundle_of_several_delays_names_the_range(qtbot):
     tags = {item.bundle.tag for item in scene.groups.bundle_items.values()
             if item.bundle.delayed}
     assert "z⁻¹…z⁻³" in tags
+
+
+def test_many_new_nodes_push_away_exactly_the_tags_they_cover():
+    """A paste's thousands of nodes look for the tags they cover box by box only when a tag
+    lies in the area they span (`_tags_near`): never is a covered tag missed."""
+    import random
+
+    from rnnstudio.ui.canvas.drawing import _tags_near
+    from rnnstudio.ui.canvas.tags import _meet
+    rng = random.Random(5)
+
+    def box(x0=-1000.0, x1=1000.0):
+        x, y = rng.uniform(x0, x1), rng.uniform(-1000, 1000)
+        return x, y, x + rng.uniform(1, 80), y + rng.uniform(1, 60)
+    for _ in range(400):
+        placed = {i: box() for i in range(rng.randint(1, 40))}
+        boxes = {i: box() for i in range(rng.choice([64, 100, 300]))}
+        if any(_meet(t, b) for t in placed.values() for b in boxes.values()):
+            assert _tags_near(placed, boxes)
+    beside = {i: box(3000.0, 5000.0) for i in range(500)}  # right of every tag
+    assert not _tags_near({i: box() for i in range(50)}, beside)
