@@ -44,6 +44,9 @@ class NetworkView(QGraphicsView):
         self._sizing = False
         self.reserved_bottom = 0  # px at the bottom that an overlay covers (Fit keeps clear)
         self.reserved_width = 0  # ... from the left edge (a network centred beside it is clear)
+        self._fitted = None  # fit_when_drawn: the view as its fit left it
+        self._refit = QTimer(self, singleShot=True, interval=REFIT_POLL_MS)
+        self._refit.timeout.connect(self._refit_if_drawn)
         if scene is not None:
             scene.sceneRectChanged.connect(self._update_scene_rect)
 
@@ -118,21 +121,14 @@ class NetworkView(QGraphicsView):
         they reach out of view and the view is still as this fit left it."""
         self.fit()
         self._fitted = (self.transform(), self.mapToScene(self.viewport().rect().center()))
-        self._refit_timer().start()
-
-    def _refit_timer(self) -> QTimer:
-        timer = getattr(self, "_refit", None)
-        if timer is None:
-            timer = self._refit = QTimer(self, singleShot=True, interval=REFIT_POLL_MS)
-            timer.timeout.connect(self._refit_if_drawn)
-        return timer
+        self._refit.start()
 
     def _refit_if_drawn(self) -> None:
         scene = self.scene()
         if scene is None or not hasattr(scene, "drawing"):
             return
         if scene.drawing() or scene.routing():
-            self._refit_timer().start()
+            self._refit.start()
             return
         untouched = self._fitted == (self.transform(),
                                      self.mapToScene(self.viewport().rect().center()))
