@@ -72,6 +72,11 @@ def _positions(ids: list, items: list) -> list[tuple[float, float]]:
     return [(d["x"], d["y"]) if d is not None else _pos(item) for d, item in zip(out, items)]
 
 
+def _shapes(items: list) -> np.ndarray:
+    """Each item's shape, as its index in SHAPE_NAMES."""
+    return np.array([_SHAPE_AT[item.vkind] for item in items], dtype=np.intp)
+
+
 def _pos(item) -> tuple[float, float]:
     p = item.pos()
     return p.x(), p.y()
@@ -137,14 +142,9 @@ class ValueLayerItem(QGraphicsItem):
         i = self._index.get(item)
         if self._stale or i is None:
             return self.refresh(geometry=True)
-        a = item.attrs()
-        self._xs[i], self._ys[i] = a["x"], a["y"]
+        (self._xs[i], self._ys[i]), = _positions([item.node_id], [item])
         self._shape_of[i] = _SHAPE_AT[item.vkind]
-        rect = _united(self._items, self._xs, self._ys)
-        if rect != self._rect:
-            self.prepareGeometryChange()
-            self._rect = rect
-        self.update()
+        self._take_bounds()
 
     def nodes_added(self, items: list) -> None:
         """New node items, the last ones of the scene's: drawing every body (zoomed out), the
@@ -155,17 +155,21 @@ class ValueLayerItem(QGraphicsItem):
         if self._stale or not self.bodies or len(self._items) + len(items) != len(self._nodes) \
                 or next(reversed(self._nodes.values())) is not items[-1]:
             return self.refresh(geometry=True)
-        data = items[0]._net.graph._node
-        xy = np.array([(data[i.node_id]["x"], data[i.node_id]["y"]) for i in items], float)
+        xy = np.array(_positions([i.node_id for i in items], items), dtype=float)
         start = len(self._items)
         self._items = self._items + list(items)
         self._index.update((item, start + k) for k, item in enumerate(items))
         self._xs = np.concatenate([self._xs, xy[:, 0]])
         self._ys = np.concatenate([self._ys, xy[:, 1]])
-        self._shape_of = np.concatenate([self._shape_of, np.array(
-            [_SHAPE_AT[item.vkind] for item in items], dtype=np.intp)])
-        self.prepareGeometryChange()
-        self._rect = _united(self._items, self._xs, self._ys)
+        self._shape_of = np.concatenate([self._shape_of, _shapes(items)])
+        self._take_bounds()
+
+    def _take_bounds(self) -> None:
+        """The bounds again from the arrays (after some of them changed), and a repaint."""
+        rect = _united(self._items, self._xs, self._ys)
+        if rect != self._rect:
+            self.prepareGeometryChange()
+            self._rect = rect
         self.update()
 
     def _measure(self) -> None:
@@ -176,8 +180,7 @@ class ValueLayerItem(QGraphicsItem):
         self._index = {item: i for i, item in enumerate(self._items)}
         xy = np.array(_positions(ids, self._items), dtype=float).reshape(-1, 2)
         self._xs, self._ys = xy[:, 0].copy(), xy[:, 1].copy()
-        self._shape_of = np.array([_SHAPE_AT[item.vkind] for item in self._items],
-                                  dtype=np.intp)
+        self._shape_of = _shapes(self._items)
         self._rect = _united(self._items, self._xs, self._ys)
 
     def boundingRect(self) -> QRectF:
