@@ -13,6 +13,7 @@ event, one group event per group that changed.
 
 from __future__ import annotations
 
+from itertools import repeat
 from operator import itemgetter
 from typing import Any, Iterable
 
@@ -21,7 +22,7 @@ import networkx as nx
 from . import events as ev
 from .errors import NetworkError
 from .columns import edge_columns, edge_records, insert_new_edges, plain_edges, plain_nodes
-from .values import KINDS, _choice
+from .values import ID_PREFIX, KINDS, _choice
 
 
 def _at(exc: NetworkError, index: int) -> NetworkError:
@@ -31,6 +32,26 @@ def _at(exc: NetworkError, index: int) -> NetworkError:
 
 class BulkMixin:
     """`add_nodes` / `add_edges` of `Network` (see the module docstring)."""
+
+    def new_ids(self, kinds: list) -> list[str]:
+        """Fresh ids for nodes of `kinds` (in order): what as many calls of `new_id(kind)`
+        hand out (each prefix's free numbers in turn), without a call per node."""
+        prefixes = list(map(ID_PREFIX.get, kinds, repeat("n")))  # (counters set in new_id's
+        handed = {p: iter(self._free_numbered(p, prefixes.count(p)))  # order: first come)
+                  for p in dict.fromkeys(prefixes)}
+        return list(map(next, map(handed.__getitem__, prefixes)))
+
+    def _free_numbered(self, prefix: str, count: int) -> list[str]:
+        """The next `count` ids `prefix` + number not in the graph, from where `new_id` goes
+        on; it goes on after them."""
+        k, ids, nodes = self._id_counter.get(prefix, 0), [], self.graph._node
+        while len(ids) < count:
+            batch = list(map(prefix.__add__, map(str, range(k, k + count - len(ids)))))
+            ids += batch if nodes.keys().isdisjoint(batch) else [
+                n for n in batch if n not in nodes]
+            k += len(batch)
+        self._id_counter[prefix] = int(ids[-1][len(prefix):]) + 1
+        return ids
 
     def add_nodes(self, records: Iterable[tuple[str, str, dict[str, Any]]]) -> list[str]:
         """Add nodes [(id, kind, attrs)] (inputs and outputs go last in their column order)."""
@@ -94,22 +115,23 @@ class BulkMixin:
         refusal of the first edge at fault)."""
         datas = None if columns is None else plain_edges(self.graph._node, *columns)
         if datas is not None and insert_new_edges(self.graph, columns[0], columns[1], datas):
-            us, vs = columns[0], columns[1]
+            us, vs, delays = columns[0], columns[1], columns[3]
         else:
             checked = self._checked_edges(edge_records(*columns) if records is None else records)
             if not checked:
                 return
             (us, vs), datas = zip(*checked), list(checked.values())
             insert_new_edges(self.graph, us, vs, datas)  # (checked: all new, each once)
-        self._added_edges(us, vs, datas)
+            delays = list(map(itemgetter("delay"), datas))
+        self._added_edges(us, vs, delays)
 
-    def _added_edges(self, us, vs, datas: list) -> None:
-        """The edges us[i] -> vs[i] (data datas[i]) just put into the graph stay, unless an
+    def _added_edges(self, us, vs, delays: list) -> None:
+        """The edges us[i] -> vs[i] (delay delays[i]) just put into the graph stay, unless an
         explicit delay-0 one closes a loop or, in a manual or position ordering, points
         backwards (they go again, and the refusal names it)."""
         keys = tuple(zip(us, vs))
         try:
-            self._check_new_forced(keys, datas)
+            self._check_new_forced(keys, delays)
         except NetworkError:
             succ, pred = self.graph._succ, self.graph._pred
             for u, v in keys:
@@ -136,15 +158,14 @@ class BulkMixin:
                 raise _at(exc, i) from None
         return checked
 
-    def _check_new_forced(self, keys: tuple, datas: list) -> None:
-        """The new explicit delay-0 edges (`keys[i]`: `datas[i]`) close no algebraic loop (one
-        search for all: an edge closes one when its ends are in one strongly connected
-        component of the delay-0 edges) and, in a manual or position ordering, point
-        forward."""
-        if 0 not in map(itemgetter("delay"), datas):  # (one pass in C: the common case)
+    def _check_new_forced(self, keys: tuple, delays: list) -> None:
+        """The new explicit delay-0 edges (`keys[i]`: delay `delays[i]`) close no algebraic
+        loop (one search for all: an edge closes one when its ends are in one strongly
+        connected component of the delay-0 edges) and, in a manual or position ordering,
+        point forward."""
+        if 0 not in delays:  # (one pass in C: the common case)
             return
-        forced = [k for k, d in zip(keys, datas)
-                  if d["delay"] == 0 and not isinstance(d["delay"], (str, bool))]
+        forced = [k for k, d in zip(keys, delays) if d == 0 and not isinstance(d, (str, bool))]
         if not forced:
             return
         zero = nx.DiGraph((u, v) for u, v, d in self.graph.edges(data="delay")

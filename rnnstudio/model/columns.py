@@ -13,10 +13,10 @@ from __future__ import annotations
 from itertools import chain, repeat
 from operator import itemgetter
 
-from .values import (_CHOICES, _ID_RE, _PLAIN, INPUT_ATTRS, KINDS, MAX_ABS_VALUE, MAX_DELAY,
-                     NEURON_ATTRS, NODE_DEFAULTS, OUTPUT_DEFAULTS)
+from .values import (_CHOICES, _ID_RE, _PLAIN, EDGE_ATTRS, INPUT_ATTRS, KINDS, MAX_ABS_VALUE,
+                     MAX_DELAY, NEURON_ATTRS, NODE_DEFAULTS, OUTPUT_DEFAULTS)
 
-_EDGE_KEYS = frozenset(("weight", "delay", "trainable"))
+_EDGE_KEYS = frozenset(EDGE_ATTRS)
 _EDGE_DEFAULTS = (("weight", 1.0), ("delay", "auto"), ("trainable", True))
 
 
@@ -50,11 +50,39 @@ def edge_columns(records: list) -> tuple | None:
     `add_edge`'s defaults where attrs leave a keyword out; None when a record is not a triple
     with a dict of edge keywords."""
     columns = _triples(records)
-    if columns is None or not _EDGE_KEYS.issuperset(chain.from_iterable(columns[2])):
+    return None if columns is None else attr_columns(*columns)
+
+
+def attr_columns(us, vs, attrs) -> tuple | None:
+    """`edge_columns` of the edges us[i] -> vs[i] with keywords attrs[i] (dicts); None when
+    one has a keyword that is no edge attribute."""
+    if set(map(len, attrs)) == {3}:  # each has all three (or a KeyError says it has not)
+        try:
+            return (us, vs) + tuple(list(map(itemgetter(key), attrs)) for key in EDGE_ATTRS)
+        except KeyError:
+            pass
+    if not _EDGE_KEYS.issuperset(chain.from_iterable(attrs)):
         return None
-    us, vs, attrs = columns
     return (us, vs) + tuple(list(map(dict.get, attrs, repeat(key), repeat(default)))
                             for key, default in _EDGE_DEFAULTS)
+
+
+class EdgeColumns:
+    """New edges column by column (`columns`: sources, targets, weights, delays, trainables,
+    as `Network.add_edge_columns` takes them): a paste's 50,000 edges without a record each.
+    Its length is the number of edges."""
+
+    __slots__ = ("columns",)
+
+    def __init__(self, columns: tuple):
+        self.columns = columns
+
+    def __len__(self) -> int:
+        return len(self.columns[0])
+
+    def keys(self) -> list:
+        """[(source, target)] of the edges, in order."""
+        return list(zip(self.columns[0], self.columns[1]))
 
 
 def edge_records(us, vs, ws, ds, ts) -> list:

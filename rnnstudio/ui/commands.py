@@ -14,6 +14,7 @@ from collections import deque
 from PySide6.QtGui import QUndoCommand
 
 from ..model import NetworkError
+from ..model.columns import EdgeColumns
 from ..collector import freeze_bulk, freeze_young, quiet_collector
 
 
@@ -166,16 +167,18 @@ def _keep(command: ModelCommand) -> None:
 
 
 class AddSubnetCommand(ModelCommand):
-    """Add nodes [(id, kind, attrs)], edges [(u, v, attrs)] and groups [(gid, label, members,
-    collapsed)]: a palette drop, a pasted or inserted sub-network, a new layer, the edges of
-    "connect". The records are the command's from then on (its callers make them for it and
-    never change them; the model copies what it keeps): a paste's 55,000 are not copied."""
+    """Add nodes [(id, kind, attrs)], edges [(u, v, attrs)] (or `EdgeColumns`: a paste's) and
+    groups [(gid, label, members, collapsed)]: a palette drop, a pasted or inserted
+    sub-network, a new layer, the edges of "connect". The records are the command's from then
+    on (its callers make them for it and never change them; the model copies what it keeps):
+    a paste's 55,000 are not copied."""
 
     keeps_resolved = True
 
     def __init__(self, net, nodes=(), edges=(), text: str = "Add", groups=()):
         super().__init__(net, text)
-        self.nodes, self.edges = list(nodes), list(edges)
+        self.nodes = list(nodes)
+        self.edges = edges if isinstance(edges, EdgeColumns) else list(edges)
         self.groups = [(g, label, list(members), collapsed)
                        for g, label, members, collapsed in groups]
 
@@ -191,12 +194,22 @@ class AddSubnetCommand(ModelCommand):
         net = self.net  # (the undo's lists are made when it runs, not at every apply)
         steps = [(lambda: net.add_nodes(self.nodes),
                   lambda: net.remove_nodes([n for n, _, _ in self.nodes])),
-                 (lambda: net.add_edges(self.edges),
-                  lambda: net.remove_edges([(u, v) for u, v, _ in self.edges]))]
+                 (self._add_edges, lambda: net.remove_edges(self._edge_keys()))]
         steps += [(lambda g=g, l=l, m=m, c=c: net.add_group(g, m, label=l, collapsed=c),
                    lambda: None)  # undo: removing the nodes removes their groups
                   for g, l, m, c in self.groups]
         return steps
+
+    def _add_edges(self) -> None:
+        if isinstance(self.edges, EdgeColumns):
+            self.net.add_edge_columns(*self.edges.columns)
+        else:
+            self.net.add_edges(self.edges)
+
+    def _edge_keys(self) -> list:
+        if isinstance(self.edges, EdgeColumns):
+            return self.edges.keys()
+        return [(u, v) for u, v, _ in self.edges]
 
 
 class RemoveCommand(ModelCommand):

@@ -8,8 +8,10 @@ those with every member inside. `renamed` gives the records ids free in a target
 from __future__ import annotations
 
 import json
+from itertools import compress, repeat
 
 from ..model import KINDS
+from ..model.columns import EdgeColumns, attr_columns
 from ..model.network import EDGE_ATTRS, NEURON_ATTRS
 
 FORMAT = "rnnstudio-subnet"
@@ -151,32 +153,51 @@ def free_id(old: str, taken) -> str:
 
 
 def renamed(net, record: dict, dx: float, dy: float,
-            keep_ids: bool = False) -> tuple[list, list, list]:
-    """Nodes [(id, kind, attrs)], edges [(u, v, attrs)] and groups [(gid, label, members,
-    collapsed)] with ids free in `net`, moved by (dx, dy): fresh ids of each kind (h7, ...), or
-    with `keep_ids` the record's own ids, suffixed only where `net` has them (a template's
-    i0, f0, ... stay). Labels equal to the old id follow the new id."""
-    mapping, nodes = {}, []
-    taken = set(net.graph) if keep_ids else set()
-    for old, kind, attrs in record["nodes"]:
-        if keep_ids:
-            new = free_id(old, taken)
-            taken.add(new)
-        else:
-            new = net.new_id(kind)  # each call hands out another
-        mapping[old] = new
-        attrs = dict(attrs)
-        attrs["x"] = float(attrs.get("x", 0.0)) + dx
-        attrs["y"] = float(attrs.get("y", 0.0)) + dy
-        if attrs.get("label", old) == old:
-            attrs["label"] = new
-        nodes.append((new, kind, attrs))
-    new_id = mapping.get  # (ids are strings, never None) the record's own attrs: nothing
-    edges = [(a, b, attrs) for u, v, attrs in record.get("edges", [])  # changes them
-             if (a := new_id(u)) is not None and (b := new_id(v)) is not None]
+            keep_ids: bool = False) -> tuple[list, list | EdgeColumns, list]:
+    """Nodes [(id, kind, attrs)], edges and groups [(gid, label, members, collapsed)] of a
+    record as `check` accepts it (`loads` checks a clipboard's; `extract` makes such), with ids
+    free in `net`, moved by (dx, dy): fresh ids of each kind (h7, ...), or with `keep_ids` the
+    record's own ids, suffixed only where `net` has them (a template's i0, f0, ... stay).
+    Labels equal to the old id follow the new id. The edges are `EdgeColumns` (a paste's 50,000
+    edges need no record each)."""
+    olds, kinds, attrs = _columns(record["nodes"])
+    if keep_ids:
+        taken, news = set(net.graph), []
+        for old in olds:
+            news.append(free_id(old, taken))
+            taken.add(news[-1])
+    else:
+        news = net.new_ids(kinds)
+    mapping = dict(zip(olds, news))
+    nodes = list(zip(news, kinds, _moved(attrs, olds, news, dx, dy)))
     groups, gids = [], set(net.groups)
     for gid, label, members, collapsed in record.get("groups", []):
         new_gid = free_id(gid, gids)
         gids.add(new_gid)
         groups.append((new_gid, label, [mapping[n] for n in members], collapsed))
-    return nodes, edges, groups
+    return nodes, _renamed_edges(record.get("edges", []), mapping), groups
+
+
+def _columns(records: list) -> tuple:
+    """The three columns of records [first, second, attrs]."""
+    return tuple(zip(*records)) if records else ((), (), ())
+
+
+def _moved(attrs, olds, news, dx: float, dy: float) -> list:
+    """Copies of the attrs moved by (dx, dy), labels equal to the old id the new id."""
+    labels = map(dict.get, attrs, repeat("label"), olds)
+    return [{**a, "x": float(a.get("x", 0.0)) + dx, "y": float(a.get("y", 0.0)) + dy,
+             "label": new if label == old else label}
+            for a, old, new, label in zip(attrs, olds, news, labels)]
+
+
+def _renamed_edges(records: list, mapping: dict) -> list | EdgeColumns:
+    """The edges between renamed nodes, their ends renamed (the attribute values are the
+    record's: nothing changes them)."""
+    us, vs, attrs = _columns(records)
+    us, vs = list(map(mapping.get, us)), list(map(mapping.get, vs))  # (ids: never None)
+    if None in us or None in vs:
+        kept = [u is not None and v is not None for u, v in zip(us, vs)]
+        us, vs, attrs = (list(compress(c, kept)) for c in (us, vs, attrs))
+    columns = attr_columns(us, vs, attrs)
+    return list(zip(us, vs, attrs)) if columns is None else EdgeColumns(columns)
