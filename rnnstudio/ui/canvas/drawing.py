@@ -56,6 +56,24 @@ class SceneDrawing:
             start, room = start + len(part), room - len(part)
         self._mark_edges(keys)
 
+    def _add_later(self, method, items: list) -> None:
+        """Leave a bulk add's bookkeeping (`_add_edges` of a paste's 50,000 edges, 20-50 ms;
+        `_place_obstacles` of its 5,000 nodes, 10-20 ms) to the flush timer's turn after the
+        first paint (`_settle`): its first paint, the new nodes alone, needs neither."""
+        self._later.append((method, items))
+        if method == self._add_edges:
+            self._later_edges += len(items)
+        self._schedule()
+
+    def _settle(self) -> None:
+        """Do what bulk adds left for later, in order: before anything reads the edges'
+        layers, dirty edges or label obstacles, and before any other change comes in."""
+        while self._later:
+            method, items = self._later.pop(0)
+            if method == self._add_edges:
+                self._later_edges -= len(items)
+            method(items)
+
     def _drop_edge(self, key) -> None:
         """Stop drawing an edge on its own (it went, or went into a bundle)."""
         self._drop_edges((key,))
@@ -135,16 +153,17 @@ class SceneDrawing:
 
     def drawing(self) -> bool:
         """Is some of the picture still to be drawn (by the flush timer)?"""
-        return bool(self._dirty_edges) or self._flush_timer.isActive()
+        return bool(self._dirty_edges or self._later) or self._flush_timer.isActive()
 
     def _flush_step(self) -> None:
         """The flush timer. Past SLICE_EDGES dirty edges (a paste of thousands of nodes, its
         redo) the new nodes are painted first, on their own; the edges follow SLICE_EDGES at
         a time, each slice painted before the next, so the window answers in between instead
         of being held for the whole drawing (1-1.5 s for 50,000 edges)."""
-        todo = len(self._dirty_edges)
+        todo = len(self._dirty_edges) + self._later_edges
         if todo > SLICE_EDGES and self.net is not None and self._wait_for_first_slice():
             return
+        self._settle()
         if todo > SLICE_EDGES and (self._ordering_pending or self._reroute_pending) \
                 and not self._routes_later():
             with quiet_collector():  # the badges and delays, then the loops: each in a turn
@@ -175,6 +194,7 @@ class SceneDrawing:
             self._nodes_shown = True
             QTimer.singleShot(FIRST_PAINT_MS, self, self._flush_step)
             return True
+        self._settle()  # (in this turn, while the ordering's worker may still be at it)
         if self._ordering_pending and self.net.ordering_later():
             QTimer.singleShot(ROUTE_POLL_MS, self, self._flush_step)
             return True
@@ -184,6 +204,7 @@ class SceneDrawing:
         """Draw what changed: all of it, or the first `limit` dirty edges (the rest in the
         flush timer's next turn)."""
         self._flush_timer.stop()
+        self._settle()
         self._emit_selection()
         if self.net is None:
             return
@@ -328,6 +349,7 @@ class SceneDrawing:
     def looks(self, keys) -> np.ndarray:
         """The looks of many edges, (n, 4): delayed, positive, width level, delay (kept
         packed in one int an edge)."""
+        self._settle()
         kept, drawn = self._looks, self._layer_of
         new = list(filterfalse(kept.__contains__, keys))
         if new:
@@ -358,6 +380,7 @@ class SceneDrawing:
         """Move the edges of `nodes` into the small live layer while they are dragged (their
         feedback loops keep their lanes until the drop: routing all of them anew on every
         move cost 190 ms a move for 5,500 delayed edges)."""
+        self._settle()
         g = self.net.graph
         self._live_from = {n: (g.nodes[n]["x"], g.nodes[n]["y"]) for n in nodes}
         keys = sorted({k for n in nodes for k in [*g.in_edges(n), *g.out_edges(n)]})
@@ -372,6 +395,7 @@ class SceneDrawing:
         self.flush()
 
     def end_live(self) -> None:
+        self._settle()
         self._live_from = None
         self._reroute_pending = True
         for key in self._live.keys:

@@ -26,6 +26,7 @@ class SceneQueries:
         return None
 
     def edge_at(self, pos: QPointF, tol: float = EDGE_HIT_TOLERANCE):
+        self._settle()
         best = None
         for layer in self._layers + [self._live]:
             key = layer.edge_at(pos.x(), pos.y(), tol)
@@ -99,6 +100,7 @@ class SceneQueries:
 
     def covers_node(self, box: tuple) -> bool:
         """Does a box (x0, y0, x1, y1) cover a node, its ordering badge or its name?"""
+        self._settle()
         return self._tags.obstacles.any_hit(box)
 
     def items_rect(self) -> QRectF:

@@ -27,6 +27,7 @@ class SceneRouting:
     _routes = None  # layout.Routes: the last routes, whose `arcs` the scene's `_arcs` is
 
     def _restyle_ordering(self) -> None:
+        self._settle()  # (the delays of the edges drawn on their own: `_layer_of`)
         self._ordering_pending = False
         order = self.net.ordering()
         for i, n in enumerate(order):
@@ -90,6 +91,7 @@ class SceneRouting:
         layers (`layout.route_arcs`); their lanes depend on every node's place, so they are
         routed anew after moves and structure changes, and the edges whose route changed
         are redrawn (`layout.Routes`: only those get new arcs)."""
+        self._settle()
         self._reroute_pending = False
         nodes = self.net.graph._node
         pos = {n: (nodes[n]["x"], nodes[n]["y"]) for n in self.nodes}  # the drawn nodes

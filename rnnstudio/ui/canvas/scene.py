@@ -56,6 +56,10 @@ class NetworkScene(SceneDrawing, SceneRouting, SceneQueries, QGraphicsScene):
         # not sets: edges are laid out (and their tags placed) in the order of the edits
         self._dirty_edges: dict = {}
         self._restyle_edges: dict = {}
+        # a bulk add's bookkeeping (its edges into the layers, its nodes' label obstacles),
+        # done in the flush timer's turn after the first paint: [(method, items)] in order
+        self._later: list = []
+        self._later_edges = 0  # how many edges `_later` holds
         self._tags = TagPlacer()
         self.groups = SceneGroups(self)  # blocks, frames and bundles of the groups
         self._dirty_layers: set = set()
@@ -118,6 +122,8 @@ class NetworkScene(SceneDrawing, SceneRouting, SceneQueries, QGraphicsScene):
         self._looks.clear()
         self._layer_of.clear()
         self._dirty_edges.clear()
+        self._later.clear()
+        self._later_edges = 0
         self._dirty_layers.clear()
         self._tags.clear()
         self._delays = {}
@@ -131,13 +137,15 @@ class NetworkScene(SceneDrawing, SceneRouting, SceneQueries, QGraphicsScene):
     def _on_model_changed(self, event: ev.Event) -> None:
         handler = _HANDLERS.get(event.kind)
         if handler is not None:
+            if self._later and event.kind not in _AFTER_LATER:
+                self._settle()  # what a bulk add left for later comes before this event
             handler(self, event)
 
     def _on_node_added(self, event) -> None:
         self._on_nodes_added(event, (event.node,))
 
     def _on_nodes_added(self, event, nodes=None) -> None:
-        self._add_node_items(event.nodes if nodes is None else nodes)
+        self._add_node_items(event.nodes if nodes is None else nodes, bulk=nodes is None)
         self._reroute_pending = True
 
     def _on_node_removed(self, event) -> None:
@@ -201,7 +209,11 @@ class NetworkScene(SceneDrawing, SceneRouting, SceneQueries, QGraphicsScene):
             if bundled:
                 self.groups.mark_structure()
                 keys = [k for k in keys if k[0] not in hidden and k[1] not in hidden]
-        self._add_edges(keys)
+        if len(keys) > draw.SLICE_EDGES:  # drawn in slices after a first paint of the nodes
+            self._add_later(self._add_edges, keys)
+        else:
+            self._settle()
+            self._add_edges(keys)
         self._reroute_pending = True
 
     def _on_edge_removed(self, event) -> None:
@@ -273,15 +285,20 @@ class NetworkScene(SceneDrawing, SceneRouting, SceneQueries, QGraphicsScene):
         self._emit_selection()
 
     # ---------------------------------------------------------------- node items
-    def _add_node_items(self, nodes) -> None:
-        """Items for these nodes (a paste's 5,000: their obstacles placed together)."""
+    def _add_node_items(self, nodes, bulk: bool = False) -> None:
+        """Items for these nodes (a paste's 5,000: their obstacles placed together, after
+        the first paint when there are more than SLICE_EDGES of them and they are `bulk`: new
+        in the model)."""
         net, items, bodies = self.net, self.nodes, self._values.bodies
         made = []
         for node in nodes:
             item = items[node] = NodeItem(net, node, bodies)
             self.addItem(item)
             made.append(item)
-        self._place_obstacles(nodes)
+        if bulk and len(made) > draw.SLICE_EDGES:
+            self._add_later(self._place_obstacles, list(nodes))
+        else:
+            self._place_obstacles(nodes)
         if bodies:
             self._values.nodes_added(made)
 
@@ -392,6 +409,10 @@ class NetworkScene(SceneDrawing, SceneRouting, SceneQueries, QGraphicsScene):
     def helpEvent(self, event) -> None:
         self.interactions.tooltip(event)
 
+
+# events whose handlers may come before what a bulk add left for later (`_settle`): they
+# touch none of it (an EDGES_ADDED settles first itself unless it is left for later too)
+_AFTER_LATER = frozenset((ev.EDGES_ADDED, ev.ORDERING_CHANGED, ev.IO_CHANGED))
 
 _HANDLERS = {
     ev.NODE_ADDED: NetworkScene._on_node_added,
