@@ -126,13 +126,14 @@ class Network(OrderingMixin, GroupsMixin, StateMixin, BulkMixin, ValidationMixin
 
     def release_ids(self, ids: Iterable[str]) -> None:
         """Hand `ids` out again (their nodes are gone: an undone add), so the next `new_id`
-        gives what it gave before the add."""
-        for node in ids:
-            for prefix in set(ID_PREFIX.values()) | {"n"}:
-                tail = node[len(prefix):]
-                if node.startswith(prefix) and tail.isdigit() and tail == str(int(tail)) \
-                        and int(tail) < self._id_counter.get(prefix, 0):
-                    self._id_counter[prefix] = int(tail)
+        gives what it gave before the add: each prefix's counter goes down to the least
+        number of an id `prefix<number>` among them."""
+        ids = list(ids)
+        for prefix in set(ID_PREFIX.values()) | {"n"}:
+            numbers = [int(tail) for node in ids if node.startswith(prefix)
+                       and _canonical_number(tail := node[len(prefix):])]
+            if numbers and min(numbers) < self._id_counter.get(prefix, 0):
+                self._id_counter[prefix] = min(numbers)
 
     # ------------------------------------------------------------------ nodes
     def add_input(self, id: str | None = None, **attrs) -> str:
@@ -516,3 +517,6 @@ class Network(OrderingMixin, GroupsMixin, StateMixin, BulkMixin, ValidationMixin
             raise NetworkError(f"no {edge_name(u, v)}", edge=(u, v))
 
 
+def _canonical_number(text: str) -> bool:
+    """Is `text` a number as `new_id` writes it (digits, no leading zero but in 0)?"""
+    return text.isascii() and text.isdigit() and text == str(int(text))

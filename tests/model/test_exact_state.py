@@ -4,6 +4,8 @@ end of a multi-step edit, fresh ids handed out again after an undone add, fast s
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import rnnstudio as rs
 from rnnstudio.model import NetworkError
@@ -64,6 +66,34 @@ def test_released_ids_are_handed_out_again():
     net.set_id_state(state)
     net.release_ids(["h2"])
     assert net.new_id() == "h2"  # ... unless undo gives it back
+
+
+def _released_one_by_one(counters: dict, ids: list) -> dict:
+    """What releasing `ids` one at a time does to the id counters (the rule, node by node)."""
+    from rnnstudio.model.values import ID_PREFIX
+    counters = dict(counters)
+    for node in ids:
+        for prefix in set(ID_PREFIX.values()) | {"n"}:
+            tail = node[len(prefix):]
+            if node.startswith(prefix) and tail.isdigit() and tail == str(int(tail)) \
+                    and int(tail) < counters.get(prefix, 0):
+                counters[prefix] = int(tail)
+    return counters
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(["h", "x", "y", "n", "p"]), st.integers(0, 30)),
+       st.lists(st.one_of(
+           st.builds(lambda p, k: f"{p}{k}", st.sampled_from(["h", "x", "y", "n", "p", "q"]),
+                     st.integers(0, 40)),
+           st.from_regex(r"[a-z][a-z0-9_]{0,4}", fullmatch=True))))
+def test_releasing_many_ids_at_once_sets_the_counters_as_one_by_one(counters, ids):
+    """An undone paste gives back 5,000 ids in one call; the counters end as if each were
+    given back in turn."""
+    net = rs.Network()
+    net._id_counter = dict(counters)
+    net.release_ids(ids)
+    assert net._id_counter == _released_one_by_one(counters, ids)
 
 
 def test_snapshot_shares_nothing_and_restores_order():

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from itertools import chain, compress, filterfalse, groupby, islice, repeat
-from operator import eq, getitem
+from operator import eq, getitem, itemgetter
 
 import numpy as np
 from PySide6.QtCore import QTimer
@@ -79,23 +79,18 @@ class SceneDrawing:
         self._drop_edges((key,))
 
     def _drop_edges(self, keys) -> None:
-        geoms, looks, dirty, layer_of = self._geoms, self._looks, self._dirty_edges, \
-            self._layer_of
-        tags, placed = self._tags, self._tags.tags.boxes
+        """(Each dict's keys popped at C speed: an undone paste drops 50,000 edges.)"""
+        keys, tags = list(keys), self._tags
         gone = self._released if len(keys) > RELEASE_CHUNK else []
+        gone.extend(map(self._geoms.pop, keys, repeat(None)))
+        for kept in (self._looks, self._dirty_edges):
+            deque(map(kept.pop, keys, repeat(None)), 0)
+        tags.tags.discard_many(filter(tags.tags.boxes.__contains__, keys))
         touched: dict = {}  # layer -> its keys that go (a paste's edges lie in a few)
-        last = None
-        for key in keys:
-            gone.append(geoms.pop(key, None))
-            looks.pop(key, None)
-            dirty.pop(key, None)
-            if key in placed:
-                tags.remove(key)
-            layer = layer_of.pop(key, None)
+        owners = map(self._layer_of.pop, keys, repeat(None))
+        for layer, going in groupby(zip(owners, keys), itemgetter(0)):
             if layer is not None:
-                if layer is not last:
-                    last, going = layer, touched.setdefault(layer, [])
-                going.append(key)
+                touched.setdefault(layer, []).extend(map(itemgetter(1), going))
         for layer, going in touched.items():
             if len(going) == len(layer):
                 gone.append(layer.clear())  # a layer of a paste's undo goes whole; its

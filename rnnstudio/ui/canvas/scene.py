@@ -163,9 +163,9 @@ class NetworkScene(SceneDrawing, SceneRouting, SceneQueries, QGraphicsScene):
         gone = self._released if len(nodes) > draw.RELEASE_CHUNK else []
         blocked = self.blockSignals(True)
         try:
+            self._tags.obstacles.discard_many(nodes)
             for node in nodes:
                 item = self.nodes.pop(node, None)
-                self._tags.set_obstacle(node, None)
                 if item is None:
                     continue
                 self._selection_pending = self._selection_pending or item.isSelected()

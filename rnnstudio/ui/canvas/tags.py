@@ -109,15 +109,22 @@ class _Grid:
                     cells.setdefault((i, j), {})[key] = None
 
     def discard(self, key) -> None:
-        box = self.boxes.pop(key, None)
-        if box is None:
-            return
-        for c in self._span(box):
-            cell = self._cells.get(c)
-            if cell is not None:
-                cell.pop(key, None)
-                if not cell:
-                    del self._cells[c]
+        self.discard_many((key,))
+
+    def discard_many(self, keys) -> None:
+        """`discard` each of `keys` (an undone paste's 5,000 nodes: 35 ms one by one)."""
+        boxes, cells = self.boxes, self._cells
+        for key in keys:
+            box = boxes.pop(key, None)
+            if box is None:
+                continue
+            for i in range(int(box[0] // CELL), int(box[2] // CELL) + 1):
+                for j in range(int(box[1] // CELL), int(box[3] // CELL) + 1):
+                    cell = cells.get((i, j))
+                    if cell is not None:
+                        cell.pop(key, None)
+                        if not cell:
+                            del cells[i, j]
 
     def any_hit(self, box: tuple) -> bool:
         boxes, cells = self.boxes, self._cells
