@@ -44,9 +44,12 @@ _INNER_FONT = QFont("Sans Serif", 8, QFont.Weight.DemiBold)
 _R = style.NODE_RADIUS
 _FLAGS = QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
 _NO_CONTENTS = _FLAGS | QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
-_NO_PEN, _CACHE = Qt.PenStyle.NoPen, QGraphicsItem.CacheMode.DeviceCoordinateCache  # (an enum
-# member read through its class is a Python call: three for each of 5,000 new items)
+CACHE = QGraphicsItem.CacheMode.DeviceCoordinateCache  # (an enum member read through its
+# class is a Python call: for each of 5,000 new items)
 NODE_RECT = QRectF(-_R - 24, -_R - 12, 2 * _R + 48, 2 * _R + 44)  # label and target below
+# the rect given to the item: Qt's bounding rect adds half its default pen (1 wide) all round,
+# giving NODE_RECT (setting no pen instead cost a call per item: 5,000 of a paste)
+_INNER_RECT = NODE_RECT.adjusted(0.5, 0.5, -0.5, -0.5)
 
 
 def _paint_output_frame(painter) -> None:
@@ -76,15 +79,18 @@ class NodeItem(QGraphicsRectItem):
     _vkind: str | None = None
 
     def __init__(self, net, node_id: str, no_contents: bool = False):
-        """`no_contents`: the scene's value layer draws the body (zoomed out)."""
-        super().__init__(NODE_RECT)
-        self.setPen(_NO_PEN)
+        """`no_contents`: the scene's value layer draws the body (zoomed out); the item's
+        cache waits until it draws (`NetworkScene.draw_bodies_in_layer`)."""
+        super().__init__(_INNER_RECT)
         self._net = net
         self.node_id = node_id
-        self.setFlags(_NO_CONTENTS if no_contents else _FLAGS)
+        if no_contents:
+            self.setFlags(_NO_CONTENTS)
+        else:
+            self.setFlags(_FLAGS)
+            self.setCacheMode(CACHE)
         self.setAcceptHoverEvents(True)
         self.setZValue(10)
-        self.setCacheMode(_CACHE)
         a = net.graph._node[node_id]  # sync_position without networkx's node view
         self.setPos(a["x"], a["y"])
 

@@ -20,7 +20,7 @@ from .drawing import SceneDrawing
 from .edges import EdgeLayerItem
 from .group_layer import SceneGroups
 from .interactions import SceneInteractions
-from .items import NodeItem
+from .items import CACHE, NodeItem
 from .queries import SceneQueries
 from .routing import SceneRouting
 from .tags import TagPlacer
@@ -135,6 +135,7 @@ class NetworkScene(SceneDrawing, SceneRouting, SceneQueries, QGraphicsScene):
         self._values.refresh(geometry=True)  # its nodes are gone
 
     def _on_model_changed(self, event: ev.Event) -> None:
+        self._shared = None  # (the network's order may change: `selected_nodes`)
         handler = _HANDLERS.get(event.kind)
         if handler is not None:
             if self._later and event.kind not in _AFTER_LATER:
@@ -245,7 +246,7 @@ class NetworkScene(SceneDrawing, SceneRouting, SceneQueries, QGraphicsScene):
     def _emit_selection(self) -> None:
         if self._selection_pending:
             self._selection_pending = False
-            self.selectionChanged.emit()
+            self._say_selection()
 
     def _on_params_changed(self, event) -> None:
         """Weights changed (training, re-initialising): widths and colours only, the
@@ -311,6 +312,8 @@ class NetworkScene(SceneDrawing, SceneRouting, SceneQueries, QGraphicsScene):
         self._values.bodies = on
         for item in self.nodes.values():
             item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, on)
+            if not on:
+                item.setCacheMode(CACHE)  # (items made zoomed out have none yet)
             item.update()
         self._values.refresh(geometry=True)
 
@@ -319,6 +322,7 @@ class NetworkScene(SceneDrawing, SceneRouting, SceneQueries, QGraphicsScene):
         return self._values.bodies
 
     def _on_selection_changed(self) -> None:
+        self._shared = None  # (said again: a listener changed it; the first to hear it)
         if self._values.bodies:  # the halos are in the layer
             self._values.update()
 

@@ -50,6 +50,37 @@ def _state(net: rs.Network) -> tuple:
             net.outputs, fresh)
 
 
+def test_the_listeners_of_a_selection_share_one_answer_unless_it_changes(window, monkeypatch):
+    """The inspector and the player's views each ask for the selected nodes when a paste
+    selects them: the scene finds them once; a listener that changes the selection makes
+    the next ones see the new one."""
+    window.doc.new(grid_net())
+    scene = window.scene
+    asked, seen, late = [], [], []
+    real = type(scene).selectedItems
+    monkeypatch.setattr(type(scene), "selectedItems", lambda s: asked.append(1) or real(s))
+
+    def changer():  # once: adds a node to the selection it is told about
+        if scene.selected_nodes() == ["n1_0"] and "n3_3" in scene.nodes:
+            scene.nodes["n3_3"].setSelected(True)
+    listeners = [lambda: seen.append(scene.selected_nodes()), changer,
+                 lambda: late.append(scene.selected_nodes())]
+    scene.selectionChanged.connect(listeners[0])
+    try:
+        scene.select_nodes(["n1_0", "n2_0"])
+        assert len(asked) == 1 and seen[-1] == ["n1_0", "n2_0"]
+        assert window.inspector.nodes == ["n1_0", "n2_0"]
+        for f in listeners[1:]:
+            scene.selectionChanged.connect(f)
+        scene.select_nodes(["n1_0"])
+        assert late and all(x == ["n1_0", "n3_3"] for x in late)
+        window.doc.net.remove_node("n3_3")  # gone from the model: no longer selected
+        assert scene.selected_nodes() == ["n1_0"]
+    finally:
+        for f in listeners:
+            scene.selectionChanged.disconnect(f)
+
+
 def test_a_paste_says_one_bulk_event_and_every_view_sees_all_of_it(window, qtbot):
     from rnnstudio.model import events as ev
     window.doc.new(grid_net())

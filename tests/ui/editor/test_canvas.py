@@ -247,6 +247,22 @@ def test_zoomed_out_the_layer_draws_every_node_and_zooming_in_gives_them_back(wi
     assert not scene.nodes["a"].flags() & QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
 
 
+def test_node_items_made_zoomed_out_get_their_cache_when_zoomed_in(window):
+    """Items made while the layer draws the bodies (a big paste, zoomed out) wait for their
+    pixmap cache until they draw; every item's bounds are NODE_RECT."""
+    from rnnstudio.ui.canvas.items import CACHE, NODE_RECT
+    scene, net = window.scene, window.doc.net
+    net.add_neuron("near", x=0.0, y=0.0)
+    scene.draw_bodies_in_layer(True)
+    net.add_neuron("far", x=400.0, y=0.0)
+    assert scene.nodes["far"].cacheMode() == QGraphicsItem.CacheMode.NoCache
+    scene.draw_bodies_in_layer(False)
+    net.add_neuron("late", x=800.0, y=0.0)
+    assert {n: i.cacheMode() for n, i in scene.nodes.items()} == dict.fromkeys(
+        ("near", "far", "late"), CACHE)
+    assert all(i.boundingRect() == NODE_RECT for i in scene.nodes.values())
+
+
 def test_the_value_layers_bounds_are_the_union_of_its_nodes_bounds(window):
     """Measured from the positions in arrays (not by uniting every item's rect): exactly
     the same bounds, after nodes appear, move and go."""
