@@ -4,8 +4,9 @@ Invalid values are refused with a status message; the form then shows the model 
 
 from __future__ import annotations
 
-from operator import methodcaller
+from itertools import repeat
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit,
                                QStackedWidget, QVBoxLayout, QWidget)
 
@@ -18,6 +19,7 @@ NEURON_ONLY = ("activation", "bias", "initial", "aggregate", "direction", "train
 # initial values and labels stay editable
 STRUCTURAL_NODE_FIELDS = ("kind", "activation", "aggregate", "direction", "trainable")
 STRUCTURAL_EDGE_FIELDS = ("delay", "trainable")
+BIG_SELECTION = 1000  # past this many selected items a refresh after an edit waits a turn
 
 
 def _common(values: list):
@@ -48,6 +50,8 @@ class InspectorWidget(QWidget):
         super().__init__(parent)
         self.editor = editor
         self._updating = False
+        self._soon = QTimer(self, singleShot=True, interval=0)
+        self._soon.timeout.connect(self.refresh)
         self.nodes: list[str] = []
         self.edges: list[tuple] = []
         self.lock_reason: str | None = None  # why structural fields are locked (training)
@@ -139,7 +143,17 @@ class InspectorWidget(QWidget):
         self.nodes, self.edges = list(nodes), list(edges)
         self.refresh()
 
+    def refresh_after_edit(self) -> None:
+        """An edit, undo or redo may have changed what is shown: refresh now, or for a big
+        selection (5-10 ms at 5,000 nodes) in the next turn unless a refresh comes first (a
+        paste selects what it made right after it: the first refresh was for nothing)."""
+        if len(self.nodes) + len(self.edges) <= BIG_SELECTION:
+            self.refresh()
+        else:
+            self._soon.start()
+
     def refresh(self) -> None:
+        self._soon.stop()
         net = self.editor.net
         known = net.graph._node  # (networkx's own dict: 5,000 pasted nodes asked twice a paste)
         self.nodes = [n for n in self.nodes if n in known]
@@ -163,7 +177,7 @@ class InspectorWidget(QWidget):
         self.title.setText(f"Node {self.nodes[0]}" if one else f"{len(self.nodes)} nodes")
         has_input = any(d["kind"] == "input" for d in data)
         for key, widget in self.f.items():
-            value = _common(list(map(methodcaller("get", key), data)))
+            value = _common(list(map(dict.get, data, repeat(key))))  # (methodcaller: 2.5x)
             self._lock(widget, key in STRUCTURAL_NODE_FIELDS,
                        enabled=not (has_input and key in NEURON_ONLY))
             self._put(widget, value)

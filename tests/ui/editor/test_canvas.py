@@ -299,6 +299,12 @@ def test_the_value_layers_bounds_are_the_union_of_its_nodes_bounds(window):
     layer.refresh(geometry=True)
     assert (layer._xs.tolist(), layer._ys.tolist(), layer._shape_of.tolist()) == kept
     assert layer.boundingRect() == union()
+    from rnnstudio.ui.canvas.values import SHAPE_NAMES  # each node's shape, as it says
+    net.add_input("x9", x=5.0, y=5.0)
+    layer.boundingRect()
+    assert [SHAPE_NAMES[k] for k in layer._shape_of] == [i.vkind for i in layer._items]
+    assert set(SHAPE_NAMES[k] for k in layer._shape_of) == {"input", "neuron", "product",
+                                                              "output"}
     scene.draw_bodies_in_layer(False)
     assert scene._values.boundingRect() == QRectF()  # nothing shows a value
 
