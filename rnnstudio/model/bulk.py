@@ -72,11 +72,12 @@ class BulkMixin:
                 if kind != "input" and self._mode == "manual":
                     self._manual.append(node)
             self._structure_changed()
-            self.events.emit(ev.Event(ev.NODES_ADDED, nodes=tuple(n for n, _, _ in checked)))
-            if any(kind != "neuron" for _, kind, _ in checked):
+            nodes = tuple(map(itemgetter(0), checked))
+            self.events.emit(ev.Event(ev.NODES_ADDED, nodes=nodes))
+            if set(map(itemgetter(1), checked)) != {"neuron"}:
                 self.events.emit(ev.Event(ev.IO_CHANGED))
             self._ordering_changed()
-        return [node for node, _, _ in checked]
+        return list(nodes)
 
     def _checked_nodes(self, records: list) -> list:
         """[(node, kind, data)] of the nodes checked one by one, as `add_node` checks them; a
