@@ -194,7 +194,10 @@ class BulkMixin:
 
     def remove_edges(self, keys: Iterable[tuple[str, str]]) -> None:
         """Remove edges [(source, target)] (all of them exist, or nothing happens)."""
-        keys = list(dict.fromkeys(tuple(k) for k in keys))
+        keys = list(keys)
+        if not set(map(type, keys)) <= {tuple}:  # (an undone paste's 50,000: tuples already)
+            keys = list(map(tuple, keys))
+        keys = list(dict.fromkeys(keys))
         succ, pred = self.graph._succ, self.graph._pred
         for u, v in keys:
             if u not in succ or v not in succ[u]:
