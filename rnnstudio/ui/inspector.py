@@ -140,13 +140,15 @@ class InspectorWidget(QWidget):
         widget.setToolTip(self.lock_reason if locked else "")
 
     def show_selection(self, nodes: list[str], edges: list[tuple]) -> None:
+        """Show these nodes and edges: now, or a big selection in the next turn (a paste's
+        5,000 nodes: after the canvas has painted them)."""
         self.nodes, self.edges = list(nodes), list(edges)
-        self.refresh()
+        self.refresh_after_edit()
 
     def refresh_after_edit(self) -> None:
         """An edit, undo or redo may have changed what is shown: refresh now, or for a big
-        selection (5-10 ms at 5,000 nodes) in the next turn unless a refresh comes first (a
-        paste selects what it made right after it: the first refresh was for nothing)."""
+        selection (5-10 ms at 5,000 nodes) in the next turn, once however often asked until
+        then (a paste changes the stack, then selects what it made)."""
         if len(self.nodes) + len(self.edges) <= BIG_SELECTION:
             self.refresh()
         else:
