@@ -19,7 +19,7 @@ NEURON_ONLY = ("activation", "bias", "initial", "aggregate", "direction", "train
 # initial values and labels stay editable
 STRUCTURAL_NODE_FIELDS = ("kind", "activation", "aggregate", "direction", "trainable")
 STRUCTURAL_EDGE_FIELDS = ("delay", "trainable")
-BIG_SELECTION = 1000  # past this many selected items a refresh after an edit waits a turn
+BIG_SELECTION = 1000  # past this many selected items the form is refreshed a turn later
 
 
 def _common(values: list):
@@ -143,12 +143,12 @@ class InspectorWidget(QWidget):
         """Show these nodes and edges: now, or a big selection in the next turn (a paste's
         5,000 nodes: after the canvas has painted them)."""
         self.nodes, self.edges = list(nodes), list(edges)
-        self.refresh_after_edit()
+        self.refresh_soon()
 
-    def refresh_after_edit(self) -> None:
-        """An edit, undo or redo may have changed what is shown: refresh now, or for a big
-        selection (5-10 ms at 5,000 nodes) in the next turn, once however often asked until
-        then (a paste changes the stack, then selects what it made)."""
+    def refresh_soon(self) -> None:
+        """Refresh now, or for a big selection (5-10 ms at 5,000 nodes) in the next turn,
+        once however often asked until then (a paste changes the stack, then selects what it
+        made: both ask)."""
         if len(self.nodes) + len(self.edges) <= BIG_SELECTION:
             self.refresh()
         else:

@@ -247,7 +247,7 @@ class MainWindow(QMainWindow):
 
     def _on_stack_changed(self, *_) -> None:
         self.mode_box.setCurrentIndex(self.mode_box.findData(self.doc.net.ordering_mode))
-        self.inspector.refresh_after_edit()
+        self.inspector.refresh_soon()
 
     def _on_selection_changed(self) -> None:
         self.inspector.show_selection(self.scene.selected_nodes(),

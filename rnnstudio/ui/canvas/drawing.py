@@ -61,17 +61,18 @@ class SceneDrawing:
         `_place_obstacles` of its 5,000 nodes, 10-20 ms) to the flush timer's turn after the
         first paint (`_settle`): its first paint, the new nodes alone, needs neither."""
         self._later.append((method, items))
-        if method == self._add_edges:
-            self._later_edges += len(items)
         self._schedule()
+
+    @property
+    def _later_edges(self) -> int:
+        """How many edges `_later` holds."""
+        return sum(len(items) for method, items in self._later if method == self._add_edges)
 
     def _settle(self) -> None:
         """Do what bulk adds left for later, in order: before anything reads the edges'
         layers, dirty edges or label obstacles, and before any other change comes in."""
         while self._later:
             method, items = self._later.pop(0)
-            if method == self._add_edges:
-                self._later_edges -= len(items)
             method(items)
 
     def _drop_edge(self, key) -> None:

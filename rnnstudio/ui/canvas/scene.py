@@ -59,7 +59,6 @@ class NetworkScene(SceneDrawing, SceneRouting, SceneQueries, QGraphicsScene):
         # a bulk add's bookkeeping (its edges into the layers, its nodes' label obstacles),
         # done in the flush timer's turn after the first paint: [(method, items)] in order
         self._later: list = []
-        self._later_edges = 0  # how many edges `_later` holds
         self._tags = TagPlacer()
         self.groups = SceneGroups(self)  # blocks, frames and bundles of the groups
         self._dirty_layers: set = set()
@@ -123,7 +122,6 @@ class NetworkScene(SceneDrawing, SceneRouting, SceneQueries, QGraphicsScene):
         self._layer_of.clear()
         self._dirty_edges.clear()
         self._later.clear()
-        self._later_edges = 0
         self._dirty_layers.clear()
         self._tags.clear()
         self._delays = {}

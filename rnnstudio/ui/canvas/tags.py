@@ -118,13 +118,12 @@ class _Grid:
             box = boxes.pop(key, None)
             if box is None:
                 continue
-            for i in range(int(box[0] // CELL), int(box[2] // CELL) + 1):
-                for j in range(int(box[1] // CELL), int(box[3] // CELL) + 1):
-                    cell = cells.get((i, j))
-                    if cell is not None:
-                        cell.pop(key, None)
-                        if not cell:
-                            del cells[i, j]
+            for c in self._span(box):
+                cell = cells.get(c)
+                if cell is not None:
+                    cell.pop(key, None)
+                    if not cell:
+                        del cells[c]
 
     def any_hit(self, box: tuple) -> bool:
         boxes, cells = self.boxes, self._cells
