@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from itertools import compress
 
+import numpy as np
+
 from ..model import KINDS
 from ..model.columns import EdgeColumns, attr_columns
 from ..model.network import EDGE_ATTRS, NEURON_ATTRS
@@ -152,14 +154,15 @@ def free_id(old: str, taken) -> str:
     return f"{old}_{k}"
 
 
-def renamed(net, record: dict, dx: float, dy: float,
-            keep_ids: bool = False) -> tuple[list, list | EdgeColumns, list]:
+def renamed(net, record: dict, dx: float, dy: float, keep_ids: bool = False,
+            table: tuple | None = None) -> tuple[list, list | EdgeColumns, list]:
     """Nodes [(id, kind, attrs)], edges and groups [(gid, label, members, collapsed)] of a
     record as `check` accepts it (`loads` checks a clipboard's; `extract` makes such), with ids
     free in `net`, moved by (dx, dy): fresh ids of each kind (h7, ...), or with `keep_ids` the
     record's own ids, suffixed only where `net` has them (a template's i0, f0, ... stay).
     Labels equal to the old id follow the new id. The edges are `EdgeColumns` (a paste's 50,000
-    edges need no record each)."""
+    edges need no record each); `table`, the record's `edge_table` if it has one (a copy's),
+    spares taking its edges apart again."""
     olds, kinds, attrs = _columns(record["nodes"])
     if keep_ids:
         taken, news = set(net.graph), []
@@ -175,7 +178,9 @@ def renamed(net, record: dict, dx: float, dy: float,
         new_gid = free_id(gid, gids)
         gids.add(new_gid)
         groups.append((new_gid, label, [mapping[n] for n in members], collapsed))
-    return nodes, _renamed_edges(record.get("edges", []), mapping), groups
+    edges = _renamed_edges(record.get("edges", []), mapping) if table is None else \
+        _tabled_edges(table, news)
+    return nodes, edges, groups
 
 
 def _columns(records: list) -> tuple:
@@ -206,3 +211,29 @@ def _renamed_edges(records: list, mapping: dict) -> list | EdgeColumns:
         us, vs, attrs = (list(compress(c, kept)) for c in (us, vs, attrs))
     columns = attr_columns(us, vs, attrs)
     return list(zip(us, vs, attrs)) if columns is None else EdgeColumns(columns)
+
+
+def edge_table(record: dict) -> tuple | None:
+    """The record's edges as `renamed` can take them again and again (a copy's, made once:
+    a paste of it then only renames 50,000 ends): (sources, targets) as positions in
+    record["nodes"] (numpy arrays), then the weights, delays and trainables as `attr_columns`
+    gives them, as tuples (every paste hands the same ones to the model: nobody can change
+    them). None when an edge has an end that is not among the nodes or a keyword that is no
+    edge attribute: then `renamed` takes the edges apart as it does a record without one."""
+    us, vs, attrs = _columns(record.get("edges", []))
+    columns = attr_columns(us, vs, attrs)
+    if columns is None:
+        return None
+    at = {rec[0]: i for i, rec in enumerate(record["nodes"])}  # (the last of an id, as renamed)
+    try:
+        ends = [np.fromiter(map(at.__getitem__, c), np.intp, len(c)) for c in (us, vs)]
+    except KeyError:
+        return None
+    return (*ends, *map(tuple, columns[2:]))
+
+
+def _tabled_edges(table: tuple, news: list) -> EdgeColumns:
+    """The edges of an `edge_table`, their ends the new ids (`news`: in the record's order)."""
+    sources, targets, *values = table
+    ids = np.array(news, dtype=object)
+    return EdgeColumns((ids[sources].tolist(), ids[targets].tolist(), *values))

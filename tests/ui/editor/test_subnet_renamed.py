@@ -1,6 +1,7 @@
 """A pasted record's renaming (`subnet.renamed`) and its command: the nodes, edges and ids are
 those renaming node by node and edge by edge gives, and the command adds, undoes and redoes the
-very network that adding those records gives (renamed hands the edges over as columns)."""
+very network that adding those records gives (renamed hands the edges over as columns). A
+copy's `edge_table` (its edges taken apart once) gives the same as taking the record apart."""
 
 from __future__ import annotations
 
@@ -43,6 +44,27 @@ def records(draw) -> dict:
         st.lists(st.sampled_from(sorted(_EDGE_VALUES)), unique=True))}] for u, v in pairs]
     record = {"format": subnet.FORMAT, "nodes": nodes, "edges": edges, "groups": []}
     subnet.check(record)
+    return record
+
+
+@st.composite
+def odd_records(draw) -> dict:
+    """`records` as renamed may meet them besides: with groups, with an edge to or from a node
+    that is not among the nodes (renamed leaves it out; `check` refuses such a clipboard), or
+    with a keyword that is no edge attribute (renamed hands the edges over as records)."""
+    record = draw(records())
+    ids = [n for n, _, _ in record["nodes"]]
+    members = draw(st.lists(st.lists(st.sampled_from(ids), unique=True, min_size=1),
+                            max_size=3)) if ids else []
+    record["groups"] = [[draw(st.sampled_from(["g", "g_2", "layer"])), "label", m,
+                         draw(st.booleans())] for m in members]
+    edges = record["edges"]
+    if draw(st.booleans()):
+        end = draw(st.sampled_from(ids + ["zz"]))
+        stray = [end, "zz", {}] if draw(st.booleans()) else ["zz", end, {"weight": 2.0}]
+        edges.insert(draw(st.integers(0, len(edges))), stray)
+    if edges and draw(st.booleans()):
+        draw(st.sampled_from(edges))[2]["colour"] = "red"
     return record
 
 
@@ -112,4 +134,36 @@ def _states(rename) -> list:
 @given(records())
 def test_a_paste_as_columns_adds_undoes_and_redoes_what_its_records_do(record):
     assert _states(lambda net: subnet.renamed(net, record, 5.0, 5.0)[:2]) == \
+        _states(lambda net: _one_by_one(net, record, 5.0, 5.0, False))
+
+
+def _plain(renamed: tuple) -> tuple:
+    """Nodes, edges and groups `renamed` gave, as plain lists (columns or records)."""
+    nodes, edges, groups = renamed
+    edges = [list(c) for c in edges.columns] if isinstance(edges, EdgeColumns) else \
+        [(u, v, list(a.items())) for u, v, a in edges]
+    return [(n, k, list(a.items())) for n, k, a in nodes], edges, groups
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(records(), odd_records()), st.booleans())
+def test_renamed_with_the_edge_table_of_a_copy_gives_what_the_record_gives(record, keep_ids):
+    table = subnet.edge_table(record)
+    ids = {n for n, _, _ in record["nodes"]}
+    odd = any(u not in ids or v not in ids or "colour" in a for u, v, a in record["edges"])
+    assert (table is None) == odd
+    apart, tabled = _base(), _base()
+    want = subnet.renamed(apart, record, 40.0, -10.0, keep_ids)
+    got = subnet.renamed(tabled, record, 40.0, -10.0, keep_ids, table)
+    assert _plain(got) == _plain(want) and tabled.id_state() == apart.id_state()
+    assert type(got[1]) is type(want[1])
+
+
+@settings(max_examples=200, deadline=None)
+@given(records())
+def test_a_paste_from_an_edge_table_adds_undoes_and_redoes_what_its_records_do(record):
+    """The table's columns (tuples, shared by every paste of a copy) are taken by the model as
+    the columns of a record taken apart are, on its plain path and on its exact one."""
+    table = subnet.edge_table(record)
+    assert _states(lambda net: subnet.renamed(net, record, 5.0, 5.0, table=table)[:2]) == \
         _states(lambda net: _one_by_one(net, record, 5.0, 5.0, False))
