@@ -399,3 +399,41 @@ def test_what_a_big_paste_and_its_drawing_make_is_frozen(window, qtbot, monkeypa
 def _in_generations(obj) -> bool:
     import gc
     return any(o is obj for o in gc.get_objects())
+
+
+def test_two_pastes_of_one_copy_are_two_independent_copies_undone_exactly(window, monkeypatch):
+    """Both pastes rename the edges of the table `copy` made (its weight, delay and trainable
+    columns are shared by them); an edit of one copy's edge leaves the other's and the
+    original's as they were, and undo and redo walk the states back and forth exactly."""
+    from rnnstudio.ui import subnet
+    window.doc.new(grid_net(4, 5))
+    editor, stack, net = window.editor, window.doc.stack, window.doc.net
+    tabled = []
+    real = subnet._tabled_edges
+    monkeypatch.setattr(subnet, "_tabled_edges", lambda *a: tabled.append(a[0]) or real(*a))
+    editor.select_all()
+    editor.copy()
+    states = [_state(net)]
+    first = editor.paste()
+    states.append(_state(net))
+    second = editor.paste()
+    states.append(_state(net))
+    assert len(tabled) == 2 and tabled[0] is tabled[1]
+    assert len(first) == len(second) == 20 and not set(first) & set(second)
+    twin = dict(zip(first, second))
+    pasted = [(u, v) for u, v in net.graph.edges if u in twin]
+    assert len(pasted) == net.graph.number_of_edges() // 3
+    assert all(net.graph.edges[u, v] == net.graph.edges[twin[u], twin[v]] for u, v in pasted)
+    u, v = pasted[0]
+    assert editor.set_edge_attrs([(u, v)], weight=7.0, delay=2, trainable=False)
+    assert net.graph.edges[twin[u], twin[v]] == {"weight": 0.5, "delay": "auto",
+                                                 "trainable": True}
+    assert net.graph.edges["n0_0", "n1_0"]["weight"] == 0.5
+    states.append(_state(net))
+    for _ in range(2):
+        for state in states[-2::-1]:
+            stack.undo()
+            assert _state(net) == state
+        for state in states[1:]:
+            stack.redo()
+            assert _state(net) == state
