@@ -32,7 +32,8 @@ def main(argv=None) -> int:
     p.add_argument("--ops", type=int, default=2000, help="operations per seed")
     p.add_argument("--as-big", action="store_true",
                    help="treat every network as a big one: the canvas shows the ordering and "
-                        "routes loops a moment after the edits, the player re-runs in a worker")
+                        "routes loops a moment after the edits, the player re-runs in a worker, "
+                        "the view is zoomed out (a paste's node items are made after a paint)")
     args = p.parse_args(argv)
     if args.as_big:
         as_big()
@@ -49,6 +50,8 @@ def main(argv=None) -> int:
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, folder)
         for seed in range(args.seed, args.seed + args.seeds):
             window = MainWindow()
+            if args.as_big:  # zoomed out: a paste's node items made after its first paint
+                window.scene.draw_bodies_in_layer(True)
             t0 = time.perf_counter()
             try:
                 counts = Monkey(window, seed, Path(folder)).run(args.ops)

@@ -157,7 +157,8 @@ class SceneDrawing:
         a time, each slice painted before the next, so the window answers in between instead
         of being held for the whole drawing (1-1.5 s for 50,000 edges)."""
         todo = len(self._dirty_edges) + self._later_edges
-        if todo > SLICE_EDGES and self.net is not None and self._wait_for_first_slice():
+        if (todo > SLICE_EDGES or self._stand_ins) and self.net is not None \
+                and self._wait_for_first_slice():
             return
         self._settle()
         if todo > SLICE_EDGES and (self._ordering_pending or self._reroute_pending) \

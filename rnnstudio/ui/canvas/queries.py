@@ -20,6 +20,9 @@ class SceneQueries:
     """The query and selection part of `NetworkScene`."""
 
     def node_at(self, pos: QPointF) -> NodeItem | None:
+        """The node item at a point (every click, drag, hover tip and context menu asks
+        here first: the items a paste left for later are made then)."""
+        self._settle()
         for item in self.items(pos):
             if isinstance(item, NodeItem):
                 return item
@@ -44,6 +47,7 @@ class SceneQueries:
             return list(self._shared)
         chosen = {i.node_id for i in self.selectedItems() if isinstance(i, NodeItem)}
         chosen.update(self.groups.selected_members())
+        chosen.update(n for n, s in self._stand_ins.items() if s.selected)
         found = list(chosen) if len(chosen) < 2 else [n for n in self.net.graph if n in chosen]
         if self._sharing:
             self._shared = list(found)
@@ -82,9 +86,12 @@ class SceneQueries:
         blocked = self.blockSignals(True)
         try:
             self.clearSelection()
+            items, stand_ins = self._node_items, self._stand_ins  # (a paste's: not made yet)
             for n in ids:
-                if n in self.nodes:
-                    self.nodes[n].setSelected(True)
+                if n in items:
+                    items[n].setSelected(True)
+                elif n in stand_ins:
+                    stand_ins[n].selected = True
                 elif n in self.groups.hidden:  # in a collapsed group: its block
                     self.groups.blocks[self.groups.hidden[n]].setSelected(True)
         finally:
@@ -111,6 +118,7 @@ class SceneQueries:
         return outside or QPointF(cx, cy)
 
     def _spot_free(self, p: QPointF) -> bool:
+        self._settle()
         rect = QRectF(p.x() - FREE_GAP, p.y() - FREE_GAP, 2 * FREE_GAP, 2 * FREE_GAP)
         return not any(isinstance(i, (NodeItem, GroupBlockItem)) for i in self.items(rect))
 
@@ -130,10 +138,11 @@ class SceneQueries:
     def _nodes_rect(self) -> QRectF:
         """The node items' scene bounds, from the model's x, y where each item is (every item
         has the same local bounds): asking 5,000 items for theirs cost 13 ms a fit."""
-        if not self.nodes:
+        drawn = [*self._node_items, *self._stand_ins]  # (stand-ins: where items will be)
+        if not drawn:
             return QRectF()
         data = self.net.graph._node
-        xy = np.array([(data[n]["x"], data[n]["y"]) for n in self.nodes], float)
+        xy = np.array([(data[n]["x"], data[n]["y"]) for n in drawn], float)
         (x0, y0), (x1, y1) = xy.min(axis=0), xy.max(axis=0)
         box = NODE_RECT
         return QRectF(x0 + box.left(), y0 + box.top(), x1 - x0 + box.width(),

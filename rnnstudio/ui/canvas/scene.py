@@ -24,7 +24,7 @@ from .items import CACHE, NodeItem
 from .queries import SceneQueries
 from .routing import SceneRouting
 from .tags import TagPlacer
-from .values import ValueLayerItem
+from .values import StandIn, ValueLayerItem
 
 PIXMAP_CACHE_KB = 256 * 1024  # item caches (edge layers are viewport-sized): Qt's default is 10 MB
 
@@ -43,14 +43,17 @@ class NetworkScene(SceneDrawing, SceneRouting, SceneQueries, QGraphicsScene):
         super().__init__(parent)
         QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), PIXMAP_CACHE_KB))
         self.net = None
-        self.nodes: dict[str, NodeItem] = {}
+        self._node_items: dict[str, NodeItem] = {}  # `nodes`
+        # a big paste's nodes whose items are made in the flush turn after its first paint
+        # (zoomed out, the value layer draws them meanwhile): {id: values.StandIn}
+        self._stand_ins: dict = {}
         self._geoms: dict = {}
         self._looks: dict = {}  # look(key), kept
         self._layer_of: dict = {}
         self._layers: list[EdgeLayerItem] = []
         self._live = EdgeLayerItem(self)
         self._highlight = EdgeLayerItem(self, highlight=True)
-        self._values = ValueLayerItem(self.nodes)
+        self._values = ValueLayerItem(self._node_items, self._stand_ins)
         self._plain = True  # no node item nor block shows a step-through value
         # edges whose geometry and look to compute again / look only (weights changed); dicts,
         # not sets: edges are laid out (and their tags placed) in the order of the edits
@@ -92,6 +95,14 @@ class NetworkScene(SceneDrawing, SceneRouting, SceneQueries, QGraphicsScene):
         if net is not None:
             self.set_network(net)
 
+    @property
+    def nodes(self) -> dict[str, NodeItem]:
+        """{id: NodeItem} of every node drawn (not hidden in a collapsed group); items a big
+        paste left for later are made first."""
+        if self._stand_ins:
+            self._settle()
+        return self._node_items
+
     # ---------------------------------------------------------------- model binding
     def set_network(self, net) -> None:
         """Mirror another network (the old one is forgotten)."""
@@ -112,16 +123,17 @@ class NetworkScene(SceneDrawing, SceneRouting, SceneQueries, QGraphicsScene):
         # window answering in between (drawing 50,000 edges at once held it 0.8-1.2 s more)
 
     def _clear(self) -> None:
-        for item in list(self.nodes.values()) + self._layers:
+        self._later.clear()
+        self._stand_ins.clear()
+        for item in list(self._node_items.values()) + self._layers:
             self.removeItem(item)
         self.groups.clear()
-        self.nodes.clear()
+        self._node_items.clear()
         self._layers.clear()
         self._geoms.clear()
         self._looks.clear()
         self._layer_of.clear()
         self._dirty_edges.clear()
-        self._later.clear()
         self._dirty_layers.clear()
         self._tags.clear()
         self._delays = {}
@@ -257,9 +269,10 @@ class NetworkScene(SceneDrawing, SceneRouting, SceneQueries, QGraphicsScene):
             item.update()
 
     def _on_io_changed(self, event) -> None:
+        items = self._node_items  # (stand-ins' items are made with the right look)
         for n in self.net.inputs:
-            if n in self.nodes:
-                self.nodes[n].update()
+            if n in items:
+                items[n].update()
 
     def _on_group_changed(self, event) -> None:
         """Collapsing hides the members (their items go, their edges join bundles), expanding
@@ -285,21 +298,49 @@ class NetworkScene(SceneDrawing, SceneRouting, SceneQueries, QGraphicsScene):
 
     # ---------------------------------------------------------------- node items
     def _add_node_items(self, nodes, bulk: bool = False) -> None:
-        """Items for these nodes (a paste's 5,000: their obstacles placed together, after
-        the first paint when there are more than SLICE_EDGES of them and they are `bulk`: new
-        in the model)."""
-        net, items, bodies = self.net, self.nodes, self._values.bodies
+        """Items for these nodes. More than SLICE_EDGES `bulk` ones (new in the model: a
+        paste's 5,000) have their label obstacles placed after the first paint; and zoomed
+        out, where the value layer draws the bodies, their items are made then too (30-40 ms
+        of the paste), the layer drawing stand-ins for them meanwhile."""
+        net, bodies = self.net, self._values.bodies
+        nodes = list(nodes)
+        later = bulk and len(nodes) > draw.SLICE_EDGES
+        if later and bodies:
+            stand_ins = [StandIn(net, node) for node in nodes]
+            self._stand_ins.update(zip(nodes, stand_ins))
+            self._add_later(self._make_stand_ins, nodes)
+            made = stand_ins
+        else:
+            made = self._make_items(nodes)
+        if later:
+            self._add_later(self._place_obstacles, nodes)
+        else:
+            self._place_obstacles(nodes)
+        if bodies:
+            self._values.nodes_added(made)
+
+    def _make_items(self, nodes) -> list:
+        net, items, bodies = self.net, self._node_items, self._values.bodies
         made = []
         for node in nodes:
             item = items[node] = NodeItem(net, node, bodies)
             self.addItem(item)
             made.append(item)
-        if bulk and len(made) > draw.SLICE_EDGES:
-            self._add_later(self._place_obstacles, list(nodes))
-        else:
-            self._place_obstacles(nodes)
-        if bodies:
-            self._values.nodes_added(made)
+        return made
+
+    def _make_stand_ins(self, nodes: list) -> None:
+        """The items of stand-ins (`_add_node_items`), selected where they were, with no
+        selectionChanged: the selection is the same."""
+        stand_ins = list(map(self._stand_ins.pop, nodes))
+        made = self._make_items(nodes)
+        blocked = self.blockSignals(True)
+        try:
+            for stand_in, item in zip(stand_ins, made):
+                if stand_in.selected:
+                    item.setSelected(True)
+        finally:
+            self.blockSignals(blocked)
+        self._values.stand_ins_made(dict(zip(stand_ins, made)))
 
     def draw_bodies_in_layer(self, on: bool) -> None:
         """Zoomed out (the view says so before it paints), the value layer draws every node's
@@ -307,8 +348,9 @@ class NetworkScene(SceneDrawing, SceneRouting, SceneQueries, QGraphicsScene):
         rubber bands. A repaint after a zoom then no longer renders 2,000 item caches anew."""
         if on == self._values.bodies:
             return
+        items = self.nodes  # (the items of stand-ins made first, still drawn by the layer)
         self._values.bodies = on
-        for item in self.nodes.values():
+        for item in items.values():
             item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, on)
             if not on:
                 item.setCacheMode(CACHE)  # (items made zoomed out have none yet)
@@ -318,6 +360,11 @@ class NetworkScene(SceneDrawing, SceneRouting, SceneQueries, QGraphicsScene):
     @property
     def bodies_in_layer(self) -> bool:
         return self._values.bodies
+
+    def clearSelection(self) -> None:  # noqa: N802 - Qt's, for stand-ins too
+        for stand_in in self._stand_ins.values():
+            stand_in.selected = False
+        super().clearSelection()
 
     def _on_selection_changed(self) -> None:
         self._shared = None  # (said again: a listener changed it; the first to hear it)
@@ -333,6 +380,8 @@ class NetworkScene(SceneDrawing, SceneRouting, SceneQueries, QGraphicsScene):
         gets a ring; `targets` {output id: target} are shown under the outputs. Items are
         recoloured, never rebuilt."""
         toggled = False
+        if values is not None:
+            self._settle()  # (items a paste left for later: they show values)
         if values is None:
             if self._plain:  # nothing shows a value (an edit asks at 5,000 nodes: 3-5 ms)
                 return

@@ -107,6 +107,25 @@ def _united(items: list, xs: np.ndarray, ys: np.ndarray) -> QRectF:
     return QRectF(left, top, right - left, bottom - top)
 
 
+class StandIn:
+    """A node of a big paste drawn by the value layer before its item is made (zoomed out the
+    layer draws every body; a paste's 5,000 node items cost 30-40 ms of its first paint, so
+    the scene makes them in the turn after it: `NetworkScene._add_node_items`). It answers
+    what the layer asks of an item: a new node shows no value; `selected` is its part of the
+    scene's selection until the item takes it over."""
+
+    __slots__ = ("node_id", "_net", "selected")
+    fill_level = -1  # (what the layer's paint asks of the items it draws)
+    computing = False
+
+    def __init__(self, net, node_id: str):
+        self._net, self.node_id, self.selected = net, node_id, False
+
+    @property
+    def vkind(self) -> str:
+        return style.visual_kind(self._net.graph._node[self.node_id])
+
+
 class ValueLayerItem(QGraphicsItem):
     """Fills, values and targets of the nodes that show a value; and, while the view is
     zoomed out (`bodies`), every node's body (outline, fill, selection, ring) in place of the
@@ -117,9 +136,10 @@ class ValueLayerItem(QGraphicsItem):
     kept in arrays (taken again only when nodes move, appear or go): a step, or a repaint of
     2,000 nodes after a zoom, costs a few painter calls instead of several per node."""
 
-    def __init__(self, nodes: dict):
+    def __init__(self, nodes: dict, stand_ins: dict):
         super().__init__()
         self._nodes = nodes  # the scene's {id: NodeItem}, read when painting
+        self._stand_ins = stand_ins  # the scene's {id: StandIn}: nodes whose items come later
         self.bodies = False  # zoomed out: this layer draws every node's body
         self._rect = QRectF()
         self._items: list = []  # the items drawn here, and their positions and shapes
@@ -164,8 +184,9 @@ class ValueLayerItem(QGraphicsItem):
         5,000 to 5,000: 10-20 ms of its first paint). Else `refresh(geometry=True)`."""
         if not items:
             return
-        if self._stale or not self.bodies or len(self._items) + len(items) != len(self._nodes) \
-                or next(reversed(self._nodes.values())) is not items[-1]:
+        last = next(reversed(self._stand_ins.values() or self._nodes.values()))
+        if self._stale or not self.bodies or last is not items[-1] \
+                or len(self._items) + len(items) != len(self._nodes) + len(self._stand_ins):
             return self.refresh(geometry=True)
         ids = [i.node_id for i in items]
         xy = np.array(_positions(ids, items), dtype=float)
@@ -176,6 +197,18 @@ class ValueLayerItem(QGraphicsItem):
         self._ys = np.concatenate([self._ys, xy[:, 1]])
         self._shape_of = np.concatenate([self._shape_of, _shapes(ids, items)])
         self._take_bounds()
+
+    def stand_ins_made(self, made: dict) -> None:
+        """The items of stand-ins {stand-in: item} are made: each takes its stand-in's place
+        (the same node, where it was, of the same shape)."""
+        if self._stale:
+            return
+        items, index = self._items, self._index
+        for stand_in, item in made.items():
+            i = index.pop(stand_in, None)
+            if i is not None:
+                items[i] = item
+                index[item] = i
 
     def _take_bounds(self) -> None:
         """The bounds again from the arrays (after some of them changed), and a repaint."""
@@ -188,7 +221,12 @@ class ValueLayerItem(QGraphicsItem):
     def _measure(self) -> None:
         self._stale = False
         nodes = self._nodes
-        ids = list(nodes) if self.bodies else [n for n, i in nodes.items() if i.showing_value]
+        if self.bodies:
+            if self._stand_ins:
+                nodes = {**nodes, **self._stand_ins}
+            ids = list(nodes)
+        else:
+            ids = [n for n, i in nodes.items() if i.showing_value]
         self._items = [nodes[n] for n in ids]
         self._index = {item: i for i, item in enumerate(self._items)}
         xy = np.array(_positions(ids, self._items), dtype=float).reshape(-1, 2)
@@ -231,6 +269,7 @@ class ValueLayerItem(QGraphicsItem):
         scene, index = self.scene(), self._index
         if scene is not None:
             mask[[index[i] for i in scene.selectedItems() if i in index]] = True
+            mask[[index[s] for s in self._stand_ins.values() if s.selected and s in index]] = True
         return mask
 
     def _paint_texts(self, painter: QPainter, showing: np.ndarray) -> None:

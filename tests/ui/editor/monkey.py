@@ -136,10 +136,19 @@ class Monkey:
 
     def _canvas_mirrors(self) -> None:
         scene, g = self.w.scene, self.net.graph
+        selected = scene.selected_nodes()  # (a paste's nodes may have no items yet)
         scene.route_now()  # everything drawn, what a big network draws a moment later too
         hidden = scene.groups.hidden  # members of collapsed groups: drawn as their block
         if set(scene.nodes) != set(g) - set(hidden):
             raise MonkeyError("the canvas's nodes are not the model's")
+        if scene.selected_nodes() != selected:
+            raise MonkeyError("the selection changed when the canvas made a paste's items")
+        layer = scene._values
+        if layer.bodies:  # zoomed out: the value layer draws every node's body
+            layer.boundingRect()  # (measured again if it is stale)
+            if [item.node_id for item in layer._items] != list(scene.nodes) or not all(
+                    item is scene.nodes[item.node_id] for item in layer._items):
+                raise MonkeyError("the value layer does not draw the canvas's node items")
         drawn = set(scene._layer_of)
         expected = {e for e in g.edges if not scene.groups.bundled(*e)}
         if drawn != expected:

@@ -437,3 +437,113 @@ def test_two_pastes_of_one_copy_are_two_independent_copies_undone_exactly(window
         for state in states[1:]:
             stack.redo()
             assert _state(net) == state
+
+
+# ------------------------------------------------------------- items made after the first paint
+def _zoomed_out(window) -> None:
+    """The view zoomed out, painted once: the value layer draws every node's body."""
+    view = window.view
+    view.resetTransform()
+    view.scale(0.3, 0.3)
+    view.viewport().grab()
+    assert window.scene.bodies_in_layer
+
+
+def _nodes_drawn(scene) -> tuple:
+    """The node items (where, selected, painting their own body or not) and what the value
+    layer draws (its nodes in order, where, which selected)."""
+    from PySide6.QtWidgets import QGraphicsItem
+    empty = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
+    items = sorted((n, i.pos().x(), i.pos().y(), i.isSelected(), bool(i.flags() & empty))
+                   for n, i in scene.nodes.items())
+    layer = scene._values
+    layer.boundingRect()  # (measured if stale)
+    drawn = [(i.node_id, x, y) for i, x, y in zip(layer._items, layer._xs.tolist(),
+                                                   layer._ys.tolist())]
+    assert all(type(i).__name__ == "NodeItem" for i in layer._items)  # no stand-in left
+    return items, drawn, layer._selected().tolist(), scene.selected_nodes()
+
+
+def _paste_zoomed_out(window, qtbot, op: str, later: bool = True) -> tuple:
+    """Paste the loopy grid beside itself zoomed out (its items made `later`, or at once), do
+    `op` at once (before the canvas's first turn), let everything be drawn."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    window.doc.new(_loopy_grid())
+    scene, editor, view = window.scene, window.editor, window.view
+    scene.flush()
+    _zoomed_out(window)
+    editor.select_all()
+    editor.copy()
+    pasted = editor.paste()
+    a = pasted[7]
+    assert set(scene._stand_ins) == (set(pasted) if later else set())  # no items yet
+    assert scene.selected_nodes() == pasted  # ... selected all the same
+    if op == "click":  # with Ctrl on a pasted node: it leaves the selection
+        at = window.doc.net.graph.nodes[a]
+        QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                         Qt.KeyboardModifier.ControlModifier,
+                         view.mapFromScene(QPointF(at["x"], at["y"])))
+        assert scene.selected_nodes() == [n for n in pasted if n != a]
+    elif op == "zoom in":
+        view.resetTransform()
+        view.viewport().grab()
+        assert not scene.bodies_in_layer
+    elif op == "select":
+        scene.select_nodes(pasted[:5])
+    elif op == "clear":
+        scene.clearSelection()
+        assert scene.selected_nodes() == []
+    elif op == "values":
+        scene.set_values({n: 0.5 for n in window.doc.net.graph})
+    elif op == "undo":
+        window.doc.stack.undo()
+    elif op == "fit":
+        assert scene.items_rect().contains(QPointF(window.doc.net.graph.nodes[pasted[-1]]["x"],
+                                                   window.doc.net.graph.nodes[pasted[-1]]["y"]))
+    elif op == "ask":
+        assert scene.node_at(QPointF(window.doc.net.graph.nodes[a]["x"],
+                                     window.doc.net.graph.nodes[a]["y"])).node_id == a
+    qtbot.waitUntil(lambda: not scene.drawing(), timeout=5000)
+    view.viewport().grab()
+    return _nodes_drawn(scene), _drawn(scene)
+
+
+@pytest.mark.parametrize("op", ["none", "click", "zoom in", "select", "clear", "values", "undo",
+                                "fit", "ask"])
+def test_a_big_paste_zoomed_out_makes_its_node_items_after_its_first_paint(
+        window, qtbot, monkeypatch, op):
+    """Zoomed out, a big paste's nodes are drawn (and selected) as stand-ins by the value
+    layer until the flush turn after the first paint makes their items; whatever comes
+    first (a click, a zoom, a selection, values, an undo, a question) finds the items made
+    and selected as they would have been, and the picture is the one made with no waiting."""
+    from rnnstudio.ui.canvas.scene import NetworkScene
+    _sliced(monkeypatch)
+    later = _paste_zoomed_out(window, qtbot, op)
+    monkeypatch.setattr(NetworkScene, "_add_later", lambda self, method, items: method(items))
+    assert _paste_zoomed_out(window, qtbot, op, later=False) == later
+
+
+def test_stand_ins_are_drawn_as_the_node_items_are(window, qtbot, monkeypatch):
+    """The first paint of a big paste zoomed out (its nodes as stand-ins: bodies, selection
+    halos) is the picture the made items give, pixel for pixel."""
+    _sliced(monkeypatch, 20)
+    window.doc.new(_loopy_grid())
+    scene, view = window.scene, window.view
+    scene.flush()
+    _zoomed_out(window)
+    scene.select_nodes([f"n0_{r}" for r in range(30)])  # the inputs: no edges between them
+    window.editor.copy()
+    pasted = window.editor.paste()
+    centre = QPointF(window.doc.net.graph.nodes[pasted[12]]["x"], 900.0)
+    view.centerOn(centre)
+    first, zoom = view.viewport().grab().toImage(), view.transform()
+    assert set(scene._stand_ins) == set(pasted)  # painted without their items
+    qtbot.waitUntil(lambda: not scene.drawing(), timeout=5000)
+    assert not scene._stand_ins
+    view.setTransform(zoom)  # (the window fits the view to a paste once it is drawn)
+    view.centerOn(centre)
+    made = view.viewport().grab().toImage()
+    assert first == made
+    scene.clearSelection()  # (the halos were drawn: the picture differs without them)
+    assert view.viewport().grab().toImage() != made

@@ -23,7 +23,8 @@ def test_random_operations_keep_the_document_exact(window, tmp_path, seed):
 
 def test_random_operations_stay_exact_when_every_network_is_big(window, tmp_path, monkeypatch):
     """The same with the big-network paths (ordering and loops shown a moment after the edits,
-    the player re-run in a worker): the canvas catches up to exactly the model's ordering."""
+    the player re-run in a worker, zoomed out a paste's node items made after its first
+    paint): the canvas catches up to exactly the model's ordering and selection."""
     from rnnstudio.ui import ordering_strip
     from rnnstudio.ui.canvas import drawing
     from rnnstudio.ui.player import controller
@@ -31,6 +32,8 @@ def test_random_operations_stay_exact_when_every_network_is_big(window, tmp_path
                          (controller, "BACKGROUND_SIZE")):
         monkeypatch.setattr(module, name, 0)
     monkeypatch.setattr(drawing, "SLICE_EDGES", 3)  # bulk edits drawn a slice at a time
+    window.scene.draw_bodies_in_layer(True)  # zoomed out: a paste's items made after a paint
     counts = Monkey(window, 4, tmp_path).run(OPS)
+    assert window.scene.bodies_in_layer
     assert sum(counts.values()) == OPS
     window.doc.stack.setClean()
