@@ -29,10 +29,10 @@ class SceneRouting:
     def _restyle_ordering(self) -> None:
         self._settle()  # (the delays of the edges drawn on their own: `_layer_of`)
         self._ordering_pending = False
-        order = self.net.ordering()
+        order, items = self.net.ordering(), self.nodes
         for i, n in enumerate(order):
-            if n in self.nodes:
-                self.nodes[n].set_badge(i + 1)
+            if n in items:
+                items[n].set_badge(i + 1)
         delays = self.net.delays()
         changed = _changed(self._delays, delays)
         self._delays = delays
