@@ -191,7 +191,11 @@ class SceneDrawing:
             self._nodes_shown = True
             QTimer.singleShot(FIRST_PAINT_MS, self, self._flush_step)
             return True
-        self._settle()  # (in this turn, while the ordering's worker may still be at it)
+        if self._later:  # what bulk adds left for later, a piece a turn (a paste's node
+            method, items = self._later.pop(0)  # items, its obstacles, its edges into the
+            method(items)  # layers: 20-50 ms each), while the ordering's worker may be at it
+            QTimer.singleShot(0, self, self._flush_step)
+            return True
         if self._ordering_pending and self.net.ordering_later():
             QTimer.singleShot(ROUTE_POLL_MS, self, self._flush_step)
             return True
