@@ -3,7 +3,7 @@ or, zoomed out, by the value layer as sprites for all nodes at once."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QPen
 
 from .. import style
@@ -13,6 +13,9 @@ COMPUTING_PEN = QPen(style.COMPUTING, 6)
 SELECTION_PEN = QPen(style.SELECTION, 7, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
                      Qt.PenJoinStyle.RoundJoin)
 KIND_BRUSH = {kind: QBrush(color) for kind, color in style.NODE_FILL.items()}
+_R = style.NODE_RADIUS
+NODE_RECT = QRectF(-_R - 24, -_R - 12, 2 * _R + 48, 2 * _R + 44)  # a node item's bounds about
+# its position: the body, its badge, and its label and target below
 
 
 def paint_body(painter, vkind: str, selected: bool, computing: bool, showing: bool) -> None:

@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QFont, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QStyleOptionGraphicsItem
 
 from .. import style
-from .body import paint_body
+from .body import NODE_RECT, paint_body
 from .values import format_value  # noqa: F401 - re-exported for the player
 
 _ACT_SAMPLES = [i / 6.0 - 2.0 for i in range(25)]
@@ -46,7 +46,6 @@ _FLAGS = QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
 _NO_CONTENTS = _FLAGS | QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
 CACHE = QGraphicsItem.CacheMode.DeviceCoordinateCache  # (an enum member read through its
 # class is a Python call: for each of 5,000 new items)
-NODE_RECT = QRectF(-_R - 24, -_R - 12, 2 * _R + 48, 2 * _R + 44)  # label and target below
 # the rect given to the item: Qt's bounding rect adds half its default pen (1 wide) all round,
 # giving NODE_RECT (setting no pen instead cost a call per item: 5,000 of a paste)
 _INNER_RECT = NODE_RECT.adjusted(0.5, 0.5, -0.5, -0.5)

@@ -547,3 +547,21 @@ def test_stand_ins_are_drawn_as_the_node_items_are(window, qtbot, monkeypatch):
     assert first == made
     scene.clearSelection()  # (the halos were drawn: the picture differs without them)
     assert view.viewport().grab().toImage() != made
+
+
+def test_a_big_paste_into_an_empty_canvas_zoomed_out_is_drawn(window, qtbot, monkeypatch):
+    """With no node item on the canvas, the value layer's bounds come from its stand-ins alone
+    (the monkey test found them asked of a stand-in)."""
+    _sliced(monkeypatch, 20)
+    window.doc.new(rs.Network("empty"))
+    scene = window.scene
+    _zoomed_out(window)
+    added = window.editor.add_layer(30)
+    assert set(scene._stand_ins) == set(added)
+    g = window.doc.net.graph
+    ends = [QPointF(g.nodes[n]["x"], g.nodes[n]["y"]) for n in (added[0], added[-1])]
+    assert all(scene._values.boundingRect().contains(p) for p in ends)
+    window.view.viewport().grab()
+    qtbot.waitUntil(lambda: not scene.drawing(), timeout=5000)
+    assert set(scene.nodes) == set(added)
+    assert all(scene._values.boundingRect().contains(p) for p in ends)
