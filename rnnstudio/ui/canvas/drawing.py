@@ -69,11 +69,16 @@ class SceneDrawing:
         return sum(len(items) for method, items in self._later if method == self._add_edges)
 
     def _settle(self) -> None:
-        """Do what bulk adds left for later, in order: before anything reads the edges'
-        layers, dirty edges or label obstacles, and before any other change comes in."""
+        """Do what bulk adds left for later, in order: before anything reads the node items,
+        the edges' layers, dirty edges or label obstacles, and before any other change comes
+        in."""
         while self._later:
-            method, items = self._later.pop(0)
-            method(items)
+            self._settle_one()
+
+    def _settle_one(self) -> None:
+        """Do the first piece of what bulk adds left for later."""
+        method, items = self._later.pop(0)
+        method(items)
 
     def _drop_edge(self, key) -> None:
         """Stop drawing an edge on its own (it went, or went into a bundle)."""
@@ -192,9 +197,8 @@ class SceneDrawing:
             QTimer.singleShot(FIRST_PAINT_MS, self, self._flush_step)
             return True
         if self._later:  # what bulk adds left for later, a piece a turn (a paste's node
-            method, items = self._later.pop(0)  # items, its obstacles, its edges into the
-            method(items)  # layers: 20-50 ms each), while the ordering's worker may be at it
-            QTimer.singleShot(0, self, self._flush_step)
+            self._settle_one()  # items, its obstacles, its edges into the layers: 20-50 ms
+            QTimer.singleShot(0, self, self._flush_step)  # each), the ordering's worker busy
             return True
         if self._ordering_pending and self.net.ordering_later():
             QTimer.singleShot(ROUTE_POLL_MS, self, self._flush_step)

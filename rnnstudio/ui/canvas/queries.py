@@ -118,7 +118,7 @@ class SceneQueries:
         return outside or QPointF(cx, cy)
 
     def _spot_free(self, p: QPointF) -> bool:
-        self._settle()
+        self._settle()  # (the items a paste left for later take their spots)
         rect = QRectF(p.x() - FREE_GAP, p.y() - FREE_GAP, 2 * FREE_GAP, 2 * FREE_GAP)
         return not any(isinstance(i, (NodeItem, GroupBlockItem)) for i in self.items(rect))
 

@@ -320,6 +320,7 @@ class NetworkScene(SceneDrawing, SceneRouting, SceneQueries, QGraphicsScene):
             self._values.nodes_added(made)
 
     def _make_items(self, nodes) -> list:
+        """New node items for `nodes`, on the canvas; returns them."""
         net, items, bodies = self.net, self._node_items, self._values.bodies
         made = []
         for node in nodes:
