@@ -8,13 +8,17 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
+
+import pytest
 
 from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QMessageBox
 
 import rnnstudio as rs
 from rnnstudio.ui import app as ui_app
+from rnnstudio.ui.recovery import CAN_FORK
 
 ROOT = Path(__file__).resolve().parents[3]
 _Btn = QMessageBox.StandardButton
@@ -125,18 +129,48 @@ def test_declined_work_is_deleted_and_the_next_is_offered(qtbot, monkeypatch):
         window.doc.stack.setClean()
 
 
+MODES = ["thread"] + (["fork"] if CAN_FORK else [])
+
+
+def _mode(window, mode):
+    window.doc.recovery.forking = mode == "fork"
+
+
+def _gate(tmp_path):
+    """A file to open a gate with: a write waits for it whether it runs in a thread or in a
+    forked child (an Event set in the parent would never reach the child)."""
+    gate = tmp_path / "gate"
+
+    def wait():
+        deadline = time.monotonic() + 20
+        while not gate.exists():
+            if time.monotonic() > deadline:
+                raise TimeoutError("the test's gate was never opened")
+            time.sleep(0.005)
+    return gate, wait
+
+
+@pytest.mark.parametrize("mode", MODES)
 def test_recovery_is_written_off_the_ui_thread_and_removed_by_save(window, monkeypatch,
-                                                                   tmp_path):
-    threads = []
+                                                                   tmp_path, mode):
+    """Linux: in a forked process (the UI's interpreter never runs the write); elsewhere in a
+    worker thread."""
+    _mode(window, mode)
+    where = tmp_path / "where"
     real_save = rs.io.save
 
     def save(net, path):
-        threads.append(threading.current_thread())
+        with open(where, "a") as f:
+            f.write(f"{os.getpid()} {threading.get_ident()}\n")
         real_save(net, path)
     monkeypatch.setattr("rnnstudio.ui.recovery.rio.save", save)
     window.editor.add_node_at("neuron", QPointF(0, 0))
     assert window.doc.write_recovery(wait=True)
-    assert threads and threads[0] is not threading.main_thread()
+    (pid, ident), = [line.split() for line in where.read_text().splitlines()]
+    if mode == "fork":
+        assert int(pid) != os.getpid()
+    else:
+        assert int(pid) == os.getpid() and int(ident) != threading.main_thread().ident
     net_file, _ = window.doc.recovery_files()
     assert rs.load(net_file) == window.doc.net
     window.doc.save(tmp_path / "saved.rnn.json")
@@ -144,7 +178,7 @@ def test_recovery_is_written_off_the_ui_thread_and_removed_by_save(window, monke
     assert not window.doc.write_recovery()  # unmodified: nothing written
 
 
-def test_the_recovery_write_runs_with_the_cyclic_collector_off(window, monkeypatch):
+def test_a_write_from_a_thread_runs_with_the_cyclic_collector_off(window, monkeypatch):
     """The copy and the file's records (a hundred thousand short-lived objects at 5,000 nodes)
     triggered full collections of the whole app, holding the UI for 0.3-0.8 s: the collector
     is off from the copy until the worker is done, then back as it was; windows writing at the
@@ -152,6 +186,7 @@ def test_the_recovery_write_runs_with_the_cyclic_collector_off(window, monkeypat
     import gc
 
     from rnnstudio.ui.recovery import QuietCollector
+    _mode(window, "thread")
     seen, go = [], threading.Event()
     real_save = rs.io.save
 
@@ -172,25 +207,30 @@ def test_the_recovery_write_runs_with_the_cyclic_collector_off(window, monkeypat
     assert gc.isenabled()
 
 
+@pytest.mark.parametrize("mode", MODES)
 def test_undoing_back_to_the_saved_state_does_not_wait_for_a_running_write(window,
-                                                                           monkeypatch):
+                                                                           monkeypatch,
+                                                                           tmp_path, mode):
     """The document clean again (undone to the saved state) needs no recovery file: the one
     being written goes once its worker is done, and the window does not wait for it (at
     5,000 nodes / 50,000 edges the undo waited 0.5-2 s for the copy to reach the disk)."""
-    go, real_save = threading.Event(), rs.io.save
+    _mode(window, mode)
+    gate, wait_for_gate = _gate(tmp_path)
+    real_save = rs.io.save
 
     def save(net, path):
-        go.wait(10)
+        wait_for_gate()
         real_save(net, path)
     monkeypatch.setattr("rnnstudio.ui.recovery.rio.save", save)
     window.editor.add_node_at("neuron", QPointF(0, 0))
     assert window.doc.write_recovery()
     window.doc.stack.undo()  # clean again, while the worker waits
     assert window.doc.recovery.busy() and not window.doc.modified
-    go.set()
+    gate.touch()
     window.doc.recovery.wait()
     net_file, meta_file = window.doc.recovery_files()
     assert not net_file.exists() and not meta_file.exists()
     assert not window.doc.recovery.busy()
     window.editor.add_node_at("neuron", QPointF(0, 0))  # the next write is not refused
     assert window.doc.write_recovery(wait=True) and net_file.exists()
+
