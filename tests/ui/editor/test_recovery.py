@@ -234,3 +234,44 @@ def test_undoing_back_to_the_saved_state_does_not_wait_for_a_running_write(windo
     window.editor.add_node_at("neuron", QPointF(0, 0))  # the next write is not refused
     assert window.doc.write_recovery(wait=True) and net_file.exists()
 
+
+def test_a_write_due_while_the_user_edits_waits_for_a_pause(window, monkeypatch):
+    """An edit made while the file is being written is slower (the writer shares the app's
+    memory), and edits come in bursts: the 30 s write waits for 2 s without an edit, but never
+    more than 30 s."""
+    from rnnstudio.ui import document
+    clock = [1000.0]
+    monkeypatch.setattr(document, "_now", lambda: clock[0])
+    written = []
+    monkeypatch.setattr(window.doc, "write_recovery",
+                        lambda wait=False: written.append(clock[0]) or True)
+    doc, pause = window.doc, window.doc._pause_timer
+    doc.recovery_due()
+    assert written == [] and not pause.isActive()  # unmodified: nothing to write
+    window.editor.add_node_at("neuron", QPointF(0, 0))  # edited at 1000.0
+    clock[0] = 1000.5
+    doc.recovery_due()
+    assert written == [] and pause.isActive() and pause.interval() == 1500
+    clock[0] = 1002.0
+    doc.recovery_due()  # the pause timer's turn: 2 s quiet
+    assert written == [1002.0] and not pause.isActive()
+    for step in range(40):  # an edit every second from 1010 on: no 2 s pause
+        clock[0] = 1010.0 + step
+        window.editor.add_node_at("neuron", QPointF(50 * step, 100))
+        clock[0] += 0.5
+        doc.recovery_due()
+        if len(written) > 1:
+            break
+    assert written[1] == 1040.5  # due at 1010.5, written 30 s later all the same
+    assert not pause.isActive()
+
+
+def test_the_pause_timer_writes_once_the_user_stops(window, monkeypatch, qtbot):
+    from rnnstudio.ui import document
+    monkeypatch.setattr(document, "RECOVERY_PAUSE_S", 0.3)
+    window.editor.add_node_at("neuron", QPointF(0, 0))
+    window.doc.recovery_due()
+    net_file, _ = window.doc.recovery_files()
+    assert not net_file.exists() and window.doc._pause_timer.isActive()
+    qtbot.waitUntil(lambda: net_file.exists() and not window.doc.recovery.busy(), timeout=10000)
+    assert rs.load(net_file) == window.doc.net
