@@ -8,7 +8,8 @@ Targets (issue 4, issue 10): open < 2 s; full-view repaint < 50 ms; a drag move 
 the collapsed LSTM opens < 1 s and pans at < 16 ms a frame.
 --edits (issue 14, see edit_bench.py): at 5,000 nodes / 50,000 edges load and save < 1 s, open
 in the window < 2 s, an edit, undo or redo < 100 ms, select-all and paste of every node
-< 300 ms, the recovery write holds the UI < 50 ms; `--scale 4` repeats it at 4x the size and
+< 300 ms, the recovery write holds the UI < 50 ms; edits and a paste's undo started while a
+recovery write runs are timed too (same goals); `--scale 4` repeats it at 4x the size and
 prints the growth of each figure (linear: 4x).
 Runs offscreen; prints one line per figure.
 """
