@@ -21,10 +21,13 @@ the same interpreter, which is what is left elsewhere, competes with the UI for 
 lock: an undo that came during a 0.5 s write took 1.1-1.4 s instead of 0.2 s, each of the UI's
 Qt calls waiting for the writer to let go.
 
-The child runs no Qt and takes no lock another thread may have held at the fork; if it does not
-finish within `child_timeout` anyway, it is killed, the failure is reported and this session
-writes from a thread from then on. Its outcome comes back through a pipe: "+" done, "-" and a
-message on failure; nothing at all means it died (a signal), which is reported too.
+The child runs no Qt and takes no lock another thread may have held at the fork: the collector
+is off across the fork (no finalizer of the parent's runs there), SIGINT is blocked, the locks
+it would take (QuietCollector's, networkx's cached properties' on Python < 3.12) are new ones.
+If it does not finish within `child_timeout` anyway, it is killed, the temporary file it left is
+removed, the failure is reported and this session writes from a thread from then on. Its outcome
+comes back through a pipe: "+" done, "-" and a message on failure; nothing at all means it died
+(a signal), which is reported too.
 
 Elsewhere (macOS, whose system libraries are not safe in a forked child, and Windows, which has
 no fork) the network is copied (a snapshot, a few tens of ms for 50,000 edges) and the copy is
@@ -37,6 +40,7 @@ every thread, the UI's too, held).
 
 from __future__ import annotations
 
+import functools
 import gc
 import json
 import os
@@ -50,6 +54,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+import networkx as nx
 from PySide6.QtCore import QLockFile, QObject, Signal
 
 from .. import io as rio
@@ -163,9 +168,10 @@ class RecoverySession(QObject):
             self._pending = [snap, meta]  # the worker takes them: its args would outlive it
             with self._state:
                 self._writing = True
-            self._thread = threading.Thread(target=self._write_quietly,
-                                            name="rnnstudio-recovery", daemon=True)
-            self._thread.start()
+            worker = threading.Thread(target=self._write_quietly, name="rnnstudio-recovery",
+                                      daemon=True)
+            worker.start()
+            self._thread = worker  # only a started thread: `wait` joins it
         except BaseException:
             with self._state:
                 self._writing = False
@@ -199,30 +205,39 @@ class RecoverySession(QObject):
         net_file, meta_file = self.files()
         meta = json.dumps({"path": str(path) if path else None, "saved": time.time()}).encode()
         read_end, write_end = os.pipe()
+        QuietCollector.hold()  # no collection (and no finalizer of the parent's) in the child
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # nor a Ctrl+C
         try:
             with warnings.catch_warnings():  # Python 3.12+ warns of forking a threaded process
                 warnings.simplefilter("ignore", DeprecationWarning)
                 pid = os.fork()
         except OSError:  # out of memory or processes: the thread still works
+            pid = -1
+        if pid == 0:
+            try:
+                _child_writes(net, net_file, meta_file, meta, write_end)
+            finally:
+                os._exit(1)  # never back into the parent's code
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        QuietCollector.release()
+        os.close(write_end)
+        if pid < 0:
             os.close(read_end)
-            os.close(write_end)
             self.forking = False
             return False
-        if pid == 0:
-            _child_writes(net, net_file, meta_file, meta, write_end)  # never returns
-        os.close(write_end)
         with self._state:
             self._writing = True
         try:
-            self._thread = threading.Thread(target=self._await_child, args=(pid, read_end),
-                                            name="rnnstudio-recovery-waiter", daemon=True)
-            self._thread.start()
+            waiter = threading.Thread(target=self._await_child, args=(pid, read_end),
+                                      name="rnnstudio-recovery-waiter", daemon=True)
+            waiter.start()
         except BaseException:  # no thread to wait with: stop the child, leave no zombie
             _kill(pid)
             os.close(read_end)
             with self._state:
                 self._writing = False
             raise
+        self._thread = waiter
         return True
 
     def _await_child(self, pid: int, read_end: int) -> None:
@@ -237,8 +252,16 @@ class RecoverySession(QObject):
             self._written = True
             self.finished.emit(True, "")
         else:
+            self._remove_temporary(pid)
             self.finished.emit(False, f"Could not write the recovery file: {message}")
         self._done()
+
+    def _remove_temporary(self, pid: int) -> None:
+        """The temporary files a child that was stopped left (it removes its own otherwise:
+        `write_atomic` names them `.<file>.<pid>.<random>.tmp`)."""
+        for file in self.files():
+            for tmp in file.parent.glob(f".{file.name}.{pid}.*.tmp"):
+                _unlink(tmp)
 
     def _reap(self, pid: int, read_end: int) -> tuple[bool, str]:
         deadline = time.monotonic() + self.child_timeout
@@ -345,8 +368,8 @@ def _child_writes(net: Network, net_file: Path, meta_file: Path, meta: bytes,
     code = 1
     try:
         gc.disable()
-        os.closerange(3, write_end)  # the parent's files, sockets and locks are not ours
-        os.closerange(write_end + 1, _max_fd())
+        _close_all_but(write_end)  # the parent's files, sockets and locks are not ours
+        _fresh_property_locks()
         try:
             rio.save(net, net_file)
             write_atomic(str(meta_file), meta)
@@ -368,11 +391,29 @@ def _kill(pid: int) -> None:
         pass
 
 
-def _max_fd() -> int:
+def _close_all_but(keep: int) -> None:
+    """Close every file descriptor above 2 except `keep`: those that are open (listed in
+    /proc/self/fd), not every number up to the limit, which may be a billion."""
     try:
-        return max(os.sysconf("SC_OPEN_MAX"), 256)
-    except (OSError, ValueError):
-        return 65536
+        fds = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:
+        fds = range(3, 65536)
+    for fd in fds:
+        if fd > 2 and fd != keep:
+            try:
+                os.close(fd)
+            except OSError:  # the listing's own descriptor, closed already
+                pass
+
+
+def _fresh_property_locks() -> None:
+    """Python < 3.12 guards each cached property with one lock for all instances; networkx's
+    graph views are cached properties, and another thread of the parent may have held one at
+    the fork (a first look at any graph's `nodes` or `edges`): the child gets new ones."""
+    for cls in (nx.Graph, nx.DiGraph, nx.MultiGraph, nx.MultiDiGraph):
+        for value in vars(cls).values():
+            if isinstance(value, functools.cached_property) and hasattr(value, "lock"):
+                value.lock = threading.RLock()
 
 
 def _read_all(fd: int) -> bytes:

@@ -268,10 +268,14 @@ def test_a_write_due_while_the_user_edits_waits_for_a_pause(window, monkeypatch)
 
 def test_the_pause_timer_writes_once_the_user_stops(window, monkeypatch, qtbot):
     from rnnstudio.ui import document
+    clock = [1000.0]
+    monkeypatch.setattr(document, "_now", lambda: clock[0])
     monkeypatch.setattr(document, "RECOVERY_PAUSE_S", 0.3)
-    window.editor.add_node_at("neuron", QPointF(0, 0))
+    window.editor.add_node_at("neuron", QPointF(0, 0))  # edited at 1000.0
+    clock[0] = 1000.1
     window.doc.recovery_due()
     net_file, _ = window.doc.recovery_files()
     assert not net_file.exists() and window.doc._pause_timer.isActive()
+    clock[0] = 1000.5  # the user has stopped; the pause timer fires in 0.2 s
     qtbot.waitUntil(lambda: net_file.exists() and not window.doc.recovery.busy(), timeout=10000)
     assert rs.load(net_file) == window.doc.net

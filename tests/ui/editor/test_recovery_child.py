@@ -15,6 +15,7 @@ import signal
 import threading
 import time
 
+import networkx as nx
 import pytest
 from PySide6.QtCore import QPointF
 
@@ -208,7 +209,8 @@ def test_the_child_runs_none_of_the_parents_code_on_its_way_out(window, tmp_path
             atexit.unregister(in_child_only)
 
 
-def test_the_child_writes_though_another_thread_held_the_collectors_lock(window, qtbot):
+def test_the_child_writes_though_another_thread_held_the_collectors_lock(window, monkeypatch,
+                                                                       qtbot):
     """A thread of the parent inside QuietCollector at the fork: the child, which uses it to
     save, has a lock of its own (a lock held at the fork is never released in the child)."""
     holding, release = threading.Event(), threading.Event()
@@ -217,19 +219,26 @@ def test_the_child_writes_though_another_thread_held_the_collectors_lock(window,
         with QuietCollector._lock:
             holding.set()
             release.wait(20)
+    real_fork = os.fork
+
+    def fork_while_held():  # the other thread takes the lock just before the fork
+        other = threading.Thread(target=hold_lock)
+        other.start()
+        assert holding.wait(5)
+        try:
+            return real_fork()
+        finally:
+            if os.getpid() == main_pid:
+                release.set()
+                other.join()
+    main_pid = os.getpid()
     _edited(window)
     window.doc.recovery.child_timeout = 10
-    other = threading.Thread(target=hold_lock)
-    other.start()
-    try:
-        assert holding.wait(5)
-        with qtbot.waitSignal(window.doc.recovery.finished, timeout=20000) as done:
-            assert window.doc.write_recovery()  # forks while the other thread holds it
-            release.set()  # the parent's own work may need it again
-        assert done.args == [True, ""]
-    finally:
-        release.set()
-        other.join()
+    monkeypatch.setattr(recovery.os, "fork", fork_while_held)
+    with qtbot.waitSignal(window.doc.recovery.finished, timeout=20000) as done:
+        assert window.doc.write_recovery()
+    monkeypatch.setattr(recovery.os, "fork", real_fork)
+    assert done.args == [True, ""]
     net_file, _ = window.doc.recovery_files()
     assert rs.load(net_file) == window.doc.net
 
@@ -246,3 +255,95 @@ def test_closing_the_window_waits_for_the_child_and_leaves_no_files(window, monk
     assert not window.doc.recovery.busy()
     assert not net_file.exists() and not meta_file.exists()
     assert not (net_file.parent / f"{window.doc.recovery.id}.lock").exists()
+
+
+def test_a_stopped_child_leaves_no_temporary_file(window, monkeypatch, qtbot):
+    """Killed halfway through writing (the temporary file is complete, the rename not done):
+    the parent removes what it left."""
+    def die(target, tmp):
+        os.kill(os.getpid(), signal.SIGKILL)
+    monkeypatch.setattr("rnnstudio.io.netfile._copy_mode", die)
+    _edited(window)
+    net_file, _ = window.doc.recovery_files()
+    with qtbot.waitSignal(window.doc.recovery.finished, timeout=20000) as done:
+        assert window.doc.write_recovery()
+    window.doc.recovery.wait()
+    assert done.args[0] is False and "signal" in done.args[1]
+    assert list(net_file.parent.glob("*.tmp")) == [] and not net_file.exists()
+
+
+@pytest.mark.skipif(not hasattr(nx.DiGraph.__dict__["edges"], "lock"),
+                    reason="cached properties have no shared lock on this Python")
+def test_the_child_writes_though_another_thread_held_a_graph_view_lock(window, qtbot):
+    """Python < 3.12: one lock per cached property for all graphs (`DiGraph.edges`, taken by
+    a first look at any graph's edges, as the player's worker does at each re-run); saving
+    takes it too (the check for loops of delay-0 edges)."""
+    _edited(window)
+    window.editor.add_node_at("neuron", QPointF(200, 0))
+    net = window.doc.net
+    a, b = [n for n in net.graph if net.graph.nodes[n]["kind"] == "neuron"][:2]
+    window.editor.add_edge(a, b)
+    window.editor.set_edge_attrs([(a, b)], delay=0)
+    window.doc.recovery.child_timeout = 10
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_lock():
+        with nx.DiGraph.__dict__["edges"].lock:
+            holding.set()
+            release.wait(20)
+    other = threading.Thread(target=hold_lock)
+    other.start()
+    try:
+        assert holding.wait(5)
+        with qtbot.waitSignal(window.doc.recovery.finished, timeout=20000) as done:
+            assert window.doc.write_recovery()
+            release.set()
+        assert done.args == [True, ""]
+    finally:
+        release.set()
+        other.join()
+    net_file, _ = window.doc.recovery_files()
+    assert rs.load(net_file) == window.doc.net
+
+
+def test_a_child_reaped_by_someone_else_is_judged_by_what_it_said(window, monkeypatch, qtbot):
+    """If another part of the process reaps the child first (a SIGCHLD handler), its word on
+    the pipe still tells how the write went."""
+    real_waitpid = os.waitpid
+
+    def reaped_elsewhere(pid, options):
+        if threading.current_thread().name != "rnnstudio-recovery-waiter":
+            return real_waitpid(pid, options)
+        real_waitpid(pid, 0)
+        raise ChildProcessError(errno.ECHILD, "No child processes")
+    _edited(window)
+    monkeypatch.setattr(recovery.os, "waitpid", reaped_elsewhere)
+    with qtbot.waitSignal(window.doc.recovery.finished, timeout=20000) as done:
+        assert window.doc.write_recovery()
+    window.doc.recovery.wait()
+    monkeypatch.setattr(recovery.os, "waitpid", real_waitpid)
+    assert done.args == [True, ""]
+    net_file, _ = window.doc.recovery_files()
+    assert rs.load(net_file) == window.doc.net
+
+
+def test_a_ctrl_c_at_the_fork_does_not_stop_the_child(window, monkeypatch, qtbot):
+    """Ctrl+C in the terminal reaches the whole process group: in the child it must neither
+    climb back into the parent's code (the child would carry on as a second app) nor stop the
+    write. SIGINT is blocked across the fork; here the child gets one the moment it starts."""
+    real_fork = os.fork
+
+    def fork_then_interrupt():
+        pid = real_fork()
+        if pid == 0:
+            os.kill(os.getpid(), signal.SIGINT)
+        return pid
+    _edited(window)
+    monkeypatch.setattr(recovery.os, "fork", fork_then_interrupt)
+    with qtbot.waitSignal(window.doc.recovery.finished, timeout=20000) as done:
+        assert window.doc.write_recovery()
+    monkeypatch.setattr(recovery.os, "fork", real_fork)
+    window.doc.recovery.wait()
+    assert done.args == [True, ""]
+    net_file, _ = window.doc.recovery_files()
+    assert rs.load(net_file) == window.doc.net
