@@ -259,14 +259,18 @@ def _write_then(app, window, what, lead: float = WRITE_LEAD_S):
     """Start a recovery write, wait `lead`, then run `what()` and return what it returns (the
     write goes on meanwhile: 0.5-1 s at 5,000 nodes / 50,000 edges), then let it finish."""
     session = window.doc.recovery
+
+    def finish_writing():  # the 30 s timer's write may be running: it comes after a pause
+        deadline = time.perf_counter() + 60
+        while session.busy() and time.perf_counter() < deadline:
+            app.processEvents()
+            time.sleep(0.001)
+        app.processEvents()
+    finish_writing()
     assert window.doc.write_recovery(), "nothing to write: the document must be modified"
     time.sleep(lead)
     out = what()
-    deadline = time.perf_counter() + 60
-    while session.busy() and time.perf_counter() < deadline:
-        app.processEvents()
-        time.sleep(0.001)
-    app.processEvents()
+    finish_writing()
     return out
 
 
