@@ -8,7 +8,8 @@ its lock, and the next start offers the work of instances that are gone.
 A write that comes due while the user is editing waits for a pause of RECOVERY_PAUSE_S (at most
 RECOVERY_PAUSE_WAIT_S): an edit made while the file is written is slower (on Linux the forked
 writer shares the app's memory page by page, and each page the UI then changes is copied: a
-paste's undo at 5,000 nodes took 0.4 s instead of 0.2 s), and edits come in bursts.
+paste's undo at 5,000 nodes took 0.4 s instead of 0.2 s), and edits come in bursts. Nothing is
+written again while the undo stack has not moved since the last write that reached the disk.
 """
 
 from __future__ import annotations
@@ -76,6 +77,9 @@ class Document(QObject):
         self.recovery = RecoverySession(lambda: recovery_dir(), self)
         self.recovery.finished.connect(self._on_recovery_written)
         self._last_edit = float("-inf")
+        self._generation = 0  # counts the undo stack's moves: the document's state, in short
+        self._writing_generation = -1  # the state the running write copied
+        self._written_generation = -1  # ... and the last one that reached the disk
         self._due_since: float | None = None  # a write came due then and waits for a pause
         self._recovery_timer = QTimer(self, interval=RECOVERY_INTERVAL_MS)
         self._recovery_timer.timeout.connect(self.recovery_due)
@@ -105,6 +109,7 @@ class Document(QObject):
         self.net, self.path, self.example = net, path, example
         self.stack.clear()
         self.stack.setClean()
+        self._generation += 1
         thaw_heap()  # an earlier big network's frozen objects, before the views build anew
         self.network_replaced.emit(net)
         self.title_changed.emit(self.title())
@@ -147,12 +152,13 @@ class Document(QObject):
 
     def _on_edited(self) -> None:
         self._last_edit = _now()
+        self._generation += 1
 
     def recovery_due(self) -> None:
         """The recovery timer: write now, or once the user has paused editing for
         RECOVERY_PAUSE_S (but no later than RECOVERY_PAUSE_WAIT_S from now)."""
-        if not self.modified:
-            self._due_since = None
+        if not self.modified or self._generation == self._written_generation:
+            self._due_since = None  # nothing new since the last write: no copy of it again
             return
         now = _now()
         if self._due_since is None:
@@ -173,12 +179,18 @@ class Document(QObject):
         if not self.modified:
             return False
         try:
-            return self.recovery.write(self.net, self.path, wait=wait)
+            generation = self._generation
+            started = self.recovery.write(self.net, self.path, wait=wait)
+            if started:
+                self._writing_generation = generation
+            return started
         except OSError as exc:
             self.message.emit(f"Could not write the recovery file: {exc}")
             return False
 
     def _on_recovery_written(self, ok: bool, text: str) -> None:
+        if ok:
+            self._written_generation = self._writing_generation
         if not ok:
             self.message.emit(text)
         elif not self.modified:  # saved while the copy was being written

@@ -279,3 +279,42 @@ def test_the_pause_timer_writes_once_the_user_stops(window, monkeypatch, qtbot):
     clock[0] = 1000.5  # the user has stopped; the pause timer fires in 0.2 s
     qtbot.waitUntil(lambda: net_file.exists() and not window.doc.recovery.busy(), timeout=10000)
     assert rs.load(net_file) == window.doc.net
+
+
+def test_nothing_new_since_the_last_write_is_not_written_again(window, monkeypatch, qtbot):
+    """Every write copies the app (a fork) or the network (a thread): the 30 s timer writes
+    only when the document changed since the last write that reached the disk."""
+    from rnnstudio.ui import document
+    monkeypatch.setattr(document, "RECOVERY_PAUSE_S", 0.0)
+    doc = window.doc
+    starts = []
+    real_write = doc.recovery.write
+    monkeypatch.setattr(doc.recovery, "write",
+                        lambda *a, **k: starts.append(1) or real_write(*a, **k))
+
+    def due_and_done():
+        doc.recovery_due()
+        doc.recovery.wait()
+        qtbot.wait(50)  # the finished signal comes back through the event loop
+    window.editor.add_node_at("neuron", QPointF(0, 0))
+    due_and_done()
+    assert len(starts) == 1
+    due_and_done()
+    due_and_done()
+    assert len(starts) == 1  # nothing changed
+    window.doc.stack.undo()
+    window.doc.stack.redo()  # moved and back: written again (the state is not compared)
+    due_and_done()
+    assert len(starts) == 2
+    net_file, _ = doc.recovery_files()
+    net_file.unlink()
+    net_file.mkdir()  # the next write fails ...
+    window.editor.add_node_at("neuron", QPointF(100, 0))
+    due_and_done()
+    due_and_done()
+    assert len(starts) == 4  # ... and is tried again at the next tick
+    net_file.rmdir()
+    due_and_done()
+    assert len(starts) == 5 and rs.load(net_file) == doc.net
+    due_and_done()
+    assert len(starts) == 5
