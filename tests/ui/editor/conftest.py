@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent
@@ -37,3 +39,19 @@ def small_net() -> rs.Network:
     net.add_edge("h", "y", weight=-1.0)
     net.add_edge("h", "h", weight=0.9)
     return net
+
+
+@pytest.fixture
+def gate(tmp_path):
+    """(path, wait): `wait()` returns once the file at `path` exists (at most 20 s). A gate
+    that works in a worker thread and in a forked child alike, where an Event set in the
+    parent would never arrive."""
+    path = tmp_path / "gate"
+
+    def wait():
+        deadline = time.monotonic() + 20
+        while not path.exists():
+            if time.monotonic() > deadline:
+                raise TimeoutError("the test's gate was never opened")
+            time.sleep(0.005)
+    return path, wait

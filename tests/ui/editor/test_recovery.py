@@ -136,20 +136,6 @@ def _mode(window, mode):
     window.doc.recovery.forking = mode == "fork"
 
 
-def _gate(tmp_path):
-    """A file to open a gate with: a write waits for it whether it runs in a thread or in a
-    forked child (an Event set in the parent would never reach the child)."""
-    gate = tmp_path / "gate"
-
-    def wait():
-        deadline = time.monotonic() + 20
-        while not gate.exists():
-            if time.monotonic() > deadline:
-                raise TimeoutError("the test's gate was never opened")
-            time.sleep(0.005)
-    return gate, wait
-
-
 @pytest.mark.parametrize("mode", MODES)
 def test_recovery_is_written_off_the_ui_thread_and_removed_by_save(window, monkeypatch,
                                                                    tmp_path, mode):
@@ -210,12 +196,12 @@ def test_a_write_from_a_thread_runs_with_the_cyclic_collector_off(window, monkey
 @pytest.mark.parametrize("mode", MODES)
 def test_undoing_back_to_the_saved_state_does_not_wait_for_a_running_write(window,
                                                                            monkeypatch,
-                                                                           tmp_path, mode):
+                                                                           tmp_path, mode, gate):
     """The document clean again (undone to the saved state) needs no recovery file: the one
     being written goes once its worker is done, and the window does not wait for it (at
     5,000 nodes / 50,000 edges the undo waited 0.5-2 s for the copy to reach the disk)."""
     _mode(window, mode)
-    gate, wait_for_gate = _gate(tmp_path)
+    gate, wait_for_gate = gate
     real_save = rs.io.save
 
     def save(net, path):

@@ -27,18 +27,6 @@ from rnnstudio.ui.recovery import CAN_FORK
 pytestmark = pytest.mark.skipif(not CAN_FORK, reason="the recovery writer forks on Linux only")
 
 
-def _gate(tmp_path):
-    gate = tmp_path / "gate"
-
-    def wait():
-        deadline = time.monotonic() + 20
-        while not gate.exists():
-            if time.monotonic() > deadline:
-                raise TimeoutError("the test's gate was never opened")
-            time.sleep(0.005)
-    return gate, wait
-
-
 def _patch_save(monkeypatch, before):
     """rio.save as the recovery writer calls it, with `before(net, path)` run first (in the
     child: the patch is part of the image the child is forked from)."""
@@ -62,8 +50,8 @@ def _edited(window):
 
 
 def test_the_file_is_the_network_at_the_fork_even_if_edited_meanwhile(window, monkeypatch,
-                                                                      tmp_path, qtbot):
-    gate, wait_for_gate = _gate(tmp_path)
+                                                                      tmp_path, qtbot, gate):
+    gate, wait_for_gate = gate
     _edited(window)
     net_file, meta_file = window.doc.recovery_files()
     net_file.parent.mkdir(parents=True, exist_ok=True)
@@ -161,10 +149,10 @@ def test_a_refused_fork_falls_back_to_a_thread(window, monkeypatch, tmp_path):
     assert rs.load(net_file) == window.doc.net
 
 
-def test_the_child_keeps_none_of_the_parents_files_open(window, monkeypatch, tmp_path):
+def test_the_child_keeps_none_of_the_parents_files_open(window, monkeypatch, tmp_path, gate):
     """A pipe the parent holds (as it holds the training child's) must see its end closed when
     the parent closes it, though the child is still running."""
-    gate, wait_for_gate = _gate(tmp_path)
+    gate, wait_for_gate = gate
     _patch_save(monkeypatch, lambda net, path: wait_for_gate())
     read_end, write_end = os.pipe()
     try:
@@ -244,8 +232,8 @@ def test_the_child_writes_though_another_thread_held_the_collectors_lock(window,
 
 
 def test_closing_the_window_waits_for_the_child_and_leaves_no_files(window, monkeypatch,
-                                                                    tmp_path):
-    gate, wait_for_gate = _gate(tmp_path)
+                                                                    tmp_path, gate):
+    gate, wait_for_gate = gate
     _patch_save(monkeypatch, lambda net, path: wait_for_gate())
     _edited(window)
     assert window.doc.write_recovery()
