@@ -48,6 +48,7 @@ RECORDS_INTERVAL_S = 0.05  # records go out in bunches, at most 20 times a secon
 STOP_TIMEOUT_S = 3.0  # shutdown(): how long a stopped child may take before it is terminated
 JOIN_TIMEOUT_S = 2.0  # after its result, how long the child may take to exit
 PARAMS_TIMEOUT_S = 30.0  # the child's wait for parameters the parent announced on resume
+PAUSE_POLL_S = 0.02  # a paused child looks at its flags this often
 # imported once by the fork server: the engine, and a warm-up that every run then inherits
 PRELOAD = ["rnnstudio.engine.background", "rnnstudio.engine.prewarm"]
 # the engine's default of one BLAS thread (DESIGN.md), for the children: threadpoolctl may be
@@ -94,21 +95,26 @@ class TrainingJob:
 
 @dataclass
 class Controls:
-    """Flags and counters shared by the parent and the child of one run."""
+    """Flags and counters shared by the parent and the child of one run.
 
-    stop: Any       # Event: the parent asked the run to stop
-    running: Any    # Event: clear while paused
-    batches: Any    # Value: optimizer batches done (written by the child only)
-    resumes: Any    # Value: parameter sets the parent has put on `params`
+    They are plain shared memory with no lock (`RawValue`), each written by one side only: a
+    lock the two processes share stays taken forever when the child is killed or frozen
+    while it holds one (multiprocessing's Event and Value take one at every look), and the
+    parent's Stop then waited for it for good (seen as a hung test: SIGSTOP sent to the child
+    while it read its stop flag)."""
+
+    stop: Any       # RawValue 0/1, written by the parent: the run is asked to stop
+    running: Any    # RawValue 0/1, written by the parent: 0 while paused
+    batches: Any    # RawValue: optimizer batches done (written by the child only)
+    resumes: Any    # RawValue: parameter sets the parent has put on `params`
     params: Any     # Queue: parameters to restart from (resume with hand edits)
 
     @classmethod
     def create(cls, ctx) -> "Controls":
         params = ctx.Queue()
         params.cancel_join_thread()  # parameters the child never took must not block an exit
-        running = ctx.Event()
-        running.set()
-        return cls(ctx.Event(), running, ctx.Value("q", 0), ctx.Value("q", 0), params)
+        return cls(ctx.RawValue("b", 0), ctx.RawValue("b", 1), ctx.RawValue("q", 0),
+                   ctx.RawValue("q", 0), params)
 
 
 @functools.cache
@@ -167,23 +173,24 @@ class BackgroundRun:
         self._process = None
         self._conn = None
         self._epochs_seen = 0
+        self._resume_lock = threading.Lock()  # the parent's threads add to `resumes` in turn
 
     # ------------------------------------------------------------------ controls
     def pause(self) -> None:
-        self.controls.running.clear()
+        self.controls.running.value = 0
 
     def resume(self, params: dict | None = None) -> None:
         """Continue; `params` (if given) restart the trainer from them first."""
         c = self.controls
         if params is not None:
             c.params.put(copy.deepcopy(params))
-            with c.resumes.get_lock():
+            with self._resume_lock:
                 c.resumes.value += 1
-        c.running.set()
+        c.running.value = 1
 
     def stop(self) -> None:
-        self.controls.stop.set()
-        self.controls.running.set()
+        self.controls.stop.value = 1
+        self.controls.running.value = 1
 
     def shutdown(self, timeout: float = STOP_TIMEOUT_S) -> bool:
         """Stop, and terminate the child if it has not ended within `timeout` seconds (then
@@ -202,7 +209,7 @@ class BackgroundRun:
 
     @property
     def paused(self) -> bool:
-        return not self.controls.running.is_set()
+        return not self.controls.running.value
 
     @property
     def batches_done(self) -> int:
@@ -289,7 +296,7 @@ class BackgroundRun:
         else:
             how = f"exited with code {exitcode}"
         return RunResult(error=f"the training process {how} before it reported a result",
-                         epochs_done=self._epochs_seen, stopped=self.controls.stop.is_set())
+                         epochs_done=self._epochs_seen, stopped=bool(self.controls.stop.value))
 
 
 # ---------------------------------------------------------------------- the child's side
@@ -358,7 +365,7 @@ class ChildTraining:
             result.error = f"{type(exc).__name__}: {exc}"
         result.params = self._net.get_params() if result.error is None else None
         result.epochs_done = self._epochs_done
-        result.stopped = self._controls.stop.is_set()
+        result.stopped = bool(self._controls.stop.value)
         result.seconds = time.perf_counter() - started
         self._maybe_send_records(force=True)
         return result
@@ -367,13 +374,13 @@ class ChildTraining:
         """Fit until the epochs are done or the run stops; parameters edited by hand during a
         pause restart the trainer from them for the remaining epochs."""
         epochs, stop = self._job.epochs, self._controls.stop
-        while self._epochs_done < epochs and not stop.is_set():
+        while self._epochs_done < epochs and not stop.value:
             self._restart = False
             reason = self._fit_once(epochs - self._epochs_done)
             if self._restart:
                 self._apply_pending_params()
                 continue
-            if reason and not stop.is_set() and not reason.startswith("stopped by"):
+            if reason and not stop.value and not reason.startswith("stopped by"):
                 result.diverged = reason
             break
 
@@ -381,7 +388,7 @@ class ChildTraining:
         """One Trainer.fit on the child's copy (written back at the end); its stop reason."""
         job = self._job
         self._trainer = Trainer(self._net, validation=0.0, **job.trainer)
-        if self._controls.stop.is_set():
+        if self._controls.stop.value:
             return None
         history = self._trainer.fit(job.X_train, job.Y_train, epochs=epochs,
                                     callback=self._on_record, write_back=True)
@@ -396,15 +403,14 @@ class ChildTraining:
             rec["epoch"] = self._epochs_done - 1
             rec["val_loss"] = self._validation_loss()
         else:
-            with c.batches.get_lock():
-                c.batches.value += 1
+            c.batches.value += 1  # the only writer
             rec["epoch"] = self._epochs_done
         self._outbox.append(rec)
         self._maybe_send_records()
         self._maybe_send_params()
         self._wait_while_paused()
         self._take_new_params()
-        return not (c.stop.is_set() or self._restart)
+        return not (c.stop.value or self._restart)
 
     def _validation_loss(self) -> float | None:
         job = self._job
@@ -429,11 +435,12 @@ class ChildTraining:
 
     def _wait_while_paused(self) -> None:
         running = self._controls.running
-        if running.is_set():
+        if running.value:
             return
         self._maybe_send_records(force=True)
         self._maybe_send_params(force=True)
-        running.wait()  # stop() sets it too; the parent's death ends this process anyway
+        while not running.value:  # stop() sets it too; the parent's death ends this process
+            time.sleep(PAUSE_POLL_S)
 
     def _take_new_params(self) -> None:
         """Take the parameters the parent sent with a resume (the latest wins); the trainer

@@ -223,3 +223,43 @@ def test_the_child_side_imports_no_qt():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                          text=True, timeout=120, check=True).stdout
     assert out.strip() == "[]"
+
+
+def _shared_locks(controls) -> list:
+    """Every lock behind the run's shared flags and counters (a multiprocessing Event has a
+    condition's, a synchronized Value its own)."""
+    locks = []
+    for flag in (controls.stop, controls.running, controls.batches, controls.resumes):
+        if hasattr(flag, "get_lock"):
+            locks.append(flag.get_lock())
+        if hasattr(flag, "_cond"):
+            locks.append(flag._cond)
+    return locks
+
+
+def test_the_parents_controls_never_wait_for_a_lock_the_child_may_hold():
+    """A child killed or frozen (SIGSTOP) while it held a shared lock never releases it: the
+    parent's Stop waited for it for good (a hung test run). Here every shared lock is held
+    (by this process, as a dead child would hold it) while the parent uses every control."""
+    run = BackgroundRun(small_job(epochs=1))
+    locks = _shared_locks(run.controls)
+    held = [lock.acquire(timeout=1) for lock in locks]
+    done = threading.Event()
+
+    def use_every_control():
+        run.pause()
+        assert run.paused
+        run.resume({"w": 1})
+        run.stop()
+        assert run.batches_done == 0 and not run.paused
+        assert run.shutdown(timeout=0.1)  # never started: nothing to wait for
+        done.set()
+    user = threading.Thread(target=use_every_control, daemon=True)
+    user.start()
+    try:
+        assert done.wait(5), "a control waited for a lock of the child's"
+    finally:
+        for lock, ok in zip(locks, held):
+            if ok:
+                lock.release()
+        user.join(5)
