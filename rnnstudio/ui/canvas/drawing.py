@@ -131,7 +131,8 @@ class SceneDrawing:
         """The nodes' areas keep edge labels off them: labels they now cover move. (No Qt
         object, no Qt call: 5,000 of them for a paste.)"""
         data, tags = self.net.graph._node, self._tags
-        boxes = {n: _node_box(data[n]["x"], data[n]["y"]) for n in nodes}
+        boxes = {n: _node_box(data[n]["x"], data[n]["y"]) for n in nodes
+                 if n in data}  # (not those a removal took before this piece's turn)
         tags.obstacles.set_many(boxes)
         if tags.tags.boxes and _tags_near(tags.tags.boxes, boxes):
             covered = [key for box in boxes.values() for key in tags.tags.hits(box)]

@@ -333,6 +333,12 @@ class NetworkScene(SceneDrawing, SceneRouting, SceneQueries, QGraphicsScene):
         """The items of stand-ins (`_add_node_items`), selected where they were, with no
         selectionChanged: the selection is the same."""
         stand_ins = list(map(self._stand_ins.pop, nodes))
+        here = self.net.graph._node
+        if not all(map(here.__contains__, nodes)):  # a removal came before they were made
+            # (its event settles this first): items only for the nodes that are still there;
+            # the removal redraws the layer without the others
+            kept = [(n, s) for n, s in zip(nodes, stand_ins) if n in here]
+            nodes, stand_ins = [n for n, _ in kept], [s for _, s in kept]
         made = self._make_items(nodes)
         blocked = self.blockSignals(True)
         try:
