@@ -43,7 +43,6 @@ class QuietCollector:
             if cls._holders == 0 and cls._was_enabled:
                 gc.enable()
 
-
     @classmethod
     def _after_fork_in_child(cls) -> None:
         """A forked child (the recovery writer) starts with a lock of its own: another thread

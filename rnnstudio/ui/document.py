@@ -179,21 +179,20 @@ class Document(QObject):
         if not self.modified:
             return False
         try:
-            generation = self._generation
             started = self.recovery.write(self.net, self.path, wait=wait)
             if started:
-                self._writing_generation = generation
+                self._writing_generation = self._generation
             return started
         except OSError as exc:
             self.message.emit(f"Could not write the recovery file: {exc}")
             return False
 
     def _on_recovery_written(self, ok: bool, text: str) -> None:
-        if ok:
-            self._written_generation = self._writing_generation
         if not ok:
             self.message.emit(text)
-        elif not self.modified:  # saved while the copy was being written
+            return
+        self._written_generation = self._writing_generation
+        if not self.modified:  # saved while the copy was being written
             self.recovery.discard()
 
     def pending_recovery(self) -> list[Orphan]:

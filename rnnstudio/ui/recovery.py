@@ -15,10 +15,11 @@ such session.
 Writing runs outside the UI's interpreter where it can. On Linux the app forks: the child
 process, a copy-on-write image of the app at that instant, turns the network into text, writes
 it and exits (`os._exit`, nothing of the parent's is run or flushed); a waiter thread in the
-parent reaps it and reports. The UI is held only for the fork itself (10-13 ms at 5,000 nodes /
-50,000 edges), and an edit made while the child writes runs at full speed. A worker thread of
-the same interpreter, which is what is left elsewhere, competes with the UI for the interpreter
-lock: an undo that came during a 0.5 s write took 1.1-1.4 s instead of 0.2 s, each of the UI's
+parent reaps it and reports. The UI is held only for the fork (the whole call 23-37 ms at 5,000
+nodes / 50,000 edges, 32-37 ms at 20,000 / 200,000), and an edit made while the child writes
+does not wait for the writer's interpreter (it pays for the pages it changes instead: 61-70 ms
+instead of 29-41 at 5,000 nodes). A worker thread of the same interpreter, which is what is
+left elsewhere, competes with the UI for the interpreter lock: an undo that came during a 0.5 s write took 1.1-1.4 s instead of 0.2 s, each of the UI's
 Qt calls waiting for the writer to let go.
 
 The child runs no Qt and takes no lock another thread may have held at the fork: the collector
@@ -125,7 +126,6 @@ class RecoverySession(QObject):
         self._lock: QLockFile | None = None
         self._thread: threading.Thread | None = None
         self._pending: list | None = None  # the copy and meta the next worker writes
-        self._written = False
         self._state = threading.Lock()  # guards the two flags below
         self._writing = False  # a worker is writing (until it has done all it will do)
         self._discard_after = False  # ... and then removes what it wrote (`discard_soon`)
@@ -249,7 +249,6 @@ class RecoverySession(QObject):
         finally:
             os.close(read_end)
         if ok:
-            self._written = True
             self.finished.emit(True, "")
         else:
             self._remove_temporary(pid)
@@ -301,7 +300,6 @@ class RecoverySession(QObject):
         except Exception as exc:  # a full disk must not take the app down: say it
             self.finished.emit(False, f"Could not write the recovery file: {exc}")
             return
-        self._written = True
         self.finished.emit(True, "")
 
     def wait(self, timeout: float | None = None) -> None:
@@ -327,7 +325,6 @@ class RecoverySession(QObject):
         net_file, meta_file = self.files()
         _unlink(net_file)
         _unlink(meta_file)
-        self._written = False
 
     def close(self) -> None:
         """A clean exit: the files go, then the lock."""
