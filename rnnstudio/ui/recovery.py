@@ -19,8 +19,8 @@ parent reaps it and reports. The UI is held only for the fork (the whole call 23
 nodes / 50,000 edges, 32-37 ms at 20,000 / 200,000), and an edit made while the child writes
 does not wait for the writer's interpreter (it pays for the pages it changes instead: 61-70 ms
 instead of 29-41 at 5,000 nodes). A worker thread of the same interpreter, which is what is
-left elsewhere, competes with the UI for the interpreter lock: an undo that came during a 0.5 s write took 1.1-1.4 s instead of 0.2 s, each of the UI's
-Qt calls waiting for the writer to let go.
+left elsewhere, competes with the UI for the interpreter lock: an undo that came during a 0.5 s
+write took 1.1-1.4 s instead of 0.2 s, each of the UI's Qt calls waiting for the writer.
 
 The child runs no Qt and takes no lock another thread may have held at the fork: the collector
 is off across the fork (no finalizer of the parent's runs there), SIGINT is blocked, the locks
