@@ -14,6 +14,7 @@ from operator import is_
 from dataclasses import dataclass
 from typing import Any
 
+from ..pacing import paced
 from .errors import FileFormatError
 
 MAX_DEPTH = 64  # nesting of arrays and objects; a network file needs 4, training settings a few
@@ -305,9 +306,19 @@ def dumps_stable(value: Any) -> str:
     try:
         parts: list[str] = []
         _indented(value, 0, parts)
-        return "".join(parts) + "\n"
+        parts.append("\n")
+        return _joined(parts)
     except _Unusual:
         return json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+_JOIN = 20_000  # parts joined at a time: a few ms each (pause points between, see pacing)
+
+
+def _joined(parts: list[str]) -> str:
+    if len(parts) <= _JOIN:
+        return "".join(parts)
+    return "".join(["".join(parts[i:i + _JOIN]) for i in paced(range(0, len(parts), _JOIN), 1)])
 
 
 class _Unusual(Exception):
@@ -372,7 +383,7 @@ def _indented(value: Any, level: int, parts: list[str]) -> None:
                 _indented(item, level + 1, parts)
             lead = between
     else:
-        for item in value:
+        for item in paced(value, 100):
             kind = type(item)
             if kind is str:
                 append(lead + text(item))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from itertools import chain, repeat
 from typing import Any
 
+from ..pacing import paced
 from ..model import KINDS, Network, NetworkError
 from .errors import FileFormatError
 from .jsontext import Limits, check_value, describe, join
@@ -56,8 +57,8 @@ def to_record(net: Network) -> Record:
         "format": FORMAT, "version": VERSION, "name": net.name, "description": net.description,
         "inputs": net.inputs, "outputs": net.outputs,
         "ordering": {"mode": net.ordering_mode, "manual": net.manual_order},
-        "nodes": [_node_record(n, d) for n, d in net.graph.nodes(data=True)],
-        "edges": [_edge_record(u, v, d) for u, v, d in net.graph.edges(data=True)],
+        "nodes": [_node_record(n, d) for n, d in paced(net.graph.nodes(data=True))],
+        "edges": [_edge_record(u, v, d) for u, v, d in paced(net.graph.edges(data=True))],
         "groups": [{"id": g, "label": r["label"], "members": r["members"],
                     "collapsed": r["collapsed"]} for g, r in net.groups.items()],
         "training": _plain(net.training), "view": _plain(net.view),

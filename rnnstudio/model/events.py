@@ -74,6 +74,11 @@ class EventSource:
         if listener in self._listeners:
             self._listeners.remove(listener)
 
+    @property
+    def listened(self) -> bool:
+        """Anyone listening (else an event's contents need not be made at all)."""
+        return bool(self._listeners)
+
     def emit(self, event: Event) -> None:
         for listener in list(self._listeners):
             listener(event)

@@ -17,6 +17,7 @@ from typing import Any, Iterable
 
 import networkx as nx
 
+from ..pacing import paced
 from . import events as ev
 
 Positions = dict[str, dict]
@@ -109,9 +110,10 @@ class StateMixin:
 
     def restore(self, snap: dict[str, Any]) -> None:
         """Replace the whole network by a snapshot: subscribers see it removed and rebuilt."""
-        if self.graph.number_of_edges():
+        listened = self.events.listened  # a copy nobody watches skips the lists of 50,000 edges
+        if listened and self.graph.number_of_edges():
             self.events.emit(ev.Event(ev.EDGES_REMOVED, edges=tuple(self.graph.edges)))
-        if len(self.graph):
+        if listened and len(self.graph):
             self.events.emit(ev.Event(ev.NODES_REMOVED, nodes=tuple(self.graph)))
         self.graph = _graph(snap)
         self._inputs, self._outputs = list(snap["inputs"]), list(snap["outputs"])
@@ -125,9 +127,9 @@ class StateMixin:
         self._group_of = {n: g for g, rec in self._groups.items() for n in rec["members"]}
         self._structure_changed()
         self.param_version += 1
-        if len(self.graph):
+        if listened and len(self.graph):
             self.events.emit(ev.Event(ev.NODES_ADDED, nodes=tuple(self.graph)))
-        if self.graph.number_of_edges():
+        if listened and self.graph.number_of_edges():
             self.events.emit(ev.Event(ev.EDGES_ADDED, edges=tuple(self.graph.edges)))
         self.events.emit(ev.Event(ev.IO_CHANGED))
         self.events.emit(ev.Event(ev.META_CHANGED))
@@ -159,15 +161,15 @@ def _graph(snap: dict[str, Any]) -> nx.DiGraph:
     """The graph of a snapshot, in its node, successor and predecessor order."""
     g = nx.DiGraph()
     node, succ, pred = g._node, g._succ, g._pred
-    for n, d in snap["nodes"]:
+    for n, d in paced(snap["nodes"]):
         node[n] = dict(d)
         succ[n] = {}
         pred[n] = {}
-    for u, v, d in snap["edges"]:
+    for u, v, d in paced(snap["edges"]):
         data = dict(d)
         succ[u][v] = data
         pred[v][u] = data
-    for v, order in snap.get("pred", ()):
+    for v, order in paced(snap.get("pred", ()), 50):
         p = pred.get(v)
         if p is None or len(order) != len(p) or not p.keys() >= set(order):
             continue  # a snapshot edited by hand (renamed nodes): keep the edges' order

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import networkx as nx
 
+from ..pacing import paced
 from .errors import NetworkError
 from .values import (EDGE_ATTRS, INPUT_ATTRS, KINDS, MAX_ABS_VALUE, MAX_DELAY, NEURON_ATTRS,
                      _CHOICES, _PLAIN, _bool, _choice, _finite, check_delay, edge_name)
@@ -38,7 +39,7 @@ class ValidationMixin:
         expected = {"input": set(INPUT_ATTRS), "neuron": set(NEURON_ATTRS),
                     "output": set(NEURON_ATTRS)}
         pred = self.graph._pred
-        for n, data in self.graph._node.items():
+        for n, data in paced(self.graph._node.items()):
             kind = data.get("kind")
             ok = (type(n) is str and type(kind) is str and kind in expected
                   and data.keys() == expected[kind]
@@ -80,7 +81,7 @@ class ValidationMixin:
     def _validate_edges(self) -> None:
         nodes = self.graph._node
         reverse = {n for n, d in nodes.items() if d.get("direction") == "reverse"}
-        for u, nbrs in self.graph._succ.items():
+        for u, nbrs in paced(self.graph._succ.items(), 20):
             for v, d in nbrs.items():
                 w, delay = d.get("weight"), d.get("delay")
                 if not (len(d) == 3 and type(w) is float and -MAX_ABS_VALUE <= w <= MAX_ABS_VALUE
@@ -103,7 +104,7 @@ class ValidationMixin:
             raise NetworkError(f"{name}: a self-loop cannot have delay 0", edge=(u, v))
 
     def _validate_loops(self) -> None:
-        zero = nx.DiGraph((u, v) for u, nbrs in self.graph._succ.items()
+        zero = nx.DiGraph((u, v) for u, nbrs in paced(self.graph._succ.items(), 20)
                           for v, d in nbrs.items()
                           if d["delay"] == 0 and not isinstance(d["delay"], (str, bool)))
         try:
