@@ -15,7 +15,6 @@ lets go.
 from __future__ import annotations
 
 import gc
-import os
 import threading
 from contextlib import contextmanager
 
@@ -42,16 +41,6 @@ class QuietCollector:
             cls._holders -= 1
             if cls._holders == 0 and cls._was_enabled:
                 gc.enable()
-
-    @classmethod
-    def _after_fork_in_child(cls) -> None:
-        """A forked child (the recovery writer) starts with a lock of its own: another thread
-        of the parent may have held this one at the fork, and nobody would release it here."""
-        cls._lock = threading.Lock()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=QuietCollector._after_fork_in_child)
 
 
 @contextmanager

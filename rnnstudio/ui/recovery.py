@@ -12,67 +12,45 @@ restore or delete them. A live instance's files are never read, offered or delet
 The files of the single-file scheme of earlier versions (`recovery.rnn.json`) count as one
 such session.
 
-Writing runs outside the UI's interpreter where it can. On Linux the app forks: the child
-process, a copy-on-write image of the app at that instant, turns the network into text, writes
-it and exits (`os._exit`, nothing of the parent's is run or flushed); a waiter thread in the
-parent reaps it and reports. The UI is held only for the fork (the whole call 23-37 ms at 5,000
-nodes / 50,000 edges, 32-37 ms at 20,000 / 200,000), and an edit made while the child writes
-does not wait for the writer's interpreter (it pays for the pages it changes instead: 61-70 ms
-instead of 29-41 at 5,000 nodes). A worker thread of the same interpreter, which is what is
-left elsewhere, competes with the UI for the interpreter lock: an undo that came during a 0.5 s
-write took 1.1-1.4 s instead of 0.2 s, each of the UI's Qt calls waiting for the writer.
+The network is copied on the UI thread (a snapshot: 22-26 ms at 5,000 nodes / 50,000 edges)
+and the copy is checked, turned into text and written by a worker thread that gives way to the
+UI (`IdleGate`, `rnnstudio.pacing`): it runs only while the UI thread has no event to handle,
+so an edit made during a write waits for a few hundred of the writer's items at most, not for
+the writer. Without that, the worker competed with the UI thread for the interpreter lock and
+an undo that came during a 0.5 s write took 1.1-1.4 s instead of 0.2 s. (Earlier versions
+wrote from a forked child on Linux: the UI held 23-37 ms for the fork, but every page the UI
+then changed was copied, and a paste's undo during a write took 0.28-0.43 s instead of 0.2.)
 
-The child runs no Qt and takes no lock another thread may have held at the fork: the collector
-is off across the fork (no finalizer of the parent's runs there), SIGINT is blocked, the locks
-it would take (QuietCollector's, networkx's cached properties' on Python < 3.12) are new ones.
-If it does not finish within `child_timeout` anyway, it is killed, the temporary file it left is
-removed, the failure is reported and this session writes from a thread from then on. Its outcome
-comes back through a pipe: "+" done, "-" and a message on failure; nothing at all means it died
-(a signal), which is reported too.
-
-Elsewhere (macOS, whose system libraries are not safe in a forked child, and Windows, which has
-no fork) the network is copied (a snapshot, a few tens of ms for 50,000 edges) and the copy is
-checked, turned into text and written by a worker thread. Python's cyclic garbage collector is
-off while such a write runs (`QuietCollector`): the copy and the file's records are a hundred
-thousand objects that live a moment and go by reference counting, yet they triggered full
-collections of the whole app (2 million objects at 5,000 nodes / 50,000 edges, 0.3-0.8 s with
-every thread, the UI's too, held).
+Python's cyclic garbage collector is off while a write runs (`QuietCollector`): the copy and the
+file's records are a hundred thousand objects that live a moment and go by reference counting,
+yet they triggered full collections of the whole app (2 million objects at 5,000 nodes / 50,000
+edges, 0.3-0.8 s with every thread, the UI's too, held).
 """
 
 from __future__ import annotations
 
-import functools
-import gc
 import json
 import os
 import secrets
-import signal
-import sys
 import threading
 import time
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-import networkx as nx
 from PySide6.QtCore import QLockFile, QObject, Signal
 
 from .. import io as rio
 from ..collector import QuietCollector
 from ..io.netfile import write_atomic
 from ..model import Network
+from ..pacing import pacing
+from .idle import IdleGate
 
 NET_SUFFIX = ".rnn.json"
 META_SUFFIX = ".json"
 LOCK_SUFFIX = ".lock"
 LEGACY = "recovery"  # recovery.rnn.json / recovery.json of the single-file scheme
-
-# Fork only where a forked child of a threaded process is safe enough for this job: Linux.
-CAN_FORK = sys.platform.startswith("linux") and hasattr(os, "fork")
-CHILD_TIMEOUT = 120.0  # seconds; a write of 20,000 nodes / 200,000 edges takes about 3
-_POLL = 0.01  # seconds between the waiter's looks at the child
-_MESSAGE_MAX = 2000  # bytes of a child's failure message (less than a pipe holds: never blocks)
 
 
 def _lock(path: Path) -> QLockFile | None:
@@ -121,8 +99,6 @@ class RecoverySession(QObject):
         super().__init__(parent)
         self._folder = folder
         self.id = f"{os.getpid()}-{secrets.token_hex(4)}"
-        self.forking = CAN_FORK  # write from a forked child (else from a thread)
-        self.child_timeout = CHILD_TIMEOUT
         self._lock: QLockFile | None = None
         self._thread: threading.Thread | None = None
         self._pending: list | None = None  # the copy and meta the next worker writes
@@ -157,24 +133,27 @@ class RecoverySession(QObject):
                 return False
             self.wait()
         self._take_lock()
-        if self.forking and self._fork(net, path):
-            if wait:
-                self.wait()
-            return True
         QuietCollector.hold()  # released by the worker when it is done
+        gate, entered = IdleGate.instance(), False
         try:
             snap = net.snapshot()
             meta = {"path": str(path) if path else None, "saved": time.time()}
-            self._pending = [snap, meta]  # the worker takes them: its args would outlive it
+            self._pending = [snap, meta, gate]  # the worker takes them: args would outlive it
             with self._state:
                 self._writing = True
+            if gate is not None:
+                gate.enter()
+                entered = True
             worker = threading.Thread(target=self._write_quietly, name="rnnstudio-recovery",
                                       daemon=True)
             worker.start()
             self._thread = worker  # only a started thread: `wait` joins it
-        except BaseException:
+        except BaseException:  # no worker: undo what it would have undone
+            self._pending = None
             with self._state:
                 self._writing = False
+            if entered:
+                gate.leave()
             QuietCollector.release()
             raise
         if wait:
@@ -182,11 +161,17 @@ class RecoverySession(QObject):
         return True
 
     def _write_quietly(self) -> None:
-        pending, self._pending = self._pending, None
+        (snap, meta, gate), self._pending = self._pending, None
         try:
-            self._write(*pending)
+            if gate is None:
+                self._write(snap, meta)
+            else:
+                with pacing(gate.wait_turn):  # only while the UI thread sleeps
+                    self._write(snap, meta)
         finally:
-            del pending  # the copy goes (reference counting) before the collector is back
+            del snap  # the copy goes (reference counting) before the collector is back
+            if gate is not None:
+                gate.leave()
             self._done()
             QuietCollector.release()
 
@@ -197,97 +182,6 @@ class RecoverySession(QObject):
                 self._discard_after = False
                 self._remove_files()
             self._writing = False
-
-    # ---------------------------------------------------------------- writing from a child
-    def _fork(self, net: Network, path: Path | None) -> bool:
-        """Fork a child that writes `net` as it is now; False (and writing from a thread from
-        now on) if the system refuses the fork."""
-        net_file, meta_file = self.files()
-        meta = json.dumps({"path": str(path) if path else None, "saved": time.time()}).encode()
-        read_end, write_end = os.pipe()
-        QuietCollector.hold()  # no collection (and no finalizer of the parent's) in the child
-        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # nor a Ctrl+C
-        try:
-            with warnings.catch_warnings():  # Python 3.12+ warns of forking a threaded process
-                warnings.simplefilter("ignore", DeprecationWarning)
-                pid = os.fork()
-        except OSError:  # out of memory or processes: the thread still works
-            pid = -1
-        if pid == 0:
-            try:
-                _child_writes(net, net_file, meta_file, meta, write_end)
-            finally:
-                os._exit(1)  # never back into the parent's code
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-        QuietCollector.release()
-        os.close(write_end)
-        if pid < 0:
-            os.close(read_end)
-            self.forking = False
-            return False
-        with self._state:
-            self._writing = True
-        try:
-            waiter = threading.Thread(target=self._await_child, args=(pid, read_end),
-                                      name="rnnstudio-recovery-waiter", daemon=True)
-            waiter.start()
-        except BaseException:  # no thread to wait with: stop the child, leave no zombie
-            _kill(pid)
-            os.close(read_end)
-            with self._state:
-                self._writing = False
-            raise
-        self._thread = waiter
-        return True
-
-    def _await_child(self, pid: int, read_end: int) -> None:
-        """In the waiter thread: reap the child (killing it past `child_timeout`), report."""
-        try:
-            ok, message = self._reap(pid, read_end)
-        except BaseException as exc:  # noqa: BLE001 - the waiter must end and say why
-            ok, message = False, f"{type(exc).__name__}: {exc}"
-        finally:
-            os.close(read_end)
-        if ok:
-            self.finished.emit(True, "")
-        else:
-            self._remove_temporary(pid)
-            self.finished.emit(False, f"Could not write the recovery file: {message}")
-        self._done()
-
-    def _remove_temporary(self, pid: int) -> None:
-        """The temporary files a child that was stopped left (it removes its own otherwise:
-        `write_atomic` names them `.<file>.<pid>.<random>.tmp`)."""
-        for file in self.files():
-            for tmp in file.parent.glob(f".{file.name}.{pid}.*.tmp"):
-                _unlink(tmp)
-
-    def _reap(self, pid: int, read_end: int) -> tuple[bool, str]:
-        deadline = time.monotonic() + self.child_timeout
-        status = None
-        while status is None:
-            try:
-                done, raw = os.waitpid(pid, os.WNOHANG)
-            except ChildProcessError:  # reaped by someone else: the pipe still tells
-                break
-            if done:
-                status = raw
-            elif time.monotonic() > deadline:
-                _kill(pid)
-                self.forking = False  # stuck in the child: threads from now on
-                return False, (f"the writing process did not finish in "
-                               f"{self.child_timeout:g} s and was stopped")
-            else:
-                time.sleep(_POLL)
-        said = _read_all(read_end)
-        if said.startswith(b"+"):
-            return True, ""
-        if said.startswith(b"-"):
-            return False, said[1:].decode("utf-8", "replace")
-        if status is not None and os.WIFSIGNALED(status):
-            return False, f"the writing process was stopped by signal {os.WTERMSIG(status)}"
-        code = os.waitstatus_to_exitcode(status) if status is not None else "unknown"
-        return False, f"the writing process ended without a word (exit status {code})"
 
     def _write(self, snap: dict, meta: dict) -> None:
         """In the worker thread: check and write the copy, then the meta file."""
@@ -304,6 +198,9 @@ class RecoverySession(QObject):
 
     def wait(self, timeout: float | None = None) -> None:
         if self._thread is not None:
+            gate = IdleGate.instance()
+            if gate is not None:
+                gate.release()  # the UI thread waits here: it needs no turn
             self._thread.join(timeout)
 
     def discard(self) -> None:
@@ -355,76 +252,6 @@ class RecoverySession(QObject):
                 if stale is not None:
                     stale.unlock()  # removes the lock file
         return sorted(found, key=lambda o: o.saved, reverse=True)
-
-
-def _child_writes(net: Network, net_file: Path, meta_file: Path, meta: bytes,
-                  write_end: int) -> None:
-    """In the forked child: write the network and its meta file, say how it went on the pipe,
-    exit. Only the file code runs here: no Qt, no imports, no collector (its objects die with
-    the process), and nothing of the parent's (atexit, buffers) on the way out."""
-    code = 1
-    try:
-        gc.disable()
-        _close_all_but(write_end)  # the parent's files, sockets and locks are not ours
-        _fresh_property_locks()
-        try:
-            rio.save(net, net_file)
-            write_atomic(str(meta_file), meta)
-            said = b"+"
-            code = 0
-        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent
-            said = b"-" + (str(exc) or type(exc).__name__).encode("utf-8", "replace")
-        os.write(write_end, said[:_MESSAGE_MAX])
-    finally:
-        os._exit(code)
-
-
-def _kill(pid: int) -> None:
-    """Stop a child and reap it (unless someone else already has)."""
-    try:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-    except (ProcessLookupError, ChildProcessError):
-        pass
-
-
-def _close_all_but(keep: int) -> None:
-    """Close every file descriptor above 2 except `keep`: those that are open (listed in
-    /proc/self/fd), not every number up to the limit, which may be a billion."""
-    try:
-        fds = [int(name) for name in os.listdir("/proc/self/fd")]
-    except OSError:
-        fds = range(3, 65536)
-    for fd in fds:
-        if fd > 2 and fd != keep:
-            try:
-                os.close(fd)
-            except OSError:  # the listing's own descriptor, closed already
-                pass
-
-
-def _fresh_property_locks() -> None:
-    """Python < 3.12 guards each cached property with one lock for all instances; networkx's
-    graph views are cached properties, and another thread of the parent may have held one at
-    the fork (a first look at any graph's `nodes` or `edges`): the child gets new ones."""
-    for cls in (nx.Graph, nx.DiGraph, nx.MultiGraph, nx.MultiDiGraph):
-        for value in vars(cls).values():
-            if isinstance(value, functools.cached_property) and hasattr(value, "lock"):
-                value.lock = threading.RLock()
-
-
-def _read_all(fd: int) -> bytes:
-    os.set_blocking(fd, False)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(fd, 65536)
-        except BlockingIOError:  # a copy of the write end is still open somewhere
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _orphan(net_file: Path, meta_file: Path, lock: QLockFile) -> Orphan:

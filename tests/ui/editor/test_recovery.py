@@ -8,17 +8,13 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
-
-import pytest
 
 from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QMessageBox
 
 import rnnstudio as rs
 from rnnstudio.ui import app as ui_app
-from rnnstudio.ui.recovery import CAN_FORK
 
 ROOT = Path(__file__).resolve().parents[3]
 _Btn = QMessageBox.StandardButton
@@ -129,19 +125,8 @@ def test_declined_work_is_deleted_and_the_next_is_offered(qtbot, monkeypatch):
         window.doc.stack.setClean()
 
 
-MODES = ["thread"] + (["fork"] if CAN_FORK else [])
-
-
-def _mode(window, mode):
-    window.doc.recovery.forking = mode == "fork"
-
-
-@pytest.mark.parametrize("mode", MODES)
 def test_recovery_is_written_off_the_ui_thread_and_removed_by_save(window, monkeypatch,
-                                                                   tmp_path, mode):
-    """Linux: in a forked process (the UI's interpreter never runs the write); elsewhere in a
-    worker thread."""
-    _mode(window, mode)
+                                                                   tmp_path):
     where = tmp_path / "where"
     real_save = rs.io.save
 
@@ -153,10 +138,7 @@ def test_recovery_is_written_off_the_ui_thread_and_removed_by_save(window, monke
     window.editor.add_node_at("neuron", QPointF(0, 0))
     assert window.doc.write_recovery(wait=True)
     (pid, ident), = [line.split() for line in where.read_text().splitlines()]
-    if mode == "fork":
-        assert int(pid) != os.getpid()
-    else:
-        assert int(pid) == os.getpid() and int(ident) != threading.main_thread().ident
+    assert int(pid) == os.getpid() and int(ident) != threading.main_thread().ident
     net_file, _ = window.doc.recovery_files()
     assert rs.load(net_file) == window.doc.net
     window.doc.save(tmp_path / "saved.rnn.json")
@@ -172,7 +154,6 @@ def test_a_write_from_a_thread_runs_with_the_cyclic_collector_off(window, monkey
     import gc
 
     from rnnstudio.ui.recovery import QuietCollector
-    _mode(window, "thread")
     seen, go = [], threading.Event()
     real_save = rs.io.save
 
@@ -193,14 +174,12 @@ def test_a_write_from_a_thread_runs_with_the_cyclic_collector_off(window, monkey
     assert gc.isenabled()
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_undoing_back_to_the_saved_state_does_not_wait_for_a_running_write(window,
                                                                            monkeypatch,
-                                                                           tmp_path, mode, gate):
+                                                                           tmp_path, gate):
     """The document clean again (undone to the saved state) needs no recovery file: the one
     being written goes once its worker is done, and the window does not wait for it (at
     5,000 nodes / 50,000 edges the undo waited 0.5-2 s for the copy to reach the disk)."""
-    _mode(window, mode)
     gate, wait_for_gate = gate
     real_save = rs.io.save
 
@@ -222,9 +201,8 @@ def test_undoing_back_to_the_saved_state_does_not_wait_for_a_running_write(windo
 
 
 def test_a_write_due_while_the_user_edits_waits_for_a_pause(window, monkeypatch):
-    """An edit made while the file is being written is slower (the writer shares the app's
-    memory), and edits come in bursts: the 30 s write waits for 2 s without an edit, but never
-    more than 30 s."""
+    """The copy a write starts with holds the window, and edits come in bursts: the 30 s write
+    waits for 2 s without an edit, but never more than 30 s."""
     from rnnstudio.ui import document
     clock = [1000.0]
     monkeypatch.setattr(document, "_now", lambda: clock[0])
