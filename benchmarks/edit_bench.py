@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QPointF, QTimer
+from PySide6.QtCore import QElapsedTimer, QEvent, QEventLoop, QObject, QPointF, QTimer
 
 import rnnstudio as rs
 
@@ -256,8 +256,9 @@ def bench_autosave(app, window) -> dict:
 
 
 def _write_then(app, window, what, lead: float = WRITE_LEAD_S):
-    """Start a recovery write, wait `lead`, then run `what()` and return what it returns (the
-    write goes on meanwhile: 0.5-1 s at 5,000 nodes / 50,000 edges), then let it finish."""
+    """Start a recovery write, let the event loop wait `lead`, then run `what()` from a timer
+    event and return what it returns (the write goes on meanwhile: 0.5-1 s at 5,000 nodes /
+    50,000 edges), then let it finish."""
     session = window.doc.recovery
 
     def finish_writing():  # the 30 s timer's write may be running: it comes after a pause
@@ -268,10 +269,16 @@ def _write_then(app, window, what, lead: float = WRITE_LEAD_S):
         app.processEvents()
     finish_writing()
     assert window.doc.write_recovery(), "nothing to write: the document must be modified"
-    time.sleep(lead)
-    out = what()
+    out = []
+    loop = QEventLoop()
+
+    def edit():  # as a user's edit comes: an event, after `lead` of the UI waiting for one
+        out.append(what())
+        loop.quit()
+    QTimer.singleShot(round(lead * 1000), edit)
+    loop.exec()
     finish_writing()
-    return out
+    return out[0]
 
 
 def bench_during_write(app, window) -> dict:
