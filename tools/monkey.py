@@ -54,7 +54,8 @@ def main(argv=None) -> int:
                 window.scene.draw_bodies_in_layer(True)
             t0 = time.perf_counter()
             try:
-                counts = Monkey(window, seed, Path(folder)).run(args.ops)
+                monkey = Monkey(window, seed, Path(folder))
+                counts = monkey.run(args.ops)
             except MonkeyError as exc:
                 print(f"FAILED {exc}", flush=True)
                 return 1
@@ -65,7 +66,8 @@ def main(argv=None) -> int:
             total += counts
             print(f"seed {seed}: {sum(counts.values())} operations, {counts['undo']} undo, "
                   f"{counts['redo']} redo, {counts['undo_redo_all']} undo-all/redo-all, "
-                  f"{counts['save_reopen']} save+reopen, all exact "
+                  f"{counts['save_reopen']} save+reopen, "
+                  f"{monkey.recovery_checks} recovery writes, all exact "
                   f"({time.perf_counter() - t0:.0f} s)", flush=True)
     print(f"total: {sum(total.values())} operations over {args.seeds} seed(s): "
           + ", ".join(f"{k} {v}" for k, v in sorted(total.items())))

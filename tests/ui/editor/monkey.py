@@ -11,6 +11,10 @@ undo, redo, undo-all / redo-all, save and reopen. After every operation it check
 - the canvas mirrors the model (one item per node, one drawn edge per edge);
 - the modified mark agrees with the stack's clean state.
 
+Now and then (drawn from a second generator, so a seed's operations are the same with or
+without it) it writes the recovery file of unsaved work and lets the window handle its events
+until the writer is done: the file must load as the network it was written from.
+
 At undo-all / redo-all it also compares the outputs of a run. A failure raises `MonkeyError`
 naming the seed, the operation number and the operations before it. Used by a short CI test
 (tests/ui/editor/test_monkey.py) and, for long runs, by tools/monkey.py.
@@ -19,6 +23,7 @@ naming the seed, the operation number and the operations before it. Used by a sh
 from __future__ import annotations
 
 import random
+import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,11 +34,11 @@ from PySide6.QtWidgets import QApplication
 
 import rnnstudio as rs
 from rnnstudio.ui.canvas.interactions import MoveGesture
-from rnnstudio.ui.insert import TEMPLATE_ENTRIES
 
 MAX_NODES = 45  # past this the run deletes more than it adds
 ACTIVATIONS = ("identity", "tanh", "sigmoid", "relu")
 DELAYS = ("auto", "auto", "auto", 0, 0, 1, 2)
+RECOVERY_EVERY = 0.04  # chance of a recovery round after an operation
 
 
 class MonkeyError(AssertionError):
@@ -65,6 +70,8 @@ class Monkey:
         self.rng = random.Random(seed)
         self.counts: Counter = Counter()
         self.log: list[str] = []
+        self.writes = random.Random(seed * 7919 + 1)  # when to write recovery (its own draws)
+        self.recovery_checks = 0
         self.w.doc.new()
         self.history = [Recorded.of(self.net)]
         self.ops = [(self.add_node, 10), (self.add_edge, 14), (self.delete, 6), (self.cut, 1),
@@ -97,6 +104,8 @@ class Monkey:
                 op()
                 QApplication.processEvents()
                 self._check(op, index)
+                if self.writes.random() < RECOVERY_EVERY:
+                    self._recovery_round()
             except Exception as exc:
                 raise MonkeyError(f"seed {self.seed}, operation {i} ({op.__name__}): "
                                   f"{type(exc).__name__}: {exc}\nlast operations: "
@@ -122,6 +131,28 @@ class Monkey:
         self._canvas_mirrors()
         if self.w.doc.modified != (now != stack.cleanIndex()):
             raise MonkeyError("the modified mark disagrees with the undo stack")
+
+    def _recovery_round(self) -> None:
+        """Write the recovery file while the window goes on handling events (its deferred
+        work: ordering, loops, re-runs): the writer finishes, and what it wrote is the
+        network (unless the work is saved: then there is nothing to write)."""
+        doc = self.w.doc
+        if doc.recovery.busy():  # the 30 s timer's write
+            doc.recovery.wait()
+        if not doc.modified:
+            return
+        expected = rs.io.dumps(self.net)
+        if not doc.write_recovery():
+            raise MonkeyError("the recovery write did not start")
+        deadline = time.monotonic() + 20
+        while doc.recovery.busy() and time.monotonic() < deadline:
+            QApplication.processEvents()
+        if doc.recovery.busy():
+            raise MonkeyError("the recovery writer did not finish in 20 s of events")
+        net_file, _ = doc.recovery_files()
+        if not net_file.exists() or rs.io.dumps(rs.load(net_file)) != expected:
+            raise MonkeyError("the recovery file is not the network it was written from")
+        self.recovery_checks += 1
 
     def _same_as_recorded(self, index: int, outputs: bool = False) -> None:
         rec, net = self.history[index], self.net

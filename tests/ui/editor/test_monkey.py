@@ -18,6 +18,7 @@ def test_random_operations_keep_the_document_exact(window, tmp_path, seed):
     counts = monkey.run(OPS)
     assert sum(counts.values()) == OPS
     assert counts["undo"] and counts["add_edge"]  # the slice does exercise edits and undo
+    assert monkey.recovery_checks  # and recovery writes amid the window's events
     window.doc.stack.setClean()
 
 
