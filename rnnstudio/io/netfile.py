@@ -11,9 +11,10 @@ from typing import Any
 
 from ..model import Network
 from ..collector import quiet_collector
+from ..pacing import paced
 from .datapaths import absolute_data_paths, portable_data_paths
 from .errors import FileFormatError
-from .jsontext import check_count, decode_bytes, dumps_stable, parse
+from .jsontext import check_count, decode_bytes, dumps_stable, dumps_stable_chunks, parse
 from .records import from_record, to_record
 from .safefile import UnreadableFile, read_regular
 
@@ -63,7 +64,7 @@ def save(net: Network, path: str | os.PathLike) -> None:
             record = to_record(net)
             record["training"] = portable_data_paths(record["training"],
                                                      os.path.dirname(os.path.abspath(path)))
-            data = dumps_stable(record).encode("utf-8")
+            data = [chunk.encode("utf-8") for chunk in paced(dumps_stable_chunks(record), 1)]
     except FileFormatError as exc:
         raise exc.located(name) from None
     try:
@@ -99,17 +100,21 @@ def _read_bytes(path: str | os.PathLike, name: str) -> bytes:
 
 
 # ---------------------------------------------------------------------- atomic write
-def write_atomic(path: str, data: bytes) -> None:
-    """Write `data` to a temporary file next to `path`, fsync it, then rename it over `path`
-    (and fsync the folder), so `path` is always either the old file or the new one. On error
-    the temporary file is removed and `path` is untouched."""
+def write_atomic(path: str, data: bytes | list[bytes]) -> None:
+    """Write `data` (bytes, or a list of bytes written one after another) to a temporary file
+    next to `path`, fsync it, then rename it over `path` (and fsync the folder), so `path` is
+    always either the old file or the new one. On error the temporary file is removed and
+    `path` is untouched."""
     target = os.path.realpath(path) if os.path.islink(path) else path
     folder = os.path.dirname(os.path.abspath(target))
     tmp = _temp_path(folder, os.path.basename(target))
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            if isinstance(data, list):
+                f.writelines(data)  # each piece written as it is: no copy of the whole
+            else:
+                f.write(data)
             f.flush()
             os.fsync(f.fileno())
         _copy_mode(target, tmp)
