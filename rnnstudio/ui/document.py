@@ -6,7 +6,7 @@ window, locked, written outside the UI thread); saving removes it, a clean exit 
 its lock, and the next start offers the work of instances that are gone.
 
 A write that comes due while the user is editing waits for a pause of RECOVERY_PAUSE_S (at most
-RECOVERY_PAUSE_WAIT_S): the copy it starts with holds the window (22-26 ms at 5,000 nodes /
+RECOVERY_PAUSE_WAIT_S): the copy it starts with holds the window (19-27 ms at 5,000 nodes /
 50,000 edges), the writer takes the idle moments between edits, and edits come in bursts.
 Nothing is written again while the undo stack has not moved since the last write that reached
 the disk.

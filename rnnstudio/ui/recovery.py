@@ -12,14 +12,15 @@ restore or delete them. A live instance's files are never read, offered or delet
 The files of the single-file scheme of earlier versions (`recovery.rnn.json`) count as one
 such session.
 
-The network is copied on the UI thread (a snapshot: 22-26 ms at 5,000 nodes / 50,000 edges)
-and the copy is checked, turned into text and written by a worker thread that gives way to the
-UI (`IdleGate`, `rnnstudio.pacing`): it runs only while the UI thread has no event to handle,
-so an edit made during a write waits for a few hundred of the writer's items at most, not for
-the writer. Without that, the worker competed with the UI thread for the interpreter lock and
-an undo that came during a 0.5 s write took 1.1-1.4 s instead of 0.2 s. (Earlier versions
-wrote from a forked child on Linux: the UI held 23-37 ms for the fork, but every page the UI
-then changed was copied, and a paste's undo during a write took 0.28-0.43 s instead of 0.2.)
+The network is copied on the UI thread (a snapshot: the write holds the UI 19-27 ms at 5,000
+nodes / 50,000 edges) and the copy is checked, turned into text and written by a worker thread
+that gives way to the UI (`IdleGate`, `rnnstudio.pacing`): it runs only while the UI thread has
+no event to handle, so an edit made during a write waits for a few hundred of the writer's
+items at most, not for the writer (an edit during a write: 23-43 ms median, 42-86 ms worst).
+Without that, the worker competed with the UI thread for the interpreter lock and an undo that
+came during a 0.5 s write took 1.1-1.4 s instead of 0.2 s. (Earlier versions wrote from a
+forked child on Linux: the UI held 23-37 ms for the fork, but every page the UI then changed
+was copied: an edit during a write 49-70 ms median, 68-114 worst.)
 
 Python's cyclic garbage collector is off while a write runs (`QuietCollector`): the copy and the
 file's records are a hundred thousand objects that live a moment and go by reference counting,
