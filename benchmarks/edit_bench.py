@@ -261,12 +261,13 @@ def _write_then(app, window, what, lead: float = WRITE_LEAD_S):
     50,000 edges), then let it finish."""
     session = window.doc.recovery
 
-    def finish_writing():  # the 30 s timer's write may be running: it comes after a pause
+    def finish_writing():  # the 30 s timer's write may be running (it comes after a pause,
+        # from an event: the last look at the events must come before the last look at busy)
         deadline = time.perf_counter() + 60
+        app.processEvents()
         while session.busy() and time.perf_counter() < deadline:
             app.processEvents()
             time.sleep(0.001)
-        app.processEvents()
     finish_writing()
     assert window.doc.write_recovery(), "nothing to write: the document must be modified"
     out = []
