@@ -62,9 +62,11 @@ def _lock(path: Path) -> QLockFile | None:
 
 
 def _unlink(path: Path) -> None:
+    """Remove a file if it is there. What cannot be removed (a folder standing in its place,
+    no permission) stays: never a reason to stop a write, an exit or the worker."""
     try:
         path.unlink()
-    except FileNotFoundError:
+    except OSError:
         pass
 
 
@@ -171,18 +173,22 @@ class RecoverySession(QObject):
                     self._write(snap, meta)
         finally:
             del snap  # the copy goes (reference counting) before the collector is back
-            if gate is not None:
-                gate.leave()
-            self._done()
-            QuietCollector.release()
+            try:
+                if gate is not None:
+                    gate.leave()
+                self._done()
+            finally:
+                QuietCollector.release()
 
     def _done(self) -> None:
         """In the worker: the write is over (whichever way); remove its files if asked to."""
         with self._state:
-            if self._discard_after:
-                self._discard_after = False
-                self._remove_files()
-            self._writing = False
+            try:
+                if self._discard_after:
+                    self._discard_after = False
+                    self._remove_files()
+            finally:
+                self._writing = False
 
     def _write(self, snap: dict, meta: dict) -> None:
         """In the worker thread: check and write the copy, then the meta file."""

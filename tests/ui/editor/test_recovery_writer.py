@@ -157,3 +157,32 @@ def test_the_gate_is_left_as_found_once_the_write_is_done(window, qtbot):
         assert len(filtered) == before
     finally:
         del gate.eventFilter
+
+
+def test_a_folder_where_the_file_goes_never_stops_the_session(window, monkeypatch, qtbot):
+    """A folder standing where the recovery file goes cannot be removed: saving, undoing back
+    to the saved state while a write runs, and closing go on without an exception, the
+    collector comes back on and the next write starts (the worker's removal raised: the
+    session stayed busy for good, the collector off)."""
+    import gc
+    go = threading.Event()
+    _patch_save(monkeypatch, lambda net, path: go.wait(20))
+    _edited(window)
+    net_file, meta_file = window.doc.recovery_files()
+    net_file.parent.mkdir(parents=True, exist_ok=True)
+    net_file.mkdir()
+    (net_file / "inside").write_text("not ours")
+    errors = []
+    monkeypatch.setattr(sys, "excepthook", lambda *exc: errors.append(exc))
+    assert window.doc.write_recovery()
+    window.doc.stack.undo()  # clean again while the writer waits: it removes the files after
+    go.set()
+    window.doc.recovery.wait()
+    qtbot.waitUntil(lambda: not window.doc.recovery.busy(), timeout=5000)
+    assert gc.isenabled() and errors == []
+    assert net_file.is_dir() and (net_file / "inside").exists()  # never ours to remove
+    _edited(window)
+    assert window.doc.write_recovery()  # the session writes again
+    window.doc.recovery.wait()
+    window.doc.discard_recovery()  # a clean exit
+    assert errors == [] and not (net_file.parent / f"{window.doc.recovery.id}.lock").exists()
