@@ -46,13 +46,6 @@ def _paced(items: Iterable[T], every: int, hook: Callable[[], None]) -> Iterator
         yield item
 
 
-def pause() -> None:
-    """A pause point outside a loop (before a long step that has none of its own)."""
-    hook = getattr(_local, "hook", None)
-    if hook is not None:
-        hook()
-
-
 @contextmanager
 def pacing(hook: Callable[[], None]):
     """Call `hook` at the pause points this thread passes during the with-block."""
