@@ -47,8 +47,9 @@ def _paced(items: Iterable[T], every: int, hook: Callable[[], None]) -> Iterator
 
 
 @contextmanager
-def pacing(hook: Callable[[], None]):
-    """Call `hook` at the pause points this thread passes during the with-block."""
+def pacing(hook: Callable[[], None] | None):
+    """Call `hook` at the pause points this thread passes during the with-block (None: no
+    hook, the pause points cost nothing)."""
     before = getattr(_local, "hook", None)
     _local.hook = hook
     try:

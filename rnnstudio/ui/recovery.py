@@ -166,11 +166,8 @@ class RecoverySession(QObject):
     def _write_quietly(self) -> None:
         (snap, meta, gate), self._pending = self._pending, None
         try:
-            if gate is None:
+            with pacing(gate.wait_turn if gate is not None else None):  # while the UI sleeps
                 self._write(snap, meta)
-            else:
-                with pacing(gate.wait_turn):  # only while the UI thread sleeps
-                    self._write(snap, meta)
         finally:
             del snap  # the copy goes (reference counting) before the collector is back
             try:

@@ -43,9 +43,8 @@ def small_net() -> rs.Network:
 
 @pytest.fixture
 def gate(tmp_path):
-    """(path, wait): `wait()` returns once the file at `path` exists (at most 20 s). A gate
-    that works in a worker thread and in a forked child alike, where an Event set in the
-    parent would never arrive."""
+    """(path, wait): `wait()` returns once the file at `path` exists (at most 20 s): holds a
+    worker (the recovery writer) until the test touches the file."""
     path = tmp_path / "gate"
 
     def wait():

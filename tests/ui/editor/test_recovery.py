@@ -246,7 +246,7 @@ def test_the_pause_timer_writes_once_the_user_stops(window, monkeypatch, qtbot):
 
 
 def test_nothing_new_since_the_last_write_is_not_written_again(window, monkeypatch, qtbot):
-    """Every write copies the app (a fork) or the network (a thread): the 30 s timer writes
+    """Every write starts with a copy of the network on the UI thread: the 30 s timer writes
     only when the document changed since the last write that reached the disk."""
     from rnnstudio.ui import document
     monkeypatch.setattr(document, "RECOVERY_PAUSE_S", 0.0)
